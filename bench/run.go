@@ -1,0 +1,42 @@
+package bench
+
+import "time"
+
+// RunStatus is the state of a whole run (a "session" in the store).
+type RunStatus string
+
+// Run states.
+const (
+	RunRunning   RunStatus = "running"
+	RunCompleted RunStatus = "completed"
+	RunFailed    RunStatus = "failed"
+	RunCancelled RunStatus = "cancelled"
+)
+
+// Totals aggregates a run's results.
+type Totals struct {
+	Results   int     `json:"results"`
+	Succeeded int     `json:"succeeded"`
+	Errored   int     `json:"errored"`
+	Passed    int     `json:"passed"`
+	Failed    int     `json:"failed"`
+	CostUSD   float64 `json:"cost_usd"`
+	Tokens    int     `json:"tokens"`
+}
+
+// Run is one execution of a suite: its identity, the configuration it ran
+// with, its progress and totals.
+type Run struct {
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	UserID      string            `json:"user_id,omitempty"`
+	Status      RunStatus         `json:"status"`
+	// Config is the snapshot needed to resume the run (suite paths, flags).
+	Config    map[string]any    `json:"config"`
+	Tags      map[string]string `json:"tags"`
+	Total     int               `json:"total"` // planned results; 0 when unknown
+	Totals    Totals            `json:"totals"`
+	CreatedAt time.Time         `json:"created_at"`
+	UpdatedAt time.Time         `json:"updated_at"`
+}

@@ -1,0 +1,78 @@
+// Package provider defines the contract every model provider implements, the
+// error kinds callers branch on, and the registry that turns a provider id
+// such as "openai:gpt-4o-mini" into a client.
+package provider
+
+import (
+	"context"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+)
+
+// Provider sends one request to a model and streams the answer back.
+type Provider interface {
+	// Generate must honour ctx and call emit once per chunk, in order. A
+	// non-streaming call emits its whole text once. It returns the complete
+	// response; on failure the error is (or wraps) an *Error.
+	Generate(ctx context.Context, req Request, emit func(Chunk) error) (Response, error)
+}
+
+// Sampling holds the generation parameters a case or suite may set. Nil means
+// "the vendor's default".
+type Sampling struct {
+	Temperature *float64 `json:"temperature,omitempty"`
+	TopP        *float64 `json:"top_p,omitempty"`
+	MaxTokens   *int     `json:"max_tokens,omitempty"`
+	Stop        []string `json:"stop,omitempty"`
+	Seed        *int     `json:"seed,omitempty"`
+	Logprobs    bool     `json:"logprobs,omitempty"`
+}
+
+// Request is one model call.
+type Request struct {
+	Model    string          `json:"model"`
+	Messages []bench.Message `json:"messages"`
+	Sampling Sampling        `json:"sampling"`
+	// Stream asks for a streamed answer, which gives time-to-first-token.
+	Stream bool `json:"stream"`
+	// Extra holds vendor-specific body fields, merged into the request body.
+	Extra map[string]any `json:"extra,omitempty"`
+}
+
+// Chunk is one piece of a streamed answer.
+type Chunk struct {
+	Text string
+}
+
+// Response is a complete answer.
+type Response struct {
+	Text string
+	// Model is the model the vendor says answered (may differ from the request).
+	Model string
+	// FinishReason is mapped to: stop, length, tool_calls, content_filter, error, or "" when unknown.
+	FinishReason string
+	// RawFinishReason is the vendor's own value.
+	RawFinishReason string
+	Usage           bench.Usage
+	// Logprobs are the sampled tokens' log probabilities, when requested and offered.
+	Logprobs []float64
+}
+
+// Finish reasons in the common vocabulary.
+const (
+	FinishStop          = "stop"
+	FinishLength        = "length"
+	FinishToolCalls     = "tool_calls"
+	FinishContentFilter = "content_filter"
+	FinishError         = "error"
+)
+
+// Lister is implemented by providers that can list their models.
+type Lister interface {
+	Models(ctx context.Context) ([]string, error)
+}
+
+// HealthChecker is implemented by providers that can check they are reachable.
+type HealthChecker interface {
+	Health(ctx context.Context) error
+}
