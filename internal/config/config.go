@@ -1,0 +1,204 @@
+// Package config loads LLM Test Bench's configuration (SPEC §6) and is the
+// only reader of the process environment.
+//
+// Precedence, lowest first: Default() < the user file
+// ($XDG_CONFIG_HOME/llm-test-bench/config.toml, else
+// ~/.config/llm-test-bench/config.toml) < ./llm-test-bench.toml < --config
+// FILE < environment (LTB_SECTION__KEY, "__" separating levels, plus the
+// vendors' usual key variables such as OPENAI_API_KEY, and JWT_SECRET) <
+// command-line flags.
+package config
+
+import (
+	"time"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	Providers    map[string]ProviderConfig `koanf:"providers"`
+	Benchmarks   Benchmarks                `koanf:"benchmarks"`
+	Evaluation   Evaluation                `koanf:"evaluation"`
+	Multimodal   Multimodal                `koanf:"multimodal"`
+	Monitoring   Monitoring                `koanf:"monitoring"`
+	Plugins      Plugins                   `koanf:"plugins"`
+	Storage      Storage                   `koanf:"storage"`
+	Cache        Cache                     `koanf:"cache"`
+	Server       Server                    `koanf:"server"`
+	Security     Security                  `koanf:"security"`
+	Distributed  Distributed               `koanf:"distributed"`
+	Integrations map[string]map[string]any `koanf:"integrations"`
+
+	// env is the environment captured at load time, for API keys.
+	env map[string]string
+	// raw is the merged key/value view, for show and redaction.
+	raw map[string]any
+}
+
+// ProviderConfig configures a vendor ([providers.openai]) or a named
+// endpoint of a vendor's type ([providers.local] type = "openai").
+type ProviderConfig struct {
+	Type              string           `koanf:"type"`
+	BaseURL           string           `koanf:"base_url"`
+	APIKey            string           `koanf:"api_key"`
+	APIKeyEnv         string           `koanf:"api_key_env"`
+	DefaultModel      string           `koanf:"default_model"`
+	Models            []string         `koanf:"models"`
+	Headers           map[string]string `koanf:"headers"`
+	Timeout           time.Duration    `koanf:"timeout"`
+	Concurrency       int              `koanf:"concurrency"`
+	RequestsPerMinute float64          `koanf:"requests_per_minute"`
+	TokensPerMinute   float64          `koanf:"tokens_per_minute"`
+	MaxRetries        *int             `koanf:"max_retries"`
+	Options           map[string]any   `koanf:"options"`
+	Pricing           map[string]Price `koanf:"pricing"`
+}
+
+// Price overrides the pricing table for one model, in USD per 1M tokens.
+type Price struct {
+	InputPerMTok       float64 `koanf:"input_per_mtok"`
+	OutputPerMTok      float64 `koanf:"output_per_mtok"`
+	CachedInputPerMTok float64 `koanf:"cached_input_per_mtok"`
+}
+
+// Benchmarks holds the defaults of `bench`.
+type Benchmarks struct {
+	Concurrency int           `koanf:"concurrency"`
+	Repeat      int           `koanf:"repeat"`
+	Timeout     time.Duration `koanf:"timeout"`
+	MaxRetries  int           `koanf:"max_retries"`
+	Stream      bool          `koanf:"stream"`
+	OutputDir   string        `koanf:"output_dir"`
+}
+
+// Evaluation holds scoring defaults.
+type Evaluation struct {
+	DefaultThreshold float64 `koanf:"default_threshold"`
+	JudgeProvider    string  `koanf:"judge_provider"`
+}
+
+// Multimodal limits image and audio inputs.
+type Multimodal struct {
+	EnableVision            bool     `koanf:"enable_vision"`
+	EnableAudio             bool     `koanf:"enable_audio"`
+	MaxImageSizeMB          int      `koanf:"max_image_size_mb"`
+	MaxAudioDurationSeconds int      `koanf:"max_audio_duration_seconds"`
+	SupportedImageFormats   []string `koanf:"supported_image_formats"`
+	SupportedAudioFormats   []string `koanf:"supported_audio_formats"`
+}
+
+// Monitoring configures metrics and alerts of the server.
+type Monitoring struct {
+	EnableRealtime   bool        `koanf:"enable_realtime"`
+	EnablePrometheus bool        `koanf:"enable_prometheus"`
+	EnableTracing    bool        `koanf:"enable_tracing"`
+	WebsocketPort    int         `koanf:"websocket_port"`
+	MetricsPort      int         `koanf:"metrics_port"`
+	AlertRules       []AlertRule `koanf:"alert_rules"`
+}
+
+// AlertRule is one alert condition.
+type AlertRule struct {
+	Name      string `koanf:"name"`
+	Condition string `koanf:"condition"`
+	Severity  string `koanf:"severity"`
+}
+
+// Plugins configures the plugin host.
+type Plugins struct {
+	EnablePlugins        bool   `koanf:"enable_plugins"`
+	PluginDirectory      string `koanf:"plugin_directory"`
+	MaxPluginMemoryMB    int    `koanf:"max_plugin_memory_mb"`
+	PluginTimeoutSeconds int    `koanf:"plugin_timeout_seconds"`
+	AutoReload           bool   `koanf:"auto_reload"`
+}
+
+// Storage chooses the result store.
+type Storage struct {
+	Backend                  string `koanf:"backend"`
+	DatabaseURL              string `koanf:"database_url"`
+	MaxConnections           int    `koanf:"max_connections"`
+	ConnectionTimeoutSeconds int    `koanf:"connection_timeout_seconds"`
+	EnableMigrations         bool   `koanf:"enable_migrations"`
+}
+
+// Cache configures the response cache.
+type Cache struct {
+	Enabled          bool          `koanf:"enabled"`
+	Backend          string        `koanf:"backend"`
+	Dir              string        `koanf:"dir"`
+	TTL              time.Duration `koanf:"ttl"`
+	MaxMemoryEntries int           `koanf:"max_memory_entries"`
+	RedisURL         string        `koanf:"redis_url"`
+}
+
+// Server configures `serve`.
+type Server struct {
+	Host               string    `koanf:"host"`
+	Port               int       `koanf:"port"`
+	EnableREST         bool      `koanf:"enable_rest"`
+	EnableGraphQL      bool      `koanf:"enable_graphql"`
+	EnableWebsocket    bool      `koanf:"enable_websocket"`
+	CORSAllowedOrigins []string  `koanf:"cors_allowed_origins"`
+	RateLimit          RateLimit `koanf:"rate_limit"`
+}
+
+// RateLimit limits API requests globally and per endpoint.
+type RateLimit struct {
+	RequestsPerMinute int             `koanf:"requests_per_minute"`
+	BurstSize         int             `koanf:"burst_size"`
+	Endpoints         []EndpointLimit `koanf:"endpoints"`
+}
+
+// EndpointLimit limits one API path.
+type EndpointLimit struct {
+	Path              string `koanf:"path"`
+	RequestsPerMinute int    `koanf:"requests_per_minute"`
+}
+
+// Security configures auth.
+type Security struct {
+	EnableRBAC  bool   `koanf:"enable_rbac"`
+	DefaultRole string `koanf:"default_role"`
+	JWTSecret   string `koanf:"jwt_secret"`
+	Roles       []Role `koanf:"roles"`
+}
+
+// Role is a named set of permissions.
+type Role struct {
+	Name        string   `koanf:"name"`
+	Permissions []string `koanf:"permissions"`
+}
+
+// Distributed configures distributed execution.
+type Distributed struct {
+	EnableDistributed bool   `koanf:"enable_distributed"`
+	NATSURL           string `koanf:"nats_url"`
+	WorkerCount       int    `koanf:"worker_count"`
+}
+
+// Default returns the built-in configuration.
+func Default() *Config {
+	return &Config{
+		Providers: map[string]ProviderConfig{},
+		Benchmarks: Benchmarks{
+			Concurrency: 8, Repeat: 1, Timeout: 60 * time.Second, MaxRetries: 3, Stream: true,
+		},
+		Evaluation: Evaluation{DefaultThreshold: 0.7},
+		Multimodal: Multimodal{
+			EnableVision: true, EnableAudio: true, MaxImageSizeMB: 10, MaxAudioDurationSeconds: 300,
+			SupportedImageFormats: []string{"jpeg", "png", "webp", "gif"},
+			SupportedAudioFormats: []string{"wav", "mp3", "flac"},
+		},
+		Monitoring: Monitoring{EnablePrometheus: true, MetricsPort: 9090},
+		Plugins:    Plugins{PluginDirectory: "./plugins", MaxPluginMemoryMB: 100, PluginTimeoutSeconds: 30},
+		Storage:    Storage{Backend: "sqlite", MaxConnections: 20, ConnectionTimeoutSeconds: 5, EnableMigrations: true},
+		Cache:      Cache{Enabled: true, Backend: "disk", TTL: 7 * 24 * time.Hour, MaxMemoryEntries: 4096},
+		Server: Server{
+			Host: "127.0.0.1", Port: 8080, EnableREST: true, EnableGraphQL: true, EnableWebsocket: true,
+			RateLimit: RateLimit{RequestsPerMinute: 100, BurstSize: 20},
+		},
+		Security:     Security{DefaultRole: "viewer"},
+		Distributed:  Distributed{WorkerCount: 4},
+		Integrations: map[string]map[string]any{},
+	}
+}
