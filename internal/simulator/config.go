@@ -1,0 +1,186 @@
+package simulator
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Policy chooses how the simulator answers a request.
+type Policy string
+
+// Answer policies.
+const (
+	// PolicyEcho answers with the last user message.
+	PolicyEcho Policy = "echo"
+	// PolicyExpected looks the last user message up in Config.Answers and
+	// falls back to echo.
+	PolicyExpected Policy = "expected"
+	// PolicyScripted answers with the first Config.Script rule whose regexp
+	// matches the last user message, or Config.DefaultAnswer.
+	PolicyScripted Policy = "scripted"
+)
+
+// DefaultAnswer is the scripted policy's answer when no rule matches and
+// Config.DefaultAnswer is empty.
+const DefaultAnswer = "This is a simulated answer from the llm-test-bench simulator."
+
+// DefaultModel is the model name echoed back when neither the request nor
+// Config.Model names one.
+const DefaultModel = "llm-test-bench-simulator"
+
+// DefaultTimeoutHang bounds how long a Timeout fault hangs when
+// Config.TimeoutHang is zero.
+const DefaultTimeoutHang = 60 * time.Second
+
+// DefaultRetryAfter is the Retry-After of a RateLimit fault when
+// Config.RetryAfter is zero.
+const DefaultRetryAfter = time.Second
+
+// Rule is one scripted answer: when Match matches the last user message the
+// simulator answers with Answer, in which $1 or ${name} expand to the
+// regexp's submatches.
+type Rule struct {
+	Match  *regexp.Regexp
+	Answer string
+}
+
+// ErrorRates are the probabilities, each in [0,1] and summing to at most 1,
+// that a chat request fails with the given fault instead of being answered.
+type ErrorRates struct {
+	// RateLimit answers 429 with Retry-After and x-ratelimit-* headers.
+	RateLimit float64
+	// Overload answers 503 in OpenAI's "engine is overloaded" shape.
+	Overload float64
+	// Server answers 500 in OpenAI's server_error shape.
+	Server float64
+	// Timeout hangs until the client gives up, the server closes, or
+	// Config.TimeoutHang passes, then drops the connection without an answer.
+	Timeout float64
+	// Truncate cuts a stream after some chunks without finish_reason or
+	// [DONE]; a non-streaming answer is cut after half of its JSON body.
+	Truncate float64
+}
+
+func (e ErrorRates) sum() float64 {
+	return e.RateLimit + e.Overload + e.Server + e.Timeout + e.Truncate
+}
+
+// Config configures a Server. The zero value is a valid, instant echo server.
+type Config struct {
+	// Latency is the whole-response latency of a non-streaming answer. When
+	// its Kind is empty a non-streaming answer takes TTFT + tokens/TokensPerSec
+	// like a stream does. Streams ignore Latency.
+	Latency Dist
+	// TTFT is the time to the first content chunk of a stream.
+	TTFT Dist
+	// TokensPerSec paces the content chunks of a stream; 0 is infinitely fast.
+	TokensPerSec float64
+	// Errors are the fault injection rates.
+	Errors ErrorRates
+	// RetryAfter is sent with RateLimit faults; 0 means DefaultRetryAfter.
+	RetryAfter time.Duration
+	// TimeoutHang bounds a Timeout fault; 0 means DefaultTimeoutHang.
+	TimeoutHang time.Duration
+	// Policy is the answer policy; empty means PolicyEcho.
+	Policy Policy
+	// Answers maps prompt text (the last user message, compared after
+	// trimming surrounding white space) to its answer for PolicyExpected.
+	Answers map[string]string
+	// Script holds the rules of PolicyScripted, tried in order.
+	Script []Rule
+	// DefaultAnswer is PolicyScripted's answer when no rule matches; empty
+	// means the package's DefaultAnswer.
+	DefaultAnswer string
+	// Model is echoed back when the request names no model; empty means
+	// DefaultModel. It is also the model GET /v1/models lists.
+	Model string
+	// Seed makes fault and latency draws and response ids deterministic for a
+	// given order of requests; 0 picks a seed from the clock.
+	Seed int64
+}
+
+// validate reports every problem of the config at once, and fills defaults.
+func (c *Config) validate() error {
+	var errs []error
+	for _, d := range []struct {
+		name string
+		d    Dist
+	}{{"latency", c.Latency}, {"ttft", c.TTFT}} {
+		if err := d.d.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", d.name, err))
+		}
+	}
+	if c.TokensPerSec < 0 || c.TokensPerSec != c.TokensPerSec {
+		errs = append(errs, fmt.Errorf("tokens per second: must be >= 0, got %v", c.TokensPerSec))
+	}
+	errs = append(errs, c.Errors.validate()...)
+	if c.RetryAfter < 0 {
+		errs = append(errs, fmt.Errorf("retry after: must be >= 0, got %v", c.RetryAfter))
+	}
+	if c.TimeoutHang < 0 {
+		errs = append(errs, fmt.Errorf("timeout hang: must be >= 0, got %v", c.TimeoutHang))
+	}
+	switch c.Policy {
+	case "", PolicyEcho, PolicyExpected, PolicyScripted:
+	default:
+		errs = append(errs, fmt.Errorf("policy: unknown %q (want echo, expected or scripted)", c.Policy))
+	}
+	for i, r := range c.Script {
+		if r.Match == nil {
+			errs = append(errs, fmt.Errorf("script rule %d: no match regexp", i))
+		}
+	}
+	if c.Policy == PolicyScripted && len(c.Script) == 0 && c.DefaultAnswer == "" {
+		errs = append(errs, errors.New("policy scripted: no script rules and no default answer"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	c.fillDefaults()
+	return nil
+}
+
+func (e ErrorRates) validate() []error {
+	var errs []error
+	for _, r := range []struct {
+		name string
+		p    float64
+	}{{"rate limit", e.RateLimit}, {"overload", e.Overload}, {"server", e.Server}, {"timeout", e.Timeout}, {"truncate", e.Truncate}} {
+		if !(r.p >= 0 && r.p <= 1) {
+			errs = append(errs, fmt.Errorf("error rate %s: must be in [0,1], got %v", r.name, r.p))
+		}
+	}
+	if s := e.sum(); len(errs) == 0 && s > 1+1e-9 {
+		errs = append(errs, fmt.Errorf("error rates: sum to %v, must be at most 1", s))
+	}
+	return errs
+}
+
+func (c *Config) fillDefaults() {
+	if c.Policy == "" {
+		c.Policy = PolicyEcho
+	}
+	if c.RetryAfter == 0 {
+		c.RetryAfter = DefaultRetryAfter
+	}
+	if c.TimeoutHang == 0 {
+		c.TimeoutHang = DefaultTimeoutHang
+	}
+	if c.DefaultAnswer == "" {
+		c.DefaultAnswer = DefaultAnswer
+	}
+	if c.Model == "" {
+		c.Model = DefaultModel
+	}
+	if c.Seed == 0 {
+		c.Seed = time.Now().UnixNano()
+	}
+	answers := make(map[string]string, len(c.Answers))
+	for k, v := range c.Answers {
+		answers[strings.TrimSpace(k)] = v
+	}
+	c.Answers = answers
+}

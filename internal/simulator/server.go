@@ -1,0 +1,271 @@
+package simulator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Stats counts what a Server has done since it was created.
+type Stats struct {
+	// Requests is the number of chat requests received, bad ones included.
+	Requests uint64
+	// Streamed is the number of well-formed chat requests that asked for a stream.
+	Streamed uint64
+	// Answered is the number of complete answers sent (status 200, not truncated).
+	Answered uint64
+	// Errors counts failed requests by kind.
+	Errors ErrorCounts
+}
+
+// ErrorCounts counts failed chat requests by kind.
+type ErrorCounts struct {
+	BadRequest, RateLimit, Overload, Server, Timeout, Truncate uint64
+}
+
+// counters are the atomic counters behind Stats.
+type counters struct {
+	requests, streamed, answered                               atomic.Uint64
+	badRequest, rateLimit, overload, server, timeout, truncate atomic.Uint64
+}
+
+// fault is the outcome the fault injector drew for one request.
+type fault int
+
+const (
+	faultNone fault = iota
+	faultRateLimit
+	faultOverload
+	faultServer
+	faultTimeout
+	faultTruncate
+)
+
+// maxBody bounds a request body.
+const maxBody = 32 << 20
+
+// Server is a simulated LLM provider. Use Handler to mount it, or Start to
+// serve it on its own listener.
+type Server struct {
+	cfg   Config
+	seq   atomic.Uint64
+	stats counters
+	pool  sync.Pool // *scratch
+
+	done      chan struct{} // closed by Close; ends hangs and pacing
+	closeOnce sync.Once
+
+	mu        sync.Mutex
+	srv       *http.Server
+	serveDone chan struct{}
+}
+
+// New validates cfg, reporting every problem at once, and returns a Server.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("simulator config: %w", err)
+	}
+	s := &Server{cfg: cfg, done: make(chan struct{})}
+	s.pool.New = func() any { return &scratch{out: make([]byte, 0, 4096)} }
+	return s, nil
+}
+
+// Handler returns the simulator's routes: POST /v1/chat/completions (also
+// without the /v1 prefix), GET /v1/models, GET /v1/models/{model} and
+// GET /health. Other routes answer 404 in OpenAI's error shape.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.route) }
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["X-Simulator"] = hdrSimulator
+	path := r.URL.Path
+	switch {
+	case path == "/v1/chat/completions" || path == "/chat/completions":
+		if r.Method != http.MethodPost {
+			s.writeInvalidURL(w, r, http.StatusMethodNotAllowed, "Invalid method for URL")
+			return
+		}
+		s.openAIChat(w, r)
+	case path == "/health" || path == "/healthz":
+		h["Content-Type"] = hdrJSON
+		w.Write([]byte(`{"status":"ok","simulator":"llm-test-bench"}` + "\n"))
+	case r.Method == http.MethodGet && (path == "/v1/models" || path == "/models"):
+		s.openAIModels(w)
+	case r.Method == http.MethodGet && len(path) > len("/v1/models/") && path[:len("/v1/models/")] == "/v1/models/":
+		s.openAIModel(w, path[len("/v1/models/"):])
+	default:
+		s.writeInvalidURL(w, r, http.StatusNotFound, "Invalid URL")
+	}
+}
+
+// Start listens on addr ("127.0.0.1:0" picks a free port) and serves until
+// ctx is done or Close is called. It returns the OpenAI base URL, such as
+// "http://127.0.0.1:8089/v1".
+func (s *Server) Start(ctx context.Context, addr string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.srv != nil {
+		return "", errors.New("start simulator: already started")
+	}
+	select {
+	case <-s.done:
+		return "", errors.New("start simulator: server is closed")
+	default:
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("start simulator on %s: %w", addr, err)
+	}
+	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	s.serveDone = make(chan struct{})
+	go func() {
+		defer close(s.serveDone)
+		_ = s.srv.Serve(ln) // always returns ErrServerClosed after Close
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = s.Close()
+		case <-s.done:
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/v1", nil
+}
+
+// Close stops the server: hanging and paced responses end at once, then
+// open connections are shut down. It is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() { close(s.done) })
+	s.mu.Lock()
+	srv, serveDone := s.srv, s.serveDone
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = srv.Close()
+	}
+	<-serveDone
+	if err != nil {
+		return fmt.Errorf("close simulator: %w", err)
+	}
+	return nil
+}
+
+// Stats returns a snapshot of the counters.
+func (s *Server) Stats() Stats {
+	c := &s.stats
+	return Stats{
+		Requests: c.requests.Load(),
+		Streamed: c.streamed.Load(),
+		Answered: c.answered.Load(),
+		Errors: ErrorCounts{
+			BadRequest: c.badRequest.Load(),
+			RateLimit:  c.rateLimit.Load(),
+			Overload:   c.overload.Load(),
+			Server:     c.server.Load(),
+			Timeout:    c.timeout.Load(),
+			Truncate:   c.truncate.Load(),
+		},
+	}
+}
+
+// drawFault draws the fault of one request.
+func (s *Server) drawFault(r *rng) fault {
+	e := &s.cfg.Errors
+	if e.sum() == 0 {
+		return faultNone
+	}
+	u := r.float64()
+	for _, f := range [...]struct {
+		p float64
+		f fault
+	}{{e.RateLimit, faultRateLimit}, {e.Overload, faultOverload}, {e.Server, faultServer}, {e.Timeout, faultTimeout}, {e.Truncate, faultTruncate}} {
+		if u < f.p {
+			return f.f
+		}
+		u -= f.p
+	}
+	return faultNone
+}
+
+// hang blocks until ctx ends, the server closes or TimeoutHang passes, then
+// drops the connection without an answer.
+func (s *Server) hang(ctx context.Context) {
+	t := time.NewTimer(s.cfg.TimeoutHang)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-s.done:
+	case <-t.C:
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// pacer sleeps until deadlines relative to a start time, giving up when the
+// request's context ends or the server closes.
+type pacer struct {
+	s     *Server
+	ctx   context.Context
+	start time.Time
+	timer *time.Timer
+}
+
+// until sleeps until start+d and reports whether the caller should go on.
+func (p *pacer) until(d time.Duration) bool {
+	wait := time.Until(p.start.Add(d))
+	if wait <= 0 {
+		return p.ctx.Err() == nil
+	}
+	if p.timer == nil {
+		p.timer = time.NewTimer(wait)
+	} else {
+		p.timer.Reset(wait)
+	}
+	select {
+	case <-p.timer.C:
+		return true
+	case <-p.ctx.Done():
+	case <-p.s.done:
+	}
+	return false
+}
+
+func (p *pacer) stop() {
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+}
+
+// scratch holds the reusable buffers of one request.
+type scratch struct {
+	body bytes.Buffer // the request body
+	out  []byte       // the response being built
+}
+
+func (s *Server) getScratch() *scratch {
+	sc := s.pool.Get().(*scratch)
+	sc.body.Reset()
+	sc.out = sc.out[:0]
+	return sc
+}
+
+// putScratch returns sc to the pool, keeping out (the grown response
+// buffer) unless either buffer grew too big to keep.
+func (s *Server) putScratch(sc *scratch, out []byte) {
+	if sc.body.Cap() > 1<<20 || cap(out) > 1<<20 {
+		return
+	}
+	sc.out = out[:0]
+	s.pool.Put(sc)
+}
