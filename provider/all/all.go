@@ -1,0 +1,11 @@
+// Package all registers every built-in provider vendor. The binary imports it
+// for its side effect:
+//
+//	import _ "github.com/llm-test-bench/llm-test-bench/provider/all"
+package all
+
+import (
+	// Each vendor package registers itself in init.
+	_ "github.com/llm-test-bench/llm-test-bench/provider/echo"
+	_ "github.com/llm-test-bench/llm-test-bench/provider/openai"
+)
