@@ -256,7 +256,7 @@ func (s *Server) openAIComplete(w http.ResponseWriter, r *http.Request, ex *exch
 		lat = s.cfg.TTFT.sample(ex.rnd) + s.tokenOffset(ex.completion)
 	}
 	if !p.until(lat) {
-		return b
+		abort()
 	}
 	b = ex.appendCompletion(b)
 	setOKHeaders(w.Header(), hdrJSON, ex)
@@ -296,7 +296,7 @@ func (s *Server) openAIStream(w http.ResponseWriter, r *http.Request, ex *exchan
 	}
 	ttft := s.cfg.TTFT.sample(ex.rnd)
 	if !p.until(ttft) {
-		return b
+		abort()
 	}
 	b = ex.appendRoleChunk(b)
 	n := ex.completion
@@ -312,7 +312,7 @@ func (s *Server) openAIStream(w http.ResponseWriter, r *http.Request, ex *exchan
 			_ = rc.Flush()
 			b = b[:0]
 			if !p.until(ttft + s.tokenOffset(k)) {
-				return b
+				abort()
 			}
 		}
 		b = ex.appendContentChunk(b, ex.answer[i:end])

@@ -209,8 +209,13 @@ func (s *Server) hang(ctx context.Context) {
 	case <-s.done:
 	case <-t.C:
 	}
-	panic(http.ErrAbortHandler)
+	abort()
 }
+
+// abort drops the connection without finishing the answer, so the client
+// sees a cut connection rather than an empty or well-ended one. net/http
+// recovers this panic silently.
+func abort() { panic(http.ErrAbortHandler) }
 
 // pacer sleeps until deadlines relative to a start time, giving up when the
 // request's context ends or the server closes.
