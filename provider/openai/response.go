@@ -1,0 +1,149 @@
+package openai
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+// completion is a chat.completion body or one chat.completion.chunk; only
+// the fields the bench reads are decoded.
+type completion struct {
+	Model   string          `json:"model"`
+	Choices []choice        `json:"choices"`
+	Usage   *usage          `json:"usage"`
+	Error   json.RawMessage `json:"error"`
+}
+
+type choice struct {
+	Index        int       `json:"index"`
+	Message      *message  `json:"message"`
+	Delta        *message  `json:"delta"`
+	FinishReason string    `json:"finish_reason"`
+	Logprobs     *logprobs `json:"logprobs"`
+}
+
+type message struct {
+	Content string `json:"content"`
+}
+
+type logprobs struct {
+	Content []struct {
+		Logprob float64 `json:"logprob"`
+	} `json:"content"`
+}
+
+type usage struct {
+	PromptTokens        int `json:"prompt_tokens"`
+	CompletionTokens    int `json:"completion_tokens"`
+	TotalTokens         int `json:"total_tokens"`
+	PromptTokensDetails *struct {
+		CachedTokens int `json:"cached_tokens"`
+	} `json:"prompt_tokens_details"`
+	CompletionTokensDetails *struct {
+		ReasoningTokens int `json:"reasoning_tokens"`
+	} `json:"completion_tokens_details"`
+}
+
+// hasError reports whether the body carries a non-null "error" member.
+func (c *completion) hasError() bool {
+	e := bytes.TrimSpace(c.Error)
+	return len(e) > 0 && string(e) != "null"
+}
+
+// toUsage maps OpenAI usage to bench.Usage. Cached tokens are part of
+// prompt_tokens and reasoning tokens part of completion_tokens, as
+// bench.Usage expects, so the counts are kept as given.
+func (u *usage) toUsage() bench.Usage {
+	out := bench.Usage{Prompt: u.PromptTokens, Completion: u.CompletionTokens, Total: u.TotalTokens}
+	if u.PromptTokensDetails != nil {
+		out.Cached = u.PromptTokensDetails.CachedTokens
+	}
+	if u.CompletionTokensDetails != nil {
+		out.Reasoning = u.CompletionTokensDetails.ReasoningTokens
+	}
+	if out.Total == 0 {
+		out.Total = out.Prompt + out.Completion
+	}
+	return out
+}
+
+// mapFinish maps OpenAI's finish_reason (and compatible servers' variants)
+// to the common vocabulary; unknown values map to "".
+func mapFinish(raw string) string {
+	switch raw {
+	case "stop", "end_turn", "stop_sequence", "eos":
+		return provider.FinishStop
+	case "length", "max_tokens", "model_length":
+		return provider.FinishLength
+	case "tool_calls", "function_call":
+		return provider.FinishToolCalls
+	case "content_filter":
+		return provider.FinishContentFilter
+	case "error":
+		return provider.FinishError
+	}
+	return ""
+}
+
+// state accumulates a response from a body or from stream chunks.
+type state struct {
+	text     []byte
+	model    string
+	finish   string
+	usage    *usage
+	logprobs []float64
+}
+
+// apply folds one completion or chunk into s and returns the new text it
+// carries. Only choice 0 is read: the bench asks for one answer.
+func (s *state) apply(c *completion) string {
+	if s.model == "" {
+		s.model = c.Model
+	}
+	if c.Usage != nil {
+		s.usage = c.Usage
+	}
+	var text string
+	for i := range c.Choices {
+		ch := &c.Choices[i]
+		if ch.Index != 0 {
+			continue
+		}
+		if ch.Delta != nil {
+			text += ch.Delta.Content
+		}
+		if ch.Message != nil {
+			text += ch.Message.Content
+		}
+		if ch.FinishReason != "" {
+			s.finish = ch.FinishReason
+		}
+		if ch.Logprobs != nil {
+			for _, lp := range ch.Logprobs.Content {
+				s.logprobs = append(s.logprobs, lp.Logprob)
+			}
+		}
+	}
+	s.text = append(s.text, text...)
+	return text
+}
+
+// response builds the final Response; model is the requested one, used when
+// the server names none.
+func (s *state) response(model string) provider.Response {
+	r := provider.Response{
+		Text: string(s.text), Model: s.model,
+		FinishReason: mapFinish(s.finish), RawFinishReason: s.finish,
+		Logprobs: s.logprobs,
+	}
+	if r.Model == "" {
+		r.Model = model
+	}
+	if s.usage != nil {
+		r.Usage = s.usage.toUsage()
+	}
+	return r
+}
