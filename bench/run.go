@@ -11,6 +11,8 @@ const (
 	RunCompleted RunStatus = "completed"
 	RunFailed    RunStatus = "failed"
 	RunCancelled RunStatus = "cancelled"
+	// RunCostLimit means the run stopped because --max-cost was reached.
+	RunCostLimit RunStatus = "cost_limit"
 )
 
 // Totals aggregates a run's results.
