@@ -1,0 +1,36 @@
+# LLM Test Bench — developer targets. `make help` lists them.
+GO        ?= go
+BIN       := bin/llm-test-bench
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X github.com/llm-test-bench/llm-test-bench/internal/cli.Version=$(VERSION)
+GOLANGCI  := v2.15.0
+
+.PHONY: help build test lint bench run fuzz clean
+
+help: ## list targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+build: ## build the binary without cgo into bin/
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/llm-test-bench
+
+test: ## run every test with the race detector (needs PostgreSQL; see .ci/run)
+	$(GO) test -race -count=1 ./...
+
+lint: ## golangci-lint at the pinned version
+	@command -v golangci-lint >/dev/null || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI)
+	golangci-lint run ./...
+
+bench: build ## pipeline throughput vs a bare HTTP client, and memory for 100,000 cases
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/runner/ ./internal/simulator/ ./provider/... ./internal/metrics/...
+	$(GO) run ./internal/perf/cmd/perfbench -bin $(BIN)
+
+run: ## the offline quickstart: a built-in suite against the simulator, HTML report
+	$(GO) run ./cmd/llm-test-bench bench --dataset builtin:reasoning --dataset builtin:coding --providers simulator:sim-large,simulator:echo --output quickstart-report.html
+
+fuzz: ## run each fuzz test for 20s
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; done; done
+
+clean:
+	rm -rf bin quickstart-report.html
