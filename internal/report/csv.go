@@ -1,0 +1,91 @@
+package report
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+)
+
+// csvHeader names the flat columns of the CSV report.
+var csvHeader = []string{
+	"id", "run_id", "case_id", "prompt_id", "provider", "model", "repetition", "status",
+	"passed", "score", "latency_ms", "ttft_ms", "tokens_prompt", "tokens_completion",
+	"tokens_cached", "tokens_reasoning", "tokens_total", "cost_input", "cost_output",
+	"cost_total", "finish_reason", "cached", "error_kind", "error_message", "response",
+	"prompt", "scores", "tags", "created_at",
+}
+
+// writeCSV writes a header and one row per result.
+//
+// Spreadsheet formula injection is neutralised: a text cell (ids, provider,
+// model, response, prompt, reasons, JSON columns) that starts with = + - @,
+// a tab or a carriage return gets a leading apostrophe, so Excel, LibreOffice
+// and Google Sheets show it as text instead of evaluating it. Numeric columns
+// are written by this package and left as they are.
+func writeCSV(ctx context.Context, w io.Writer, results Results) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	row := make([]string, len(csvHeader))
+	err := each(ctx, results, func(r *bench.Result) error {
+		if err := csvRow(row, r); err != nil {
+			return err
+		}
+		return cw.Write(row)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvRow fills row with r's columns in csvHeader order.
+func csvRow(row []string, r *bench.Result) error {
+	scores, err := json.Marshal(r.Scores)
+	if err != nil {
+		return fmt.Errorf("encode scores of result %s: %w", r.ID, err)
+	}
+	tags, err := json.Marshal(r.Tags)
+	if err != nil {
+		return fmt.Errorf("encode tags of result %s: %w", r.ID, err)
+	}
+	var errKind, errMsg string
+	if r.Error != nil {
+		errKind, errMsg = r.Error.Kind, r.Error.Message
+	}
+	text := func(s string) string { return neutralise(s) }
+	num := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+	copy(row, []string{
+		text(r.ID), text(r.RunID), text(r.CaseID), text(r.PromptID), text(r.Provider), text(r.Model),
+		strconv.Itoa(r.Repetition), text(string(r.Status)), strconv.FormatBool(r.Passed),
+		num(r.Score), num(r.LatencyMs), num(r.TTFTMs),
+		strconv.Itoa(r.Tokens.Prompt), strconv.Itoa(r.Tokens.Completion), strconv.Itoa(r.Tokens.Cached),
+		strconv.Itoa(r.Tokens.Reasoning), strconv.Itoa(r.Tokens.Total),
+		num(r.Cost.Input), num(r.Cost.Output), num(r.Cost.Total),
+		text(r.FinishReason), strconv.FormatBool(r.Cached), text(errKind), text(errMsg),
+		text(r.Response), text(r.Prompt), text(string(scores)), text(string(tags)),
+		r.CreatedAt.UTC().Format(time.RFC3339Nano),
+	})
+	return nil
+}
+
+// neutralise prefixes a cell that a spreadsheet would read as a formula
+// with an apostrophe.
+func neutralise(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,182 @@
+package report
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strconv"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+)
+
+// HTML report limits: the failing results listed and the response shown per row.
+const (
+	maxHTMLFailures = 1000
+	maxHTMLResponse = 500
+)
+
+//go:embed templates/report.html.tmpl
+var templateFS embed.FS
+
+// htmlTemplate is parsed once; html/template escapes all user data.
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"cellTitle": cellTitle,
+	"cellMark":  cellMark,
+	"clean":     xmlText,
+}).ParseFS(templateFS, "templates/report.html.tmpl"))
+
+// htmlView is the data behind the page head.
+type htmlView struct {
+	Title, Started, PassRate, Cost         string
+	Total, Passed, Failed, Errored, Tokens string
+	S                                      *Summary
+	Cards                                  []htmlCard
+	Chart                                  *svgChart
+	Matrix                                 Matrix
+	FailCount                              int
+}
+
+// htmlCard is one provider's card, pre-formatted.
+type htmlCard struct {
+	Provider, Model, PassRate, PassPct              string
+	Results, Passed, Failed, Errored, Cached        int
+	P50, P90, P95, P99, Mean, Max, TTFT50, TTFT95   string
+	TokensIn, TokensOut, TokPerSec, MeanScore, Cost string
+	Kinds                                           string
+}
+
+// htmlFailure is one row of the failing results table.
+type htmlFailure struct {
+	Name, Provider, Status, Score, Latency, Reason, Response string
+}
+
+// htmlFoot is the data behind the page end.
+type htmlFoot struct {
+	None        bool
+	Shown, More int
+}
+
+// writeHTML writes one self-contained page: inline CSS, an inline SVG chart
+// and a little inline script, no external resource of any kind. The first
+// pass aggregates, the second streams the failing rows.
+func writeHTML(ctx context.Context, w io.Writer, run bench.Run, results Results) error {
+	sum, err := Summarize(ctx, run, results)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := htmlTemplate.ExecuteTemplate(bw, "head", newHTMLView(sum)); err != nil {
+		return fmt.Errorf("render page head: %w", err)
+	}
+	listed := 0
+	err = each(ctx, results, func(r *bench.Result) error {
+		if r.Passed && r.Status == bench.StatusSuccess {
+			return nil
+		}
+		if listed++; listed > maxHTMLFailures {
+			return nil
+		}
+		if err := htmlTemplate.ExecuteTemplate(bw, "failure", htmlFailureOf(r)); err != nil {
+			return fmt.Errorf("render failing result %s: %w", r.ID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	foot := htmlFoot{None: listed == 0, Shown: min(listed, maxHTMLFailures), More: max(listed-maxHTMLFailures, 0)}
+	if err := htmlTemplate.ExecuteTemplate(bw, "foot", foot); err != nil {
+		return fmt.Errorf("render page end: %w", err)
+	}
+	return bw.Flush()
+}
+
+// newHTMLView formats the summary for the page head.
+func newHTMLView(s *Summary) htmlView {
+	v := htmlView{
+		Title:     cmp.Or(s.Run.Name, s.Run.ID, "Benchmark report"),
+		Started:   fmtTime(cmp.Or(s.Run.CreatedAt, s.FirstAt)),
+		PassRate:  fmtPct(s.PassRate),
+		Cost:      fmtUSD(s.CostUSD),
+		Total:     fmtInt(s.Total),
+		Passed:    fmtInt(s.Passed),
+		Failed:    fmtInt(s.Failed),
+		Errored:   fmtInt(s.Errored),
+		Tokens:    fmtInt(s.Tokens),
+		S:         s,
+		Matrix:    s.Matrix,
+		FailCount: s.Failed + s.Errored,
+		Chart:     newLatencyChart(s.Providers),
+	}
+	for _, p := range s.Providers {
+		v.Cards = append(v.Cards, htmlCard{
+			Provider: p.Provider, Model: p.Model, PassRate: fmtPct(p.PassRate),
+			PassPct: strconv.FormatFloat(p.PassRate*100, 'f', 1, 64),
+			Results: p.Results, Passed: p.Passed, Failed: p.Failed, Errored: p.Errored, Cached: p.Cached,
+			P50: fmtMs(p.Latency.P50), P90: fmtMs(p.Latency.P90), P95: fmtMs(p.Latency.P95), P99: fmtMs(p.Latency.P99),
+			Mean: fmtMs(p.Latency.Mean), Max: fmtMs(p.Latency.Max),
+			TTFT50: fmtMs(p.TTFT.P50), TTFT95: fmtMs(p.TTFT.P95),
+			TokensIn: fmtInt(p.TokensPrompt), TokensOut: fmtInt(p.TokensCompletion),
+			TokPerSec: fmtRate(p.TokensPerSec), MeanScore: strconv.FormatFloat(p.MeanScore, 'f', 3, 64),
+			Cost: fmtUSD(p.CostUSD), Kinds: fmtKinds(p.ErrorsByKind),
+		})
+	}
+	return v
+}
+
+// htmlFailureOf formats one failing result.
+func htmlFailureOf(r *bench.Result) htmlFailure {
+	return htmlFailure{
+		Name:     xmlText(caseName(r)),
+		Provider: xmlText(r.Provider),
+		Status:   outcome(r),
+		Score:    strconv.FormatFloat(r.Score, 'f', 3, 64),
+		Latency:  fmtMs(r.LatencyMs),
+		Reason:   xmlText(truncate(FailureReason(r), maxReason*2)),
+		Response: xmlText(truncate(r.Response, maxHTMLResponse)),
+	}
+}
+
+// cellTitle is a matrix cell's tooltip: state, counts, score and reason.
+func cellTitle(c Cell) string {
+	t := cellTitleText(c)
+	return xmlText(t)
+}
+
+// cellTitleText builds the tooltip text before cleaning.
+func cellTitleText(c Cell) string {
+	if c.State == CellNone {
+		return c.Provider + ": no result"
+	}
+	t := fmt.Sprintf("%s: %s, %d/%d passed", c.Provider, c.State, c.Passed, c.Results)
+	if c.Errored > 0 {
+		t += fmt.Sprintf(", %d errors", c.Errored)
+	}
+	if c.Passed+c.Failed > 0 {
+		t += ", score " + strconv.FormatFloat(c.Score, 'f', 2, 64)
+	}
+	if c.Reason != "" {
+		t += " — " + c.Reason
+	}
+	return t
+}
+
+// cellMark is a matrix cell's visible text.
+func cellMark(c Cell) string {
+	switch c.State {
+	case CellPass:
+		return "✓"
+	case CellFail:
+		return "✗"
+	case CellPartial:
+		return fmt.Sprintf("◐ %d/%d", c.Passed, c.Results)
+	case CellError:
+		return "!"
+	default:
+		return "·"
+	}
+}

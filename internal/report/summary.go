@@ -1,0 +1,290 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/stats"
+)
+
+// DefaultMatrixLimit is the number of distinct cases the pass/fail matrix
+// keeps before it is truncated.
+const DefaultMatrixLimit = 2000
+
+// Percentiles summarises a latency distribution in milliseconds.
+type Percentiles struct {
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P95  float64 `json:"p95"`
+	P99  float64 `json:"p99"`
+	Mean float64 `json:"mean"`
+	Max  float64 `json:"max"`
+	// Count is the number of values the percentiles were computed from.
+	Count int64 `json:"count"`
+}
+
+// PercentilesOf reads the report percentiles from a sketch.
+func PercentilesOf(s *stats.Sketch) Percentiles {
+	return Percentiles{
+		P50: s.Quantile(0.50), P90: s.Quantile(0.90), P95: s.Quantile(0.95), P99: s.Quantile(0.99),
+		Mean: s.Mean(), Max: s.Max(), Count: s.Count(),
+	}
+}
+
+// ProviderSummary aggregates one provider's results.
+//
+// A result counts as Succeeded when its status is success, otherwise as
+// Errored; a succeeded result is Passed or Failed by its assertions' verdict,
+// so Results = Passed + Failed + Errored. Latency, TTFT, TokensPerSec and
+// MeanScore are computed over succeeded results; cached results are left out
+// of the timing figures because they do not measure the provider. TTFT only
+// counts results that streamed (ttft_ms > 0).
+type ProviderSummary struct {
+	Provider  string  `json:"provider"`
+	Model     string  `json:"model"`
+	Results   int     `json:"results"`
+	Succeeded int     `json:"succeeded"`
+	Errored   int     `json:"errored"`
+	Passed    int     `json:"passed"`
+	Failed    int     `json:"failed"`
+	Cached    int     `json:"cached"`
+	PassRate  float64 `json:"pass_rate"` // Passed / Results
+	// Latency is the total call time, TTFT the time to the first token.
+	Latency Percentiles `json:"latency_ms"`
+	TTFT    Percentiles `json:"ttft_ms"`
+	// Token sums over all results.
+	TokensPrompt     int `json:"tokens_prompt"`
+	TokensCompletion int `json:"tokens_completion"`
+	TokensTotal      int `json:"tokens_total"`
+	// TokensPerSec is completion tokens divided by generation seconds, where
+	// generation time is latency minus TTFT for streamed calls and the whole
+	// latency otherwise.
+	TokensPerSec float64 `json:"tokens_per_sec"`
+	CostUSD      float64 `json:"cost_usd"`
+	// ErrorsByKind counts errored results by error kind, or by status
+	// (timeout, cancelled, skipped) when the record has no error kind.
+	ErrorsByKind map[string]int `json:"errors_by_kind"`
+	MeanScore    float64        `json:"mean_score"`
+}
+
+// Summary is the aggregate of a run's results, computed in one streaming pass.
+type Summary struct {
+	Run       bench.Run         `json:"run"`
+	Providers []ProviderSummary `json:"providers"` // sorted by provider id
+	Total     int               `json:"total"`
+	Succeeded int               `json:"succeeded"`
+	Errored   int               `json:"errored"`
+	Passed    int               `json:"passed"`
+	Failed    int               `json:"failed"`
+	Cached    int               `json:"cached"`
+	PassRate  float64           `json:"pass_rate"`
+	CostUSD   float64           `json:"cost_usd"`
+	Tokens    int               `json:"tokens"`
+	// FirstAt and LastAt are the earliest and latest result timestamps.
+	FirstAt time.Time `json:"first_at"`
+	LastAt  time.Time `json:"last_at"`
+	Matrix  Matrix    `json:"matrix"`
+}
+
+// providerAgg is the running state behind one ProviderSummary.
+type providerAgg struct {
+	sum      ProviderSummary
+	latency  stats.Sketch
+	ttft     stats.Sketch
+	genSec   float64
+	genToks  int
+	scoreSum float64
+	scoreN   int
+}
+
+// Aggregator folds results into a Summary one at a time. Memory is bounded
+// by the number of providers and matrix cells, never by the number of
+// results. It is not safe for concurrent use.
+type Aggregator struct {
+	// MatrixLimit caps the distinct cases kept in the matrix; set it before
+	// the first Add. Zero or less means DefaultMatrixLimit.
+	MatrixLimit int
+
+	run       bench.Run
+	providers map[string]*providerAgg
+	total     Summary
+	matrix    matrixBuilder
+}
+
+// NewAggregator returns an empty aggregator for run.
+func NewAggregator(run bench.Run) *Aggregator {
+	return &Aggregator{run: run, providers: map[string]*providerAgg{}}
+}
+
+// Add folds one result into the aggregate.
+func (a *Aggregator) Add(r *bench.Result) {
+	p := a.providers[r.Provider]
+	if p == nil {
+		p = &providerAgg{sum: ProviderSummary{Provider: r.Provider, ErrorsByKind: map[string]int{}}}
+		a.providers[r.Provider] = p
+	}
+	s := &p.sum
+	if s.Model == "" {
+		s.Model = r.Model
+	}
+	s.Results++
+	s.TokensPrompt += r.Tokens.Prompt
+	s.TokensCompletion += r.Tokens.Completion
+	s.TokensTotal += r.Tokens.Total
+	if finite(r.Cost.Total) {
+		s.CostUSD += r.Cost.Total
+	}
+	if r.Cached {
+		s.Cached++
+	}
+	switch {
+	case r.Status != bench.StatusSuccess:
+		s.Errored++
+		s.ErrorsByKind[errorKind(r)]++
+	case r.Passed:
+		s.Succeeded++
+		s.Passed++
+	default:
+		s.Succeeded++
+		s.Failed++
+	}
+	if r.Status == bench.StatusSuccess {
+		p.addTimings(r)
+	}
+	a.addTotals(r)
+	limit := a.MatrixLimit
+	if limit <= 0 {
+		limit = DefaultMatrixLimit
+	}
+	a.matrix.add(r, limit)
+}
+
+// addTimings records a succeeded result's latency, TTFT, throughput and score.
+func (p *providerAgg) addTimings(r *bench.Result) {
+	if finite(r.Score) {
+		p.scoreSum += r.Score
+		p.scoreN++
+	}
+	if r.Cached || !finite(r.LatencyMs) || r.LatencyMs <= 0 {
+		return
+	}
+	p.latency.Add(r.LatencyMs)
+	gen := r.LatencyMs
+	if finite(r.TTFTMs) && r.TTFTMs > 0 {
+		p.ttft.Add(r.TTFTMs)
+		if r.TTFTMs < r.LatencyMs {
+			gen = r.LatencyMs - r.TTFTMs
+		}
+	}
+	if r.Tokens.Completion > 0 {
+		p.genSec += gen / 1000
+		p.genToks += r.Tokens.Completion
+	}
+}
+
+// addTotals updates the run-wide counters.
+func (a *Aggregator) addTotals(r *bench.Result) {
+	t := &a.total
+	t.Total++
+	switch {
+	case r.Status != bench.StatusSuccess:
+		t.Errored++
+	case r.Passed:
+		t.Succeeded++
+		t.Passed++
+	default:
+		t.Succeeded++
+		t.Failed++
+	}
+	if r.Cached {
+		t.Cached++
+	}
+	if finite(r.Cost.Total) {
+		t.CostUSD += r.Cost.Total
+	}
+	t.Tokens += r.Tokens.Total
+	if !r.CreatedAt.IsZero() {
+		if t.FirstAt.IsZero() || r.CreatedAt.Before(t.FirstAt) {
+			t.FirstAt = r.CreatedAt
+		}
+		if r.CreatedAt.After(t.LastAt) {
+			t.LastAt = r.CreatedAt
+		}
+	}
+}
+
+// Summary returns the aggregate so far. It may be called repeatedly, for
+// example for a live view, and Add may continue afterwards.
+func (a *Aggregator) Summary() *Summary {
+	s := a.total
+	s.Run = a.run
+	s.PassRate = ratio(s.Passed, s.Total)
+	s.Providers = make([]ProviderSummary, 0, len(a.providers))
+	for _, p := range a.providers {
+		s.Providers = append(s.Providers, p.summary())
+	}
+	slices.SortFunc(s.Providers, func(x, y ProviderSummary) int { return cmp.Compare(x.Provider, y.Provider) })
+	ids := make([]string, len(s.Providers))
+	for i, p := range s.Providers {
+		ids[i] = p.Provider
+	}
+	s.Matrix = a.matrix.build(ids)
+	return &s
+}
+
+// summary finalises one provider's figures.
+func (p *providerAgg) summary() ProviderSummary {
+	s := p.sum
+	s.ErrorsByKind = make(map[string]int, len(p.sum.ErrorsByKind))
+	for k, v := range p.sum.ErrorsByKind {
+		s.ErrorsByKind[k] = v
+	}
+	s.PassRate = ratio(s.Passed, s.Results)
+	s.Latency = PercentilesOf(&p.latency)
+	s.TTFT = PercentilesOf(&p.ttft)
+	if p.genSec > 0 {
+		s.TokensPerSec = float64(p.genToks) / p.genSec
+	}
+	if p.scoreN > 0 {
+		s.MeanScore = p.scoreSum / float64(p.scoreN)
+	}
+	return s
+}
+
+// Summarize aggregates every result of one pass over results.
+func Summarize(ctx context.Context, run bench.Run, results Results) (*Summary, error) {
+	a := NewAggregator(run)
+	err := each(ctx, results, func(r *bench.Result) error {
+		a.Add(r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("summarize run %s: %w", run.ID, err)
+	}
+	return a.Summary(), nil
+}
+
+// errorKind names why a result did not succeed.
+func errorKind(r *bench.Result) string {
+	if r.Error != nil && r.Error.Kind != "" {
+		return r.Error.Kind
+	}
+	if r.Status == "" {
+		return "unknown"
+	}
+	return string(r.Status)
+}
+
+func ratio(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(n) / float64(d)
+}
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

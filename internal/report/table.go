@@ -1,0 +1,123 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// ANSI styles for the terminal table.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+)
+
+// tableCell is one cell of the terminal table with its optional style.
+type tableCell struct {
+	text  string
+	style string
+	left  bool
+}
+
+// WriteTable writes the terminal summary: one row per provider (results,
+// pass rate, errors, p50/p95 latency, TTFT p50, tokens, cost) and a totals
+// line. ANSI colour is used only when color is true.
+func WriteTable(w io.Writer, s *Summary, color bool) error {
+	header := []string{"PROVIDER", "RESULTS", "PASS", "ERRORS", "P50 MS", "P95 MS", "TTFT P50", "TOKENS", "COST"}
+	rows := make([][]tableCell, 0, len(s.Providers)+1)
+	hdr := make([]tableCell, len(header))
+	for i, h := range header {
+		hdr[i] = tableCell{text: h, style: ansiBold, left: i == 0}
+	}
+	rows = append(rows, hdr)
+	for _, p := range s.Providers {
+		errStyle := ansiDim
+		if p.Errored > 0 {
+			errStyle = ansiRed
+		}
+		rows = append(rows, []tableCell{
+			{text: termSafe(p.Provider), left: true},
+			{text: fmtInt(p.Results)},
+			{text: fmtPct(p.PassRate), style: rateStyle(p.PassRate)},
+			{text: fmtInt(p.Errored), style: errStyle},
+			{text: fmtMs(p.Latency.P50)},
+			{text: fmtMs(p.Latency.P95)},
+			{text: fmtMs(p.TTFT.P50)},
+			{text: fmtInt(p.TokensTotal)},
+			{text: fmtUSD(p.CostUSD)},
+		})
+	}
+	bw := bufio.NewWriter(w)
+	writeTableRows(bw, rows, color)
+	totals := fmt.Sprintf("Total: %s results, %s passed, %s failed, %s errors, pass rate %s, %s tokens, cost %s",
+		fmtInt(s.Total), fmtInt(s.Passed), fmtInt(s.Failed), fmtInt(s.Errored), fmtPct(s.PassRate),
+		fmtInt(s.Tokens), fmtUSD(s.CostUSD))
+	if color {
+		totals = ansiBold + totals + ansiReset
+	}
+	bw.WriteString(totals + "\n")
+	if s.Matrix.Truncated {
+		fmt.Fprintf(bw, "(matrix truncated: %s results of later cases not shown)\n", fmtInt(s.Matrix.OmittedResults))
+	}
+	return bw.Flush()
+}
+
+// writeTableRows pads every column to its widest cell, then applies colour,
+// so escape codes never disturb the alignment.
+func writeTableRows(w *bufio.Writer, rows [][]tableCell, color bool) {
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c.text))
+		}
+	}
+	for _, row := range rows {
+		for i, c := range row {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c.text))
+			text := pad + c.text
+			if c.left {
+				text = c.text + pad
+			}
+			if color && c.style != "" {
+				text = c.style + text + ansiReset
+			}
+			if i > 0 {
+				w.WriteString("  ")
+			}
+			if i == len(row)-1 {
+				text = strings.TrimRight(text, " ")
+			}
+			w.WriteString(text)
+		}
+		w.WriteByte('\n')
+	}
+}
+
+// rateStyle colours a pass rate: green from 90%, yellow from 50%, red below.
+func rateStyle(r float64) string {
+	switch {
+	case r >= 0.9:
+		return ansiGreen
+	case r >= 0.5:
+		return ansiYellow
+	default:
+		return ansiRed
+	}
+}
+
+// termSafe drops control characters, so user data cannot move the cursor
+// or change colours on the terminal.
+func termSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
+}
