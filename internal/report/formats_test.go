@@ -215,11 +215,11 @@ func TestHTMLIsSelfContainedAndEscaped(t *testing.T) {
 		t.Errorf("page has %d <script> elements, want only its own", n)
 	}
 	for _, want := range []string{
-		`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`,       // escaped response in the failing table
+		`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`,        // escaped response in the failing table
 		`<span class="c c-pass" title="openai:gpt-4o-mini: pass`, // matrix cells
 		`<span class="c c-partial"`, `<span class="c c-fail"`, `<span class="c c-error"`, `<span class="c c-none"`,
-		`x&lt;y&gt;&amp;&#34;z&#34;`,                             // hostile case id
-		`<svg class="chart"`, `<rect class="s3"`,                  // latency chart
+		`x&lt;y&gt;&amp;&#34;z&#34;`,             // hostile case id
+		`<svg class="chart"`, `<rect class="s3"`, // latency chart
 		`prefers-color-scheme:dark`, `data-status="timeout"`, `id="q"`,
 	} {
 		if !strings.Contains(page, want) {
