@@ -28,7 +28,8 @@ type Percentiles struct {
 	Count int64 `json:"count"`
 }
 
-// PercentilesOf reads the report percentiles from a sketch.
+// PercentilesOf reads the report percentiles from a sketch; they are within
+// the sketch's precision (0.1%) of the exact values.
 func PercentilesOf(s *stats.Sketch) Percentiles {
 	return Percentiles{
 		P50: s.Quantile(0.50), P90: s.Quantile(0.90), P95: s.Quantile(0.95), P99: s.Quantile(0.99),
@@ -98,6 +99,9 @@ type providerAgg struct {
 	ttft     stats.Sketch
 	genSec   float64
 	genToks  int
+	// Exact sums and maxima: the sketch is precise to 0.1%, these are exact.
+	latSum, latMax   float64
+	ttftSum, ttftMax float64
 	scoreSum float64
 	scoreN   int
 }
@@ -174,9 +178,13 @@ func (p *providerAgg) addTimings(r *bench.Result) {
 		return
 	}
 	p.latency.Add(r.LatencyMs)
+	p.latSum += r.LatencyMs
+	p.latMax = max(p.latMax, r.LatencyMs)
 	gen := r.LatencyMs
 	if finite(r.TTFTMs) && r.TTFTMs > 0 {
 		p.ttft.Add(r.TTFTMs)
+		p.ttftSum += r.TTFTMs
+		p.ttftMax = max(p.ttftMax, r.TTFTMs)
 		if r.TTFTMs < r.LatencyMs {
 			gen = r.LatencyMs - r.TTFTMs
 		}
@@ -245,8 +253,8 @@ func (p *providerAgg) summary() ProviderSummary {
 		s.ErrorsByKind[k] = v
 	}
 	s.PassRate = ratio(s.Passed, s.Results)
-	s.Latency = PercentilesOf(&p.latency)
-	s.TTFT = PercentilesOf(&p.ttft)
+	s.Latency = exact(PercentilesOf(&p.latency), p.latSum, p.latMax)
+	s.TTFT = exact(PercentilesOf(&p.ttft), p.ttftSum, p.ttftMax)
 	if p.genSec > 0 {
 		s.TokensPerSec = float64(p.genToks) / p.genSec
 	}
@@ -254,6 +262,19 @@ func (p *providerAgg) summary() ProviderSummary {
 		s.MeanScore = p.scoreSum / float64(p.scoreN)
 	}
 	return s
+}
+
+// exact replaces the sketch's mean and maximum with the exact values and
+// keeps every quantile at or below the true maximum (the sketch reports the
+// top of a value's bucket, up to 0.1% above it).
+func exact(p Percentiles, sum, maxV float64) Percentiles {
+	if p.Count == 0 {
+		return p
+	}
+	p.Mean = sum / float64(p.Count)
+	p.Max = maxV
+	p.P50, p.P90, p.P95, p.P99 = min(p.P50, maxV), min(p.P90, maxV), min(p.P95, maxV), min(p.P99, maxV)
+	return p
 }
 
 // Summarize aggregates every result of one pass over results.
