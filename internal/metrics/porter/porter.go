@@ -3,7 +3,10 @@
 // It works on lowercase ASCII words; other bytes are treated as consonants.
 package porter
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // irregular maps nltk's irregular forms to their stems.
 var irregular = map[string]string{
@@ -14,14 +17,61 @@ var irregular = map[string]string{
 }
 
 // Stem returns the stem of word, which must already be lowercase (nltk
-// lowercases first; callers here always pass lowercase text).
+// lowercases first; callers here always pass lowercase text). Non-ASCII
+// characters are consonants, one per code point, as in nltk.
 func Stem(word string) string {
 	if s, ok := irregular[word]; ok {
 		return s
 	}
+	for i := 0; i < len(word); i++ {
+		if word[i] >= utf8.RuneSelf {
+			return stemNonASCII(word)
+		}
+	}
 	if len(word) <= 2 {
 		return word
 	}
+	return stemASCII(word)
+}
+
+// stemNonASCII maps each distinct non-ASCII code point to its own byte in
+// 0x80..0xff (a consonant for the algorithm), stems, and maps back.
+func stemNonASCII(word string) string {
+	if utf8.RuneCountInString(word) <= 2 {
+		return word
+	}
+	toByte := map[rune]byte{}
+	var back []rune
+	b := make([]byte, 0, len(word))
+	for _, r := range word {
+		if r < utf8.RuneSelf {
+			b = append(b, byte(r))
+			continue
+		}
+		c, ok := toByte[r]
+		if !ok {
+			if len(back) == 128 {
+				return word
+			}
+			c = byte(0x80 + len(back))
+			toByte[r] = c
+			back = append(back, r)
+		}
+		b = append(b, c)
+	}
+	stem := stemASCII(string(b))
+	var out strings.Builder
+	for i := 0; i < len(stem); i++ {
+		if c := stem[i]; c >= 0x80 {
+			out.WriteRune(back[c-0x80])
+		} else {
+			out.WriteByte(c)
+		}
+	}
+	return out.String()
+}
+
+func stemASCII(word string) string {
 	w := step1a(word)
 	w = step1b(w)
 	w = step1c(w)
