@@ -104,19 +104,19 @@ func newHTMLView(s *Summary) htmlView {
 		Cost:      fmtUSD(s.CostUSD),
 		Total:     fmtInt(s.Total),
 		Passed:    fmtInt(s.Passed),
-		Failed:    fmtInt(s.Failed),
+		Failed:    fmtInt(s.Failed - s.Errored),
 		Errored:   fmtInt(s.Errored),
 		Tokens:    fmtInt(s.Tokens),
 		S:         s,
 		Matrix:    s.Matrix,
-		FailCount: s.Failed + s.Errored,
+		FailCount: s.Failed,
 		Chart:     newLatencyChart(s.Providers),
 	}
 	for _, p := range s.Providers {
 		v.Cards = append(v.Cards, htmlCard{
 			Provider: p.Provider, Model: p.Model, PassRate: fmtPct(p.PassRate),
 			PassPct: strconv.FormatFloat(p.PassRate*100, 'f', 1, 64),
-			Results: p.Results, Passed: p.Passed, Failed: p.Failed, Errored: p.Errored, Cached: p.Cached,
+			Results: p.Results, Passed: p.Passed, Failed: p.Failed - p.Errored, Errored: p.Errored, Cached: p.Cached,
 			P50: fmtMs(p.Latency.P50), P90: fmtMs(p.Latency.P90), P95: fmtMs(p.Latency.P95), P99: fmtMs(p.Latency.P99),
 			Mean: fmtMs(p.Latency.Mean), Max: fmtMs(p.Latency.Max),
 			TTFT50: fmtMs(p.TTFT.P50), TTFT95: fmtMs(p.TTFT.P95),
@@ -156,7 +156,7 @@ func cellTitleText(c Cell) string {
 	if c.Errored > 0 {
 		t += fmt.Sprintf(", %d errors", c.Errored)
 	}
-	if c.Passed+c.Failed > 0 {
+	if c.Results > c.Errored {
 		t += ", score " + strconv.FormatFloat(c.Score, 'f', 2, 64)
 	}
 	if c.Reason != "" {

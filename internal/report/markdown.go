@@ -33,7 +33,7 @@ func writeMarkdown(ctx context.Context, w io.Writer, run bench.Run, results Resu
 	bw := bufio.NewWriter(w)
 	writeMarkdownHeader(bw, sum)
 	writeMarkdownProviders(bw, sum)
-	fmt.Fprintf(bw, "\n## Failing results (%d)\n\n", sum.Failed+sum.Errored)
+	fmt.Fprintf(bw, "\n## Failing results (%d)\n\n", sum.Failed)
 	listed := 0
 	err = each(ctx, results, func(r *bench.Result) error {
 		if r.Passed && r.Status == bench.StatusSuccess {
@@ -66,8 +66,8 @@ func writeMarkdownHeader(w io.Writer, s *Summary) {
 	}
 	fmt.Fprintf(w, "- **Run:** %s (%s)\n", md(s.Run.ID), md(string(s.Run.Status)))
 	fmt.Fprintf(w, "- **Started:** %s\n", fmtTime(cmp.Or(s.Run.CreatedAt, s.FirstAt)))
-	fmt.Fprintf(w, "- **Results:** %s: %s passed, %s failed, %s errors (pass rate %s)\n",
-		fmtInt(s.Total), fmtInt(s.Passed), fmtInt(s.Failed), fmtInt(s.Errored), fmtPct(s.PassRate))
+	fmt.Fprintf(w, "- **Results:** %s: %s passed, %s failed assertions, %s errors (pass rate %s)\n",
+		fmtInt(s.Total), fmtInt(s.Passed), fmtInt(s.Failed-s.Errored), fmtInt(s.Errored), fmtPct(s.PassRate))
 }
 
 // writeMarkdownProviders writes the per-provider summary table.

@@ -19,7 +19,8 @@ const (
 // maxReason bounds the reason kept per matrix cell.
 const maxReason = 240
 
-// Cell aggregates one case x provider pair over prompts and repetitions.
+// Cell aggregates one case x provider pair over prompts and repetitions;
+// its counters mean what ProviderSummary's do (Failed includes Errored).
 type Cell struct {
 	Provider string  `json:"provider"`
 	State    string  `json:"state"`
@@ -84,6 +85,7 @@ func (m *matrixBuilder) add(r *bench.Result, limit int) {
 	switch {
 	case r.Status != bench.StatusSuccess:
 		c.Errored++
+		c.Failed++
 	case r.Passed:
 		c.Passed++
 	default:
@@ -114,7 +116,7 @@ func (m *matrixBuilder) build(providers []string) Matrix {
 				continue
 			}
 			cell := *c
-			if ok := cell.Passed + cell.Failed; ok > 0 {
+			if ok := cell.Results - cell.Errored; ok > 0 {
 				cell.Score = cell.scoreSum / float64(ok)
 			}
 			cell.State = cellState(&cell)

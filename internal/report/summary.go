@@ -40,8 +40,10 @@ func PercentilesOf(s *stats.Sketch) Percentiles {
 // ProviderSummary aggregates one provider's results.
 //
 // A result counts as Succeeded when its status is success, otherwise as
-// Errored; a succeeded result is Passed or Failed by its assertions' verdict,
-// so Results = Passed + Failed + Errored. Latency, TTFT, TokensPerSec and
+// Errored. Passed follows the record's verdict, which is false for a call
+// that did not succeed, and Failed is every result that did not pass, errors
+// included: Results = Passed + Failed = Succeeded + Errored, and
+// Failed - Errored is the number of assertion failures. Latency, TTFT, TokensPerSec and
 // MeanScore are computed over succeeded results; cached results are left out
 // of the timing figures because they do not measure the provider. TTFT only
 // counts results that streamed (ttft_ms > 0).
@@ -73,7 +75,8 @@ type ProviderSummary struct {
 	MeanScore    float64        `json:"mean_score"`
 }
 
-// Summary is the aggregate of a run's results, computed in one streaming pass.
+// Summary is the aggregate of a run's results, computed in one streaming
+// pass. Its counters mean what ProviderSummary's do.
 type Summary struct {
 	Run       bench.Run         `json:"run"`
 	Providers []ProviderSummary `json:"providers"` // sorted by provider id
@@ -149,6 +152,7 @@ func (a *Aggregator) Add(r *bench.Result) {
 	switch {
 	case r.Status != bench.StatusSuccess:
 		s.Errored++
+		s.Failed++
 		s.ErrorsByKind[errorKind(r)]++
 	case r.Passed:
 		s.Succeeded++
@@ -202,6 +206,7 @@ func (a *Aggregator) addTotals(r *bench.Result) {
 	switch {
 	case r.Status != bench.StatusSuccess:
 		t.Errored++
+		t.Failed++
 	case r.Passed:
 		t.Succeeded++
 		t.Passed++

@@ -55,8 +55,8 @@ func WriteTable(w io.Writer, s *Summary, color bool) error {
 	}
 	bw := bufio.NewWriter(w)
 	writeTableRows(bw, rows, color)
-	totals := fmt.Sprintf("Total: %s results, %s passed, %s failed, %s errors, pass rate %s, %s tokens, cost %s",
-		fmtInt(s.Total), fmtInt(s.Passed), fmtInt(s.Failed), fmtInt(s.Errored), fmtPct(s.PassRate),
+	totals := fmt.Sprintf("Total: %s results, %s passed, %s failed assertions, %s errors, pass rate %s, %s tokens, cost %s",
+		fmtInt(s.Total), fmtInt(s.Passed), fmtInt(s.Failed-s.Errored), fmtInt(s.Errored), fmtPct(s.PassRate),
 		fmtInt(s.Tokens), fmtUSD(s.CostUSD))
 	if color {
 		totals = ansiBold + totals + ansiReset
