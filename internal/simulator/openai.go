@@ -29,15 +29,17 @@ var (
 
 // chatRequest is the part of a Chat Completions request the simulator reads.
 type chatRequest struct {
-	Model         string        `json:"model"`
-	Messages      []chatMessage `json:"messages"`
-	Stream        bool          `json:"stream"`
-	StreamOptions *struct {
-		IncludeUsage       bool  `json:"include_usage"`
-		IncludeObfuscation *bool `json:"include_obfuscation"`
-	} `json:"stream_options"`
-	MaxTokens           *int `json:"max_tokens"`
-	MaxCompletionTokens *int `json:"max_completion_tokens"`
+	Model               string         `json:"model"`
+	Messages            []chatMessage  `json:"messages"`
+	Stream              bool           `json:"stream"`
+	StreamOptions       *streamOptions `json:"stream_options"`
+	MaxTokens           *int           `json:"max_tokens"`
+	MaxCompletionTokens *int           `json:"max_completion_tokens"`
+}
+
+type streamOptions struct {
+	IncludeUsage       bool  `json:"include_usage"`
+	IncludeObfuscation *bool `json:"include_obfuscation"`
 }
 
 type chatMessage struct {
@@ -117,22 +119,35 @@ type apiError struct {
 // parseChatRequest decodes and checks a request body the way OpenAI does.
 func parseChatRequest(body []byte) (chatRequest, *apiError) {
 	var req chatRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return req, &apiError{status: 400, typ: "invalid_request_error", param: te.Field,
-				message: fmt.Sprintf("Invalid type for '%s': expected %s, but got %s.", te.Field, te.Type, te.Value)}
+	if !fastParseChat(body, &req) {
+		req = chatRequest{}
+		if err := json.Unmarshal(body, &req); err != nil {
+			return req, decodeError(err)
 		}
-		return req, &apiError{status: 400, typ: "invalid_request_error", message: "We could not parse the JSON body of your request. " +
-			"(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, " +
-			"but what was sent was not valid JSON.) [llm-test-bench simulator: " + err.Error() + "]"}
 	}
+	return req, checkChatRequest(&req)
+}
+
+// decodeError turns an encoding/json error into OpenAI's 400 body.
+func decodeError(err error) *apiError {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return &apiError{status: 400, typ: "invalid_request_error", param: te.Field,
+			message: fmt.Sprintf("Invalid type for '%s': expected %s, but got %s.", te.Field, te.Type, te.Value)}
+	}
+	return &apiError{status: 400, typ: "invalid_request_error", message: "We could not parse the JSON body of your request. " +
+		"(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, " +
+		"but what was sent was not valid JSON.) [llm-test-bench simulator: " + err.Error() + "]"}
+}
+
+// checkChatRequest checks a decoded request the way OpenAI does.
+func checkChatRequest(req *chatRequest) *apiError {
 	if req.Messages == nil {
-		return req, &apiError{status: 400, typ: "invalid_request_error", param: "messages", code: "missing_required_parameter",
+		return &apiError{status: 400, typ: "invalid_request_error", param: "messages", code: "missing_required_parameter",
 			message: "Missing required parameter: 'messages'."}
 	}
 	if len(req.Messages) == 0 {
-		return req, &apiError{status: 400, typ: "invalid_request_error", param: "messages", code: "empty_array",
+		return &apiError{status: 400, typ: "invalid_request_error", param: "messages", code: "empty_array",
 			message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead."}
 	}
 	for _, p := range []struct {
@@ -140,11 +155,11 @@ func parseChatRequest(body []byte) (chatRequest, *apiError) {
 		v    *int
 	}{{"max_tokens", req.MaxTokens}, {"max_completion_tokens", req.MaxCompletionTokens}} {
 		if p.v != nil && *p.v < 1 {
-			return req, &apiError{status: 400, typ: "invalid_request_error", param: p.name, code: "integer_below_min_value",
+			return &apiError{status: 400, typ: "invalid_request_error", param: p.name, code: "integer_below_min_value",
 				message: fmt.Sprintf("Invalid '%s': integer below minimum value. Expected a value >= 1, but got %d instead.", p.name, *p.v)}
 		}
 	}
-	return req, nil
+	return nil
 }
 
 // maxTokens is the completion limit the request sets, or -1.
