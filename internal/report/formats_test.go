@@ -382,3 +382,36 @@ func indexOf(xs []string, x string) int {
 	}
 	return -1
 }
+
+func TestWriteEmptyRun(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		format string
+		want   string // a fragment the empty report must contain
+	}{
+		{FormatJSON, `"results":[]}`},
+		{FormatJSONL, ""},
+		{FormatCSV, "id,run_id,case_id"},
+		{FormatJUnit, `tests="0"`},
+		{FormatMarkdown, "No results."},
+		{FormatHTML, "None: every result passed."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			if err := Write(context.Background(), &buf, tt.format, bench.Run{ID: "empty"}, SliceResults(nil)); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(buf.String(), tt.want) {
+				t.Errorf("empty %s report lacks %q:\n%s", tt.format, tt.want, buf.String())
+			}
+			if tt.format == FormatJSONL && buf.Len() != 0 {
+				t.Errorf("empty JSONL = %q, want nothing", buf.String())
+			}
+			if tt.format == FormatJSON && !json.Valid(buf.Bytes()) {
+				t.Errorf("empty JSON report is not valid JSON: %s", buf.String())
+			}
+		})
+	}
+}
