@@ -97,16 +97,16 @@ type Summary struct {
 
 // providerAgg is the running state behind one ProviderSummary.
 type providerAgg struct {
-	sum      ProviderSummary
-	latency  stats.Sketch
-	ttft     stats.Sketch
-	genSec   float64
-	genToks  int
+	sum     ProviderSummary
+	latency stats.Sketch
+	ttft    stats.Sketch
+	genSec  float64
+	genToks int
 	// Exact sums and maxima: the sketch is precise to 0.1%, these are exact.
 	latSum, latMax   float64
 	ttftSum, ttftMax float64
-	scoreSum float64
-	scoreN   int
+	scoreSum         float64
+	scoreN           int
 }
 
 // Aggregator folds results into a Summary one at a time. Memory is bounded
