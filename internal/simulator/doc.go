@@ -10,6 +10,7 @@
 // the model list says plainly that it is a simulator.
 //
 // The code is one shared core (config.go, dist.go, policy.go, tokens.go,
-// faults in server.go) and one file per wire format (openai.go and its
-// encoder openai_encode.go); later wires add a file each.
+// rng.go, and routing, faults and pacing in server.go) and one file per wire
+// format (openai.go, with its request decoder openai_request.go and its
+// encoder openai_encode.go); later wires add files of their own.
 package simulator

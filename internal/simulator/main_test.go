@@ -48,14 +48,20 @@ func startServer(t testing.TB, cfg Config) *testServer {
 	return ts
 }
 
+// reply is a response whose body has been read and closed.
+type reply struct {
+	StatusCode int
+	Header     http.Header
+}
+
 // post sends body to path (below the base URL) and returns the response
 // with its body read.
-func (ts *testServer) post(t testing.TB, path, body string) (*http.Response, []byte) {
+func (ts *testServer) post(t testing.TB, path, body string) (reply, []byte) {
 	t.Helper()
 	return ts.do(t, http.MethodPost, path, body)
 }
 
-func (ts *testServer) do(t testing.TB, method, path, body string) (*http.Response, []byte) {
+func (ts *testServer) do(t testing.TB, method, path, body string) (reply, []byte) {
 	t.Helper()
 	url := ts.url + path
 	if rest, ok := strings.CutPrefix(path, "/.."); ok {
@@ -75,7 +81,7 @@ func (ts *testServer) do(t testing.TB, method, path, body string) (*http.Respons
 	if err != nil {
 		t.Fatalf("read body of %s %s: %v", method, path, err)
 	}
-	return resp, b
+	return reply{StatusCode: resp.StatusCode, Header: resp.Header}, b
 }
 
 // chatBody returns a chat request body with one user message.

@@ -277,7 +277,7 @@ func (s *Server) openAIComplete(w http.ResponseWriter, r *http.Request, ex *exch
 	setOKHeaders(w.Header(), hdrJSON, ex)
 	if truncate {
 		s.stats.truncate.Add(1)
-		w.Write(b[:len(b)/2])
+		_, _ = w.Write(b[:len(b)/2])
 		return b
 	}
 	if _, err := w.Write(b); err == nil {
@@ -335,7 +335,7 @@ func (s *Server) openAIStream(w http.ResponseWriter, r *http.Request, ex *exchan
 	}
 	if truncate {
 		s.stats.truncate.Add(1)
-		w.Write(b)
+		_, _ = w.Write(b)
 		return b
 	}
 	b = ex.appendFinishChunk(b)
@@ -355,7 +355,7 @@ func (s *Server) writeError(w http.ResponseWriter, e *apiError) {
 	b := appendErrorBody(sc.out, e)
 	w.Header()["Content-Type"] = hdrJSON
 	w.WriteHeader(e.status)
-	w.Write(b)
+	_, _ = w.Write(b)
 	s.putScratch(sc, b)
 }
 
@@ -371,7 +371,7 @@ func (s *Server) openAIModels(w http.ResponseWriter) {
 	b = appendModel(b, s.cfg.Model)
 	b = append(b, "]}\n"...)
 	w.Header()["Content-Type"] = hdrJSON
-	w.Write(b)
+	_, _ = w.Write(b)
 }
 
 // openAIModel serves GET /v1/models/{model}: the simulator answers for any
@@ -379,5 +379,5 @@ func (s *Server) openAIModels(w http.ResponseWriter) {
 func (s *Server) openAIModel(w http.ResponseWriter, model string) {
 	b := appendModel(nil, model)
 	w.Header()["Content-Type"] = hdrJSON
-	w.Write(append(b, '\n'))
+	_, _ = w.Write(append(b, '\n'))
 }

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -15,8 +16,8 @@ import (
 // yields what encoding/json would; FuzzFastParseChat checks that.
 func fastParseChat(b []byte, req *chatRequest) bool {
 	p := jsonParser{b: b}
-	ok := p.object(func(key string) bool {
-		switch key {
+	ok := p.object(func(key []byte) bool {
+		switch string(key) {
 		case "model":
 			return p.str(&req.Model)
 		case "messages":
@@ -31,8 +32,8 @@ func fastParseChat(b []byte, req *chatRequest) bool {
 			if req.StreamOptions == nil { // encoding/json reuses a set pointer
 				req.StreamOptions = new(streamOptions)
 			}
-			return p.object(func(key string) bool {
-				switch key {
+			return p.object(func(key []byte) bool {
+				switch string(key) {
 				case "include_usage":
 					return p.boolean(&req.StreamOptions.IncludeUsage)
 				case "include_obfuscation":
@@ -81,8 +82,9 @@ func (p *jsonParser) peek() byte {
 }
 
 // object reads an object, calling field after each key with the parser
-// positioned at the value.
-func (p *jsonParser) object(field func(key string) bool) bool {
+// positioned at the value. Keys are passed undecoded, so an object with an
+// escaped key is refused; field must not keep key.
+func (p *jsonParser) object(field func(key []byte) bool) bool {
 	if p.peek() != '{' {
 		return false
 	}
@@ -92,8 +94,8 @@ func (p *jsonParser) object(field func(key string) bool) bool {
 		return true
 	}
 	for {
-		var key string
-		if p.peek() != '"' || !p.str(&key) || p.peek() != ':' {
+		key, ok := p.rawKey()
+		if !ok || p.peek() != ':' {
 			return false
 		}
 		p.i++
@@ -138,6 +140,25 @@ func (p *jsonParser) array(elem func() bool) bool {
 	}
 }
 
+// rawKey reads an object key without escapes and returns its bytes.
+func (p *jsonParser) rawKey() ([]byte, bool) {
+	if p.peek() != '"' {
+		return nil, false
+	}
+	start := p.i + 1
+	for p.i = start; p.i < len(p.b); p.i++ {
+		switch c := p.b[p.i]; {
+		case c == '"':
+			p.i++
+			key := p.b[start : p.i-1]
+			return key, utf8.Valid(key)
+		case c == '\\' || c < 0x20:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
 // str reads a string; escapes are decoded by encoding/json.
 func (p *jsonParser) str(dst *string) bool {
 	if p.peek() != '"' {
@@ -173,7 +194,7 @@ func (p *jsonParser) str(dst *string) bool {
 }
 
 func (p *jsonParser) literal(lit string) bool {
-	if p.peek() == 0 || !strings.HasPrefix(string(p.b[p.i:]), lit) {
+	if p.peek() == 0 || !bytes.HasPrefix(p.b[p.i:], []byte(lit)) {
 		return false
 	}
 	p.i += len(lit)
@@ -219,8 +240,8 @@ func (p *jsonParser) intPtr(dst **int) bool {
 
 // message reads one chat message.
 func (p *jsonParser) message(m *chatMessage) bool {
-	return p.object(func(key string) bool {
-		switch key {
+	return p.object(func(key []byte) bool {
+		switch string(key) {
 		case "role":
 			return p.str(&m.Role)
 		case "content":
@@ -245,8 +266,8 @@ func (p *jsonParser) content(dst *textContent) bool {
 	var text []byte
 	ok := p.array(func() bool {
 		var typ, txt string
-		if !p.object(func(key string) bool {
-			switch key {
+		if !p.object(func(key []byte) bool {
+			switch string(key) {
 			case "type":
 				return p.str(&typ)
 			case "text":
@@ -271,9 +292,9 @@ func (p *jsonParser) content(dst *textContent) bool {
 // other skips the value of a key the simulator ignores; a key that only
 // differs in case from a known one would be matched by encoding/json, so it
 // is refused.
-func (p *jsonParser) other(key string, known ...string) bool {
+func (p *jsonParser) other(key []byte, known ...string) bool {
 	for _, k := range known {
-		if strings.EqualFold(key, k) {
+		if bytes.EqualFold(key, []byte(k)) {
 			return false
 		}
 	}
@@ -287,7 +308,7 @@ func (p *jsonParser) skip(depth int) bool {
 	}
 	switch c := p.peek(); {
 	case c == '{':
-		return p.object(func(string) bool { return p.skip(depth + 1) })
+		return p.object(func([]byte) bool { return p.skip(depth + 1) })
 	case c == '[':
 		return p.array(func() bool { return p.skip(depth + 1) })
 	case c == '"':

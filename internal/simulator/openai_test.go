@@ -345,6 +345,30 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
+// TestAnyAuthorization checks that the offline simulator takes any key,
+// and none.
+func TestAnyAuthorization(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{Seed: 8})
+	for _, auth := range []string{"", "Bearer sk-anything", "Basic Zm9vOmJhcg=="} {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.url+"/chat/completions", strings.NewReader(chatBody(t, "hi", nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := ts.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("Authorization %q: status %d, want 200", auth, resp.StatusCode)
+		}
+	}
+}
+
 func TestContentParts(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, Config{Seed: 6})

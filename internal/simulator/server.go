@@ -94,7 +94,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.openAIChat(w, r)
 	case path == "/health" || path == "/healthz":
 		h["Content-Type"] = hdrJSON
-		w.Write([]byte(`{"status":"ok","simulator":"llm-test-bench"}` + "\n"))
+		_, _ = w.Write([]byte(`{"status":"ok","simulator":"llm-test-bench"}` + "\n"))
 	case r.Method == http.MethodGet && (path == "/v1/models" || path == "/models"):
 		s.openAIModels(w)
 	case r.Method == http.MethodGet && len(path) > len("/v1/models/") && path[:len("/v1/models/")] == "/v1/models/":
