@@ -136,11 +136,7 @@ func Check(ctx context.Context, as []bench.Assertion, threshold *float64, in *In
 	allPass := true
 	for _, a := range as {
 		s := evaluateOne(ctx, a, in)
-		name := a.Name()
-		if _, dup := out.Scores[name]; dup {
-			name = fmt.Sprintf("%s#%d", name, len(out.Scores))
-		}
-		out.Scores[name] = s
+		out.Scores[uniqueName(out.Scores, a.Name())] = s
 		w := a.EffectiveWeight()
 		if w == 0 {
 			continue
@@ -158,6 +154,20 @@ func Check(ctx context.Context, as []bench.Assertion, threshold *float64, in *In
 		out.Passed = allPass
 	}
 	return out
+}
+
+// uniqueName returns name, or name#N with the smallest N >= 1 that is not
+// taken yet, so a repeated assertion never overwrites another score.
+func uniqueName(taken map[string]bench.Score, name string) string {
+	if _, dup := taken[name]; !dup {
+		return name
+	}
+	for i := 1; ; i++ {
+		n := fmt.Sprintf("%s#%d", name, i)
+		if _, dup := taken[n]; !dup {
+			return n
+		}
+	}
 }
 
 func evaluateOne(ctx context.Context, a bench.Assertion, in *Input) bench.Score {
