@@ -94,6 +94,22 @@ func Load(metrics ...string) ([]Case, error) {
 	return out, nil
 }
 
+// LoadFrom reads the vectors at path (relative to the test's directory) and
+// returns the cases of the given metrics, for tests outside internal/metrics.
+func LoadFrom(path string, metrics ...string) ([]Case, error) {
+	cases, err := read(filepath.FromSlash(path))
+	if err != nil {
+		return nil, err
+	}
+	var out []Case
+	for _, c := range cases {
+		if len(metrics) == 0 || contains(metrics, c.Metric) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
