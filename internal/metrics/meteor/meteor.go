@@ -53,7 +53,9 @@ func Single(reference, hypothesis []string, p Params) float64 {
 		return out
 	}
 	stemmed, _, _ := matchEnums(stem(hyp), stem(ref))
-	matches := append(exact, stemmed...)
+	matches := make([]pair, 0, len(exact)+len(stemmed))
+	matches = append(matches, exact...)
+	matches = append(matches, stemmed...)
 	sort.SliceStable(matches, func(i, j int) bool { return matches[i].h < matches[j].h })
 	m := float64(len(matches))
 	if len(hypothesis) == 0 || len(reference) == 0 || m == 0 {
@@ -98,7 +100,7 @@ func matchEnums(hyp, ref []word) ([]pair, []word, []word) {
 func chunks(ms []pair) int {
 	n := 1
 	for i := 0; i < len(ms)-1; i++ {
-		if !(ms[i+1].h == ms[i].h+1 && ms[i+1].r == ms[i].r+1) {
+		if ms[i+1].h != ms[i].h+1 || ms[i+1].r != ms[i].r+1 {
 			n++
 		}
 	}

@@ -9,6 +9,8 @@ import (
 
 // The examples of Porter's paper, with nltk's NLTK_EXTENSIONS results where
 // they differ (dying, sky, agreed, conformabli, radicalli).
+//
+//nolint:misspell // stems are not words.
 func TestStem(t *testing.T) {
 	t.Parallel()
 	tests := map[string]string{

@@ -59,10 +59,10 @@ func Lower(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i, r := range rs {
-		switch {
-		case r == 0x130:
+		switch r {
+		case 0x130:
 			b.WriteString("i\u0307")
-		case r == 0x3a3:
+		case 0x3a3:
 			if finalSigma(rs, i) {
 				b.WriteRune(0x3c2)
 			} else {

@@ -158,7 +158,7 @@ func FuzzTokenize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		for _, tok := range Tokenize(in, true) {
 			for i := 0; i < len(tok); i++ {
-				if !(tok[i] >= 'a' && tok[i] <= 'z' || tok[i] >= '0' && tok[i] <= '9') {
+				if (tok[i] < 'a' || tok[i] > 'z') && (tok[i] < '0' || tok[i] > '9') {
 					t.Fatalf("token %q has a byte outside [a-z0-9]", tok)
 				}
 			}

@@ -56,10 +56,10 @@ func Run(ctx context.Context, r io.Reader, w io.Writer) (badLines int, err error
 			return badLines, fmt.Errorf("metrics score: %w", err)
 		}
 		line, tooLong, rerr := readLine(br)
-		if rerr == io.EOF && line == nil && !tooLong {
+		if errors.Is(rerr, io.EOF) && line == nil && !tooLong {
 			break
 		}
-		if rerr != nil && rerr != io.EOF {
+		if rerr != nil && !errors.Is(rerr, io.EOF) {
 			return badLines, fmt.Errorf("metrics score: read line %d: %w", n, rerr)
 		}
 		var out any
@@ -82,7 +82,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer) (badLines int, err error
 				return badLines, fmt.Errorf("metrics score: write: %w", err)
 			}
 		}
-		if rerr == io.EOF {
+		if errors.Is(rerr, io.EOF) {
 			break
 		}
 	}
@@ -105,10 +105,10 @@ func readLine(br *bufio.Reader) (line []byte, tooLong bool, err error) {
 				buf = append(buf, chunk...)
 			}
 		}
-		if err == bufio.ErrBufferFull {
+		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
-		if err == io.EOF && len(buf) == 0 && !tooLong {
+		if errors.Is(err, io.EOF) && len(buf) == 0 && !tooLong {
 			return nil, false, io.EOF
 		}
 		buf = bytes.TrimSuffix(buf, []byte("\n"))
