@@ -17,10 +17,6 @@ const (
 )
 
 var (
-	re13aSym      = regexp.MustCompile("([\\{-\\~\\[-\\` -\\&\\(-\\+\\:-\\@\\/])")
-	re13aPeriod1  = regexp.MustCompile(`([^0-9])([\.,])`)
-	re13aPeriod2  = regexp.MustCompile(`([\.,])([^0-9])`)
-	re13aDash     = regexp.MustCompile(`([0-9])(-)`)
 	reIntlPunct1  = regexp.MustCompile(`(\P{N})(\p{P})`)
 	reIntlPunct2  = regexp.MustCompile(`(\p{P})(\P{N})`)
 	reIntlSymbols = regexp.MustCompile(`(\p{S})`)
@@ -44,7 +40,10 @@ func NewTokenizer(name string) (Tokenizer, error) {
 	return nil, fmt.Errorf("unknown tokenizer %q (want 13a, intl, char or none)", name)
 }
 
-// Tokenize13A is sacreBLEU's default 13a tokenizer (mteval-v13a.pl).
+// Tokenize13A is sacreBLEU's default 13a tokenizer (mteval-v13a.pl). The
+// four regular-expression substitutions are done by hand-written passes
+// with the same leftmost, non-overlapping semantics (tests compare them with
+// the regular expressions on fuzzed input).
 func Tokenize13A(line string) string {
 	line = strings.ReplaceAll(line, "<skipped>", "")
 	line = strings.ReplaceAll(line, "-\n", "")
@@ -56,13 +55,58 @@ func Tokenize13A(line string) string {
 		line = strings.ReplaceAll(line, "&lt;", "<")
 		line = strings.ReplaceAll(line, "&gt;", ">")
 	}
-	line = " " + line + " "
-	line = re13aSym.ReplaceAllString(line, " $1 ")
-	line = re13aPeriod1.ReplaceAllString(line, "$1 $2 ")
-	line = re13aPeriod2.ReplaceAllString(line, " $1 $2")
-	line = re13aDash.ReplaceAllString(line, "$1 $2 ")
-	return pytext.JoinSplit(line)
+	a := make([]byte, 0, 2*len(line)+8)
+	a = append(a, ' ')
+	for i := 0; i < len(line); i++ {
+		if c := line[i]; is13aSymbol(c) {
+			a = append(a, ' ', c, ' ')
+		} else {
+			a = append(a, c)
+		}
+	}
+	a = append(a, ' ')
+	b := make([]byte, 0, len(a)+len(a)/2)
+	// ([^0-9])([\.,]) -> "\1 \2 "
+	for i := 0; i < len(a); i++ {
+		if i+1 < len(a) && !isDigit(a[i]) && isPeriodComma(a[i+1]) {
+			b = append(b, a[i], ' ', a[i+1], ' ')
+			i++
+			continue
+		}
+		b = append(b, a[i])
+	}
+	a = a[:0]
+	// ([\.,])([^0-9]) -> " \1 \2"
+	for i := 0; i < len(b); i++ {
+		if i+1 < len(b) && isPeriodComma(b[i]) && !isDigit(b[i+1]) {
+			a = append(a, ' ', b[i], ' ', b[i+1])
+			i++
+			continue
+		}
+		a = append(a, b[i])
+	}
+	b = b[:0]
+	// ([0-9])(-) -> "\1 \2 "
+	for i := 0; i < len(a); i++ {
+		if i+1 < len(a) && isDigit(a[i]) && a[i+1] == '-' {
+			b = append(b, a[i], ' ', '-', ' ')
+			i++
+			continue
+		}
+		b = append(b, a[i])
+	}
+	return pytext.JoinSplit(string(b))
 }
+
+// is13aSymbol reports membership in [\{-\~\[-\` -\&\(-\+\:-\@\/].
+func is13aSymbol(c byte) bool {
+	return c >= '{' && c <= '~' || c >= '[' && c <= '`' || c >= ' ' && c <= '&' ||
+		c >= '(' && c <= '+' || c >= ':' && c <= '@' || c == '/'
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isPeriodComma(c byte) bool { return c == '.' || c == ',' }
 
 // TokenizeInternational is sacreBLEU's intl tokenizer (mteval-v14
 // international): Unicode punctuation next to non-digits and all symbols
