@@ -136,28 +136,91 @@ func (s *Scorer) Corpus(hyps []string, refs [][]string) (Score, error) {
 // reference n-gram counts are the maximum over the references and the
 // reference length is the closest one (the shorter on ties).
 func (s *Scorer) SegmentStats(hyp string, refs []string) Stats {
-	refCounts := map[ngram]int{}
-	refLens := make([]int, 0, len(refs))
-	for _, r := range refs {
-		toks := s.preprocess(r)
-		refLens = append(refLens, len(toks))
-		for g, c := range ngrams(toks, s.order) {
-			if c > refCounts[g] {
-				refCounts[g] = c
+	vocab := map[string]int32{}
+	intern := func(seg string) []int32 {
+		toks := s.preprocess(seg)
+		ids := make([]int32, len(toks))
+		for i, t := range toks {
+			id, ok := vocab[t]
+			if !ok {
+				id = int32(len(vocab))
+				vocab[t] = id
+			}
+			ids[i] = id
+		}
+		return ids
+	}
+	refIDs := make([][]int32, len(refs))
+	for i, r := range refs {
+		refIDs[i] = intern(r)
+	}
+	hypIDs := intern(hyp)
+	if s.order <= 4 {
+		return segmentStats(hypIDs, refIDs, s.order, shortKey)
+	}
+	return segmentStats(hypIDs, refIDs, s.order, longKey)
+}
+
+// shortKey identifies an n-gram of up to 4 tokens by order and token ids.
+func shortKey(ids []int32) [5]int32 {
+	k := [5]int32{int32(len(ids)), -1, -1, -1, -1}
+	copy(k[1:], ids)
+	return k
+}
+
+// longKey identifies an n-gram of any order by its token ids' bytes.
+func longKey(ids []int32) string {
+	b := make([]byte, 0, 4*len(ids))
+	for _, id := range ids {
+		b = binary.LittleEndian.AppendUint32(b, uint32(id))
+	}
+	return string(b)
+}
+
+func segmentStats[K comparable](hyp []int32, refs [][]int32, order int, key func([]int32) K) Stats {
+	refMax := map[K]int{}
+	refLens := make([]int, len(refs))
+	cur := map[K]int{}
+	for i, r := range refs {
+		refLens[i] = len(r)
+		clear(cur)
+		for n := 1; n <= order; n++ {
+			for j := 0; j+n <= len(r); j++ {
+				cur[key(r[j:j+n])]++
+			}
+		}
+		for g, c := range cur {
+			if c > refMax[g] {
+				refMax[g] = c
 			}
 		}
 	}
-	toks := s.preprocess(hyp)
-	st := Stats{SysLen: len(toks), RefLen: closestRefLen(len(toks), refLens),
-		Correct: make([]int, s.order), Total: make([]int, s.order)}
-	for g, c := range ngrams(toks, s.order) {
-		n := g.n - 1
-		st.Total[n] += c
-		if rc, ok := refCounts[g]; ok {
-			st.Correct[n] += min(c, rc)
+	st := Stats{SysLen: len(hyp), RefLen: closestRefLen(len(hyp), refLens),
+		Correct: make([]int, order), Total: make([]int, order)}
+	clear(cur)
+	for n := 1; n <= order; n++ {
+		for j := 0; j+n <= len(hyp); j++ {
+			cur[key(hyp[j:j+n])]++
+			st.Total[n-1]++
+		}
+	}
+	for g, c := range cur {
+		if rc, ok := refMax[g]; ok {
+			st.Correct[keyLen(g)-1] += min(c, rc)
 		}
 	}
 	return st
+}
+
+// keyLen recovers an n-gram's order from its key.
+func keyLen[K comparable](k K) int {
+	switch v := any(k).(type) {
+	case [5]int32:
+		return int(v[0])
+	case string:
+		return len(v) / 4
+	}
+	panic("bleu: unknown n-gram key type")
 }
 
 func closestRefLen(hypLen int, refLens []int) int {
@@ -174,30 +237,6 @@ func closestRefLen(hypLen int, refLens []int) int {
 		}
 	}
 	return best
-}
-
-// ngram is an n-gram key: the order and the tokens, each prefixed by its
-// length, so that no two different n-grams share a key.
-type ngram struct {
-	n   int
-	key string
-}
-
-// ngrams counts the n-grams of orders 1..order.
-func ngrams(toks []string, order int) map[ngram]int {
-	out := make(map[ngram]int, len(toks)*order)
-	var buf []byte
-	for n := 1; n <= order; n++ {
-		for i := 0; i+n <= len(toks); i++ {
-			buf = buf[:0]
-			for _, t := range toks[i : i+n] {
-				buf = binary.AppendUvarint(buf, uint64(len(t)))
-				buf = append(buf, t...)
-			}
-			out[ngram{n: n, key: string(buf)}]++
-		}
-	}
-	return out
 }
 
 // FromStats computes the score from sufficient statistics, as sacreBLEU's
