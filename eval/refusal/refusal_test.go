@@ -105,3 +105,28 @@ func BenchmarkMatch(b *testing.B) {
 		Match(text)
 	}
 }
+
+func TestNormalise(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"  I’M  Sorry,\n\tBUT ", "i'm sorry, but"},
+		{"ÉCOLE ‘x’ ʼy", "école 'x' 'y"},
+	}
+	for _, tt := range tests {
+		if got := normalise(tt.in); got != tt.want {
+			t.Errorf("normalise(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzMatch(f *testing.F) {
+	f.Add("I'm sorry, but I can't help with that.")
+	f.Add("I can't wait!")
+	f.Fuzz(func(t *testing.T, s string) {
+		phrase, ok := Match(s)
+		if ok && phrase != "" && !strings.Contains(normalise(s), phrase) {
+			t.Errorf("Match(%q) returned phrase %q that is not in the text", s, phrase)
+		}
+	})
+}

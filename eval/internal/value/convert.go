@@ -121,12 +121,41 @@ func Strings(v any) ([]string, error) {
 // Normalize rewrites a decoded YAML value into the shape encoding/json
 // produces and accepts: map[any]any becomes map[string]any, recursively.
 // Numbers keep their kind. It fails on map keys that are not scalars.
+// A value that needs no change is returned as it is, without copying.
 func Normalize(v any) (any, error) {
+	if !hasAnyKeyedMap(v) {
+		return v, nil
+	}
+	return normalize(v)
+}
+
+// hasAnyKeyedMap reports whether v holds a map[any]any anywhere.
+func hasAnyKeyedMap(v any) bool {
+	switch c := v.(type) {
+	case map[any]any:
+		return true
+	case map[string]any:
+		for _, e := range c {
+			if hasAnyKeyedMap(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range c {
+			if hasAnyKeyedMap(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func normalize(v any) (any, error) {
 	switch c := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(c))
 		for k, e := range c {
-			n, err := Normalize(e)
+			n, err := normalize(e)
 			if err != nil {
 				return nil, err
 			}
@@ -140,7 +169,7 @@ func Normalize(v any) (any, error) {
 			if !ok {
 				return nil, fmt.Errorf("map key %v is %s, want a string", k, Kind(k))
 			}
-			n, err := Normalize(e)
+			n, err := normalize(e)
 			if err != nil {
 				return nil, err
 			}
@@ -150,7 +179,7 @@ func Normalize(v any) (any, error) {
 	case []any:
 		out := make([]any, len(c))
 		for i, e := range c {
-			n, err := Normalize(e)
+			n, err := normalize(e)
 			if err != nil {
 				return nil, err
 			}

@@ -110,6 +110,13 @@ func TestNormalize(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Normalize (-want +got):\n%s", diff)
 	}
+	nested, err := Normalize(map[string]any{"x": []any{map[any]any{"k": 1}}})
+	if err != nil {
+		t.Fatalf("Normalize nested: %v", err)
+	}
+	if diff := cmp.Diff(map[string]any{"x": []any{map[string]any{"k": 1}}}, nested); diff != "" {
+		t.Errorf("Normalize nested (-want +got):\n%s", diff)
+	}
 	if _, err := Normalize(map[any]any{[2]int{}: 1}); err == nil {
 		t.Error("Normalize accepted a non-scalar map key")
 	}

@@ -1,0 +1,14 @@
+// Package all registers every built-in assertion family with the eval
+// registry; the binary blank-imports it:
+//
+//	import _ "github.com/llm-test-bench/llm-test-bench/eval/all"
+package all
+
+import (
+	// Each family registers its assertion types in init.
+	_ "github.com/llm-test-bench/llm-test-bench/eval/perf"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/reference"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/refusal"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/structure"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/text"
+)
