@@ -156,6 +156,8 @@ func TestLogprobsAndFinish(t *testing.T) {
 			"data: {\"choices\":[{\"index\":1,\"delta\":{\"content\":\"ignored\"}}]}\n\n" +
 			"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"!\"},\"logprobs\":{\"content\":[{\"logprob\":-0.125}]},\"finish_reason\":\"content_filter\"}]}\n\n", true,
 			provider.Response{Text: "Hi!", Model: "m", FinishReason: "content_filter", RawFinishReason: "content_filter", Logprobs: []float64{-0.5, -0.125}}},
+		{"content parts", `{"model":"magistral","choices":[{"index":0,"message":{"content":[{"type":"thinking","thinking":"hmm"},{"type":"text","text":"Olá"},{"type":"text","text":"!"}]},"finish_reason":"stop"}]}`, false,
+			provider.Response{Text: "Olá!", Model: "magistral", FinishReason: "stop", RawFinishReason: "stop"}},
 		{"unknown finish kept raw", `{"choices":[{"index":0,"message":{"content":null},"finish_reason":"weird"}]}`, false,
 			provider.Response{Model: "gpt-4o-mini", RawFinishReason: "weird"}},
 	}

@@ -3,6 +3,8 @@ package openai
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
@@ -26,7 +28,43 @@ type choice struct {
 }
 
 type message struct {
-	Content string `json:"content"`
+	Content content `json:"content"`
+}
+
+// content is a message's text. OpenAI sends a string or null; some
+// compatible servers send an array of parts, whose "text" parts are joined.
+type content string
+
+// UnmarshalJSON accepts a string, null, or an array of {"type","text"} parts.
+func (c *content) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	switch {
+	case len(data) == 0 || string(data) == "null":
+		*c = ""
+		return nil
+	case data[0] == '[':
+		var parts []struct {
+			Type string `json:"type"`
+			Text string `json:"text"`
+		}
+		if err := json.Unmarshal(data, &parts); err != nil {
+			return fmt.Errorf("message content parts: %w", err)
+		}
+		var b strings.Builder
+		for _, p := range parts {
+			if p.Type == "" || p.Type == "text" {
+				b.WriteString(p.Text)
+			}
+		}
+		*c = content(b.String())
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(data, &s); err != nil {
+		return fmt.Errorf("message content: %w", err)
+	}
+	*c = content(s)
+	return nil
 }
 
 type logprobs struct {
@@ -113,10 +151,10 @@ func (s *state) apply(c *completion) string {
 			continue
 		}
 		if ch.Delta != nil {
-			text += ch.Delta.Content
+			text += string(ch.Delta.Content)
 		}
 		if ch.Message != nil {
-			text += ch.Message.Content
+			text += string(ch.Message.Content)
 		}
 		if ch.FinishReason != "" {
 			s.finish = ch.FinishReason
