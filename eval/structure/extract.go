@@ -23,12 +23,13 @@ const (
 func ExtractJSON(text string) iter.Seq[string] {
 	return func(yield func(string) bool) {
 		budget := max(minScanBudget, scanBudget*len(text))
+		stack := make([]byte, 0, 32)
 		for i := 0; i < len(text) && budget > 0; i++ {
 			c := text[i]
 			if c != '{' && c != '[' {
 				continue
 			}
-			end, scanned := matchBracket(text, i, budget)
+			end, scanned := matchBracket(text, i, budget, stack[:0])
 			budget -= scanned
 			if end > 0 && json.Valid([]byte(text[i:end])) {
 				if !yield(text[i:end]) {
@@ -42,9 +43,9 @@ func ExtractJSON(text string) iter.Seq[string] {
 
 // matchBracket returns the index just past the bracket that closes the one
 // at start, or -1 when brackets do not balance before the end of text or
-// within budget bytes; it also returns how many bytes it scanned.
-func matchBracket(text string, start, budget int) (end, scanned int) {
-	stack := make([]byte, 0, 16)
+// within budget bytes; it also returns how many bytes it scanned. stack is
+// scratch space for the open brackets.
+func matchBracket(text string, start, budget int, stack []byte) (end, scanned int) {
 	inString, escaped := false, false
 	limit := min(len(text), start+budget)
 	for i := start; i < limit; i++ {

@@ -55,3 +55,12 @@ func FuzzSchema(f *testing.F) {
 		_ = sch.Validate(v)
 	})
 }
+
+func BenchmarkExtractJSON(b *testing.B) {
+	text := strings.Repeat("Some prose [1] with {braces} here. ", 30) + "```json\n{\"city\": \"Paris\", \"tags\": [\"a\", \"b\"]}\n```"
+	b.ReportAllocs()
+	for b.Loop() {
+		for range structure.ExtractJSON(text) {
+		}
+	}
+}

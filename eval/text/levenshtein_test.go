@@ -39,3 +39,12 @@ func TestQuoteShortens(t *testing.T) {
 		t.Errorf("quote of 100 runes = %q, want %d runes and an ellipsis", q, maxQuoted)
 	}
 }
+
+func BenchmarkDistance(b *testing.B) {
+	a := strings.Repeat("The capital of France is Paris. ", 8)
+	c := strings.Repeat("The capital of France is Lyon! ", 8)
+	b.ReportAllocs()
+	for b.Loop() {
+		Distance(a, c)
+	}
+}
