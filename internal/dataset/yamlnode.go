@@ -97,7 +97,11 @@ func (c *yamlConverter) convert(n ast.Node, depth int) (*node, error) {
 		}
 		return scalar(line, col, s, s), nil
 	case *ast.IntegerNode:
-		return scalar(line, col, v.Value, tokenText(v)), nil
+		val := v.Value
+		if u, ok := val.(uint64); ok && u <= math.MaxInt64 {
+			val = int64(u)
+		}
+		return scalar(line, col, val, tokenText(v)), nil
 	case *ast.FloatNode:
 		return scalar(line, col, v.Value, tokenText(v)), nil
 	case *ast.InfinityNode:
