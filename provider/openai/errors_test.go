@@ -71,7 +71,8 @@ func TestGenerateErrors(t *testing.T) {
 		{"stream malformed chunk", 200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[\n\n", true, provider.KindTransient, 0, "malformed stream chunk JSON"},
 		{"stream error object", 200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"}}]}\n\ndata: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n", true, provider.KindTransient, 0, "stream error"},
 		{"openrouter stream error", 200, map[string]string{"Content-Type": sse}, ": OPENROUTER PROCESSING\n\ndata: {\"id\":\"gen-1\",\"error\":{\"code\":429,\"message\":\"Rate limit exceeded\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\"}]}\n\n", true, provider.KindRateLimited, 0, "Rate limit exceeded"},
-		{"llama.cpp error event", 200, map[string]string{"Content-Type": sse}, "event: error\ndata: {\"code\":500,\"message\":\"slot failed\",\"type\":\"server_error\"}\n\n", true, provider.KindTransient, 0, "slot failed"},
+		{"llama.cpp error field", 200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"}}]}\n\nerror: {\"code\":503,\"message\":\"Loading model\",\"type\":\"unavailable_error\"}\n\n", true, provider.KindTransient, 0, "Loading model"},
+		{"named error event", 200, map[string]string{"Content-Type": sse}, "event: error\ndata: {\"code\":500,\"message\":\"slot failed\",\"type\":\"server_error\"}\n\n", true, provider.KindTransient, 0, "slot failed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

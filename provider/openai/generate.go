@@ -107,12 +107,16 @@ func (c *Client) readStream(ctx context.Context, resp *http.Response, model stri
 }
 
 // chunk folds one SSE event into st, returning its text and whether it ends
-// the stream. An "error" event or a chunk with an error object fails.
+// the stream. An "error" event, llama.cpp's "error:" field or a chunk with
+// an error object fails.
 func (c *Client) chunk(ev sse.Event, st *state) (text string, done bool, err error) {
 	if ev.Done() {
 		return "", true, nil
 	}
 	data := bytes.TrimSpace(ev.Data)
+	if len(ev.Error) > 0 {
+		return "", false, httpcall.ClassifyStreamError(Vendor, ev.Error, c.http.Secrets()...)
+	}
 	if ev.Type == "error" {
 		return "", false, httpcall.ClassifyStreamError(Vendor, data, c.http.Secrets()...)
 	}

@@ -30,6 +30,9 @@ type Event struct {
 	ID string
 	// Retry is the "retry:" reconnection time, 0 when not given.
 	Retry time.Duration
+	// Error holds a non-standard "error:" field, which llama.cpp's server
+	// uses for mid-stream errors; nil when absent. Valid until the next Next.
+	Error []byte
 }
 
 // Done reports whether the event is OpenAI's end-of-stream marker "[DONE]".
@@ -47,6 +50,7 @@ type Decoder struct {
 	err     error // sticky read error
 	skipLF  bool  // the last line ended in '\r': a following '\n' belongs to it
 	data    []byte
+	errData []byte
 	typ     string
 	id      string
 	retry   time.Duration
@@ -73,19 +77,20 @@ func NewDecoderSize(r io.Reader, maxLine int) *Decoder {
 // dropped as truncated. Read errors are returned as they come.
 func (d *Decoder) Next() (Event, error) {
 	d.data = d.data[:0]
+	d.errData = d.errData[:0]
 	d.hasData = false
 	d.typ = ""
 	d.retry = 0
 	for {
 		line, err := d.readLine()
 		if err != nil {
-			if err == io.EOF && d.hasData {
+			if err == io.EOF && (d.hasData || len(d.errData) > 0) {
 				return d.event(), nil
 			}
 			return Event{}, err
 		}
 		if len(bytes.TrimLeft(line, " \t")) == 0 {
-			if d.hasData {
+			if d.hasData || len(d.errData) > 0 {
 				return d.event(), nil
 			}
 			d.typ, d.retry = "", 0
@@ -100,7 +105,11 @@ func (d *Decoder) event() Event {
 	if n := len(data); n > 0 && data[n-1] == '\n' {
 		data = data[:n-1]
 	}
-	return Event{Type: d.typ, Data: data, ID: d.id, Retry: d.retry}
+	ev := Event{Type: d.typ, Data: data, ID: d.id, Retry: d.retry}
+	if len(d.errData) > 0 {
+		ev.Error = d.errData
+	}
+	return ev
 }
 
 // field applies one non-blank line. Leading blanks before the field name are
@@ -122,6 +131,8 @@ func (d *Decoder) field(line []byte) {
 		d.data = append(d.data, value...)
 		d.data = append(d.data, '\n')
 		d.hasData = true
+	case "error":
+		d.errData = append(d.errData, value...)
 	case "event":
 		if d.typ != string(value) {
 			d.typ = string(value)

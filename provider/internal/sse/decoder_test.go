@@ -17,6 +17,7 @@ type got struct {
 	Data  string
 	ID    string
 	Retry time.Duration
+	Error string
 }
 
 func decodeAll(t testing.TB, r io.Reader) ([]got, error) {
@@ -31,7 +32,7 @@ func decodeAll(t testing.TB, r io.Reader) ([]got, error) {
 		if err != nil {
 			return out, err
 		}
-		out = append(out, got{Type: ev.Type, Data: string(ev.Data), ID: ev.ID, Retry: ev.Retry})
+		out = append(out, got{Type: ev.Type, Data: string(ev.Data), ID: ev.ID, Retry: ev.Retry, Error: string(ev.Error)})
 	}
 }
 
@@ -64,6 +65,7 @@ func TestDecoder(t *testing.T) {
 		{"unterminated last line dropped", "data: a\n\ndata: {\"trunc", []got{{Data: "a"}}},
 		{"leading blank lines", "\n\n\ndata: a\n\n", []got{{Data: "a"}}},
 		{"empty stream", "", nil},
+		{"llama.cpp error field", "data: {\"x\":1}\n\nerror: {\"code\":500,\"message\":\"boom\"}\n\n", []got{{Data: `{"x":1}`}, {Error: `{"code":500,"message":"boom"}`}}},
 		{"utf8 payload", "data: Olá!\n\n", []got{{Data: "Olá!"}}},
 	}
 	for _, tt := range tests {
