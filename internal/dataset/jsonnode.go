@@ -344,7 +344,6 @@ func (p *jsonParser) hex4() (rune, bool) {
 	return r, true
 }
 
-
 // validUTF8 replaces each byte of invalid UTF-8 with U+FFFD, as
 // encoding/json does.
 func validUTF8(s []byte) string {

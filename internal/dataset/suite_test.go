@@ -277,13 +277,13 @@ func TestLoadErrors(t *testing.T) {
 func TestLoadReferencedFiles(t *testing.T) {
 	t.Parallel()
 	dir := writeFiles(t, map[string]string{
-		"suite.yaml":      "prompts: ['Q: {{q}}']\ndefaults: {tags: [ref]}\ntest_cases: file://data/cases.jsonl\n",
+		"suite.yaml":       "prompts: ['Q: {{q}}']\ndefaults: {tags: [ref]}\ntest_cases: file://data/cases.jsonl\n",
 		"data/cases.jsonl": `{"id": "a", "variables": {"q": "one"}}` + "\n" + `{"variables": {"q": "two"}}` + "\n",
-		"list.yaml":       "test_cases: file://list-cases.yaml\n",
-		"list-cases.yaml": "- {id: x, prompt: hi}\n- {prompt: there}\n",
-		"csv.yaml":        "test_cases: file://c.csv\n",
-		"c.csv":           "id,prompt\nr1,hello\n",
-		"notlist.yaml":    "test_cases: file://suite.yaml\n",
+		"list.yaml":        "test_cases: file://list-cases.yaml\n",
+		"list-cases.yaml":  "- {id: x, prompt: hi}\n- {prompt: there}\n",
+		"csv.yaml":         "test_cases: file://c.csv\n",
+		"c.csv":            "id,prompt\nr1,hello\n",
+		"notlist.yaml":     "test_cases: file://suite.yaml\n",
 	})
 	tests := []struct {
 		file string
