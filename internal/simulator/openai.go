@@ -302,10 +302,11 @@ func (s *Server) openAIStream(w http.ResponseWriter, r *http.Request, ex *exchan
 	setOKHeaders(h, hdrSSE, ex)
 	h["Cache-Control"] = hdrNoCache
 	paced := s.cfg.TokensPerSec > 0 || !s.cfg.TTFT.isZero()
-	rc := http.NewResponseController(w)
+	var rc *http.ResponseController // only paced streams flush
 	p := pacer{s: s, ctx: r.Context(), start: time.Now()}
 	defer p.stop()
 	if paced {
+		rc = http.NewResponseController(w)
 		w.WriteHeader(http.StatusOK)
 		_ = rc.Flush()
 	}
