@@ -76,6 +76,7 @@ func TestText(t *testing.T) {
 		{"levenshtein exact", bench.Assertion{Type: "levenshtein", Value: "kitten"}, "kitten", yes("edit distance 0 ≤ 5")},
 		{"levenshtein default threshold", bench.Assertion{Type: "levenshtein", Value: "kitten"}, "sitting", bench.Score{Score: 1 - 3.0/7, Pass: true, Reason: "edit distance 3 ≤ 5"}},
 		{"levenshtein tight threshold", bench.Assertion{Type: "levenshtein", Value: "kitten", Threshold: ptr(2)}, "sitting", bench.Score{Score: 1 - 3.0/7, Pass: false, Reason: "edit distance 3 > 2"}},
+		{"levenshtein at threshold passes", bench.Assertion{Type: "levenshtein", Value: "kitten", Threshold: ptr(3)}, "sitting", bench.Score{Score: 1 - 3.0/7, Pass: true, Reason: "edit distance 3 ≤ 3"}},
 		{"not-levenshtein", bench.Assertion{Type: "not-levenshtein", Value: "kitten", Threshold: ptr(2)}, "sitting", bench.Score{Score: 3.0 / 7, Pass: true, Reason: "not: edit distance 3 > 2"}},
 		{"levenshtein both empty", bench.Assertion{Type: "levenshtein", Value: ""}, "", yes("edit distance 0 ≤ 5")},
 
