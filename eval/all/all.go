@@ -8,7 +8,6 @@ import (
 	// Each family registers its assertion types in init.
 	_ "github.com/llm-test-bench/llm-test-bench/eval/perf"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/reference"
-	_ "github.com/llm-test-bench/llm-test-bench/eval/reference"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/refusal"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/structure"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/text"
