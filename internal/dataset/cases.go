@@ -13,6 +13,9 @@ import (
 // (zero Case, *LoadError naming file:line and case id) and stops.
 func (s *Suite) Cases() iter.Seq2[bench.Case, error] {
 	return func(yield func(bench.Case, error) bool) {
+		if s.src == nil {
+			return
+		}
 		s.src.each(func(c bench.Case, err error) bool {
 			if err != nil {
 				yield(bench.Case{}, err)

@@ -3,8 +3,6 @@ package dataset
 import (
 	"fmt"
 	"maps"
-	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/template"
@@ -307,13 +305,4 @@ func (d *decoder) defaults(v *node, line int) (Defaults, error) {
 	}
 	maps.Copy(out.Config, direct)
 	return out, nil
-}
-
-// isCaseFileExt reports whether ext is a bare test-case file's extension.
-func isCaseFileExt(name string) bool {
-	switch strings.ToLower(path.Ext(filepath.ToSlash(name))) {
-	case ".jsonl", ".ndjson", ".csv", ".json", ".yaml", ".yml":
-		return true
-	}
-	return false
 }

@@ -2,7 +2,10 @@ package dataset
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -161,4 +164,41 @@ func BenchmarkRenderSuitePrompt(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Render is called from many workers at once.
+func TestRenderConcurrent(t *testing.T) {
+	t.Parallel()
+	dir := writeFiles(t, map[string]string{"s.yaml": "prompts: ['A {{x}}', {id: m, messages: [{role: user, content: 'B {{x}}'}]}]\ntest_cases:\n  - {id: a, variables: {x: 1}}\n  - {id: b, variables: {x: 2}}\n"})
+	s, err := Load(filepath.Join(dir, "s.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := collect(t, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			c := cases[i%2]
+			for _, p := range s.PromptList() {
+				_, display, err := s.Render(p, &c)
+				want := fmt.Sprint(c.Variables["x"])
+				if err != nil || !strings.HasSuffix(display, want) {
+					t.Errorf("Render(%s, %s) = %q, %v", p.ID, c.ID, display, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestZeroSuite(t *testing.T) {
+	t.Parallel()
+	s := &Suite{Path: "x.yaml"}
+	if cases, err := collect(t, s); len(cases) != 0 || err != nil {
+		t.Errorf("Cases of a zero suite = %v, %v", cases, err)
+	}
+	mustContain(t, errString(s.Validate(t.Context())), "x.yaml: no test cases")
 }

@@ -26,7 +26,11 @@ func (s *Suite) Validate(ctx context.Context) error {
 	}
 	n := 0
 	var ctxErr error
-	s.src.each(func(c bench.Case, err error) bool {
+	src := s.src
+	if src == nil {
+		src = &inlineSource{file: s.Path}
+	}
+	src.each(func(c bench.Case, err error) bool {
 		if ctxErr = ctx.Err(); ctxErr != nil {
 			return false
 		}
