@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"strings"
 
@@ -26,7 +27,9 @@ func (s *Suite) decodeHeader(fsys files, name string, root *node) error {
 		case "version":
 			s.Version, err = d.str(v, line, k)
 		case "prompts":
-			err = s.decodePrompts(d, v, line)
+			err = s.decodePrompts(d, v, line, func(rel string) (string, error) {
+				return readText(fsys, fsys.resolve(name, rel))
+			})
 		case "providers":
 			s.Providers, err = d.providers(v, line)
 		case "defaults":
@@ -126,8 +129,10 @@ func (cp *compiledPrompt) templates() []*template.Template {
 }
 
 // decodePrompts reads the prompts list: each a template string or an object
-// {id, template} or {id, messages}. Missing ids become "prompt-N".
-func (s *Suite) decodePrompts(d *decoder, v *node, line int) error {
+// {id, template} or {id, messages}. Missing ids become "prompt-N". A
+// template "file://PATH" is read from that file (relative to the suite),
+// without its final newline.
+func (s *Suite) decodePrompts(d *decoder, v *node, line int, read func(rel string) (string, error)) error {
 	if v.kind == kindNull {
 		return nil
 	}
@@ -143,6 +148,14 @@ func (s *Suite) decodePrompts(d *decoder, v *node, line int) error {
 		}
 		if p.ID == "" {
 			p.ID = fmt.Sprintf("prompt-%d", i+1)
+		}
+		if rel, ok := strings.CutPrefix(p.Template, "file://"); ok {
+			if p.Template, err = read(rel); err != nil {
+				return d.errorf(eline, "prompt %q: %v", p.ID, err)
+			}
+			if p.Template == "" {
+				return d.errorf(eline, "prompt %q: %s is empty", p.ID, rel)
+			}
 		}
 		if _, dup := s.compiled[p.ID]; dup {
 			return d.errorf(eline, "prompts: duplicate id %q", p.ID)
@@ -305,4 +318,20 @@ func (d *decoder) defaults(v *node, line int) (Defaults, error) {
 	}
 	maps.Copy(out.Config, direct)
 	return out, nil
+}
+
+// readText reads a whole (small) text file, such as a prompt template,
+// dropping one final newline.
+func readText(fsys files, name string) (string, error) {
+	f, err := fsys.open(name)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", fsys.display(name), pathErr(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxLine))
+	if err != nil {
+		return "", fmt.Errorf("%s: read: %w", fsys.display(name), pathErr(err))
+	}
+	s := strings.TrimSuffix(string(data), "\n")
+	return strings.TrimSuffix(s, "\r"), nil
 }

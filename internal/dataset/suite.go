@@ -9,6 +9,15 @@
 // file and line, before any model is called. Render turns a prompt and a case
 // into chat messages.
 //
+// A suite's test_cases is an inline list or "file://PATH"; a prompt template
+// may also be "file://PATH". Such paths are relative to the file naming them.
+// Unknown keys are errors (naming the key, its line and the closest known
+// key), except inside the free-form maps metadata, variables and config.
+// Cases without an id get "BASE-N": the base name of their file and their
+// 1-based position in it. In CSV files the columns id, prompt, expected,
+// category, references (a JSON list) and assert (a JSON list) are the case's
+// fields; every other column is a variable.
+//
 // Templates use the syntax of package template. Only a case's variables
 // (after the suite's default variables are merged in) are visible to its
 // templates: the case's id, expected answer or category are not implicit

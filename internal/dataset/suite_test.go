@@ -421,3 +421,21 @@ func TestAliasBomb(t *testing.T) {
 		t.Errorf("error = %v, want value too large", err)
 	}
 }
+
+func TestPromptFile(t *testing.T) {
+	t.Parallel()
+	dir := writeFiles(t, map[string]string{
+		"s.yaml":          "prompts:\n  - file://prompts/ask.txt\n  - {id: x, template: 'file://missing.txt'}\ntest_cases: [{variables: {q: hi}}]\n",
+		"ok.yaml":         "prompts: ['file://prompts/ask.txt']\ntest_cases: [{variables: {q: hi}}]\n",
+		"prompts/ask.txt": "Question: {{q}}\n",
+	})
+	s, err := Load(filepath.Join(dir, "ok.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]Prompt{{ID: "prompt-1", Template: "Question: {{q}}"}}, s.Prompts); diff != "" {
+		t.Errorf("Prompts (-want +got):\n%s", diff)
+	}
+	_, err = Load(filepath.Join(dir, "s.yaml"))
+	mustContain(t, errString(err), "s.yaml:3: ", `prompt "x"`, "missing.txt", "no such file")
+}
