@@ -27,11 +27,11 @@ func (d *decoder) fields(n *node, what string, known []string, set func(key stri
 	if n.kind != kindMap {
 		return d.errorf(n.line, "%s must be a mapping, not %s", what, n.kind)
 	}
-	for i, k := range n.keys {
-		if !contains(known, k) {
-			return d.errorf(n.keyLines[i], "%s: unknown key %q%s", what, k, suggest(k, known))
+	for _, f := range n.fields {
+		if !contains(known, f.key) {
+			return d.errorf(f.line, "%s: unknown key %q%s", what, f.key, suggest(f.key, known))
 		}
-		if err := set(k, n.vals[i], n.keyLines[i]); err != nil {
+		if err := set(f.key, f.val, f.line); err != nil {
 			return err
 		}
 	}
@@ -109,9 +109,6 @@ func (d *decoder) str(v *node, line int, what string) (string, error) {
 	case kindNull:
 		return "", nil
 	case kindScalar:
-		if s, ok := v.val.(string); ok {
-			return s, nil
-		}
 		return v.text, nil
 	}
 	return "", d.errorf(line, "%s must be a string, not %s", what, v.kind)
@@ -126,8 +123,8 @@ func (d *decoder) strList(v *node, line int, what string) ([]string, error) {
 		s, err := d.str(v, line, what)
 		return []string{s}, err
 	case kindList:
-		out := make([]string, 0, len(v.vals))
-		for i, e := range v.vals {
+		out := make([]string, 0, len(v.items))
+		for i, e := range v.items {
 			s, err := d.str(e, lineOr(e.line, line), fmt.Sprintf("%s[%d]", what, i))
 			if err != nil {
 				return nil, err
@@ -191,13 +188,13 @@ func (d *decoder) stringMap(v *node, line int, what string) (map[string]string, 
 	if v.kind != kindMap {
 		return nil, d.errorf(line, "%s must be a mapping, not %s", what, v.kind)
 	}
-	out := make(map[string]string, len(v.keys))
-	for i, k := range v.keys {
-		s, err := d.str(v.vals[i], v.keyLines[i], what+"."+k)
+	out := make(map[string]string, len(v.fields))
+	for _, f := range v.fields {
+		s, err := d.str(f.val, f.line, what+"."+f.key)
 		if err != nil {
 			return nil, err
 		}
-		out[k] = s
+		out[f.key] = s
 	}
 	return out, nil
 }
@@ -278,8 +275,8 @@ func (d *decoder) messages(v *node, line int) ([]bench.Message, error) {
 	if v.kind != kindList {
 		return nil, d.errorf(line, "messages must be a list of {role, content}, not %s", v.kind)
 	}
-	out := make([]bench.Message, 0, len(v.vals))
-	for i, e := range v.vals {
+	out := make([]bench.Message, 0, len(v.items))
+	for i, e := range v.items {
 		var m bench.Message
 		what := fmt.Sprintf("messages[%d]", i)
 		err := d.fields(e, what, []string{"role", "content"}, func(k string, v *node, line int) error {
@@ -312,8 +309,8 @@ func (d *decoder) assertions(v *node, line int) ([]bench.Assertion, error) {
 	if v.kind != kindList {
 		return nil, d.errorf(line, "assert must be a list of {type, value, ...}, not %s", v.kind)
 	}
-	out := make([]bench.Assertion, 0, len(v.vals))
-	for i, e := range v.vals {
+	out := make([]bench.Assertion, 0, len(v.items))
+	for i, e := range v.items {
 		a, err := d.assertion(e, lineOr(e.line, line), fmt.Sprintf("assert[%d]", i))
 		if err != nil {
 			return nil, err

@@ -58,15 +58,14 @@ func (s *Suite) decodeCasesRef(fsys files, name string, d *decoder, v *node, lin
 	case v == nil:
 		return d.errorf(rootLine, "suite has no test_cases: add an inline list or \"file://PATH\"")
 	case v.kind == kindList:
-		if len(v.vals) == 0 {
+		if len(v.items) == 0 {
 			return d.errorf(line, "test_cases is empty")
 		}
-		s.src = &inlineSource{file: s.Path, base: baseName(name), items: v.vals}
+		s.src = &inlineSource{file: s.Path, base: baseName(name), items: v.items}
 		return nil
 	case v.kind == kindScalar:
-		ref, ok := v.val.(string)
-		rel, isFile := strings.CutPrefix(ref, "file://")
-		if !ok || !isFile || rel == "" {
+		rel, isFile := strings.CutPrefix(v.text, "file://")
+		if !v.isStr || !isFile || rel == "" {
 			return d.errorf(line, "test_cases must be a list of cases or \"file://PATH\", not %q", v.text)
 		}
 		src, err := newFileSource(fsys, fsys.resolve(name, rel))
@@ -139,8 +138,8 @@ func (s *Suite) decodePrompts(d *decoder, v *node, line int, read func(rel strin
 	if v.kind != kindList {
 		return d.errorf(line, "prompts must be a list, not %s", v.kind)
 	}
-	s.compiled = make(map[string]*compiledPrompt, len(v.vals))
-	for i, e := range v.vals {
+	s.compiled = make(map[string]*compiledPrompt, len(v.items))
+	for i, e := range v.items {
 		eline := lineOr(e.line, line)
 		p, err := d.prompt(e, eline, i)
 		if err != nil {
@@ -212,9 +211,9 @@ func (d *decoder) providers(v *node, line int) ([]ProviderSpec, error) {
 	if v.kind != kindList {
 		return nil, d.errorf(line, "providers must be a list, not %s", v.kind)
 	}
-	out := make([]ProviderSpec, 0, len(v.vals))
+	out := make([]ProviderSpec, 0, len(v.items))
 	labels := map[string]bool{}
-	for i, e := range v.vals {
+	for i, e := range v.items {
 		eline := lineOr(e.line, line)
 		p, err := d.provider(e, eline, fmt.Sprintf("providers[%d]", i))
 		if err != nil {

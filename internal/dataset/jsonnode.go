@@ -81,7 +81,7 @@ func (p *jsonParser) value(depth int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return scalar(line, col, s, s), nil
+		return stringNode(line, col, s), nil
 	case c == '-' || c >= '0' && c <= '9':
 		text, err := p.number()
 		if err != nil {
@@ -137,9 +137,7 @@ func (p *jsonParser) object(line, col, depth int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.keys = append(out.keys, key)
-		out.keyLines = append(out.keyLines, kline)
-		out.vals = append(out.vals, val)
+		out.fields = append(out.fields, field{key: key, line: kline, val: val})
 		if done, err := p.next('}', "after an object value"); done || err != nil {
 			return out, err
 		}
@@ -159,7 +157,7 @@ func (p *jsonParser) array(line, col, depth int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.vals = append(out.vals, item)
+		out.items = append(out.items, item)
 		if done, err := p.next(']', "after an array element"); done || err != nil {
 			return out, err
 		}

@@ -35,23 +35,29 @@ type node struct {
 	kind kind
 	line int
 	col  int
-	// val is a scalar's value: string, bool, int64, uint64 or float64.
+	// val is a non-string scalar's value: bool, int64, uint64 or float64.
 	val any
-	// text is a scalar's source text ("3.50", "1.0"), used where a number is
-	// accepted as a string.
-	text string
-	// keys and keyLines are a mapping's keys in file order; vals holds the
-	// values of a mapping (aligned with keys) or the items of a list.
-	keys     []string
-	keyLines []int
-	vals     []*node
+	// text is a string's value, or another scalar's source text ("3.50",
+	// "1.0"), used where a number is accepted as a string.
+	text  string
+	isStr bool
+	// fields are a mapping's entries in file order; items a list's.
+	fields []field
+	items  []*node
+}
+
+// field is one entry of a mapping, with the line of its key.
+type field struct {
+	key  string
+	line int
+	val  *node
 }
 
 // get returns the value of key in a mapping node.
 func (n *node) get(key string) (*node, int, bool) {
-	for i, k := range n.keys {
-		if k == key {
-			return n.vals[i], n.keyLines[i], true
+	for _, f := range n.fields {
+		if f.key == key {
+			return f.val, f.line, true
 		}
 	}
 	return nil, 0, false
@@ -75,20 +81,23 @@ func (n *node) expand(budget *int) (any, error) {
 	}
 	switch n.kind {
 	case kindScalar:
+		if n.isStr {
+			return n.text, nil
+		}
 		return n.val, nil
 	case kindMap:
-		m := make(map[string]any, len(n.keys))
-		for i, k := range n.keys {
-			v, err := n.vals[i].expand(budget)
+		m := make(map[string]any, len(n.fields))
+		for _, f := range n.fields {
+			v, err := f.val.expand(budget)
 			if err != nil {
 				return nil, err
 			}
-			m[k] = v
+			m[f.key] = v
 		}
 		return m, nil
 	case kindList:
-		l := make([]any, len(n.vals))
-		for i, e := range n.vals {
+		l := make([]any, len(n.items))
+		for i, e := range n.items {
 			v, err := e.expand(budget)
 			if err != nil {
 				return nil, err
@@ -100,9 +109,15 @@ func (n *node) expand(budget *int) (any, error) {
 	return nil, nil
 }
 
-// scalar builds a scalar node.
+// scalar builds a non-string scalar node.
 func scalar(line, col int, val any, text string) *node {
 	return &node{kind: kindScalar, line: line, col: col, val: val, text: text}
+}
+
+// stringNode builds a string scalar node. The string is not boxed into an
+// interface until a caller needs it as one.
+func stringNode(line, col int, s string) *node {
+	return &node{kind: kindScalar, line: line, col: col, text: s, isStr: true}
 }
 
 // numberNode parses a JSON or YAML number literal: whole numbers become

@@ -86,7 +86,7 @@ func (s *listFileSource) each(yield func(bench.Case, error) bool) {
 		yield(bench.Case{}, &LoadError{File: disp, Line: root.line, Err: fmt.Errorf("a referenced test case file must hold a list of cases, not %s", root.kind)})
 		return
 	}
-	in := &inlineSource{file: disp, base: baseName(s.name), items: root.vals}
+	in := &inlineSource{file: disp, base: baseName(s.name), items: root.items}
 	in.each(yield)
 }
 

@@ -138,7 +138,7 @@ func load(fsys files, name string) (*Suite, error) {
 		}
 		switch root.kind {
 		case kindList:
-			s.src = &inlineSource{file: disp, base: baseName(name), items: root.vals}
+			s.src = &inlineSource{file: disp, base: baseName(name), items: root.items}
 			return s, nil
 		case kindMap:
 			if err := s.decodeHeader(fsys, name, root); err != nil {

@@ -89,13 +89,13 @@ func (c *yamlConverter) convert(n ast.Node, depth int) (*node, error) {
 	case *ast.NullNode:
 		return &node{kind: kindNull, line: line, col: col}, nil
 	case *ast.StringNode:
-		return scalar(line, col, v.Value, v.Value), nil
+		return stringNode(line, col, v.Value), nil
 	case *ast.LiteralNode:
 		s := ""
 		if v.Value != nil {
 			s = v.Value.Value
 		}
-		return scalar(line, col, s, s), nil
+		return stringNode(line, col, s), nil
 	case *ast.IntegerNode:
 		val := v.Value
 		if u, ok := val.(uint64); ok && u <= math.MaxInt64 {
@@ -115,13 +115,13 @@ func (c *yamlConverter) convert(n ast.Node, depth int) (*node, error) {
 	case *ast.MappingValueNode:
 		return c.mapping(line, col, []*ast.MappingValueNode{v}, depth)
 	case *ast.SequenceNode:
-		out := &node{kind: kindList, line: line, col: col, vals: make([]*node, 0, len(v.Values))}
+		out := &node{kind: kindList, line: line, col: col, items: make([]*node, 0, len(v.Values))}
 		for _, e := range v.Values {
 			item, err := c.convert(e, depth+1)
 			if err != nil {
 				return nil, err
 			}
-			out.vals = append(out.vals, item)
+			out.items = append(out.items, item)
 		}
 		return out, nil
 	case *ast.AnchorNode:
@@ -171,7 +171,7 @@ func (c *yamlConverter) tagged(v *ast.TagNode, depth int) (*node, error) {
 	}
 	if tag := v.Start.Value; (tag == "!!str" || tag == "tag:yaml.org,2002:str") && inner.kind == kindScalar {
 		cp := *inner
-		cp.val = cp.text
+		cp.val, cp.isStr = nil, true
 		return &cp, nil
 	}
 	return inner, nil
@@ -203,12 +203,10 @@ func (c *yamlConverter) mapping(line, col int, entries []*ast.MappingValueNode, 
 		if val.line == 0 {
 			val.line = kline
 		}
-		out.keys = append(out.keys, key)
-		out.keyLines = append(out.keyLines, kline)
-		out.vals = append(out.vals, val)
+		out.fields = append(out.fields, field{key: key, line: kline, val: val})
 	}
-	if len(out.keys) > 0 {
-		out.line = out.keyLines[0]
+	if len(out.fields) > 0 {
+		out.line = out.fields[0].line
 	}
 	for _, m := range merges {
 		if err := c.merge(out, m); err != nil {
@@ -243,19 +241,16 @@ func (c *yamlConverter) key(k ast.MapKeyNode, depth int) (string, int, error) {
 func (c *yamlConverter) merge(out, src *node) error {
 	srcs := []*node{src}
 	if src.kind == kindList {
-		srcs = src.vals
+		srcs = src.items
 	}
 	for _, s := range srcs {
 		if s.kind != kindMap {
 			return &LoadError{File: c.file, Line: s.line, Err: errors.New("yaml: merge key \"<<\" needs a mapping")}
 		}
-		for i, k := range s.keys {
-			if _, _, ok := out.get(k); ok {
-				continue
+		for _, f := range s.fields {
+			if _, _, ok := out.get(f.key); !ok {
+				out.fields = append(out.fields, f)
 			}
-			out.keys = append(out.keys, k)
-			out.keyLines = append(out.keyLines, s.keyLines[i])
-			out.vals = append(out.vals, s.vals[i])
 		}
 	}
 	return nil
