@@ -1,176 +1,158 @@
-// Package pricing turns token usage into cost with a dated table of USD
-// prices per million tokens (embedded prices.yaml), overridable per model.
+// Package pricing turns token usage into cost with a dated table of vendor
+// prices in USD per 1M tokens.
+//
+// The table ships as prices.yaml, embedded in the binary, and records the date
+// its prices were current on and where they came from (PROVIDER_FACTS §11,
+// taken from pydantic/genai-prices). Configuration can override any model's
+// price with WithOverrides or FromConfig. A Table is immutable: the With
+// methods return a new table, so one table may be shared by every worker.
 package pricing
 
 import (
 	_ "embed"
 	"fmt"
-	"regexp"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
-
-	"github.com/goccy/go-yaml"
-
-	"github.com/llm-test-bench/llm-test-bench/bench"
 )
 
-// Price is a model's price in USD per 1M tokens.
+//go:embed prices.yaml
+var embedded []byte
+
+// Price is what one model costs, in USD per 1M tokens. A zero
+// CachedInputPerMTok or CacheWritePerMTok means the model bills those tokens
+// at InputPerMTok.
 type Price struct {
-	InputPerMTok       float64 `yaml:"input"`
-	OutputPerMTok      float64 `yaml:"output"`
-	CachedInputPerMTok float64 `yaml:"cached_input"`
-	CacheWritePerMTok  float64 `yaml:"cache_write"`
-	Tiers              []Tier  `yaml:"tiers"`
+	InputPerMTok       float64
+	OutputPerMTok      float64
+	CachedInputPerMTok float64
+	CacheWritePerMTok  float64
+	// Tiers raise the price of long prompts, in ascending AbovePromptTokens.
+	Tiers []Tier
 }
 
-// Tier is a long-context price: the whole request is priced at it once the
-// prompt is larger than AbovePromptTokens.
+// Tier is a long-context price: once a request's prompt has more than
+// AbovePromptTokens tokens, the whole request is billed at the tier's prices.
+// A zero price in a tier keeps the base price for that kind of token.
 type Tier struct {
-	AbovePromptTokens int     `yaml:"above_prompt_tokens"`
-	Input             float64 `yaml:"input"`
-	Output            float64 `yaml:"output"`
-	CachedInput       float64 `yaml:"cached_input"`
-	CacheWrite        float64 `yaml:"cache_write"`
+	AbovePromptTokens int
+	Input             float64
+	Output            float64
+	CachedInput       float64
+	CacheWrite        float64
 }
 
-// Table is a pricing table.
+// Table is a dated set of model prices with the rules for finding a model by
+// the many names vendors give it.
 type Table struct {
 	asOf   string
 	source string
-	// prices by vendor, then model.
+	// prices maps canonical vendor to model to price.
 	prices map[string]map[string]Price
-	// overrides by "vendor:model" or "model".
-	over map[string]Price
+	// vendorAliases maps a vendor name to the vendor whose prices it uses.
+	vendorAliases map[string]string
+	// modelAliases maps canonical vendor to alias to model.
+	modelAliases map[string]map[string]string
+	routers      map[string]bool
+	free         map[string]bool
+	// overrides maps "vendor:model" or "model" to a price that wins over the table.
+	overrides map[string]Price
 }
 
-//go:embed prices.yaml
-var pricesYAML []byte
-
-type file struct {
-	AsOf    string                      `yaml:"as_of"`
-	Source  string                      `yaml:"source"`
-	Vendors map[string]map[string]Price `yaml:"vendors"`
-}
-
-var defaultTable = mustParse(pricesYAML)
-
-func mustParse(b []byte) *Table {
-	var f file
-	if err := yaml.Unmarshal(b, &f); err != nil {
+// Default returns the embedded table. It panics if the embedded file is
+// invalid, which the package's tests rule out.
+func Default() *Table {
+	t, err := Parse(embedded)
+	if err != nil {
 		panic(fmt.Sprintf("pricing: embedded prices.yaml: %v", err))
 	}
-	return &Table{asOf: f.AsOf, source: f.Source, prices: f.Vendors}
+	return t
 }
 
-// Default is the embedded table.
-func Default() *Table { return defaultTable }
-
-// AsOf is the date the table's prices were taken.
+// AsOf returns the date, YYYY-MM-DD, on which the table's prices were current.
 func (t *Table) AsOf() string { return t.asOf }
 
-// vendorAlias maps a vendor to the vendor whose prices it charges.
-var vendorAlias = map[string]string{
-	"google": "gemini",
-	"azure":  "openai",
-}
+// Source names where the table's prices came from.
+func (t *Table) Source() string { return t.source }
 
-// localVendors run models on the user's own hardware: their calls cost nothing.
-var localVendors = map[string]bool{
-	"ollama": true, "llamacpp": true, "vllm": true, "lmstudio": true, "echo": true,
-}
-
-// WithOverrides returns a copy of the table in which over's prices win. Keys
-// are "vendor:model" or a bare "model".
-func (t *Table) WithOverrides(over map[string]Price) *Table {
-	if len(over) == 0 {
-		return t
-	}
-	c := *t
-	c.over = make(map[string]Price, len(t.over)+len(over))
-	for k, v := range t.over {
-		c.over[k] = v
-	}
-	for k, v := range over {
-		c.over[k] = v
-	}
-	return &c
-}
-
-var dateSuffix = regexp.MustCompile(`-(\d{4}-\d{2}-\d{2}|\d{8}|latest)$`)
-
-// candidates lists the names a model may be priced under: as given, without
-// a "vendor/" prefix, without a dated snapshot suffix, and with Anthropic's
-// "-0" for a bare major version.
-func candidates(model string) []string {
-	out := []string{model}
-	if _, m, ok := strings.Cut(model, "/"); ok {
-		out = append(out, m)
-		model = m
-	}
-	if s := dateSuffix.ReplaceAllString(model, ""); s != model {
-		out = append(out, s)
-		model = s
-	}
-	return append(out, model+"-0")
-}
-
-// Lookup finds a model's price.
+// Lookup returns the price of a vendor's model. It tries, in order, the model
+// as given, then the model without a snapshot suffix ("gpt-4o-mini-2024-07-18"
+// is "gpt-4o-mini", "claude-haiku-4-5-20251001" is "claude-haiku-4-5"), then
+// the vendor's model aliases; vendor aliases map e.g. "google" to "gemini" and
+// "azure" to "openai", and a router such as "openrouter" takes the vendor from
+// a "vendor/model" prefix. Overrides win over the table at every step: first
+// "vendor:model", then "model". Local servers (ollama, vllm, llama.cpp) cost
+// nothing. ok is false when the model is unknown.
 func (t *Table) Lookup(vendor, model string) (Price, bool) {
-	if a, ok := vendorAlias[vendor]; ok {
-		vendor = a
+	rawVendor := strings.ToLower(strings.TrimSpace(vendor))
+	canon, names := t.candidates(rawVendor, model)
+	for _, name := range names {
+		for _, v := range []string{rawVendor, canon} {
+			if p, ok := t.overrides[v+":"+name]; ok {
+				return p, true
+			}
+		}
+		if p, ok := t.overrides[name]; ok {
+			return p, true
+		}
+		if p, ok := t.prices[canon][name]; ok {
+			return p, true
+		}
 	}
-	for _, name := range candidates(model) {
-		if p, ok := t.over[vendor+":"+name]; ok {
-			return p, true
-		}
-		if p, ok := t.over[name]; ok {
-			return p, true
-		}
-		if p, ok := t.prices[vendor][name]; ok {
-			return p, true
-		}
+	if t.free[rawVendor] || t.free[canon] {
+		return Price{}, true
 	}
 	return Price{}, false
 }
 
-// Cost prices one call. Usage.Prompt includes cached tokens, which are priced
-// at the cached-input rate when the model has one. ok is false when the
-// model is not in the table; models on local vendors cost nothing.
-func (t *Table) Cost(vendor, model string, u bench.Usage) (bench.Cost, bool) {
-	if localVendors[vendor] {
-		return bench.Cost{Currency: "USD"}, true
+// WithOverrides returns a copy of t in which the given prices win over the
+// table. A key is "vendor:model" or a bare "model" that applies to every
+// vendor; keys are matched case-insensitively. An override replaces the whole
+// price of the model, tiers included.
+func (t *Table) WithOverrides(over map[string]Price) *Table {
+	c := *t
+	c.overrides = maps.Clone(t.overrides)
+	if c.overrides == nil {
+		c.overrides = make(map[string]Price, len(over))
 	}
-	p, ok := t.Lookup(vendor, model)
-	if !ok {
-		return bench.Cost{Currency: "USD"}, false
+	for k, p := range over {
+		p.Tiers = slices.Clone(p.Tiers)
+		slices.SortFunc(p.Tiers, func(a, b Tier) int { return a.AbovePromptTokens - b.AbovePromptTokens })
+		c.overrides[strings.ToLower(strings.TrimSpace(k))] = p
 	}
-	in, out, cached := p.InputPerMTok, p.OutputPerMTok, p.CachedInputPerMTok
-	for _, tier := range p.Tiers {
-		if u.Prompt > tier.AbovePromptTokens {
-			in, out, cached = tier.Input, tier.Output, tier.CachedInput
-		}
-	}
-	if cached == 0 {
-		cached = in
-	}
-	fresh := max(u.Prompt-u.Cached, 0)
-	c := bench.Cost{
-		Input:    (float64(fresh)*in + float64(u.Cached)*cached) / 1e6,
-		Output:   float64(u.Completion) * out / 1e6,
-		Currency: "USD",
-	}
-	c.Total = c.Input + c.Output
-	return c, true
+	return &c
 }
 
-// Models lists every priced model as "vendor:model", sorted.
+// WithVendorAliases returns a copy of t in which each key vendor uses the
+// prices of the value vendor, as a named endpoint uses its type's prices.
+func (t *Table) WithVendorAliases(aliases map[string]string) *Table {
+	c := *t
+	c.vendorAliases = maps.Clone(t.vendorAliases)
+	for from, to := range aliases {
+		from = strings.ToLower(strings.TrimSpace(from))
+		to = strings.ToLower(strings.TrimSpace(to))
+		if from == "" || to == "" || from == to {
+			continue
+		}
+		if target, ok := c.vendorAliases[to]; ok {
+			to = target
+		}
+		c.vendorAliases[from] = to
+	}
+	return &c
+}
+
+// Models lists the priced models, sorted: the table's as "vendor:model" and
+// each override by its key.
 func (t *Table) Models() []string {
-	var out []string
-	for v, ms := range t.prices {
-		for m := range ms {
-			out = append(out, v+":"+m)
+	seen := make(map[string]bool)
+	for vendor, models := range t.prices {
+		for m := range models {
+			seen[vendor+":"+m] = true
 		}
 	}
-	sort.Strings(out)
-	return out
+	for k := range t.overrides {
+		seen[k] = true
+	}
+	return slices.Sorted(maps.Keys(seen))
 }

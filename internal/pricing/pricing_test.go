@@ -1,81 +1,233 @@
 package pricing
 
 import (
-	"math"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 )
 
-func TestCost(t *testing.T) {
+func TestLookup(t *testing.T) {
 	t.Parallel()
+	tab := Default()
 	tests := []struct {
-		name          string
 		vendor, model string
-		u             bench.Usage
-		in, out       float64
-		ok            bool
+		want          string // "vendor:model" of the table entry; "" when unknown
 	}{
-		{"gpt-4o-mini", "openai", "gpt-4o-mini", bench.Usage{Prompt: 1000, Completion: 500}, 1000 * 0.15 / 1e6, 500 * 0.60 / 1e6, true},
-		{"dated snapshot", "openai", "gpt-4o-mini-2024-07-18", bench.Usage{Prompt: 21, Completion: 2}, 21 * 0.15 / 1e6, 2 * 0.60 / 1e6, true},
-		{"cached tokens at the cache rate", "openai", "gpt-4o", bench.Usage{Prompt: 2000, Cached: 1500, Completion: 10}, (500*2.50 + 1500*1.25) / 1e6, 10 * 10.0 / 1e6, true},
-		{"no cache rate: cached at input", "cohere", "command-r", bench.Usage{Prompt: 100, Cached: 50, Completion: 0}, 100 * 0.15 / 1e6, 0, true},
-		{"tier below", "gemini", "gemini-2.5-pro", bench.Usage{Prompt: 200000, Completion: 1000}, 200000 * 1.25 / 1e6, 1000 * 10.0 / 1e6, true},
-		{"tier above prices the whole request", "google", "gemini-2.5-pro", bench.Usage{Prompt: 200001, Completion: 1000}, 200001 * 2.50 / 1e6, 1000 * 15.0 / 1e6, true},
-		{"anthropic dated and bare major", "anthropic", "claude-sonnet-4-20250514", bench.Usage{Prompt: 1e6, Completion: 1e6}, 3.0, 15.0, true},
-		{"anthropic haiku snapshot", "anthropic", "claude-haiku-4-5-20251001", bench.Usage{Prompt: 1e6}, 1.0, 0, true},
-		{"azure prices as openai", "azure", "gpt-5-mini", bench.Usage{Prompt: 1e6, Completion: 1e6}, 0.25, 2.0, true},
-		{"openrouter style prefix", "openrouter", "openai/gpt-4o", bench.Usage{Prompt: 1e6}, 0, 0, false},
-		{"local is free", "ollama", "llama3", bench.Usage{Prompt: 1e6}, 0, 0, true},
-		{"unknown", "openai", "gpt-99", bench.Usage{Prompt: 1e6}, 0, 0, false},
+		{"openai", "gpt-4o-mini", "openai:gpt-4o-mini"},
+		{"OpenAI", "GPT-4o-Mini", "openai:gpt-4o-mini"},
+		{"openai", "gpt-4o-mini-2024-07-18", "openai:gpt-4o-mini"},
+		{"openai", "o3-mini-2025-01-31", "openai:o3-mini"},
+		{"openai", "openai/gpt-4.1-nano", "openai:gpt-4.1-nano"},
+		{"azure", "gpt-5.4-2026-03-05", "openai:gpt-5.4"},
+		{"anthropic", "claude-haiku-4-5-20251001", "anthropic:claude-haiku-4-5"},
+		{"anthropic", "claude-3-5-haiku-latest", "anthropic:claude-3-5-haiku"},
+		{"anthropic", "claude-opus-4-20250514", "anthropic:claude-opus-4-0"},
+		{"anthropic", "claude-sonnet-4.5", "anthropic:claude-sonnet-4-5"},
+		{"google", "models/gemini-2.5-flash", "gemini:gemini-2.5-flash"},
+		{"gemini", "gemini-2.0-flash-001", "gemini:gemini-2.0-flash"},
+		{"openrouter", "anthropic/claude-sonnet-4.5", "anthropic:claude-sonnet-4-5"},
+		{"openrouter", "google/gemini-2.5-pro", "gemini:gemini-2.5-pro"},
+		{"openrouter", "mistralai/codestral-2508", "mistral:codestral-2508"},
+		{"mistral", "mistral-large-2512", "mistral:mistral-large-2512"},
+		{"mistral", "ministral-8b-2410", "mistral:ministral-8b"},
+		{"mistral", "magistral-medium-latest", "mistral:magistral-medium"},
+		{"cohere", "command-r-plus-08-2024", "cohere:command-r-plus"},
+		{"cohere", "command-a-03-2025", "cohere:command-a"},
+		{"groq", "openai/gpt-oss-120b", ""},
+		{"openai", "claude-haiku-4-5", ""},
+		{"mistral", "mistral-large-2411", ""},
+		{"sim", "gpt-4o-mini", ""},
+		{"openai", "", ""},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.vendor+":"+tc.model, func(t *testing.T) {
 			t.Parallel()
-			c, ok := Default().Cost(tc.vendor, tc.model, tc.u)
-			if ok != tc.ok {
-				t.Fatalf("ok = %v, want %v", ok, tc.ok)
+			got, ok := tab.Lookup(tc.vendor, tc.model)
+			if ok != (tc.want != "") {
+				t.Fatalf("Lookup(%q, %q) ok = %v, want %v", tc.vendor, tc.model, ok, tc.want != "")
 			}
-			if !near(c.Input, tc.in) || !near(c.Output, tc.out) || !near(c.Total, tc.in+tc.out) || c.Currency != "USD" {
-				t.Errorf("cost %+v, want input %g output %g", c, tc.in, tc.out)
+			if tc.want == "" {
+				return
+			}
+			v, m, _ := strings.Cut(tc.want, ":")
+			want, found := tab.Lookup(v, m)
+			if !found {
+				t.Fatalf("table has no %s", tc.want)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Lookup(%q, %q) (-want %s +got):\n%s", tc.vendor, tc.model, tc.want, diff)
 			}
 		})
 	}
 }
 
-func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b)) }
-
-func TestOverrides(t *testing.T) {
+func TestStripSnapshot(t *testing.T) {
 	t.Parallel()
-	tab := Default().WithOverrides(map[string]Price{
-		"openai:gpt-4o-mini": {InputPerMTok: 1, OutputPerMTok: 2},
-		"my-model":           {InputPerMTok: 3},
-	})
-	c, _ := tab.Cost("openai", "gpt-4o-mini", bench.Usage{Prompt: 1e6, Completion: 1e6})
-	if c.Total != 3 {
-		t.Errorf("override not applied: %+v", c)
+	tests := map[string]string{
+		"gpt-4o-mini-2024-07-18":    "gpt-4o-mini",
+		"claude-haiku-4-5-20251001": "claude-haiku-4-5",
+		"command-r-08-2024":         "command-r",
+		"ministral-8b-2410":         "ministral-8b",
+		"gemini-2.0-flash-001":      "gemini-2.0-flash",
+		"mistral-small-latest":      "mistral-small",
+		"gpt-4o-mini":               "gpt-4o-mini",
+		"gpt-oss-120b":              "gpt-oss-120b",
+		"gpt-3.5-turbo-0125":        "gpt-3.5-turbo-0125",
+		"model-2024-13-01":          "model-2024-13-01",
+		"-latest":                   "-latest",
+		"latest":                    "latest",
+		"":                          "",
 	}
-	c, ok := tab.Cost("vllm-remote", "my-model", bench.Usage{Prompt: 1e6})
-	if !ok || c.Total != 3 {
-		t.Errorf("bare-model override not applied: %+v %v", c, ok)
-	}
-	if c, _ := Default().Cost("openai", "gpt-4o-mini", bench.Usage{Prompt: 1e6}); c.Total != 0.15 {
-		t.Errorf("override leaked into the default table: %+v", c)
+	for in, want := range tests {
+		t.Run(in, func(t *testing.T) {
+			t.Parallel()
+			if got := stripSnapshot(in); got != want {
+				t.Errorf("stripSnapshot(%q) = %q, want %q", in, got, want)
+			}
+		})
 	}
 }
 
-func TestTableIsDatedAndComplete(t *testing.T) {
+func TestWithOverrides(t *testing.T) {
 	t.Parallel()
-	if Default().AsOf() == "" {
-		t.Error("table has no date")
+	base := Default()
+	tab := base.WithOverrides(map[string]Price{
+		"openai:gpt-4o-mini": {InputPerMTok: 1, OutputPerMTok: 2},
+		"My-Model":           {InputPerMTok: 3},
+		"local:llama3":       {},
+		"azure:gpt-4o":       {InputPerMTok: 9},
+		"gemini:gemini-2.5-pro": {InputPerMTok: 1, Tiers: []Tier{
+			{AbovePromptTokens: 20, Input: 3}, {AbovePromptTokens: 10, Input: 2},
+		}},
+	})
+	tests := []struct {
+		name          string
+		tab           *Table
+		vendor, model string
+		u             bench.Usage
+		want          bench.Cost
+		ok            bool
+	}{
+		{"vendor:model wins, snapshot too", tab, "openai", "gpt-4o-mini-2024-07-18", bench.Usage{Prompt: 1e6, Completion: 1e6}, usd(1, 2), true},
+		{"bare model for any vendor", tab, "vllm-remote", "my-model", bench.Usage{Prompt: 1e6}, usd(3, 0), true},
+		{"zero price means free, not unknown", tab, "local", "llama3", bench.Usage{Prompt: 1e6}, usd(0, 0), true},
+		{"override under the raw vendor before its alias", tab, "azure", "gpt-4o", bench.Usage{Prompt: 1e6}, usd(9, 0), true},
+		{"alias override does not reach the target vendor", tab, "openai", "gpt-4o", bench.Usage{Prompt: 1e6}, usd(2.50, 0), true},
+		{"override tiers are sorted", tab, "gemini", "gemini-2.5-pro", bench.Usage{Prompt: 15}, usd(15*2/1e6, 0), true},
+		{"base table untouched", base, "openai", "gpt-4o-mini", bench.Usage{Prompt: 1e6}, usd(0.15, 0), true},
+		{"base table has no bare override", base, "vllm-remote", "my-model", bench.Usage{Prompt: 1e6}, bench.Cost{Currency: "USD"}, false},
 	}
-	for _, m := range []string{"openai:gpt-4o-mini", "anthropic:claude-haiku-4-5", "gemini:gemini-2.5-flash", "mistral:mistral-large-2512", "cohere:command-a"} {
-		found := false
-		for _, have := range Default().Models() {
-			found = found || have == m
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := tc.tab.Cost(tc.vendor, tc.model, tc.u)
+			if ok != tc.ok {
+				t.Fatalf("Cost(%q, %q) ok = %v, want %v", tc.vendor, tc.model, ok, tc.ok)
+			}
+			if diff := cmp.Diff(tc.want, got, approx); diff != "" {
+				t.Errorf("Cost(%q, %q) (-want +got):\n%s", tc.vendor, tc.model, diff)
+			}
+		})
+	}
+	if !slices.Contains(tab.Models(), "my-model") || slices.Contains(base.Models(), "my-model") {
+		t.Error("Models() should list overrides of the new table only")
+	}
+}
+
+func TestWithVendorAliases(t *testing.T) {
+	t.Parallel()
+	base := Default()
+	tab := base.WithVendorAliases(map[string]string{"work": "azure", "claude": "anthropic"})
+	tests := []struct {
+		vendor, model string
+		tab           *Table
+		ok            bool
+	}{
+		{"work", "gpt-4o", tab, true},
+		{"claude", "claude-haiku-4-5", tab, true},
+		{"work", "gpt-4o", base, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.vendor+":"+tc.model, func(t *testing.T) {
+			t.Parallel()
+			if _, ok := tc.tab.Lookup(tc.vendor, tc.model); ok != tc.ok {
+				t.Errorf("Lookup(%q, %q) ok = %v, want %v", tc.vendor, tc.model, ok, tc.ok)
+			}
+		})
+	}
+}
+
+func TestDefault(t *testing.T) {
+	t.Parallel()
+	tab := Default()
+	if got, want := tab.AsOf(), "2026-08-21"; got != want {
+		t.Errorf("AsOf() = %q, want %q", got, want)
+	}
+	if !strings.Contains(tab.Source(), "genai-prices") {
+		t.Errorf("Source() = %q, want the genai-prices origin", tab.Source())
+	}
+	models := tab.Models()
+	if !slices.IsSorted(models) {
+		t.Error("Models() is not sorted")
+	}
+	for _, m := range []string{"openai:gpt-4o-mini", "openai:o3", "anthropic:claude-haiku-4-5", "gemini:gemini-2.5-flash",
+		"mistral:mistral-large-2512", "cohere:command-a", "cohere:embed-v4.0"} {
+		if !slices.Contains(models, m) {
+			t.Errorf("Models() lacks %s", m)
 		}
-		if !found {
-			t.Errorf("%s missing from the table", m)
+	}
+	// Time-varying entries carry the price current on as_of.
+	if p, _ := tab.Lookup("openai", "o3"); p.InputPerMTok != 2.00 || p.OutputPerMTok != 8.00 {
+		t.Errorf("o3 = %+v, want the 2.00/8.00 price current since 2025-06-10", p)
+	}
+	if p, _ := tab.Lookup("anthropic", "claude-sonnet-4-6"); len(p.Tiers) != 0 {
+		t.Errorf("claude-sonnet-4-6 tiers = %+v, want flat pricing after 2026-03-13", p.Tiers)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	const ok = "as_of: \"2026-01-02\"\nvendors:\n  v:\n    m: {input: 1}\n"
+	tests := map[string]string{
+		"not yaml":              "as_of: [",
+		"no date":               "vendors: {}\n",
+		"bad date":              "as_of: \"2026-13-01\"\n",
+		"unknown key":           ok + "extra: 1\n",
+		"unknown price key":     "as_of: \"2026-01-02\"\nvendors:\n  v:\n    m: {inptu: 1}\n",
+		"negative price":        "as_of: \"2026-01-02\"\nvendors:\n  v:\n    m: {input: -1}\n",
+		"NaN price":             "as_of: \"2026-01-02\"\nvendors:\n  v:\n    m: {input: .nan}\n",
+		"tiers out of order":    "as_of: \"2026-01-02\"\nvendors:\n  v:\n    m: {input: 1, tiers: [{above_prompt_tokens: 10, input: 2}, {above_prompt_tokens: 5, input: 3}]}\n",
+		"tier at zero":          "as_of: \"2026-01-02\"\nvendors:\n  v:\n    m: {input: 1, tiers: [{above_prompt_tokens: 0, input: 2}]}\n",
+		"empty model":           "as_of: \"2026-01-02\"\nvendors:\n  v:\n    \" \": {input: 1}\n",
+		"alias to no vendor":    ok + "vendor_aliases: {x: nowhere}\n",
+		"model alias to no one": ok + "model_aliases: {v: {a: nothing}}\n",
+	}
+	for name, in := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := Parse([]byte(in)); err == nil {
+				t.Errorf("Parse(%q) succeeded, want an error", in)
+			}
+		})
+	}
+	tab, err := Parse([]byte(ok + "vendor_aliases: {x: V}\nmodel_aliases: {v: {a: M}}\n"))
+	if err != nil {
+		t.Fatalf("Parse(valid) = %v", err)
+	}
+	if p, found := tab.Lookup("x", "a"); !found || p.InputPerMTok != 1 {
+		t.Errorf("Lookup through aliases = %+v, %v; want input 1", p, found)
+	}
+}
+
+func BenchmarkDefault(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if Default().AsOf() == "" {
+			b.Fatal("no date")
 		}
 	}
 }

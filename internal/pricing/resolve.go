@@ -1,0 +1,112 @@
+package pricing
+
+import "strings"
+
+// candidates returns the vendor whose prices apply and the model names to try,
+// most specific first: the model as given, then without a "models/" or
+// "vendor/" prefix, then without a snapshot suffix, then Anthropic's dotted
+// spelling with dashes, then the vendor's model alias of each.
+func (t *Table) candidates(rawVendor, model string) (string, []string) {
+	vendor := t.canonical(rawVendor)
+	m := lower(model)
+	names := make([]string, 0, 6)
+	names = append(names, m)
+	if rest, ok := strings.CutPrefix(m, "models/"); ok && rest != "" {
+		m = rest
+		names = append(names, m)
+	}
+	if prefix, rest, ok := strings.Cut(m, "/"); ok && prefix != "" && rest != "" {
+		owner := t.canonical(prefix)
+		if t.routers[vendor] || owner == vendor {
+			vendor, m = owner, rest
+			names = append(names, m)
+		}
+	}
+	if s := stripSnapshot(m); s != m {
+		m = s
+		names = append(names, m)
+	}
+	if vendor == "anthropic" && strings.Contains(m, ".") {
+		m = strings.ReplaceAll(m, ".", "-")
+		names = append(names, m)
+		if s := stripSnapshot(m); s != m {
+			names = append(names, s)
+		}
+	}
+	for _, n := range names {
+		if a, ok := t.modelAliases[vendor][n]; ok {
+			names = append(names, a)
+			break
+		}
+	}
+	return vendor, names
+}
+
+// canonical maps a vendor name to the vendor whose prices it uses.
+func (t *Table) canonical(vendor string) string {
+	if a, ok := t.vendorAliases[vendor]; ok {
+		return a
+	}
+	return vendor
+}
+
+// stripSnapshot removes one snapshot suffix from a model name: a date
+// ("-2024-07-18", "-20251001", Cohere's "-08-2024"), "-latest", a Mistral
+// "-YYMM" release ("-2410") or a Gemini "-001" version. A name that would be
+// left empty is returned unchanged.
+func stripSnapshot(m string) string {
+	i := strings.LastIndexByte(m, '-')
+	if i <= 0 {
+		return m
+	}
+	base, last := m[:i], m[i+1:]
+	switch {
+	case last == "latest", allDigits(last) && (len(last) == 8 || len(last) == 3):
+		return base
+	case allDigits(last) && len(last) == 2:
+		return stripISODate(m)
+	case allDigits(last) && len(last) == 4:
+		// Cohere's "-MM-YYYY", else Mistral's "-YYMM".
+		if j := strings.LastIndexByte(base, '-'); j > 0 && validMonth(base[j+1:]) {
+			return base[:j]
+		}
+		if validMonth(last[2:]) {
+			return base
+		}
+	}
+	return m
+}
+
+// stripISODate removes a "-YYYY-MM-DD" suffix.
+func stripISODate(m string) string {
+	const n = len("-2006-01-02")
+	if len(m) <= n {
+		return m
+	}
+	s := m[len(m)-n:]
+	if s[0] != '-' || s[5] != '-' || s[8] != '-' {
+		return m
+	}
+	if !allDigits(s[1:5]) || !allDigits(s[6:8]) || !allDigits(s[9:]) || !validMonth(s[6:8]) {
+		return m
+	}
+	return m[:len(m)-n]
+}
+
+// allDigits reports whether s is a non-empty run of ASCII digits.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// validMonth reports whether a two-digit string is 01 to 12.
+func validMonth(s string) bool {
+	return len(s) == 2 && allDigits(s) && s >= "01" && s <= "12"
+}
