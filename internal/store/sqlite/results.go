@@ -1,0 +1,209 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/store"
+	"github.com/llm-test-bench/llm-test-bench/internal/store/record"
+)
+
+const resultColumns = `id, session_id, case_id, prompt_id, provider, model, repetition, status,
+	prompt, response, finish_reason, latency_ms, ttft_ms,
+	prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, total_tokens,
+	cost_input, cost_output, cost_total, currency, scores, score, passed, error, cached,
+	trace_id, span_id, tags, metadata, created_at`
+
+const resultColumnCount = 32
+
+// upsertSQL replaces every column of a result whose key already exists.
+var upsertSQL = func() string {
+	cols := strings.Split(strings.Join(strings.Fields(resultColumns), ""), ",")
+	set := make([]string, 0, len(cols))
+	for _, c := range cols {
+		if c == "session_id" {
+			continue
+		}
+		set = append(set, c+" = excluded."+c)
+	}
+	return `INSERT INTO results (` + resultColumns + `) VALUES (` + placeholders(resultColumnCount) + `)
+		ON CONFLICT (session_id, case_id, prompt_id, provider, repetition) DO UPDATE SET ` + strings.Join(set, ", ")
+}()
+
+// WriteResults upserts results in one transaction through one prepared
+// statement. A zero CreatedAt is stamped with store.Now().
+func (s *Store) WriteResults(ctx context.Context, results []bench.Result) error {
+	if len(results) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite write results: begin: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, upsertSQL)
+	if err != nil {
+		return fmt.Errorf("sqlite write results: prepare: %w", err)
+	}
+	defer stmt.Close()
+	now := store.Now()
+	for i := range results {
+		r := &results[i]
+		args, err := resultArgs(r, now)
+		if err != nil {
+			return fmt.Errorf("sqlite write results: %w", err)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("sqlite write result %s of run %s: %w", r.ID, r.RunID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite write results: commit: %w", err)
+	}
+	return nil
+}
+
+func resultArgs(r *bench.Result, now time.Time) ([]any, error) {
+	j, err := record.EncodeResult(r)
+	if err != nil {
+		return nil, err
+	}
+	created := r.CreatedAt
+	if created.IsZero() {
+		created = now
+	}
+	var errJSON any
+	if j.Error != nil {
+		errJSON = string(j.Error)
+	}
+	return []any{
+		r.ID, r.RunID, r.CaseID, r.PromptID, r.Provider, r.Model, r.Repetition, string(r.Status),
+		r.Prompt, r.Response, r.FinishReason, r.LatencyMs, r.TTFTMs,
+		r.Tokens.Prompt, r.Tokens.Completion, r.Tokens.Cached, r.Tokens.Reasoning, r.Tokens.Total,
+		r.Cost.Input, r.Cost.Output, r.Cost.Total, r.Cost.Currency, string(j.Scores), r.Score, r.Passed,
+		errJSON, r.Cached, r.TraceID, r.SpanID, string(j.Tags), string(j.Metadata), formatTime(created),
+	}, nil
+}
+
+func scanResult(rows *sql.Rows) (bench.Result, error) {
+	var (
+		r                      bench.Result
+		status                 string
+		scores, tags, metadata string
+		errJSON                sql.NullString
+		created                string
+	)
+	err := rows.Scan(&r.ID, &r.RunID, &r.CaseID, &r.PromptID, &r.Provider, &r.Model, &r.Repetition, &status,
+		&r.Prompt, &r.Response, &r.FinishReason, &r.LatencyMs, &r.TTFTMs,
+		&r.Tokens.Prompt, &r.Tokens.Completion, &r.Tokens.Cached, &r.Tokens.Reasoning, &r.Tokens.Total,
+		&r.Cost.Input, &r.Cost.Output, &r.Cost.Total, &r.Cost.Currency, &scores, &r.Score, &r.Passed,
+		&errJSON, &r.Cached, &r.TraceID, &r.SpanID, &tags, &metadata, &created)
+	if err != nil {
+		return r, err
+	}
+	r.Status = bench.Status(status)
+	j := record.ResultJSON{Scores: []byte(scores), Tags: []byte(tags), Metadata: []byte(metadata)}
+	if errJSON.Valid {
+		j.Error = []byte(errJSON.String)
+	}
+	if err := record.DecodeResult(&r, j); err != nil {
+		return r, err
+	}
+	r.CreatedAt, err = parseTime(created)
+	return r, err
+}
+
+// Results streams runID's results ordered by created_at then id; rows are
+// read from an open cursor, and breaking out of the loop closes it.
+func (s *Store) Results(ctx context.Context, runID string, f store.ResultFilter) iter.Seq2[bench.Result, error] {
+	return func(yield func(bench.Result, error) bool) {
+		q, args := resultQuery(runID, f)
+		rows, err := s.db.QueryContext(ctx, q, args...)
+		if err != nil {
+			yield(bench.Result{}, fmt.Errorf("sqlite results of run %s: %w", runID, err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanResult(rows)
+			if err != nil {
+				yield(bench.Result{}, fmt.Errorf("sqlite results of run %s: %w", runID, err))
+				return
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(bench.Result{}, fmt.Errorf("sqlite results of run %s: %w", runID, err))
+		}
+	}
+}
+
+func resultQuery(runID string, f store.ResultFilter) (string, []any) {
+	var b strings.Builder
+	b.WriteString(`SELECT ` + resultColumns + ` FROM results WHERE session_id = ?`)
+	args := []any{runID}
+	if f.Status != "" {
+		b.WriteString(` AND status = ?`)
+		args = append(args, string(f.Status))
+	}
+	if f.Provider != "" {
+		b.WriteString(` AND provider = ?`)
+		args = append(args, f.Provider)
+	}
+	if f.Passed != nil {
+		b.WriteString(` AND passed = ?`)
+		args = append(args, *f.Passed)
+	}
+	b.WriteString(` ORDER BY created_at, id`)
+	if f.Limit > 0 || f.Offset > 0 {
+		limit := f.Limit
+		if limit <= 0 {
+			limit = -1 // SQLite: no limit
+		}
+		b.WriteString(` LIMIT ? OFFSET ?`)
+		args = append(args, limit, max(f.Offset, 0))
+	}
+	return b.String(), args
+}
+
+// Keys streams the keys of runID's results whose status is one of statuses
+// (every result when none are given), in creation order.
+func (s *Store) Keys(ctx context.Context, runID string, statuses ...bench.Status) iter.Seq2[bench.Key, error] {
+	return func(yield func(bench.Key, error) bool) {
+		q := `SELECT case_id, prompt_id, provider, repetition FROM results WHERE session_id = ?`
+		args := []any{runID}
+		if len(statuses) > 0 {
+			q += ` AND status IN (` + placeholders(len(statuses)) + `)`
+			for _, st := range statuses {
+				args = append(args, string(st))
+			}
+		}
+		q += ` ORDER BY created_at, id`
+		rows, err := s.db.QueryContext(ctx, q, args...)
+		if err != nil {
+			yield(bench.Key{}, fmt.Errorf("sqlite keys of run %s: %w", runID, err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k bench.Key
+			if err := rows.Scan(&k.CaseID, &k.PromptID, &k.Provider, &k.Repetition); err != nil {
+				yield(bench.Key{}, fmt.Errorf("sqlite keys of run %s: %w", runID, err))
+				return
+			}
+			if !yield(k, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(bench.Key{}, fmt.Errorf("sqlite keys of run %s: %w", runID, err))
+		}
+	}
+}
