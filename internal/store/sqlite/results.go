@@ -21,22 +21,31 @@ const resultColumns = `id, session_id, case_id, prompt_id, provider, model, repe
 
 const resultColumnCount = 32
 
-// upsertSQL replaces every column of a result whose key already exists.
-var upsertSQL = func() string {
+// rowsPerInsert is how many results one INSERT carries (32 columns each,
+// well under SQLite's 32766 bound parameters). Few statements per batch
+// matter: the FTS5 index flushes its pending terms at every statement.
+const rowsPerInsert = 32
+
+// upsertSQL returns an INSERT of n results that replaces every column of a
+// result whose key already exists; within one statement a later row wins.
+func upsertSQL(n int) string {
 	cols := strings.Split(strings.Join(strings.Fields(resultColumns), ""), ",")
 	set := make([]string, 0, len(cols))
 	for _, c := range cols {
-		if c == "session_id" {
-			continue
+		if c != "session_id" {
+			set = append(set, c+" = excluded."+c)
 		}
-		set = append(set, c+" = excluded."+c)
 	}
-	return `INSERT INTO results (` + resultColumns + `) VALUES (` + placeholders(resultColumnCount) + `)
+	row := "(" + placeholders(resultColumnCount) + ")"
+	rows := strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	return `INSERT INTO results (` + resultColumns + `) VALUES ` + rows + `
 		ON CONFLICT (session_id, case_id, prompt_id, provider, repetition) DO UPDATE SET ` + strings.Join(set, ", ")
-}()
+}
 
-// WriteResults upserts results in one transaction through one prepared
-// statement. A zero CreatedAt is stamped with store.Now().
+var fullInsertSQL = upsertSQL(rowsPerInsert)
+
+// WriteResults upserts results in one transaction, rowsPerInsert rows per
+// prepared statement. A zero CreatedAt is stamped with store.Now().
 func (s *Store) WriteResults(ctx context.Context, results []bench.Result) error {
 	if len(results) == 0 {
 		return nil
@@ -46,21 +55,30 @@ func (s *Store) WriteResults(ctx context.Context, results []bench.Result) error 
 		return fmt.Errorf("sqlite write results: begin: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, upsertSQL)
-	if err != nil {
-		return fmt.Errorf("sqlite write results: prepare: %w", err)
-	}
-	defer stmt.Close()
 	now := store.Now()
-	for i := range results {
-		r := &results[i]
-		args, err := resultArgs(r, now)
+	var full *sql.Stmt
+	args := make([]any, 0, rowsPerInsert*resultColumnCount)
+	for start := 0; start < len(results); start += rowsPerInsert {
+		chunk := results[start:min(start+rowsPerInsert, len(results))]
+		args = args[:0]
+		for i := range chunk {
+			if args, err = appendResultArgs(args, &chunk[i], now); err != nil {
+				return fmt.Errorf("sqlite write results: %w", err)
+			}
+		}
+		stmt, err := chunkStmt(ctx, tx, &full, len(chunk))
 		if err != nil {
-			return fmt.Errorf("sqlite write results: %w", err)
+			return fmt.Errorf("sqlite write results: prepare: %w", err)
 		}
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("sqlite write result %s of run %s: %w", r.ID, r.RunID, err)
+			return fmt.Errorf("sqlite write results %s..%s of run %s: %w", chunk[0].ID, chunk[len(chunk)-1].ID, chunk[0].RunID, err)
 		}
+		if len(chunk) < rowsPerInsert {
+			stmt.Close()
+		}
+	}
+	if full != nil {
+		full.Close()
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite write results: commit: %w", err)
@@ -68,10 +86,27 @@ func (s *Store) WriteResults(ctx context.Context, results []bench.Result) error 
 	return nil
 }
 
-func resultArgs(r *bench.Result, now time.Time) ([]any, error) {
+// chunkStmt returns the prepared statement for n rows: the full-size one is
+// prepared once per transaction and kept in *full; a shorter final chunk
+// gets its own.
+func chunkStmt(ctx context.Context, tx *sql.Tx, full **sql.Stmt, n int) (*sql.Stmt, error) {
+	if n < rowsPerInsert {
+		return tx.PrepareContext(ctx, upsertSQL(n))
+	}
+	if *full == nil {
+		st, err := tx.PrepareContext(ctx, fullInsertSQL)
+		if err != nil {
+			return nil, err
+		}
+		*full = st
+	}
+	return *full, nil
+}
+
+func appendResultArgs(args []any, r *bench.Result, now time.Time) ([]any, error) {
 	j, err := record.EncodeResult(r)
 	if err != nil {
-		return nil, err
+		return args, err
 	}
 	created := r.CreatedAt
 	if created.IsZero() {
@@ -81,13 +116,13 @@ func resultArgs(r *bench.Result, now time.Time) ([]any, error) {
 	if j.Error != nil {
 		errJSON = string(j.Error)
 	}
-	return []any{
+	return append(args,
 		r.ID, r.RunID, r.CaseID, r.PromptID, r.Provider, r.Model, r.Repetition, string(r.Status),
 		r.Prompt, r.Response, r.FinishReason, r.LatencyMs, r.TTFTMs,
 		r.Tokens.Prompt, r.Tokens.Completion, r.Tokens.Cached, r.Tokens.Reasoning, r.Tokens.Total,
 		r.Cost.Input, r.Cost.Output, r.Cost.Total, r.Cost.Currency, string(j.Scores), r.Score, r.Passed,
 		errJSON, r.Cached, r.TraceID, r.SpanID, string(j.Tags), string(j.Metadata), formatTime(created),
-	}, nil
+	), nil
 }
 
 func scanResult(rows *sql.Rows) (bench.Result, error) {
