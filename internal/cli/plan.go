@@ -1,0 +1,193 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"math/rand/v2"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
+)
+
+// benchOptions are the settings of one `bench` invocation. They are saved
+// with the run so --resume and --retry-errors can repeat it exactly.
+type benchOptions struct {
+	Datasets    []string          `json:"datasets"`
+	Providers   []string          `json:"providers"`
+	Concurrency int               `json:"concurrency"`
+	Repeat      int               `json:"repeat"`
+	Timeout     string            `json:"timeout"`
+	MaxCost     float64           `json:"max_cost"`
+	Filter      string            `json:"filter"`
+	Sample      int               `json:"sample"`
+	Seed        uint64            `json:"seed"`
+	NoCache     bool              `json:"no_cache"`
+	Stream      bool              `json:"stream"`
+	Name        string            `json:"name"`
+	Tags        map[string]string `json:"tags"`
+}
+
+// plan is the loaded work of a run: its suites and how to select cases.
+type plan struct {
+	suites []*dataset.Suite
+	filter *regexp.Regexp
+	sample int
+	seed   uint64
+	multi  bool // several suites: case ids are prefixed with the suite name
+}
+
+// loadPlan reads and validates every suite before any call is made.
+func loadPlan(ctx context.Context, o *benchOptions) (*plan, error) {
+	if len(o.Datasets) == 0 {
+		return nil, configErr("no dataset: pass --dataset FILE (or a built-in name; see `llm-test-bench datasets list`)")
+	}
+	p := &plan{sample: o.Sample, seed: o.Seed, multi: len(o.Datasets) > 1}
+	if o.Filter != "" {
+		re, err := regexp.Compile(o.Filter)
+		if err != nil {
+			return nil, configErr("--filter %q: %v", o.Filter, err)
+		}
+		p.filter = re
+	}
+	if o.Sample < 0 {
+		return nil, configErr("--sample must be positive, got %d", o.Sample)
+	}
+	var problems []string
+	for _, path := range o.Datasets {
+		s, err := dataset.Load(path)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		if err := s.Validate(ctx); err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		p.suites = append(p.suites, s)
+	}
+	if len(problems) > 0 {
+		return nil, inputErr(errors.New(strings.Join(problems, "\n")))
+	}
+	return p, nil
+}
+
+// suiteKey names a suite in case ids when a run has several.
+func suiteKey(s *dataset.Suite) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return strings.TrimSuffix(filepath.Base(s.Path), filepath.Ext(s.Path))
+}
+
+// cases streams one suite's selected cases: filtered by id, category or tag,
+// then sampled. Sampling keeps N cases (reservoir, seeded), in file order.
+func (p *plan) cases(s *dataset.Suite) iter.Seq2[bench.Case, error] {
+	selected := func(yield func(bench.Case, error) bool) {
+		prefix := ""
+		if p.multi {
+			prefix = suiteKey(s) + "/"
+		}
+		for c, err := range s.Cases() {
+			if err != nil {
+				yield(c, err)
+				return
+			}
+			if p.filter != nil && !p.matches(&c) {
+				continue
+			}
+			c.ID = prefix + c.ID
+			if !yield(c, nil) {
+				return
+			}
+		}
+	}
+	if p.sample <= 0 {
+		return selected
+	}
+	return p.sampled(selected)
+}
+
+func (p *plan) matches(c *bench.Case) bool {
+	if p.filter.MatchString(c.ID) || (c.Category != "" && p.filter.MatchString(c.Category)) {
+		return true
+	}
+	return slices.ContainsFunc(c.Tags, p.filter.MatchString)
+}
+
+// sampled draws p.sample cases uniformly (Algorithm R), holding only the
+// sample in memory, and yields them in their original order.
+func (p *plan) sampled(all iter.Seq2[bench.Case, error]) iter.Seq2[bench.Case, error] {
+	return func(yield func(bench.Case, error) bool) {
+		type slot struct {
+			idx int
+			c   bench.Case
+		}
+		rng := rand.New(rand.NewPCG(p.seed, 0x5eed))
+		res := make([]slot, 0, p.sample)
+		i := 0
+		for c, err := range all {
+			if err != nil {
+				yield(c, err)
+				return
+			}
+			if len(res) < p.sample {
+				res = append(res, slot{i, c})
+			} else if j := rng.IntN(i + 1); j < p.sample {
+				res[j] = slot{i, c}
+			}
+			i++
+		}
+		slices.SortFunc(res, func(a, b slot) int { return a.idx - b.idx })
+		for _, s := range res {
+			if !yield(s.c, nil) {
+				return
+			}
+		}
+	}
+}
+
+// count returns how many cases the plan selects from a suite.
+func (p *plan) count(s *dataset.Suite) (int, error) {
+	n := 0
+	for _, err := range p.cases(s) {
+		if err != nil {
+			return 0, fmt.Errorf("count cases: %w", err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// promptIDs lists the ids of a suite's prompts.
+func promptIDs(s *dataset.Suite) []string {
+	ps := s.PromptList()
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+// renderer renders a suite's prompts by id.
+func renderer(s *dataset.Suite) func(string, *bench.Case) ([]bench.Message, string, error) {
+	byID := map[string]dataset.Prompt{}
+	for _, p := range s.PromptList() {
+		byID[p.ID] = p
+	}
+	return func(id string, c *bench.Case) ([]bench.Message, string, error) {
+		p, ok := byID[id]
+		if !ok {
+			return nil, "", fmt.Errorf("unknown prompt %q", id)
+		}
+		if len(s.Prompts) == 0 {
+			p = dataset.Prompt{}
+		}
+		return s.Render(p, c)
+	}
+}

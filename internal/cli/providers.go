@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+func (a *app) providersCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "providers", Short: "List vendors, their models, and check they answer"}
+	list := &cobra.Command{
+		Use: "list", Short: "List the vendors this build speaks", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "VENDOR\tKEY VARIABLE\tKEY\tDEFAULT BASE URL")
+			for _, name := range provider.Vendors() {
+				v, _ := provider.Lookup(name)
+				_, src := a.cfg.APIKey(name)
+				have := "-"
+				if v.KeyEnv != "" {
+					have = "missing"
+					if src != "" {
+						have = "set (" + src + ")"
+					}
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, v.KeyEnv, have, v.DefaultBaseURL)
+			}
+			fmt.Fprintf(tw, "%s\t\t-\tbuilt in (offline)\n", simulatorVendor)
+			return tw.Flush()
+		},
+	}
+	models := &cobra.Command{
+		Use: "models NAME", Short: "List a provider's models", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, stop, err := a.oneProvider(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			defer stop()
+			l, ok := p.(provider.Lister)
+			if !ok {
+				return configErr("provider %s cannot list models", args[0])
+			}
+			ms, err := l.Models(cmd.Context())
+			if err != nil {
+				return withCode(ExitProvider, err)
+			}
+			for _, m := range ms {
+				fmt.Fprintln(cmd.OutOrStdout(), m)
+			}
+			return nil
+		},
+	}
+	health := &cobra.Command{
+		Use: "health NAME", Short: "Check a provider answers with the configured key", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, stop, err := a.oneProvider(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			defer stop()
+			h, ok := p.(provider.HealthChecker)
+			if !ok {
+				return configErr("provider %s has no health check", args[0])
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
+			defer cancel()
+			start := time.Now()
+			if err := h.Health(ctx); err != nil {
+				return withCode(ExitProvider, fmt.Errorf("%s: unhealthy: %w", args[0], err))
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: healthy (%s)\n", args[0], time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+	cmd.AddCommand(list, models, health)
+	return cmd
+}
+
+// oneProvider builds a single provider by name (vendor or vendor:model).
+func (a *app) oneProvider(ctx context.Context, name string) (provider.Provider, func(), error) {
+	ts, err := a.buildTargets(ctx, []dataset.ProviderSpec{{ID: name}}, nil, &benchOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ts.targets[0].Provider, func() { ts.Close() }, nil
+}

@@ -1,0 +1,194 @@
+// Command perfbench measures LLM Test Bench's own overhead (SPEC §10), in one
+// run on one machine:
+//
+//  1. the request rate a bare Go HTTP client reaches against the simulator
+//     (zero latency, loopback), the baseline;
+//  2. the rate of `llm-test-bench bench` (assertions, SQLite store, cache
+//     off) against the same simulator at the same concurrency, and the ratio;
+//  3. the peak resident memory of `bench` over 100,000 cases.
+//
+// It is run by `make bench`; the simulator and bench run as separate
+// processes, as users run them.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+func main() {
+	bin := flag.String("bin", "bin/llm-test-bench", "llm-test-bench binary")
+	cases := flag.Int("cases", 20000, "cases for the throughput comparison")
+	memCases := flag.Int("mem-cases", 100000, "cases for the memory measurement")
+	conc := flag.Int("concurrency", 32, "calls in flight")
+	flag.Parse()
+	if err := run(*bin, *cases, *memCases, *conc); err != nil {
+		fmt.Fprintln(os.Stderr, "perfbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(bin string, cases, memCases, conc int) error {
+	dir, err := os.MkdirTemp("", "ltb-perf-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	sim := exec.Command(bin, "simulate", "--addr", addr, "--policy", "echo")
+	sim.Stdout, sim.Stderr = io.Discard, os.Stderr
+	if err := sim.Start(); err != nil {
+		return fmt.Errorf("start simulator: %w", err)
+	}
+	defer func() { sim.Process.Kill(); sim.Wait() }()
+	base := "http://" + addr + "/v1"
+	if err := waitUp(base + "/models"); err != nil {
+		return err
+	}
+	fmt.Printf("machine: %d CPUs; simulator at %s (echo, zero latency); concurrency %d\n\n", cpus(), base, conc)
+
+	bare, err := bareRate(base, cases, conc)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("bare Go HTTP client:   %8.0f req/s  (%d streamed requests)\n", bare, cases)
+
+	ds := filepath.Join(dir, "cases.jsonl")
+	if err := writeCases(ds, cases); err != nil {
+		return err
+	}
+	rate, rss, err := benchRun(bin, dir, base, ds, cases, conc)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("llm-test-bench bench:  %8.0f cases/s (%d cases, assertions + SQLite store, peak RSS %.0f MB)\n", rate, cases, rss)
+	fmt.Printf("ratio bench/bare:      %8.2f   (target >= 0.5)\n\n", rate/bare)
+
+	mds := filepath.Join(dir, "mem.jsonl")
+	if err := writeCases(mds, memCases); err != nil {
+		return err
+	}
+	mrate, mrss, err := benchRun(bin, dir, base, mds, memCases, conc)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("memory: %d cases at %.0f cases/s, peak RSS %.0f MB (target < 150 MB)\n", memCases, mrate, mrss)
+	return nil
+}
+
+func cpus() int {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	return strings.Count(string(b), "processor\t:")
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+func waitUp(url string) error {
+	for range 100 {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("simulator did not come up at %s", url)
+}
+
+// bareRate sends n streamed chat requests with conc workers and reads each
+// stream to the end: the least any client must do.
+func bareRate(base string, n, conc int) (float64, error) {
+	tr := &http.Transport{MaxIdleConnsPerHost: conc * 2}
+	client := &http.Client{Transport: tr}
+	var next atomic.Int64
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range conc {
+		wg.Go(func() {
+			for {
+				i := next.Add(1)
+				if i > int64(n) {
+					return
+				}
+				body := fmt.Sprintf(`{"model":"sim","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"What is %d plus %d? Answer with the number."}]}`, i, i)
+				req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, base+"/chat/completions", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer sim")
+				resp, err := client.Do(req)
+				if err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	if err, _ := firstErr.Load().(error); err != nil {
+		return 0, err
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+func writeCases(path string, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	for i := range n {
+		fmt.Fprintf(w, `{"id":"c%d","prompt":"What is %d plus %d? Answer with the number.","assert":[{"type":"contains","value":"plus"},{"type":"latency","threshold":5000}]}`+"\n", i, i, i)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// benchRun runs the CLI and returns its rate and peak RSS in MB.
+func benchRun(bin, dir, base, dataset string, n, conc int) (float64, float64, error) {
+	db := filepath.Join(dir, fmt.Sprintf("perf-%d.db", time.Now().UnixNano()))
+	cmd := exec.Command(bin, "bench", "--dataset", dataset, "--providers", "openai:sim",
+		"--concurrency", fmt.Sprint(conc), "--db", "sqlite:"+db, "--no-cache", "-q")
+	cmd.Env = append(os.Environ(), "OPENAI_API_KEY=sim", "LTB_PROVIDERS__OPENAI__BASE_URL="+base, "HOME="+dir)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	elapsed := time.Since(start)
+	if err != nil && cmd.ProcessState.ExitCode() != 100 {
+		return 0, 0, fmt.Errorf("bench: %v\n%s", err, out.String())
+	}
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	rss := 0.0
+	if ru != nil {
+		rss = float64(ru.Maxrss) / 1024
+	}
+	return float64(n) / elapsed.Seconds(), rss, nil
+}
