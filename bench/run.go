@@ -29,11 +29,11 @@ type Totals struct {
 // Run is one execution of a suite: its identity, the configuration it ran
 // with, its progress and totals.
 type Run struct {
-	ID          string            `json:"id"`
-	Name        string            `json:"name"`
-	Description string            `json:"description"`
-	UserID      string            `json:"user_id,omitempty"`
-	Status      RunStatus         `json:"status"`
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	UserID      string    `json:"user_id,omitempty"`
+	Status      RunStatus `json:"status"`
 	// Config is the snapshot needed to resume the run (suite paths, flags).
 	Config    map[string]any    `json:"config"`
 	Tags      map[string]string `json:"tags"`

@@ -18,11 +18,11 @@ const defaultOutputTokens = 100
 
 // dryRunRow is one provider's estimate.
 type dryRunRow struct {
-	calls          int
-	promptTokens   int
-	outputTokens   int
-	cost           float64
-	priced         bool
+	calls        int
+	promptTokens int
+	outputTokens int
+	cost         float64
+	priced       bool
 }
 
 // dryRun expands the matrix, counts prompt tokens with the o200k_base BPE

@@ -7,14 +7,14 @@ import (
 
 // Exit codes (SPEC §3). This package is the only place they are chosen.
 const (
-	ExitOK           = 0
-	ExitError        = 1
-	ExitRegression   = 2
-	ExitConfig       = 3
-	ExitInput        = 4
-	ExitProvider     = 5
-	ExitCostLimit    = 6
-	ExitCasesFailed  = 100
+	ExitOK          = 0
+	ExitError       = 1
+	ExitRegression  = 2
+	ExitConfig      = 3
+	ExitInput       = 4
+	ExitProvider    = 5
+	ExitCostLimit   = 6
+	ExitCasesFailed = 100
 )
 
 // exitError carries an exit code with the error that caused it.

@@ -142,4 +142,3 @@ func (a *app) migrateCommand() *cobra.Command {
 		},
 	}
 }
-

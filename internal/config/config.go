@@ -37,20 +37,20 @@ type Config struct {
 // ProviderConfig configures a vendor ([providers.openai]) or a named
 // endpoint of a vendor's type ([providers.local] type = "openai").
 type ProviderConfig struct {
-	Type              string           `koanf:"type"`
-	BaseURL           string           `koanf:"base_url"`
-	APIKey            string           `koanf:"api_key"`
-	APIKeyEnv         string           `koanf:"api_key_env"`
-	DefaultModel      string           `koanf:"default_model"`
-	Models            []string         `koanf:"models"`
+	Type              string            `koanf:"type"`
+	BaseURL           string            `koanf:"base_url"`
+	APIKey            string            `koanf:"api_key"`
+	APIKeyEnv         string            `koanf:"api_key_env"`
+	DefaultModel      string            `koanf:"default_model"`
+	Models            []string          `koanf:"models"`
 	Headers           map[string]string `koanf:"headers"`
-	Timeout           time.Duration    `koanf:"timeout"`
-	Concurrency       int              `koanf:"concurrency"`
-	RequestsPerMinute float64          `koanf:"requests_per_minute"`
-	TokensPerMinute   float64          `koanf:"tokens_per_minute"`
-	MaxRetries        *int             `koanf:"max_retries"`
-	Options           map[string]any   `koanf:"options"`
-	Pricing           map[string]Price `koanf:"pricing"`
+	Timeout           time.Duration     `koanf:"timeout"`
+	Concurrency       int               `koanf:"concurrency"`
+	RequestsPerMinute float64           `koanf:"requests_per_minute"`
+	TokensPerMinute   float64           `koanf:"tokens_per_minute"`
+	MaxRetries        *int              `koanf:"max_retries"`
+	Options           map[string]any    `koanf:"options"`
+	Pricing           map[string]Price  `koanf:"pricing"`
 }
 
 // Price overrides the pricing table for one model, in USD per 1M tokens.

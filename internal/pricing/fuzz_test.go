@@ -40,7 +40,7 @@ func FuzzLookup(f *testing.F) {
 	}
 	tab := Default()
 	f.Fuzz(func(t *testing.T, vendor, model string) {
-		_, names := tab.candidates(lower(vendor), model)
+		_, names := tab.candidatesInto(lower(vendor), model, nil)
 		for _, n := range names[1:] {
 			if n == "" && lower(model) != "" {
 				t.Fatalf("candidates(%q, %q) has an empty name: %q", vendor, model, names)

@@ -59,7 +59,8 @@ type Table struct {
 	overrides map[string]Price
 }
 
-// Default returns the embedded table. It panics if the embedded file is
+// Default returns the embedded table, parsed afresh on each call (about a
+// millisecond): call it once and share the result. It panics if the embedded file is
 // invalid, which the package's tests rule out.
 func Default() *Table {
 	t, err := Parse(embedded)
@@ -85,7 +86,8 @@ func (t *Table) Source() string { return t.source }
 // nothing. ok is false when the model is unknown.
 func (t *Table) Lookup(vendor, model string) (Price, bool) {
 	rawVendor := strings.ToLower(strings.TrimSpace(vendor))
-	canon, names := t.candidates(rawVendor, model)
+	var buf [8]string
+	canon, names := t.candidatesInto(rawVendor, model, buf[:0])
 	for _, name := range names {
 		for _, v := range []string{rawVendor, canon} {
 			if p, ok := t.overrides[v+":"+name]; ok {

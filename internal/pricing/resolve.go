@@ -2,14 +2,14 @@ package pricing
 
 import "strings"
 
-// candidates returns the vendor whose prices apply and the model names to try,
+// candidatesInto returns the vendor whose prices apply and the model names to try,
 // most specific first: the model as given, then without a "models/" or
 // "vendor/" prefix, then without a snapshot suffix, then Anthropic's dotted
-// spelling with dashes, then the vendor's model alias of each.
-func (t *Table) candidates(rawVendor, model string) (string, []string) {
+// spelling with dashes, then the vendor's model alias of each. It appends
+// to names so that a caller can keep the list on its stack.
+func (t *Table) candidatesInto(rawVendor, model string, names []string) (string, []string) {
 	vendor := t.canonical(rawVendor)
 	m := lower(model)
-	names := make([]string, 0, 6)
 	names = append(names, m)
 	if rest, ok := strings.CutPrefix(m, "models/"); ok && rest != "" {
 		m = rest
