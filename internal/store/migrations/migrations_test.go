@@ -116,4 +116,3 @@ func names(t *testing.T, db *sql.DB, q string, args ...any) []string {
 	}
 	return out
 }
-
