@@ -48,6 +48,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite open %s: %w", path, err)
 	}
+	// SQLite has one writer at a time; a bounded pool keeps a leaked cursor
+	// from going unnoticed while leaving room for readers that write as
+	// they stream.
+	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(4)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
