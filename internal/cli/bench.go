@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -71,6 +73,7 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 	}
 	o := f.opts
 	o.Providers = f.providers
+	o.Datasets = absPaths(o.Datasets)
 	o.Stream = a.cfg.Benchmarks.Stream && !f.noStream
 	if o.Concurrency == 0 {
 		o.Concurrency = a.cfg.Benchmarks.Concurrency
@@ -281,4 +284,19 @@ func addSummary(a, b runner.Summary) runner.Summary {
 	a.Failed += b.Failed
 	a.CostUSD += b.CostUSD
 	return a
+}
+
+// absPaths makes file paths absolute so a resumed run finds its datasets
+// from any directory; built-in names are kept.
+func absPaths(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = p
+		if _, err := os.Stat(p); err == nil {
+			if abs, err := filepath.Abs(p); err == nil {
+				out[i] = abs
+			}
+		}
+	}
+	return out
 }

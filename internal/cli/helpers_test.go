@@ -1,8 +1,11 @@
 package cli_test
 
 import (
+	"context"
 	"os"
 	"testing"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/cli"
 )
 
 func readFile(t *testing.T, p string) []byte {
@@ -12,4 +15,13 @@ func readFile(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestMain lets a test run this binary as the CLI itself (LTB_TEST_MAIN=1),
+// so a real process can be killed mid-run.
+func TestMain(m *testing.M) {
+	if os.Getenv("LTB_TEST_MAIN") == "1" {
+		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
+	}
+	os.Exit(m.Run())
 }

@@ -65,7 +65,9 @@ func (f *simFlags) config() (simulator.Config, error) {
 
 // simFlagsFromOptions reads [providers.simulator.options].
 func simFlagsFromOptions(opts map[string]any, model string) (*simFlags, error) {
-	f := &simFlags{policy: "expected", model: model, seed: 1}
+	// Without options, answers arrive at a plausible pace, so reports of an
+	// offline run look like those of a real one.
+	f := &simFlags{policy: "expected", model: model, seed: 1, ttft: "lognormal:150ms,60ms", tokensPerSec: 250}
 	if model == "echo" {
 		f.policy = "echo"
 	}

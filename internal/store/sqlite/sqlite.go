@@ -43,10 +43,30 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("sqlite open %s: %w", path, err)
 		}
 	}
+	// Two processes opening a new database at once race to switch it to WAL
+	// and to apply the same migration (goose has no lock for SQLite); the
+	// loser sees "database is locked" or "already exists", and on a retry
+	// finds the work done.
+	var err error
+	for attempt := range 10 {
+		var st *Store
+		if st, err = openOnce(ctx, path); err == nil {
+			return st, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("sqlite open %s: %w", path, errors.Join(err, ctx.Err()))
+		case <-time.After(time.Duration(attempt+1) * 40 * time.Millisecond):
+		}
+	}
+	return nil, fmt.Errorf("sqlite open %s: %w", path, err)
+}
+
+func openOnce(ctx context.Context, path string) (*Store, error) {
 	// FTS5 is an extension of the wasm build, registered on every connection.
 	db, err := driver.Open(dsn(path), fts5.Register)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite open %s: %w", path, err)
+		return nil, err
 	}
 	// SQLite has one writer at a time; a bounded pool keeps a leaked cursor
 	// from going unnoticed while leaving room for readers that write as
@@ -55,11 +75,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	db.SetMaxIdleConns(4)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlite open %s: %w", path, err)
+		return nil, err
 	}
 	if _, err := migrations.Up(ctx, db, migrations.SQLite); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlite open %s: %w", path, err)
+		return nil, err
 	}
 	return &Store{db: db}, nil
 }
