@@ -11,6 +11,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/simulator"
+	"github.com/llm-test-bench/llm-test-bench/internal/store/storetest"
 )
 
 func TestQuickstartAgainstTheBuiltInSimulator(t *testing.T) {
@@ -236,4 +237,26 @@ func runID(t *testing.T, s string) string {
 	}
 	f := strings.Fields(s[i+len("--resume "):])
 	return strings.Trim(f[0], "`'\".")
+}
+
+func TestRunStoredInPostgreSQL(t *testing.T) {
+	t.Parallel()
+	pg := storetest.PostgresURL(t)
+	srv := newCountingServer(t, simulator.Config{Policy: simulator.PolicyEcho})
+	e := newEnv(t, "OPENAI_API_KEY=sk-x", "LTB_PROVIDERS__OPENAI__BASE_URL="+srv.URL+"/v1")
+	e.db = pg
+	cases := filepath.Join(e.dir, "cases.jsonl")
+	writeCases(t, cases, 2000, 100)
+	out := filepath.Join(e.dir, "out.jsonl")
+	code, stdout, stderr := e.run(context.Background(), "bench", "--dataset", cases, "--providers", "openai:gpt-4o-mini", "--concurrency", "16", "--output", out, "--name", "pg-run", "--no-cache")
+	if code != 100 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if n := len(readJSONL(t, out)); n != 2000 {
+		t.Errorf("%d records, want 2000", n)
+	}
+	code, list, _ := e.run(context.Background(), "runs", "list")
+	if code != 0 || !strings.Contains(list, "pg-run") || !strings.Contains(list, "2000/2000") || !strings.Contains(list, "1980") {
+		t.Errorf("runs list on PostgreSQL (exit %d):\n%s", code, list)
+	}
 }
