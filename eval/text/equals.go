@@ -69,7 +69,7 @@ func (Equals) Evaluate(_ context.Context, a bench.Assertion, in *eval.Input) (be
 		}
 		var got any
 		if err := json.Unmarshal([]byte(in.Output), &got); err != nil {
-			return pass(false, "output is not JSON, expected JSON equal to the value"), nil
+			return pass(false, "output is not JSON, expected JSON equal to the value"), nil //nolint:nilerr // a failing verdict, not an error
 		}
 		if reflect.DeepEqual(want, got) {
 			return pass(true, "output equals the expected JSON"), nil

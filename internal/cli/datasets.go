@@ -45,7 +45,7 @@ func (a *app) datasetsCommand() *cobra.Command {
 			n := 0
 			for c, err := range s.Cases() {
 				if err != nil {
-					tw.Flush()
+					_ = tw.Flush()
 					return inputErr(err)
 				}
 				if n == limit {

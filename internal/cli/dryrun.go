@@ -90,7 +90,9 @@ func (a *app) dryRun(ctx context.Context, w io.Writer, p *plan, targets []*runne
 		total += r.cost
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t\n", t.ID, r.calls, r.promptTokens, r.outputTokens, cost)
 	}
-	tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\nEstimated total: $%.4f (prompt tokens counted with o200k_base; output estimated from max_tokens, the expected answer, or %d tokens)\n", total, defaultOutputTokens)
 	return nil
 }

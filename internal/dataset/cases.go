@@ -35,7 +35,8 @@ func (d *Defaults) apply(c *bench.Case) {
 	if len(d.Assert) > 0 {
 		as := make([]bench.Assertion, 0, len(c.Assert)+len(d.Assert))
 		as = append(as, c.Assert...)
-		c.Assert = append(as, d.Assert...)
+		as = append(as, d.Assert...)
+		c.Assert = as
 	}
 	if c.Threshold == nil && d.Threshold != nil {
 		t := *d.Threshold

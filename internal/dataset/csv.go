@@ -117,7 +117,7 @@ func (s *csvSource) each(yield func(bench.Case, error) bool) {
 	base := baseName(s.name)
 	for n := 1; ; n++ {
 		rec, err := r.Read()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return
 		}
 		if err != nil {

@@ -77,7 +77,7 @@ func TestJSONLMemoryBounded(t *testing.T) {
 	growth := int64(peak) - int64(base)
 	const limit = 24 << 20
 	t.Logf("file %d MB, heap growth at most %.1f MB", info.Size()>>20, float64(growth)/(1<<20))
-	if growth > limit || int64(info.Size()) < 3*limit/2 {
+	if growth > limit || info.Size() < 3*limit/2 {
 		t.Errorf("heap grew by %d bytes reading a %d-byte file; want under %d", growth, info.Size(), limit)
 	}
 }

@@ -61,7 +61,7 @@ func csvRow(row []string, r *bench.Result) error {
 	if r.Error != nil {
 		errKind, errMsg = r.Error.Kind, r.Error.Message
 	}
-	text := func(s string) string { return neutralise(s) }
+	text := neutralise
 	num := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 	copy(row, []string{
 		text(r.ID), text(r.RunID), text(r.CaseID), text(r.PromptID), text(r.Provider), text(r.Model),

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -229,7 +230,7 @@ func FuzzUserDataInReports(f *testing.F) {
 		}
 		dec := xml.NewDecoder(&buf)
 		for {
-			if _, err := dec.Token(); err == io.EOF {
+			if _, err := dec.Token(); errors.Is(err, io.EOF) {
 				break
 			} else if err != nil {
 				t.Fatalf("JUnit is not well-formed XML: %v", err)

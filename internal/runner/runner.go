@@ -92,6 +92,9 @@ func (r *Runner) Run(ctx context.Context, runID string, cases iter.Seq2[bench.Ca
 	if r.Progress == nil {
 		r.Progress = &Progress{}
 	}
+	// Result ids come from a buffered random pool: one getrandom call per
+	// result would cost more than the rest of building it.
+	uuid.EnableRandPool()
 	r.Progress.start(time.Now())
 	for _, t := range r.Targets {
 		t.init()

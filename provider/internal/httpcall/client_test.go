@@ -49,7 +49,7 @@ func TestClientDo(t *testing.T) {
 		t.Errorf("RateLimits ok=%v (-want +got):\n%s", ok, diff)
 	}
 
-	_, err = c.Do(t.Context(), http.MethodGet, "/fail", nil, "")
+	_, err = c.Do(t.Context(), http.MethodGet, "/fail", nil, "") //nolint:bodyclose // a failed call returns no response
 	pe := provider.AsError(err)
 	if pe == nil || pe.Kind != provider.KindAuth || pe.StatusCode != 401 {
 		t.Fatalf("Do error = %v, want auth 401", err)
@@ -95,7 +95,7 @@ func TestClientTransportErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := New(Options{Vendor: "openai", BaseURL: tt.base})
-			_, err := c.Do(tt.ctx(t), http.MethodGet, "/models", nil, "")
+			_, err := c.Do(tt.ctx(t), http.MethodGet, "/models", nil, "") //nolint:bodyclose // a failed call returns no response
 			pe := provider.AsError(err)
 			if pe == nil || pe.Kind != tt.wantKind {
 				t.Fatalf("Do error = %v, want kind %s", err, tt.wantKind)

@@ -84,7 +84,7 @@ func (d *Decoder) Next() (Event, error) {
 	for {
 		line, err := d.readLine()
 		if err != nil {
-			if err == io.EOF && (d.hasData || len(d.errData) > 0) {
+			if errors.Is(err, io.EOF) && (d.hasData || len(d.errData) > 0) {
 				return d.event(), nil
 			}
 			return Event{}, err

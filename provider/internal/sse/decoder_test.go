@@ -26,7 +26,7 @@ func decodeAll(t testing.TB, r io.Reader) ([]got, error) {
 	var out []got
 	for {
 		ev, err := d.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
@@ -160,7 +160,7 @@ func FuzzDecoder(f *testing.F) {
 		for i := 0; ; i++ {
 			ev, err := d.Next()
 			if err != nil {
-				if err != io.EOF && !errors.Is(err, ErrLineTooLong) {
+				if !errors.Is(err, io.EOF) && !errors.Is(err, ErrLineTooLong) {
 					t.Fatalf("unexpected error %v", err)
 				}
 				return

@@ -36,30 +36,30 @@ func main() {
 	memCases := flag.Int("mem-cases", 100000, "cases for the memory measurement")
 	conc := flag.Int("concurrency", 32, "calls in flight")
 	flag.Parse()
-	if err := run(*bin, *cases, *memCases, *conc); err != nil {
+	if err := run(context.Background(), *bin, *cases, *memCases, *conc); err != nil {
 		fmt.Fprintln(os.Stderr, "perfbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, cases, memCases, conc int) error {
+func run(ctx context.Context, bin string, cases, memCases, conc int) error {
 	dir, err := os.MkdirTemp("", "ltb-perf-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	addr, err := freeAddr()
+	addr, err := freeAddr(ctx)
 	if err != nil {
 		return err
 	}
-	sim := exec.Command(bin, "simulate", "--addr", addr, "--policy", "echo")
+	sim := exec.CommandContext(ctx, bin, "simulate", "--addr", addr, "--policy", "echo")
 	sim.Stdout, sim.Stderr = io.Discard, os.Stderr
 	if err := sim.Start(); err != nil {
 		return fmt.Errorf("start simulator: %w", err)
 	}
-	defer func() { sim.Process.Kill(); sim.Wait() }()
+	defer func() { _ = sim.Process.Kill(); _ = sim.Wait() }()
 	base := "http://" + addr + "/v1"
-	if err := waitUp(base + "/models"); err != nil {
+	if err := waitUp(ctx, base+"/models"); err != nil {
 		return err
 	}
 	fmt.Printf("machine: %d CPUs; simulator at %s (echo, zero latency); concurrency %d\n\n", cpus(), base, conc)
@@ -74,7 +74,7 @@ func run(bin string, cases, memCases, conc int) error {
 	if err := writeCases(ds, cases); err != nil {
 		return err
 	}
-	rate, rss, err := benchRun(bin, dir, base, ds, cases, conc)
+	rate, rss, err := benchRun(ctx, bin, dir, base, ds, cases, conc)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func run(bin string, cases, memCases, conc int) error {
 	if err := writeCases(mds, memCases); err != nil {
 		return err
 	}
-	mrate, mrss, err := benchRun(bin, dir, base, mds, memCases, conc)
+	mrate, mrss, err := benchRun(ctx, bin, dir, base, mds, memCases, conc)
 	if err != nil {
 		return err
 	}
@@ -98,18 +98,23 @@ func cpus() int {
 	return strings.Count(string(b), "processor\t:")
 }
 
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+func freeAddr(ctx context.Context) (string, error) {
+	var lc net.ListenConfig
+	l, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
 	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	addr := l.Addr().String()
+	return addr, l.Close()
 }
 
-func waitUp(url string) error {
+func waitUp(ctx context.Context, url string) error {
 	for range 100 {
-		resp, err := http.Get(url)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err == nil {
 			resp.Body.Close()
 			return nil
@@ -144,7 +149,7 @@ func bareRate(base string, n, conc int) (float64, error) {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
-				io.Copy(io.Discard, resp.Body)
+				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
 		})
@@ -172,9 +177,9 @@ func writeCases(path string, n int) error {
 }
 
 // benchRun runs the CLI and returns its rate and peak RSS in MB.
-func benchRun(bin, dir, base, dataset string, n, conc int) (float64, float64, error) {
+func benchRun(ctx context.Context, bin, dir, base, dataset string, n, conc int) (float64, float64, error) {
 	db := filepath.Join(dir, fmt.Sprintf("perf-%d.db", time.Now().UnixNano()))
-	cmd := exec.Command(bin, "bench", "--dataset", dataset, "--providers", "openai:sim",
+	cmd := exec.CommandContext(ctx, bin, "bench", "--dataset", dataset, "--providers", "openai:sim",
 		"--concurrency", fmt.Sprint(conc), "--db", "sqlite:"+db, "--no-cache", "-q")
 	cmd.Env = append(os.Environ(), "OPENAI_API_KEY=sim", "LTB_PROVIDERS__OPENAI__BASE_URL="+base, "HOME="+dir)
 	var out bytes.Buffer
@@ -183,7 +188,7 @@ func benchRun(bin, dir, base, dataset string, n, conc int) (float64, float64, er
 	err := cmd.Run()
 	elapsed := time.Since(start)
 	if err != nil && cmd.ProcessState.ExitCode() != 100 {
-		return 0, 0, fmt.Errorf("bench: %v\n%s", err, out.String())
+		return 0, 0, fmt.Errorf("bench: %w\n%s", err, out.String())
 	}
 	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	rss := 0.0
