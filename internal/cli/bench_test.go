@@ -260,3 +260,49 @@ func TestRunStoredInPostgreSQL(t *testing.T) {
 		t.Errorf("runs list on PostgreSQL (exit %d):\n%s", code, list)
 	}
 }
+
+func TestRetryErrorsRedoesOnlyTheFailedCalls(t *testing.T) {
+	t.Parallel()
+	flaky := newCountingServer(t, simulator.Config{Policy: simulator.PolicyEcho, Seed: 7, Errors: simulator.ErrorRates{Server: 0.3}})
+	healthy := newCountingServer(t, simulator.Config{Policy: simulator.PolicyEcho})
+	cases := filepath.Join(t.TempDir(), "c.jsonl")
+	writeCases(t, cases, 100, 0)
+	e := newEnv(t, "OPENAI_API_KEY=sk-x", "LTB_BENCHMARKS__MAX_RETRIES=0", "LTB_PROVIDERS__OPENAI__BASE_URL="+flaky.URL+"/v1")
+	first := filepath.Join(e.dir, "first.jsonl")
+	code, _, stderr := e.run(context.Background(), "bench", "--dataset", cases, "--providers", "openai:gpt-4o-mini", "--output", first, "--no-cache")
+	if code != 100 {
+		t.Fatalf("flaky run exit %d\n%s", code, stderr)
+	}
+	errored := 0
+	var id string
+	for _, r := range readJSONL(t, first) {
+		id = r.RunID
+		if r.Status == bench.StatusError {
+			errored++
+			if r.Error == nil || r.Error.Kind != "transient" || r.Error.Status != 500 {
+				t.Errorf("error record %+v", r.Error)
+			}
+		}
+	}
+	if errored < 10 || errored > 50 {
+		t.Fatalf("%d errors from a 30%% failing server", errored)
+	}
+	e.environ = append(e.environ, "LTB_PROVIDERS__OPENAI__BASE_URL="+healthy.URL+"/v1")
+	final := filepath.Join(e.dir, "final.jsonl")
+	code, _, stderr = e.run(context.Background(), "bench", "--retry-errors", id, "--output", final)
+	if code != 0 {
+		t.Fatalf("retry-errors exit %d\n%s", code, stderr)
+	}
+	if healthy.requests() != errored {
+		t.Errorf("retry made %d calls, want the %d that failed", healthy.requests(), errored)
+	}
+	results := readJSONL(t, final)
+	if len(results) != 100 {
+		t.Fatalf("%d results, want 100", len(results))
+	}
+	for _, r := range results {
+		if r.Status != bench.StatusSuccess {
+			t.Errorf("case %s still %s", r.CaseID, r.Status)
+		}
+	}
+}
