@@ -31,9 +31,9 @@ func TestProgressDrawnOnlyOnATerminal(t *testing.T) {
 		env      []string
 		want     bool
 	}{
-		{"terminal", true, false, nil, true},
-		{"pipe", false, false, nil, false},
-		{"quiet", true, true, nil, false},
+		{"terminal", true, false, []string{}, true},
+		{"pipe", false, false, []string{}, false},
+		{"quiet", true, true, []string{}, false},
 		{"CI log", true, false, []string{"CI=true"}, false},
 	}
 	for _, tc := range tests {

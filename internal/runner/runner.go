@@ -21,6 +21,11 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/bench"
 )
 
+// Result ids come from a buffered random pool: one getrandom call per
+// result would cost more than the rest of building it. It is switched on
+// before any goroutine can create an id.
+func init() { uuid.EnableRandPool() }
+
 // Why a run stopped before its end.
 const (
 	StopCancelled = "cancelled"
@@ -92,9 +97,6 @@ func (r *Runner) Run(ctx context.Context, runID string, cases iter.Seq2[bench.Ca
 	if r.Progress == nil {
 		r.Progress = &Progress{}
 	}
-	// Result ids come from a buffered random pool: one getrandom call per
-	// result would cost more than the rest of building it.
-	uuid.EnableRandPool()
 	r.Progress.start(time.Now())
 	for _, t := range r.Targets {
 		t.init()
