@@ -10,7 +10,10 @@
 //   - a string or a list of strings: the references;
 //   - a map: "references" (string or list) and the metric's options, spelt
 //     as in `metrics score` (tokenize, smooth_method, word_order, beta,
-//     use_stemmer, version, ignore_case, ...), plus "n" for rouge-n;
+//     use_stemmer, split_summaries, version, ignore_case, ...), plus "n"
+//     for rouge-n; split_summaries (rouge-lsum) splits summaries into
+//     sentences at sentence punctuation, approximating nltk's punkt,
+//     instead of at newlines;
 //   - a number (or numeric string), for rouge-n only: n (1..9, default 1).
 //
 // "levenshtein" is not registered here: package eval/text owns it with

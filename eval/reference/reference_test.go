@@ -34,6 +34,8 @@ func TestEvaluate(t *testing.T) {
 		{"rouge-n bigram with threshold", bench.Assertion{Type: "rouge-n", Value: 2, Threshold: ptr(0.5)}, "the cat sat", nil, 2 * (1.0 * 0.4) / 1.4, true},
 		{"rouge-l", bench.Assertion{Type: "rouge-l", Threshold: ptr(0.6)}, "the cat sat on a mat", nil, 5.0 / 6, true},
 		{"rouge-lsum", bench.Assertion{Type: "rouge-lsum", Value: []any{"the cat\nsat on the mat"}}, "the cat sat on the mat", nil, 1, true},
+		{"rouge-lsum newline sentences", bench.Assertion{Type: "rouge-lsum", Value: "First sentence. Second sentence."}, "Second sentence. First sentence.", nil, 0.5, false},
+		{"rouge-lsum split_summaries", bench.Assertion{Type: "rouge-lsum", Value: map[string]any{"references": "First sentence. Second sentence.", "split_summaries": true}}, "Second sentence. First sentence.", nil, 1, true},
 		{"squad-em normalised", bench.Assertion{Type: "squad-em"}, "the cat sat on the mat", nil, 1, true},
 		{"squad-f1 partial", bench.Assertion{Type: "squad-f1"}, "cat", nil, 2 * (1.0 * 0.25) / 1.25, false},
 		{"exact-match options", bench.Assertion{Type: "exact-match", Value: map[string]any{"references": "PARIS!", "ignore_case": true, "ignore_punctuation": true}}, "paris", nil, 1, true},

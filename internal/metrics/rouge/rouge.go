@@ -20,15 +20,30 @@ type Scorer struct {
 	types []string
 	ns    []int // n for rougeN types; 0 for rougeL, -1 for rougeLsum
 	stem  bool
+	split bool // split_summaries
+}
+
+// Option adjusts a Scorer made by New.
+type Option func(*Scorer)
+
+// SplitSummaries is rouge-score's split_summaries: when on, rougeLsum
+// splits target and prediction into sentences with SplitSentences (an
+// approximation of nltk's punkt, which rouge-score uses) instead of on
+// newlines. It affects rougeLsum only.
+func SplitSummaries(on bool) Option {
+	return func(s *Scorer) { s.split = on }
 }
 
 // New returns a scorer for the given types (rouge1..rouge9, rougeL,
 // rougeLsum), optionally with the Porter stemmer.
-func New(types []string, useStemmer bool) (*Scorer, error) {
+func New(types []string, useStemmer bool, opts ...Option) (*Scorer, error) {
 	if len(types) == 0 {
 		return nil, fmt.Errorf("rouge: no rouge_types given")
 	}
 	s := &Scorer{types: append([]string(nil), types...), stem: useStemmer}
+	for _, o := range opts {
+		o(s)
+	}
 	for _, t := range types {
 		switch {
 		case t == "rougeL":
@@ -72,7 +87,12 @@ func (s *Scorer) Score(target, prediction string) map[string]Score {
 }
 
 func (s *Scorer) tokenizeSentences(text string) [][]string {
-	sents := sentences(text)
+	var sents []string
+	if s.split {
+		sents = SplitSentences(text)
+	} else {
+		sents = sentences(text)
+	}
 	out := make([][]string, len(sents))
 	for i, sent := range sents {
 		out[i] = Tokenize(sent, s.stem)

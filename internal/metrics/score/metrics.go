@@ -193,6 +193,10 @@ func scoreChrF(req Request) (float64, map[string]any, error) {
 type rougeOptions struct {
 	RougeTypes []string `json:"rouge_types"`
 	UseStemmer bool     `json:"use_stemmer"`
+	// SplitSummaries splits rougeLsum summaries into sentences (an
+	// approximation of nltk's punkt; see rouge.SplitSentences) instead of
+	// on newlines.
+	SplitSummaries bool `json:"split_summaries"`
 }
 
 // scoreRouge scores against several references as score_multi does; the
@@ -202,7 +206,7 @@ func scoreRouge(req Request) (float64, map[string]any, error) {
 	if err := decodeOptions(req, &o); err != nil {
 		return 0, nil, err
 	}
-	s, err := rouge.New(o.RougeTypes, o.UseStemmer)
+	s, err := rouge.New(o.RougeTypes, o.UseStemmer, rouge.SplitSummaries(o.SplitSummaries))
 	if err != nil {
 		return 0, nil, err
 	}

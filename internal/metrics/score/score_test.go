@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
@@ -79,15 +80,25 @@ func toLine(t *testing.T, c refvec.Case) (vectorLine, bool) {
 		l.req = map[string]any{"metric": metric, "options": o, "predictions": raw("hypotheses"), "references": raw("references")}
 		l.want = *comp.Score
 	case "rouge":
-		var split bool
-		c.Option("split_summaries", &split)
 		var types []string
 		c.Option("rouge_types", &types)
 		var full map[string]struct{ FMeasure float64 }
-		if split || len(types) == 0 {
+		if len(types) == 0 {
 			return l, false
 		}
-		if ok, _ := c.Expect("computed", &full); !ok || full == nil {
+		var asserted map[string]struct{ FMeasure float64 }
+		hasComputed, _ := c.Expect("computed", &full)
+		hasAsserted, _ := c.Expect("asserted", &asserted)
+		switch {
+		case hasComputed && full != nil:
+			// Full-precision scores: the default tolerance.
+		case hasAsserted && asserted != nil:
+			// Only asserted to some places (e.g. split_summaries vectors).
+			full = asserted
+			var places float64
+			c.Expect("assert_places", &places)
+			l.tol = 0.5 * math.Pow(10, -places)
+		default:
 			full = map[string]struct{ FMeasure float64 }{}
 			for k, v := range c.Expected {
 				var s struct{ FMeasure float64 }
@@ -96,7 +107,7 @@ func toLine(t *testing.T, c refvec.Case) (vectorLine, bool) {
 				}
 			}
 		}
-		l.req = map[string]any{"metric": "rouge", "options": opts("rouge_types", "use_stemmer"),
+		l.req = map[string]any{"metric": "rouge", "options": opts("rouge_types", "use_stemmer", "split_summaries"),
 			"prediction": raw("prediction"), "references": raw("references")}
 		l.want = full[types[0]].FMeasure
 	case "squad_em_f1":
@@ -233,6 +244,36 @@ func TestRunLines(t *testing.T) {
 	}
 }
 
+func TestRougeSplitSummaries(t *testing.T) {
+	t.Parallel()
+	pred := "Second sentence. First Sentence."
+	for _, tt := range []struct {
+		opts string
+		want float64
+	}{
+		{`{"rouge_types":["rougeLsum"]}`, 0.5},
+		{`{"rouge_types":["rougeLsum"],"split_summaries":false}`, 0.5},
+		{`{"rouge_types":["rougeLsum"],"split_summaries":true}`, 1},
+		{`{"rouge_types":["rougeL"],"split_summaries":true}`, 0.5},
+	} {
+		var opts map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(tt.opts), &opts); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := Score(Request{Metric: "rouge", Prediction: &pred, Options: opts,
+			References: json.RawMessage(`["First sentence. Second Sentence."]`)})
+		if err != nil || !refvec.Close(resp.Score, tt.want, 0) {
+			t.Errorf("options %s: score %v, %v; want %v", tt.opts, resp.Score, err, tt.want)
+		}
+	}
+	_, err := Score(Request{Metric: "rouge", Prediction: &pred,
+		Options:    map[string]json.RawMessage{"split_summaries": json.RawMessage(`"yes"`)},
+		References: json.RawMessage(`["a"]`)})
+	if err == nil || !strings.Contains(err.Error(), "split_summaries") {
+		t.Errorf("split_summaries \"yes\": err = %v, want a decode error naming the option", err)
+	}
+}
+
 func TestScoreDetails(t *testing.T) {
 	t.Parallel()
 	pred := "The quick brown dog jumps on the log."
@@ -275,6 +316,7 @@ func FuzzRun(f *testing.F) {
 		`{"metric":"bleu","options":{"corpus":true,"tokenize":"intl"},"predictions":["a"],"references":[["a"]]}`,
 		`{"metric":"chrf","options":{"word_order":2},"prediction":"x,","references":["x"]}`,
 		`{"metric":"rouge","options":{"rouge_types":["rougeLsum"],"use_stemmer":true},"prediction":"a\nb","references":["b\na"]}`,
+		`{"metric":"rouge","options":{"rouge_types":["rougeLsum"],"split_summaries":true},"prediction":"B. A! Mr. C? 3.14.","references":["A. B"]}`,
 		`{"metric":"squad","options":{"version":"v2.0"},"prediction":"","references":[""]}`,
 		`{"metric":"edit_distance","options":{"unit":"utf16","transpositions":true},"prediction":"😀","references":["a"]}`,
 		`{"metric":"exact_match","options":{"regexes_to_ignore":["a+"]},"predictions":["a"],"references":["b"]}`,
