@@ -76,6 +76,7 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 func (c *Client) readStream(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
 	dec := sse.NewDecoder(resp.Body)
 	var st state
+	var fast chunkDecoder
 	done := false
 	for !done {
 		ev, err := dec.Next()
@@ -88,7 +89,7 @@ func (c *Client) readStream(ctx context.Context, resp *http.Response, model stri
 			}
 			return provider.Response{}, c.http.Transport(ctx, fmt.Errorf("read stream: %w", err))
 		}
-		text, end, err := c.chunk(ev, &st)
+		text, end, err := c.chunk(ev, &st, &fast)
 		if err != nil {
 			return provider.Response{}, err
 		}
@@ -108,8 +109,9 @@ func (c *Client) readStream(ctx context.Context, resp *http.Response, model stri
 
 // chunk folds one SSE event into st, returning its text and whether it ends
 // the stream. An "error" event, llama.cpp's "error:" field or a chunk with
-// an error object fails.
-func (c *Client) chunk(ev sse.Event, st *state) (text string, done bool, err error) {
+// an error object fails. The common chunk shape is decoded by fast; what it
+// does not understand goes through encoding/json.
+func (c *Client) chunk(ev sse.Event, st *state, fast *chunkDecoder) (text string, done bool, err error) {
 	if ev.Done() {
 		return "", true, nil
 	}
@@ -122,6 +124,12 @@ func (c *Client) chunk(ev sse.Event, st *state) (text string, done bool, err err
 	}
 	if len(data) == 0 {
 		return "", false, nil
+	}
+	if fast.decode(data) {
+		if fast.hasError {
+			return "", false, httpcall.ClassifyStreamError(Vendor, data, c.http.Secrets()...)
+		}
+		return st.applyFields(&fast.chunkFields), false, nil
 	}
 	var comp completion
 	if err := json.Unmarshal(data, &comp); err != nil {

@@ -95,13 +95,19 @@ func (c *completion) hasError() bool {
 // prompt_tokens and reasoning tokens part of completion_tokens, as
 // bench.Usage expects, so the counts are kept as given.
 func (u *usage) toUsage() bench.Usage {
-	out := bench.Usage{Prompt: u.PromptTokens, Completion: u.CompletionTokens, Total: u.TotalTokens}
+	var cached, reasoning int
 	if u.PromptTokensDetails != nil {
-		out.Cached = u.PromptTokensDetails.CachedTokens
+		cached = u.PromptTokensDetails.CachedTokens
 	}
 	if u.CompletionTokensDetails != nil {
-		out.Reasoning = u.CompletionTokensDetails.ReasoningTokens
+		reasoning = u.CompletionTokensDetails.ReasoningTokens
 	}
+	return benchUsage(u.PromptTokens, u.CompletionTokens, u.TotalTokens, cached, reasoning)
+}
+
+// benchUsage builds a bench.Usage, deriving a missing total.
+func benchUsage(prompt, completion, total, cached, reasoning int) bench.Usage {
+	out := bench.Usage{Prompt: prompt, Completion: completion, Total: total, Cached: cached, Reasoning: reasoning}
 	if out.Total == 0 {
 		out.Total = out.Prompt + out.Completion
 	}
@@ -131,7 +137,8 @@ type state struct {
 	text     []byte
 	model    string
 	finish   string
-	usage    *usage
+	usage    bench.Usage
+	hasUsage bool
 	logprobs []float64
 }
 
@@ -142,7 +149,7 @@ func (s *state) apply(c *completion) string {
 		s.model = c.Model
 	}
 	if c.Usage != nil {
-		s.usage = c.Usage
+		s.usage, s.hasUsage = c.Usage.toUsage(), true
 	}
 	var text string
 	for i := range c.Choices {
@@ -169,6 +176,23 @@ func (s *state) apply(c *completion) string {
 	return text
 }
 
+// applyFields is apply for a chunk decoded by chunkDecoder; it allocates
+// only the returned text (and the model and finish reason once).
+func (s *state) applyFields(f *chunkFields) string {
+	if s.model == "" && len(f.model) > 0 {
+		s.model = string(f.model)
+	}
+	if f.hasUsage {
+		s.usage, s.hasUsage = f.usage, true
+	}
+	if len(f.finish) > 0 && s.finish != string(f.finish) {
+		s.finish = string(f.finish)
+	}
+	s.logprobs = append(s.logprobs, f.logprobs...)
+	s.text = append(s.text, f.text...)
+	return string(f.text)
+}
+
 // response builds the final Response; model is the requested one, used when
 // the server names none.
 func (s *state) response(model string) provider.Response {
@@ -180,8 +204,8 @@ func (s *state) response(model string) provider.Response {
 	if r.Model == "" {
 		r.Model = model
 	}
-	if s.usage != nil {
-		r.Usage = s.usage.toUsage()
+	if s.hasUsage {
+		r.Usage = s.usage
 	}
 	return r
 }

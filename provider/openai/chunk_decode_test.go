@@ -1,0 +1,130 @@
+package openai
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/sse"
+)
+
+// simulatorChunks are the shapes internal/simulator/openai_encode.go writes.
+var simulatorChunks = []string{
+	`{"id":"chatcmpl-abc","object":"chat.completion.chunk","created":1782321917,"model":"sim-model","service_tier":"default","system_fingerprint":"fp_sim","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null,"obfuscation":"abcd"}`,
+	`{"id":"chatcmpl-abc","object":"chat.completion.chunk","created":1782321917,"model":"sim-model","service_tier":"default","system_fingerprint":"fp_sim","choices":[{"index":0,"delta":{"content":" hello\n\"w\u00e9\ud83d\ude00"},"logprobs":null,"finish_reason":null}],"usage":null}`,
+	`{"id":"chatcmpl-abc","object":"chat.completion.chunk","created":1782321917,"model":"sim-model","service_tier":"default","system_fingerprint":"fp_sim","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"usage":null}`,
+	`{"id":"chatcmpl-abc","object":"chat.completion.chunk","created":1782321917,"model":"sim-model","service_tier":"default","system_fingerprint":"fp_sim","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":34,"total_tokens":46,"prompt_tokens_details":{"cached_tokens":3,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":7,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}}`,
+	`{"choices":[{"index":0,"delta":{"content":"a"},"logprobs":{"content":[{"token":"a","logprob":-0.25,"bytes":[97],"top_logprobs":[]},null,{"logprob":-1e-3}],"refusal":null}}]}`,
+	`{"choices":[{"index":1,"delta":{"content":"x"},"finish_reason":"length"},{"delta":{"content":"y"},"message":{"content":"z"},"finish_reason":"stop"}]}`,
+	`{"error":{"message":"rate limited","type":"requests","code":429}}`,
+	`{"error":null,"choices":null,"usage":{},"model":null}`,
+	`{"choices":[{"delta":{"content":[{"type":"text","text":"parts"}]}}]}`,
+	`{"choices":[{"delta":{"content":"\ud800 lone \udc00 \ud800\u0041"}}],"x":[1,-0.5e+3,true,false,null,{"a":"\u00ff\/"}]}`,
+}
+
+// recordedChunks returns the data of every SSE event in the streaming recordings.
+func recordedChunks(t testing.TB) [][]byte {
+	t.Helper()
+	names, err := filepath.Glob("testdata/recordings/*/*/*streaming*.yaml")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no streaming recordings: %v", err)
+	}
+	var out [][]byte
+	for _, name := range names {
+		rel, _ := filepath.Rel("testdata/recordings", name)
+		body := loadCassette(t, rel).Interactions[0].Response.Body
+		dec := sse.NewDecoder(strings.NewReader(body))
+		for {
+			ev, err := dec.Next()
+			if err != nil {
+				break
+			}
+			if data := bytes.TrimSpace(ev.Data); len(data) > 0 && !ev.Done() {
+				out = append(out, bytes.Clone(data))
+			}
+		}
+	}
+	return out
+}
+
+// checkFast requires the fast decoder to agree with encoding/json whenever it
+// claims success, and reports whether it did.
+func checkFast(t *testing.T, d *chunkDecoder, data []byte) bool {
+	t.Helper()
+	if !d.decode(data) {
+		return false
+	}
+	var comp completion
+	if err := json.Unmarshal(data, &comp); err != nil {
+		t.Fatalf("fast path accepted %q, encoding/json says %v", data, err)
+	}
+	want, got := fieldsOf(&comp), d.chunkFields
+	if !bytes.Equal(got.text, want.text) || !bytes.Equal(got.model, want.model) || !bytes.Equal(got.finish, want.finish) ||
+		!slices.Equal(got.logprobs, want.logprobs) || got.usage != want.usage || got.hasUsage != want.hasUsage || got.hasError != want.hasError {
+		t.Fatalf("%q:\nfast %+v\njson %+v", data, got, want)
+	}
+	return true
+}
+
+func TestFastChunkAcceptsRecordings(t *testing.T) {
+	var d chunkDecoder
+	chunks := recordedChunks(t)
+	for _, s := range simulatorChunks[:8] {
+		chunks = append(chunks, []byte(s))
+	}
+	for _, data := range chunks {
+		if !checkFast(t, &d, data) {
+			t.Errorf("fast path gave up on %q", data)
+		}
+	}
+}
+
+func FuzzFastChunk(f *testing.F) {
+	for _, data := range recordedChunks(f) {
+		f.Add(data)
+	}
+	for _, s := range simulatorChunks {
+		f.Add([]byte(s))
+	}
+	for _, s := range []string{`{"Model":"x"}`, `{"model":"a","model":"b"}`, `{"usage":{"prompt_tokens":1.0}}`, `{"choices":[{"index":1e0}]}`,
+		`{"choices":[{"message":{"content":"m"},"delta":{"content":"d"}}]}`, `{"model":"\xff\xfe"}`, `{"a":"\u12"}`, `null`, ` {} `, `{"choices":[{"logprobs":{"content":[{"logprob":1e400}]}}]}`} {
+		f.Add([]byte(s))
+	}
+	warm := []byte(simulatorChunks[4])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var d chunkDecoder
+		checkFast(t, &d, warm) // the decoder is reused from chunk to chunk
+		checkFast(t, &d, bytes.TrimSpace(data))
+	})
+}
+
+func BenchmarkChunkDecode(b *testing.B) {
+	chunks := recordedChunks(b)
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, data := range chunks {
+				var comp completion
+				if err := json.Unmarshal(data, &comp); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(chunks)), "ns/chunk")
+	})
+	b.Run("fast", func(b *testing.B) {
+		var d chunkDecoder
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, data := range chunks {
+				if !d.decode(data) {
+					b.Fatalf("gave up on %q", data)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(chunks)), "ns/chunk")
+	})
+}
