@@ -154,6 +154,9 @@ func (p *plan) sampled(all iter.Seq2[bench.Case, error]) iter.Seq2[bench.Case, e
 
 // count returns how many cases the plan selects from a suite.
 func (p *plan) count(s *dataset.Suite) (int, error) {
+	if n, ok := s.ValidatedCases(); ok && p.filter == nil && p.sample == 0 {
+		return n, nil
+	}
 	n := 0
 	for _, err := range p.cases(s) {
 		if err != nil {

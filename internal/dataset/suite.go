@@ -89,6 +89,15 @@ type Suite struct {
 	src          caseSource
 	compiled     map[string]*compiledPrompt // by prompt ID
 	defaultsLine int
+	// validCases is how many cases the last clean Validate read; 0 before.
+	validCases int
+}
+
+// ValidatedCases is the number of cases a successful Validate read, so a
+// caller that needs the count need not read the cases again; ok is false
+// before Validate has succeeded.
+func (s *Suite) ValidatedCases() (n int, ok bool) {
+	return s.validCases, s.validCases > 0
 }
 
 // Load reads a suite or dataset file (.yaml, .yml, .json), or a bare

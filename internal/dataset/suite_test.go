@@ -1,7 +1,9 @@
 package dataset
 
 import (
+	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -438,4 +440,26 @@ func TestPromptFile(t *testing.T) {
 	}
 	_, err = Load(filepath.Join(dir, "s.yaml"))
 	mustContain(t, errString(err), "s.yaml:3: ", `prompt "x"`, "missing.txt", "no such file")
+}
+
+func TestValidatedCasesCountsAfterACleanValidate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "c.jsonl")
+	if err := os.WriteFile(p, []byte("{\"id\":\"a\",\"prompt\":\"x\"}\n{\"id\":\"b\",\"prompt\":\"y\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.ValidatedCases(); ok {
+		t.Error("count known before Validate")
+	}
+	if err := s.Validate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := s.ValidatedCases(); !ok || n != 2 {
+		t.Errorf("ValidatedCases = %d, %v; want 2, true", n, ok)
+	}
 }

@@ -49,6 +49,7 @@ func (s *Suite) Validate(ctx context.Context) error {
 		v.errs.add(Problem{File: s.Path, Msg: errNoCases.Error()})
 	}
 	if len(v.errs.Problems) == 0 {
+		s.validCases = n
 		return nil
 	}
 	return &v.errs

@@ -273,7 +273,7 @@ func withAttempts(md map[string]any, n int) map[string]any {
 
 func (r *Runner) batchSize() int {
 	if r.BatchSize <= 0 {
-		return 256
+		return 1024
 	}
 	return r.BatchSize
 }
