@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/report"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
@@ -221,10 +222,22 @@ func (a *app) execute(cmd *cobra.Command, run *bench.Run, o *benchOptions, skipS
 	}
 	progress := &runner.Progress{}
 	progress.SetTotal(total)
+	// A new run's summary is aggregated as results are saved; a continued
+	// run's must include earlier results, so finish re-reads the store.
+	var live *report.Aggregator
+	var saved func([]bench.Result)
+	if create {
+		live = report.NewAggregator(*run)
+		saved = func(batch []bench.Result) {
+			for i := range batch {
+				live.Add(&batch[i])
+			}
+		}
+	}
 	stopProgress := a.showProgress(progress)
-	sum, runErr := a.runSuites(ctx, run.ID, p, ts, o, timeout, skip, progress, st)
+	sum, runErr := a.runSuites(ctx, run.ID, p, ts, o, timeout, skip, progress, st, saved)
 	stopProgress()
-	return a.finish(cmd, st, run, sum, runErr, outputs)
+	return a.finish(cmd, st, run, sum, runErr, outputs, live)
 }
 
 // skipSet loads the keys of results that must not be redone.
@@ -243,7 +256,7 @@ func (a *app) skipSet(ctx context.Context, st store.Store, runID string, statuse
 }
 
 // runSuites runs each suite in turn under the same run id.
-func (a *app) runSuites(ctx context.Context, runID string, p *plan, ts *targetSet, o *benchOptions, timeout time.Duration, skip func(bench.Key) bool, progress *runner.Progress, st store.Store) (runner.Summary, error) {
+func (a *app) runSuites(ctx context.Context, runID string, p *plan, ts *targetSet, o *benchOptions, timeout time.Duration, skip func(bench.Key) bool, progress *runner.Progress, st store.Store, saved func([]bench.Result)) (runner.Summary, error) {
 	var total runner.Summary
 	c, err := a.openCache(o.NoCache)
 	if err != nil {
@@ -254,7 +267,7 @@ func (a *app) runSuites(ctx context.Context, runID string, p *plan, ts *targetSe
 			Targets: ts.targets, Prompts: promptIDs(s), Render: renderer(s),
 			Concurrency: o.Concurrency, Repeat: o.Repeat, Timeout: timeout,
 			MaxRetries: a.cfg.Benchmarks.MaxRetries, Stream: o.Stream, Cost: a.costFunc(),
-			MaxCost: max(o.MaxCost-total.CostUSD, 0), Skip: skip, Logger: a.log, Progress: progress,
+			MaxCost: max(o.MaxCost-total.CostUSD, 0), Skip: skip, Logger: a.log, Progress: progress, Saved: saved,
 		}
 		if o.MaxCost > 0 && r.MaxCost == 0 {
 			total.StoppedBy = runner.StopMaxCost

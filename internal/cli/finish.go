@@ -21,7 +21,7 @@ import (
 
 // finish records the run's outcome, writes the outputs from the store,
 // prints the summary and chooses the exit code.
-func (a *app) finish(cmd *cobra.Command, st store.Store, run *bench.Run, sum runner.Summary, runErr error, outputs []string) error {
+func (a *app) finish(cmd *cobra.Command, st store.Store, run *bench.Run, sum runner.Summary, runErr error, outputs []string, live *report.Aggregator) error {
 	// Outputs and the final status are written even after Ctrl-C.
 	ctx := context.WithoutCancel(cmd.Context())
 	switch {
@@ -35,12 +35,15 @@ func (a *app) finish(cmd *cobra.Command, st store.Store, run *bench.Run, sum run
 		run.Status = bench.RunCompleted
 	}
 	results := resultsOf(ctx, st, run.ID)
-	agg := report.NewAggregator(*run)
-	for r, err := range results() {
-		if err != nil {
-			return errors.Join(runErr, fmt.Errorf("read results: %w", err))
+	agg := live
+	if agg == nil {
+		agg = report.NewAggregator(*run)
+		for r, err := range results() {
+			if err != nil {
+				return errors.Join(runErr, fmt.Errorf("read results: %w", err))
+			}
+			agg.Add(&r)
 		}
-		agg.Add(&r)
 	}
 	s := agg.Summary()
 	run.Totals = bench.Totals{

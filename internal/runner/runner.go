@@ -52,7 +52,10 @@ type Runner struct {
 	// MaxCost stops new calls once this much has been spent (USD); 0 means no limit.
 	MaxCost float64
 	// Skip reports results that already exist (resume); they are not redone.
-	Skip          func(bench.Key) bool
+	Skip func(bench.Key) bool
+	// Saved, when set, sees every result once it is stored, one batch at a
+	// time from a single goroutine (live aggregates without re-reading).
+	Saved         func([]bench.Result)
 	Logger        *slog.Logger
 	Progress      *Progress
 	BatchSize     int
@@ -108,6 +111,7 @@ func (r *Runner) Run(ctx context.Context, runID string, cases iter.Seq2[bench.Ca
 	defer stopDispatch(nil)
 
 	w := newBatcher(sink, r.batchSize(), r.flushInterval(), 4*r.totalConcurrency(), stopDispatch)
+	w.onSaved = r.Saved
 	var writerErr error
 	writerDone := make(chan struct{})
 	go func() {

@@ -116,6 +116,8 @@ func TestRunExpandsTheWholeMatrixOnce(t *testing.T) {
 	r := newRunner(&Target{ID: "a:m", Model: "m", Provider: a}, &Target{ID: "b:m", Model: "m", Provider: b})
 	r.Prompts = []string{"p1", "p2"}
 	r.Repeat = 2
+	saved := 0
+	r.Saved = func(batch []bench.Result) { saved += len(batch) }
 	sink := &memSink{}
 	sum, err := r.Run(context.Background(), "run1", casesOf(3, ""), sink)
 	if err != nil {
@@ -137,6 +139,9 @@ func TestRunExpandsTheWholeMatrixOnce(t *testing.T) {
 	}
 	if a.calls.Load() != 12 || b.calls.Load() != 12 {
 		t.Errorf("calls a=%d b=%d, want 12 each", a.calls.Load(), b.calls.Load())
+	}
+	if saved != 24 {
+		t.Errorf("Saved saw %d results, want 24", saved)
 	}
 	if sink.batches < 2 {
 		t.Errorf("results were not batched by size: %d batches", sink.batches)

@@ -25,6 +25,8 @@ type batcher struct {
 	// onFail is told of a failed write at once, before the rest of the
 	// input is drained, so the run can stop dispatching work.
 	onFail func(error)
+	// onSaved sees every batch once it is stored, from this one goroutine.
+	onSaved func([]bench.Result)
 }
 
 func newBatcher(sink ResultSink, size int, interval time.Duration, buffer int, onFail func(error)) *batcher {
@@ -48,6 +50,9 @@ func (b *batcher) run(ctx context.Context) error {
 				b.onFail(err)
 			}
 			return err
+		}
+		if b.onSaved != nil {
+			b.onSaved(batch)
 		}
 		batch = batch[:0]
 		return nil
