@@ -80,7 +80,7 @@ func (c *Client) readStream(ctx context.Context, resp *http.Response, model stri
 	done := false
 	for !done {
 		ev, err := dec.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
