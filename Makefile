@@ -24,8 +24,12 @@ bench: build ## pipeline throughput vs a bare HTTP client, and memory for 100,00
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/runner/ ./internal/simulator/ ./provider/... ./internal/metrics/...
 	$(GO) run ./internal/perf/cmd/perfbench -bin $(BIN)
 
-run: ## the offline quickstart: a built-in suite against the simulator, HTML report
-	$(GO) run ./cmd/llm-test-bench bench --dataset builtin:reasoning --dataset builtin:coding --providers simulator:sim-large,simulator:echo --output quickstart-report.html
+run: build ## the offline quickstart: a built-in suite against the simulator, HTML report
+	@$(BIN) bench --dataset builtin:reasoning --dataset builtin:coding \
+	  --providers simulator:sim-large,simulator:echo --output quickstart-report.html; \
+	status=$$?; if [ $$status -eq 100 ]; then \
+	  echo "bench exited 100: some cases failed their assertions (the echo model is meant to), as a CI gate would report"; \
+	  exit 0; fi; exit $$status
 
 fuzz: ## run each fuzz test for 20s
 	@for pkg in $$($(GO) list ./...); do \
