@@ -3,6 +3,7 @@ package text
 import (
 	"context"
 	"fmt"
+	"github.com/llm-test-bench/llm-test-bench/internal/metrics/editdist"
 	"unicode/utf8"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
@@ -66,34 +67,10 @@ func (Levenshtein) Evaluate(_ context.Context, a bench.Assertion, in *eval.Input
 	}, nil
 }
 
-// Distance is the Levenshtein distance between a and b in code points. It
-// uses two rows of memory, O(len(a)*len(b)) time.
+// Distance is the Levenshtein distance between a and b in code points.
 func Distance(a, b string) int {
 	if a == b {
 		return 0
 	}
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) < len(rb) {
-		ra, rb = rb, ra
-	}
-	if len(rb) == 0 {
-		return len(ra)
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i, ca := range ra {
-		cur[0] = i + 1
-		for j, cb := range rb {
-			cost := 1
-			if ca == cb {
-				cost = 0
-			}
-			cur[j+1] = min(prev[j+1]+1, cur[j]+1, prev[j]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return editdist.Sequences([]rune(a), []rune(b), 1, false)
 }

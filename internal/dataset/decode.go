@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/metrics/editdist"
 )
 
 // decoder turns nodes into values, naming the file and line of every
@@ -69,7 +70,7 @@ func suggest(key string, known []string) string {
 	}
 	best, bestDist := "", 3
 	for _, k := range known {
-		if d := editDistance(key, k); d < bestDist {
+		if d := editdist.Sequences([]rune(key), []rune(k), 1, false); d < bestDist {
 			best, bestDist = k, d
 		}
 	}
@@ -79,27 +80,6 @@ func suggest(key string, known []string) string {
 	sorted := append([]string(nil), known...)
 	sort.Strings(sorted)
 	return " (known keys: " + strings.Join(sorted, ", ") + ")"
-}
-
-// editDistance is the Levenshtein distance between two short strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // str reads a scalar as a string; numbers and booleans keep their source
