@@ -7,10 +7,13 @@ const (
 	RoleAssistant = "assistant"
 )
 
-// Message is one chat turn.
+// Message is one chat turn: its text, and any images or audio attached.
 type Message struct {
 	Role    string `json:"role" yaml:"role"`
 	Content string `json:"content" yaml:"content"`
+	// Parts are non-text inputs sent with the text; set by the loader from a
+	// case's inputs, never read from a dataset file directly.
+	Parts []Part `json:"parts,omitempty" yaml:"-"`
 }
 
 // Location says where a test case came from, for error messages.

@@ -112,7 +112,7 @@ func (cp *compiledPrompt) same(p Prompt) bool {
 		return false
 	}
 	for i, m := range p.Messages {
-		if cp.p.Messages[i] != m {
+		if cp.p.Messages[i].Role != m.Role || cp.p.Messages[i].Content != m.Content {
 			return false
 		}
 	}

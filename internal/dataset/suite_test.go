@@ -202,7 +202,7 @@ func TestLoadUpstreamFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "Write a Python function to reverse a string"
-	if display != want || len(msgs) != 1 || msgs[0] != (bench.Message{Role: "user", Content: want}) {
+	if display != want || len(msgs) != 1 || msgs[0].Role != "user" || msgs[0].Content != want {
 		t.Errorf("Render = %v, %q", msgs, display)
 	}
 	if err := s.Validate(t.Context()); err != nil {

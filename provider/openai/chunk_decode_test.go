@@ -3,11 +3,11 @@ package openai
 import (
 	"bytes"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/sse"
 )
 
@@ -28,13 +28,15 @@ var simulatorChunks = []string{
 // recordedChunks returns the data of every SSE event in the streaming recordings.
 func recordedChunks(t testing.TB) [][]byte {
 	t.Helper()
-	names, err := filepath.Glob("testdata/recordings/*/*/*streaming*.yaml")
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no streaming recordings: %v", err)
+	var names []string
+	for _, dir := range openAIWireDirs {
+		names = append(names, replay.Glob(t, dir+"/*/*streaming*.yaml")...)
+	}
+	if len(names) == 0 {
+		t.Fatal("no streaming recordings")
 	}
 	var out [][]byte
-	for _, name := range names {
-		rel, _ := filepath.Rel("testdata/recordings", name)
+	for _, rel := range names {
 		body := loadCassette(t, rel).Interactions[0].Response.Body
 		dec := sse.NewDecoder(strings.NewReader(body))
 		for {

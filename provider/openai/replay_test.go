@@ -15,9 +15,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
 const testKey = "sk-test-abcdef0123456789"
+
+// openAIWireDirs are the recording folders whose exchanges use the OpenAI wire.
+var openAIWireDirs = []string{"TestOpenAICommon", "TestAzureCommon", "TestOpenAICompatibleCommon", "TestOpenRouterCommon"}
 
 // cassette is the part of a go-vcr v2 cassette the replay server needs.
 type cassette struct {
@@ -37,7 +41,7 @@ type cassette struct {
 
 func loadCassette(t testing.TB, name string) cassette {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "recordings", name))
+	data, err := os.ReadFile(filepath.Join(replay.Dir(), name))
 	if err != nil {
 		t.Fatalf("read cassette: %v", err)
 	}

@@ -1,0 +1,63 @@
+package replay
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestServeCassetteRecordsRequest(t *testing.T) {
+	c := Load(t, "TestAnthropicCommon/claude-sonnet-4/simple.yaml")
+	s := ServeCassette(t, c)
+	resp, err := http.Post(s.URL+"/v1/messages?x=1", "application/json", strings.NewReader(`{"a":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, _ := io.ReadAll(resp.Body)
+	if string(got) != c.Interactions[0].Response.Body {
+		t.Errorf("body differs from the cassette")
+	}
+	last := s.Last(t)
+	if last.Path != "/v1/messages" || last.RawQuery != "x=1" || string(last.Body) != `{"a":1}` {
+		t.Errorf("seen = %+v", last)
+	}
+}
+
+func TestCutAfterDropsConnection(t *testing.T) {
+	s := Serve(t, []Response{{Code: 200, Body: strings.Repeat("data: x\n\n", 100)}}, CutAfter(20))
+	resp, err := http.Get(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("err = %v, want unexpected EOF", err)
+	}
+	if len(got) != 20 {
+		t.Errorf("read %d bytes, want 20", len(got))
+	}
+}
+
+func TestResponsesInTurn(t *testing.T) {
+	s := Serve(t, []Response{Error(429, `{}`, "Retry-After", "1"), {Body: "ok"}})
+	for i, want := range []int{429, 200, 200} {
+		resp, err := http.Get(s.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("call %d: status %d, want %d", i, resp.StatusCode, want)
+		}
+	}
+	if n := len(s.Requests()); n != 3 {
+		t.Errorf("%d requests", n)
+	}
+	if len(Glob(t, "*/*/simple.yaml")) < 8 {
+		t.Error("Glob found too few cassettes")
+	}
+}
