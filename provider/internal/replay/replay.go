@@ -198,4 +198,3 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	_ = buf.Flush()
 	_ = conn.Close()
 }
-
