@@ -44,6 +44,10 @@ type Client struct {
 	header  http.Header
 	secrets []string
 
+	refine     func(pe *provider.Error, status int, h http.Header, body []byte)
+	rateLimits func(h http.Header) (provider.RateLimits, bool)
+	sign       func(req *http.Request, body []byte) error
+
 	mu     sync.Mutex
 	limits provider.RateLimits
 	seen   bool
@@ -61,6 +65,13 @@ type Options struct {
 	Header http.Header
 	// Secrets are removed from every error message (API keys).
 	Secrets []string
+	// Refine, when set, adjusts the classification of a failed response with
+	// the vendor's own rules (retry hints in the body, special statuses).
+	Refine func(pe *provider.Error, status int, h http.Header, body []byte)
+	// RateLimits, when set, replaces the OpenAI-style x-ratelimit-* parser.
+	RateLimits func(h http.Header) (provider.RateLimits, bool)
+	// Sign, when set, signs each request after its headers are set (AWS SigV4).
+	Sign func(req *http.Request, body []byte) error
 }
 
 // New returns a Client.
@@ -75,6 +86,10 @@ func New(o Options) *Client {
 		http:    hc,
 		header:  o.Header.Clone(),
 		secrets: o.Secrets,
+
+		refine:     o.Refine,
+		rateLimits: o.RateLimits,
+		sign:       o.Sign,
 	}
 }
 
@@ -114,11 +129,20 @@ func (c *Client) Do(ctx context.Context, method, path string, body []byte, accep
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
+	if c.sign != nil {
+		if err := c.sign(req, body); err != nil {
+			return nil, &provider.Error{Kind: provider.KindAuth, Err: fmt.Errorf("%s: sign request: %s", c.vendor, Redact(err.Error(), c.secrets...))}
+		}
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, c.Transport(ctx, err)
 	}
-	if rl, ok := ParseRateLimits(resp.Header); ok {
+	parse := ParseRateLimits
+	if c.rateLimits != nil {
+		parse = c.rateLimits
+	}
+	if rl, ok := parse(resp.Header); ok {
 		c.mu.Lock()
 		c.limits, c.seen = rl, true
 		c.mu.Unlock()
@@ -131,7 +155,11 @@ func (c *Client) Do(ctx context.Context, method, path string, body []byte, accep
 	if rerr != nil && len(data) == 0 {
 		data = []byte("(body unreadable: " + rerr.Error() + ")")
 	}
-	return nil, Classify(c.vendor, resp.StatusCode, resp.Header, data, time.Now(), c.secrets...)
+	pe := Classify(c.vendor, resp.StatusCode, resp.Header, data, time.Now(), c.secrets...)
+	if c.refine != nil {
+		c.refine(pe, resp.StatusCode, resp.Header, data)
+	}
+	return nil, pe
 }
 
 // Transport classifies an error that happened while sending or reading: an
