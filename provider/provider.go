@@ -76,3 +76,20 @@ type Lister interface {
 type HealthChecker interface {
 	Health(ctx context.Context) error
 }
+
+// Embedder is implemented by providers that turn text into vectors, for
+// embedding-similarity assertions.
+type Embedder interface {
+	// Embed returns one vector per input, in order. model "" means the
+	// provider's configured model.
+	Embed(ctx context.Context, model string, inputs []string) (Embeddings, error)
+}
+
+// Embeddings is the answer to an Embed call.
+type Embeddings struct {
+	Vectors [][]float64
+	// Model is the model the vendor says answered.
+	Model string
+	// Usage counts the input tokens when the vendor reports them.
+	Usage bench.Usage
+}
