@@ -97,7 +97,7 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 		return err
 	}
 	if f.dryRun {
-		p, err := loadPlan(ctx, &o)
+		p, err := loadPlan(ctx, &o, a.mediaLimits())
 		if err != nil {
 			return err
 		}
@@ -166,7 +166,7 @@ func parseTags(kvs []string) (map[string]string, error) {
 // runner, outputs, summary, exit code.
 func (a *app) execute(cmd *cobra.Command, run *bench.Run, o *benchOptions, skipStatuses []bench.Status, outputs []string, create bool) error {
 	ctx := cmd.Context()
-	p, err := loadPlan(ctx, o)
+	p, err := loadPlan(ctx, o, a.mediaLimits())
 	if err != nil {
 		return err
 	}

@@ -115,6 +115,9 @@ func TestMalformedInputsGiveOneClearError(t *testing.T) {
 	missing := e.write("missing.yaml", "name: m\nprompts:\n  - id: p\n    template: 'Hi {{name}}'\ntest_cases:\n  - id: one\n    variables: {other: 1}\n")
 	good := e.write("good.yaml", "name: g\ntest_cases:\n  - id: a\n    prompt: hi\n")
 	typo := e.write("typo.yaml", "name: g\ntest_cases:\n  - id: a\n    prompt: hi\n    asserts: []\n")
+	e.write("cat.png", tinyPNG(t))
+	vision := e.write("vision.yaml", "name: v\ntest_cases:\n  - id: look\n    prompt: What is this?\n    inputs: [file://cat.png]\n")
+	noImage := e.write("noimage.yaml", "name: v\ntest_cases:\n  - id: look\n    prompt: What is this?\n    inputs: [file://dog.png]\n")
 	tests := []struct {
 		name string
 		args []string
@@ -131,6 +134,8 @@ func TestMalformedInputsGiveOneClearError(t *testing.T) {
 		{"missing dataset file", []string{"bench", "--dataset", filepath.Join(e.dir, "nope.yaml"), "--providers", "echo"}, 4, []string{"nope.yaml"}},
 		{"bad output extension", []string{"bench", "--dataset", good, "--providers", "echo", "--output", "x.pdf"}, 3, []string{"x.pdf"}},
 		{"unknown flag", []string{"bench", "--nope"}, 3, []string{"--nope"}},
+		{"missing image", []string{"bench", "--dataset", noImage, "--providers", "echo"}, 4, []string{"noimage.yaml:3", "look", "dog.png"}},
+		{"provider cannot take images", []string{"bench", "--dataset", vision, "--providers", "echo"}, 3, []string{`"echo"`, `"look"`, "vision.yaml:3", "text only"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

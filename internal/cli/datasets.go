@@ -66,6 +66,7 @@ func (a *app) datasetsCommand() *cobra.Command {
 			for _, path := range args {
 				s, err := dataset.Load(path)
 				if err == nil {
+					s.SetMediaLimits(a.mediaLimits())
 					err = s.Validate(cmd.Context())
 				}
 				if err != nil {

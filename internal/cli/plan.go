@@ -13,6 +13,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
+	"github.com/llm-test-bench/llm-test-bench/internal/media"
 )
 
 // benchOptions are the settings of one `bench` invocation. They are saved
@@ -43,7 +44,7 @@ type plan struct {
 }
 
 // loadPlan reads and validates every suite before any call is made.
-func loadPlan(ctx context.Context, o *benchOptions) (*plan, error) {
+func loadPlan(ctx context.Context, o *benchOptions, lim media.Limits) (*plan, error) {
 	if len(o.Datasets) == 0 {
 		return nil, configErr("no dataset: pass --dataset FILE (or a built-in name; see `llm-test-bench datasets list`)")
 	}
@@ -65,6 +66,7 @@ func loadPlan(ctx context.Context, o *benchOptions) (*plan, error) {
 			problems = append(problems, err.Error())
 			continue
 		}
+		s.SetMediaLimits(lim)
 		if err := s.Validate(ctx); err != nil {
 			problems = append(problems, err.Error())
 			continue

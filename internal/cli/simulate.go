@@ -185,7 +185,7 @@ func (a *app) simulateCommand() *cobra.Command {
 				return configErr("%v", err)
 			}
 			if len(datasets) > 0 {
-				p, err := loadPlan(cmd.Context(), &benchOptions{Datasets: datasets})
+				p, err := loadPlan(cmd.Context(), &benchOptions{Datasets: datasets}, a.mediaLimits())
 				if err != nil {
 					return err
 				}

@@ -80,6 +80,7 @@ func (a *app) buildTargets(ctx context.Context, specs []dataset.ProviderSpec, p 
 		seen[t.ID] = true
 		ts.targets = append(ts.targets, t)
 	}
+	problems = append(problems, inputProblems(p, ts.targets)...)
 	if len(problems) > 0 {
 		ts.Close()
 		return nil, configErr("%s", strings.Join(problems, "\n"))

@@ -17,6 +17,9 @@ import (
 // Suite prompts are parsed once, at Load.
 func (s *Suite) Render(p Prompt, c *bench.Case) ([]bench.Message, string, error) {
 	msgs, err := s.render(p, c)
+	if err == nil {
+		msgs, err = s.attachInputs(msgs, c)
+	}
 	if err != nil {
 		le := &LoadError{File: c.Source.File, Line: c.Source.Line, CaseID: c.ID, Err: err}
 		if !p.IsZero() {
@@ -92,11 +95,20 @@ func renderString(src string, vars map[string]any) (string, error) {
 	return t.Render(vars)
 }
 
-// display is the text shown for a rendered prompt.
+// display is the text shown for a rendered prompt; attached inputs show as
+// "[image NAME]" before the text.
 func display(msgs []bench.Message) string {
 	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].Role == bench.RoleUser {
-			return msgs[i].Content
+		if m := msgs[i]; m.Role == bench.RoleUser {
+			if len(m.Parts) == 0 {
+				return m.Content
+			}
+			var b strings.Builder
+			for _, p := range m.Parts {
+				fmt.Fprintf(&b, "[%s %s] ", p.Type, p.Name)
+			}
+			b.WriteString(m.Content)
+			return strings.TrimSpace(b.String())
 		}
 	}
 	parts := make([]string, len(msgs))

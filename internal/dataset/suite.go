@@ -35,6 +35,7 @@ import (
 	"strings"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/media"
 )
 
 // Prompt is one entry of a suite's prompts: a single user message template,
@@ -91,6 +92,9 @@ type Suite struct {
 	defaultsLine int
 	// validCases is how many cases the last clean Validate read; 0 before.
 	validCases int
+	// media bounds the cases' inputs; inputKinds are those Validate saw.
+	media      media.Limits
+	inputKinds []InputKind
 }
 
 // ValidatedCases is the number of cases a successful Validate read, so a

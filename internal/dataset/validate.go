@@ -20,7 +20,8 @@ import (
 // returns nil, ctx's error, or a *ValidationError keeping the first
 // MaxProblems problems and counting the rest.
 func (s *Suite) Validate(ctx context.Context) error {
-	v := &validation{suite: s, ids: map[string]location{}}
+	v := &validation{suite: s, ids: map[string]location{}, kinds: map[string]struct{}{}}
+	s.inputKinds = nil
 	if err := eval.Validate(s.Defaults.Assert); err != nil {
 		v.errs.add(Problem{File: s.Path, Line: s.defaultsLine, Msg: "defaults: " + err.Error()})
 	}
@@ -64,6 +65,7 @@ type location struct {
 type validation struct {
 	suite *Suite
 	ids   map[string]location
+	kinds map[string]struct{} // input kinds seen, by inputKey
 	errs  ValidationError
 }
 
@@ -117,6 +119,7 @@ func (v *validation) check(c *bench.Case) {
 			p("messages[%d]: %s", i, msg)
 		}
 	}
+	v.checkInputs(c, p)
 }
 
 // checkTemplate describes what is wrong with a template for vars, or "".

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/media"
+	"github.com/llm-test-bench/llm-test-bench/internal/runner"
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+// mediaLimits are the [multimodal] bounds on cases' images and audio.
+func (a *app) mediaLimits() media.Limits {
+	m := a.cfg.Multimodal
+	return media.Limits{
+		DisableImages: !m.EnableVision,
+		DisableAudio:  !m.EnableAudio,
+		MaxImageBytes: int64(m.MaxImageSizeMB) << 20,
+		MaxAudio:      time.Duration(m.MaxAudioDurationSeconds) * time.Second,
+		ImageFormats:  m.SupportedImageFormats,
+		AudioFormats:  m.SupportedAudioFormats,
+	}
+}
+
+// inputProblems lists, before any call, each provider that cannot take a
+// kind of input the suites carry, naming the first case that carries it.
+func inputProblems(p *plan, targets []*runner.Target) []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range p.suites {
+		for _, k := range s.InputKinds() {
+			msgs := []bench.Message{{Role: bench.RoleUser, Parts: []bench.Part{k.Part}}}
+			for _, t := range targets {
+				if err := provider.CheckInputs(t.Provider, msgs); err != nil {
+					out = append(out, fmt.Sprintf("provider %q cannot take case %q's input (%s:%d): %v", t.ID, k.CaseID, k.Source.File, k.Source.Line, err))
+				}
+			}
+		}
+	}
+	return out
+}
