@@ -14,6 +14,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 )
 
 //go:embed prices.yaml
@@ -59,16 +60,19 @@ type Table struct {
 	overrides map[string]Price
 }
 
-// Default returns the embedded table, parsed afresh on each call (about a
-// millisecond): call it once and share the result. It panics if the embedded file is
-// invalid, which the package's tests rule out.
-func Default() *Table {
+// Default returns the embedded table, parsed once. A Table is never changed
+// after parsing (WithOverrides and WithVendorAliases return copies), so the
+// one value is shared. It panics if the embedded file is invalid, which the
+// package's tests rule out.
+func Default() *Table { return defaultTable() }
+
+var defaultTable = sync.OnceValue(func() *Table {
 	t, err := Parse(embedded)
 	if err != nil {
 		panic(fmt.Sprintf("pricing: embedded prices.yaml: %v", err))
 	}
 	return t
-}
+})
 
 // AsOf returns the date, YYYY-MM-DD, on which the table's prices were current.
 func (t *Table) AsOf() string { return t.asOf }
@@ -103,6 +107,11 @@ func (t *Table) Lookup(vendor, model string) (Price, bool) {
 	}
 	if t.free[rawVendor] || t.free[canon] {
 		return Price{}, true
+	}
+	if canon == "bedrock" {
+		if owner, m, ok := bedrockOwner(model); ok && owner == "anthropic" {
+			return t.Lookup(owner, m)
+		}
 	}
 	return Price{}, false
 }

@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -37,7 +38,22 @@ func TestLookup(t *testing.T) {
 		{"mistral", "magistral-medium-latest", "mistral:magistral-medium"},
 		{"cohere", "command-r-plus-08-2024", "cohere:command-r-plus"},
 		{"cohere", "command-a-03-2025", "cohere:command-a"},
-		{"groq", "openai/gpt-oss-120b", ""},
+		{"groq", "openai/gpt-oss-120b", "groq:openai/gpt-oss-120b"},
+		{"groq", "llama-3.3-70b-versatile", "groq:llama-3.3-70b-versatile"},
+		{"together", "meta-llama/Llama-3.3-70B-Instruct-Turbo", "together:meta-llama/llama-3.3-70b-instruct-turbo"},
+		{"deepseek", "deepseek-chat", "deepseek:deepseek-chat"},
+		{"perplexity", "sonar-pro", "perplexity:sonar-pro"},
+		{"xai", "grok-4-latest", "xai:grok-4"},
+		{"grok", "grok-3-mini", "xai:grok-3-mini"},
+		{"bedrock", "anthropic.claude-haiku-4-5-20251001-v1:0", "bedrock:anthropic.claude-haiku-4-5"},
+		{"bedrock", "us.anthropic.claude-haiku-4-5-20251001-v1:0", "bedrock:anthropic.claude-haiku-4-5"},
+		{"bedrock", "global.anthropic.claude-haiku-4-5-20251001-v1:0", "bedrock:global.anthropic.claude-haiku-4-5"},
+		{"bedrock", "eu.anthropic.claude-opus-4-1-20250805-v1:0", "anthropic:claude-opus-4-1"},
+		{"bedrock", "amazon.nova-pro-v1:0", "bedrock:amazon.nova-pro"},
+		{"bedrock", "openai.gpt-oss-120b-1:0", "bedrock:openai.gpt-oss-120b"},
+		{"bedrock", "meta.llama3-3-70b-instruct-v1:0", "bedrock:meta.llama3-3-70b-instruct"},
+		{"bedrock", "cohere.command-r-v1:0", ""},
+		{"huggingface", "meta-llama/Llama-3.3-70B-Instruct", ""},
 		{"openai", "claude-haiku-4-5", ""},
 		{"mistral", "mistral-large-2411", ""},
 		{"sim", "gpt-4o-mini", ""},
@@ -62,6 +78,20 @@ func TestLookup(t *testing.T) {
 				t.Errorf("Lookup(%q, %q) (-want %s +got):\n%s", tc.vendor, tc.model, tc.want, diff)
 			}
 		})
+	}
+}
+
+func TestBedrockRegionalPremium(t *testing.T) {
+	t.Parallel()
+	tab := Default()
+	regional, _ := tab.Lookup("bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+	global, _ := tab.Lookup("bedrock", "global.anthropic.claude-sonnet-4-5-20250929-v1:0")
+	direct, _ := tab.Lookup("anthropic", "claude-sonnet-4-5-20250929")
+	if global.InputPerMTok != direct.InputPerMTok || global.OutputPerMTok != direct.OutputPerMTok {
+		t.Errorf("global profile %+v, want Anthropic's list price %+v", global, direct)
+	}
+	if math.Abs(regional.InputPerMTok-1.1*direct.InputPerMTok) > 1e-9 || math.Abs(regional.OutputPerMTok-1.1*direct.OutputPerMTok) > 1e-9 {
+		t.Errorf("in-region price %+v, want 1.1 x %+v", regional, direct)
 	}
 }
 

@@ -22,6 +22,12 @@ func (t *Table) candidatesInto(rawVendor, model string, names []string) (string,
 			names = append(names, m)
 		}
 	}
+	if vendor == "bedrock" {
+		if b := bedrockBase(m); b != m {
+			m = b
+			names = append(names, m)
+		}
+	}
 	if s := stripSnapshot(m); s != m {
 		m = s
 		names = append(names, m)
@@ -40,6 +46,37 @@ func (t *Table) candidatesInto(rawVendor, model string, names []string) (string,
 		}
 	}
 	return vendor, names
+}
+
+// bedrockRegions are the geographic prefixes of Bedrock's cross-region
+// inference profiles, priced as in-region calls.
+var bedrockRegions = []string{"us.", "eu.", "apac.", "jp.", "au.", "ca.", "us-gov."}
+
+// bedrockBase drops a Bedrock model id's geographic prefix (keeping
+// "global.") and its version suffix: "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+// is "anthropic.claude-haiku-4-5-20251001".
+func bedrockBase(m string) string {
+	for _, r := range bedrockRegions {
+		if rest, ok := strings.CutPrefix(m, r); ok {
+			m = rest
+			break
+		}
+	}
+	if i := strings.LastIndexByte(m, ':'); i > 0 && allDigits(m[i+1:]) {
+		m = m[:i]
+		if j := strings.LastIndexByte(m, '-'); j > 0 && (allDigits(m[j+1:]) || (len(m) > j+2 && m[j+1] == 'v' && allDigits(m[j+2:]))) {
+			m = m[:j]
+		}
+	}
+	return m
+}
+
+// bedrockOwner splits a normalised Bedrock id into the model's maker and
+// its own name ("anthropic", "claude-haiku-4-5"), for models priced at
+// their maker's list price.
+func bedrockOwner(m string) (owner, model string, ok bool) {
+	m = strings.TrimPrefix(bedrockBase(lower(m)), "global.")
+	return strings.Cut(m, ".")
 }
 
 // canonical maps a vendor name to the vendor whose prices it uses.
