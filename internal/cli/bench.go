@@ -37,6 +37,7 @@ func (a *app) benchCommand() *cobra.Command {
 		Short: "Run a suite: cases x prompts x providers x repetitions, scored and stored",
 		Example: `  llm-test-bench bench --dataset builtin:reasoning --providers simulator:fast --output report.html
   llm-test-bench bench --dataset suite.yaml --providers openai:gpt-4o-mini --concurrency 16 --output out.jsonl
+  llm-test-bench bench --dataset suite.yaml --providers anthropic:claude-haiku-4-5,gemini:gemini-2.5-flash --simulate
   llm-test-bench bench --resume 0b6f3a`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -61,6 +62,7 @@ func (a *app) benchCommand() *cobra.Command {
 	fl.Uint64Var(&f.opts.Seed, "seed", 1, "seed for --sample")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "expand the matrix, count tokens and estimate cost; call nothing")
 	fl.BoolVar(&f.noStream, "no-stream", false, "ask for whole answers instead of streams (no time-to-first-token)")
+	fl.BoolVar(&f.opts.Simulate, "simulate", false, "send every provider's calls to the built-in simulator, in each vendor's own wire format: try a suite offline, for free")
 	return cmd
 }
 
@@ -76,6 +78,11 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 	o.Providers = f.providers
 	o.Datasets = absPaths(o.Datasets)
 	o.Stream = a.cfg.Benchmarks.Stream && !f.noStream
+	if o.Simulate {
+		// Simulated answers are free and the simulator's port changes each
+		// run: caching them would only fill the disk.
+		o.NoCache = true
+	}
 	if o.Concurrency == 0 {
 		o.Concurrency = a.cfg.Benchmarks.Concurrency
 	}

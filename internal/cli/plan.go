@@ -30,6 +30,8 @@ type benchOptions struct {
 	Seed        uint64            `json:"seed"`
 	NoCache     bool              `json:"no_cache"`
 	Stream      bool              `json:"stream"`
+	// Simulate sends every provider's calls to one built-in simulator.
+	Simulate bool `json:"simulate,omitempty"`
 	Name        string            `json:"name"`
 	Tags        map[string]string `json:"tags"`
 }

@@ -24,6 +24,8 @@ const simulatorVendor = "simulator"
 type targetSet struct {
 	targets []*runner.Target
 	closers []func() error
+	// simRoot is the root URL of the simulator --simulate started, "" before.
+	simRoot string
 }
 
 func (ts *targetSet) Close() error {
@@ -117,15 +119,22 @@ func (a *app) buildTarget(ctx context.Context, ts *targetSet, sp dataset.Provide
 		ID: sp.ID, Vendor: vendor, Model: model, BaseURL: firstOf(sp.BaseURL, pc.BaseURL),
 		Headers: mergeHeaders(pc.Headers, sp.Headers), Timeout: pc.Timeout, Options: pc.Options,
 	}
-	if vendor == simulatorVendor {
+	switch {
+	case vendor == simulatorVendor:
 		url, stop, err := a.startSimulator(ctx, pc, model, p)
 		if err != nil {
 			return nil, fmt.Errorf("provider %q: %w", sp.ID, err)
 		}
 		ts.closers = append(ts.closers, stop)
 		pcfg.Vendor, pcfg.BaseURL = "openai", url
-	} else if err := a.resolveKey(&pcfg, name, sp); err != nil {
-		return nil, err
+	case o.Simulate:
+		if err := a.simulateTarget(ctx, ts, &pcfg, p); err != nil {
+			return nil, fmt.Errorf("provider %q: %w", sp.ID, err)
+		}
+	default:
+		if err := a.resolveKey(&pcfg, name, sp); err != nil {
+			return nil, err
+		}
 	}
 	t.BaseURL = pcfg.BaseURL
 	prov, err := provider.New(pcfg)
