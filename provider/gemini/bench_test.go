@@ -1,0 +1,68 @@
+package gemini
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
+)
+
+// benchServer replays a recording with keep-alive, as a nearby gateway would.
+func benchServer(b *testing.B, name string) *httptest.Server {
+	b.Helper()
+	resp := replay.Load(b, name).Interactions[0].Response
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", resp.Headers["Content-Type"][0])
+		io.WriteString(w, resp.Body)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+func benchGenerate(b *testing.B, name, model string, stream bool) {
+	srv := benchServer(b, name)
+	c, err := New(provider.Config{Model: model, BaseURL: srv.URL, APIKey: testKey})
+	if err != nil {
+		b.Fatalf("New: %v", err)
+	}
+	req := provider.Request{Messages: hello, Stream: stream}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Generate(b.Context(), req, discard); err != nil {
+			b.Fatalf("Generate: %v", err)
+		}
+	}
+}
+
+func BenchmarkGenerate(b *testing.B) {
+	benchGenerate(b, "TestGoogleCommon/gemini-2.5-flash/simple.yaml", "gemini-2.5-flash", false)
+}
+
+func BenchmarkGenerateStream(b *testing.B) {
+	benchGenerate(b, "TestGoogleCommon/gemini-2.5-flash/simple_streaming.yaml", "gemini-2.5-flash", true)
+}
+
+// BenchmarkGenerateStreamLong decodes the eight-event image description stream.
+func BenchmarkGenerateStreamLong(b *testing.B) {
+	benchGenerate(b, "TestImageUploadAgentStreaming/gemini-2.5-pro-stream.yaml", "gemini-2.5-pro", true)
+}
+
+// BenchmarkRequestBody encodes the image request of the recordings (wish.png inline).
+func BenchmarkRequestBody(b *testing.B) {
+	c, err := New(provider.Config{Model: "gemini-2.5-pro"})
+	if err != nil {
+		b.Fatalf("New: %v", err)
+	}
+	max := 4000
+	req := provider.Request{Messages: wishMessages(b), Sampling: provider.Sampling{MaxTokens: &max}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.body(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

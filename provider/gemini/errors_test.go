@@ -1,0 +1,190 @@
+package gemini
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
+)
+
+func newClient(t testing.TB, base string) *Client {
+	t.Helper()
+	c, err := New(provider.Config{Vendor: Vendor, Model: "gemini-2.5-flash", BaseURL: base, APIKey: testKey})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
+}
+
+// Error bodies as PROVIDER_FACTS.md §4 documents them (Google RPC shape).
+const (
+	badKeyBody = `{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com","metadata":{"service":"generativelanguage.googleapis.com"}}]}}`
+	// badKeyReasonOnly has the ErrorInfo reason but a message that does not say so.
+	badKeyReasonOnly = `{"error":{"code":400,"message":"Request contains an invalid argument.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com"}]}}`
+	deniedBody       = `{"error":{"code":403,"message":"Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.","status":"PERMISSION_DENIED"}}`
+	rateBody         = `{"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"generativelanguage.googleapis.com/generate_content_free_tier_requests","quotaId":"GenerateRequestsPerMinutePerProjectPerModel-FreeTier"}]},{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"34s"}]}}`
+	rateFracBody     = `{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"37.5s"}]}}`
+	rateNoHintBody   = `{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}`
+	dailyBody        = `{"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"generativelanguage.googleapis.com/generate_content_free_tier_requests","quotaId":"GenerateRequestsPerDayPerProjectPerModel-FreeTier"}]},{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"20s"}]}}`
+	overloadedBody   = `{"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}}`
+	unavailableBody  = `{"error":{"code":503,"message":"The service is currently unavailable.","status":"UNAVAILABLE"}}`
+	internalBody     = `{"error":{"code":500,"message":"An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting","status":"INTERNAL"}}`
+	deadlineBody     = `{"error":{"code":504,"message":"Deadline expired before operation could complete.","status":"DEADLINE_EXCEEDED"}}`
+	contextBody      = `{"error":{"code":400,"message":"The input token count (1300000) exceeds the maximum number of tokens allowed (1048575).","status":"INVALID_ARGUMENT"}}`
+	notFoundBody     = `{"error":{"code":404,"message":"models/gemini-9 is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.","status":"NOT_FOUND"}}`
+	preconditionBody = `{"error":{"code":400,"message":"User location is not supported for the API use.","status":"FAILED_PRECONDITION"}}`
+)
+
+func TestGenerateErrors(t *testing.T) {
+	t.Parallel()
+	sse := []string{"Content-Type", "text/event-stream"}
+	event := func(json string) string { return "data: " + json + "\r\n\r\n" }
+	first := event(`{"candidates": [{"content": {"parts": [{"text": "Ol"}],"role": "model"},"index": 0}],"modelVersion": "gemini-2.5-flash"}`)
+	tests := []struct {
+		name      string
+		resp      replay.Response
+		stream    bool
+		wantKind  provider.Kind
+		wantCode  int
+		wantRetry time.Duration
+		wantIn    string
+	}{
+		{"invalid key is 400", replay.Error(400, badKeyBody), false, provider.KindAuth, 400, 0, "API key not valid"},
+		{"invalid key by ErrorInfo reason", replay.Error(400, badKeyReasonOnly), true, provider.KindAuth, 400, 0, "INVALID_ARGUMENT"},
+		{"permission denied", replay.Error(403, deniedBody), false, provider.KindAuth, 403, 0, "PERMISSION_DENIED"},
+		{"429 RetryInfo", replay.Error(429, rateBody), false, provider.KindRateLimited, 429, 34 * time.Second, "RESOURCE_EXHAUSTED"},
+		{"429 RetryInfo beats Retry-After", replay.Error(429, rateFracBody, "Retry-After", "5"), true, provider.KindRateLimited, 429, 37500 * time.Millisecond, "exhausted"},
+		{"429 Retry-After only", replay.Error(429, rateNoHintBody, "Retry-After", "5"), false, provider.KindRateLimited, 429, 5 * time.Second, "exhausted"},
+		{"429 no hint", replay.Error(429, rateNoHintBody), false, provider.KindRateLimited, 429, 0, "exhausted"},
+		{"429 daily quota", replay.Error(429, dailyBody), false, provider.KindAuth, 429, 0, "daily quota"},
+		{"503 overloaded", replay.Error(503, overloadedBody), false, provider.KindOverloaded, 503, 0, "overloaded"},
+		{"503 unavailable", replay.Error(503, unavailableBody, "Retry-After", "2"), true, provider.KindOverloaded, 503, 2 * time.Second, "UNAVAILABLE"},
+		{"500 internal", replay.Error(500, internalBody), false, provider.KindTransient, 500, 0, "INTERNAL"},
+		{"504 deadline", replay.Error(504, deadlineBody), false, provider.KindTimeout, 504, 0, "DEADLINE_EXCEEDED"},
+		{"context length", replay.Error(400, contextBody), false, provider.KindContextLength, 400, 0, "1048575"},
+		{"model not found", replay.Error(404, notFoundBody), false, provider.KindBadRequest, 404, 0, "gemini-9"},
+		{"failed precondition", replay.Error(400, preconditionBody), false, provider.KindBadRequest, 400, 0, "User location"},
+		{"html from a proxy", replay.Response{Code: 502, Body: "<html><body>Bad Gateway</body></html>", Headers: map[string][]string{"Content-Type": {"text/html"}}}, false, provider.KindTransient, 502, 0, "non-JSON"},
+		{"malformed body", replay.Error(200, `{"candidates": [{"content": {"parts": [{"text": "Ol`), false, provider.KindTransient, 200, 0, "malformed response JSON"},
+		{"no candidates", replay.Error(200, `{"usageMetadata": {"promptTokenCount": 3,"totalTokenCount": 3}}`), false, provider.KindTransient, 200, 0, "no candidates"},
+		{"error in 200 body", replay.Error(200, overloadedBody), false, provider.KindOverloaded, 503, 0, "overloaded"},
+		{"stream without a finishReason", replay.Error(200, first, sse...), true, provider.KindTransient, 200, 0, "stream truncated"},
+		{"stream cut mid-event", replay.Error(200, first+`data: {"candidates": [{"cont`, sse...), true, provider.KindTransient, 200, 0, "stream truncated"},
+		{"stream malformed event", replay.Error(200, first+event(`{"candidates": [`), sse...), true, provider.KindTransient, 200, 0, "malformed stream event JSON"},
+		{"stream error event", replay.Error(200, first+event(overloadedBody), sse...), true, provider.KindOverloaded, 503, 0, "stream error"},
+		{"stream rate limit event", replay.Error(200, event(rateBody), sse...), true, provider.KindRateLimited, 429, 34 * time.Second, "stream error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := replay.Serve(t, []replay.Response{tt.resp})
+			_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream}, discard)
+			pe := provider.AsError(err)
+			if pe == nil {
+				t.Fatalf("Generate error = %v, want a *provider.Error", err)
+			}
+			if pe.Kind != tt.wantKind || pe.StatusCode != tt.wantCode || pe.RetryAfter != tt.wantRetry {
+				t.Errorf("got kind %s status %d retry %v, want %s %d %v (%v)", pe.Kind, pe.StatusCode, pe.RetryAfter, tt.wantKind, tt.wantCode, tt.wantRetry, err)
+			}
+			if !strings.Contains(err.Error(), tt.wantIn) {
+				t.Errorf("error %q does not mention %q", err, tt.wantIn)
+			}
+			if strings.Contains(err.Error(), testKey) {
+				t.Errorf("error leaks the API key: %q", err)
+			}
+			if got := tt.wantKind.Retryable(); got != pe.Kind.Retryable() {
+				t.Errorf("retryable = %v, want %v", pe.Kind.Retryable(), got)
+			}
+		})
+	}
+}
+
+// TestStreamCutOff drops the connection in the middle of the recorded
+// image stream: the text read so far is emitted, then the call fails as
+// transient.
+func TestStreamCutOff(t *testing.T) {
+	t.Parallel()
+	cas := replay.Load(t, "TestImageUploadAgentStreaming/gemini-2.5-pro-stream.yaml")
+	body := cas.Interactions[0].Response.Body
+	cut := strings.Index(body, "\r\n\r\ndata: ") + 4 + 40 // in the middle of the second event
+	srv := replay.ServeCassette(t, cas, replay.CutAfter(cut))
+	var got strings.Builder
+	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Model: "gemini-2.5-pro", Messages: wishMessages(t), Stream: true}, func(c provider.Chunk) error {
+		got.WriteString(c.Text)
+		return nil
+	})
+	pe := provider.AsError(err)
+	if pe == nil || pe.Kind != provider.KindTransient {
+		t.Fatalf("Generate error = %v, want transient", err)
+	}
+	if want := recordedText(t, body[:strings.Index(body, "\r\n\r\n")], true); got.String() != want {
+		t.Errorf("emitted %q before the cut, want %q", got.String(), want)
+	}
+}
+
+func TestStreamTruncatedIsSentinel(t *testing.T) {
+	t.Parallel()
+	srv := replay.Serve(t, []replay.Response{{Body: "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"x\"}]}}]}\r\n\r\n"}})
+	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, discard)
+	if !errors.Is(err, httpcall.ErrStreamTruncated) {
+		t.Fatalf("Generate error = %v, want ErrStreamTruncated", err)
+	}
+}
+
+func TestGenerateEmitError(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"TestGoogleCommon/gemini-2.5-flash/simple.yaml", "TestGoogleCommon/gemini-2.5-flash/simple_streaming.yaml"} {
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			srv := replay.ServeCassette(t, replay.Load(t, file))
+			stop := errors.New("stop")
+			_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: strings.Contains(file, "streaming")},
+				func(provider.Chunk) error { return stop })
+			if !errors.Is(err, stop) {
+				t.Fatalf("Generate error = %v, want the emit error", err)
+			}
+		})
+	}
+}
+
+func TestGenerateTimeout(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // lets the server notice the client going away
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(provider.Config{Vendor: Vendor, Model: "gemini-2.5-flash", BaseURL: srv.URL, APIKey: testKey, Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	_, err = c.Generate(t.Context(), provider.Request{Messages: hello}, discard)
+	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindTimeout {
+		t.Fatalf("Generate error = %v, want timeout", err)
+	}
+	if strings.Contains(err.Error(), testKey) {
+		t.Errorf("error leaks the API key: %q", err)
+	}
+}
+
+func TestGenerateNoModel(t *testing.T) {
+	t.Parallel()
+	c, err := New(provider.Config{Vendor: Vendor})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	_, err = c.Generate(t.Context(), provider.Request{Messages: hello}, discard)
+	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindBadRequest || !strings.Contains(err.Error(), "no model") {
+		t.Fatalf("Generate error = %v, want bad_request naming the missing model", err)
+	}
+}
