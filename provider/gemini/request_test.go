@@ -44,7 +44,7 @@ func TestRequestBody(t *testing.T) {
 			{Role: bench.RoleUser, Content: ""},
 		}, provider.Sampling{}, nil, map[string]any{
 			"systemInstruction": map[string]any{"role": "user", "parts": []any{map[string]any{"text": "Be brief."}, map[string]any{"text": "Answer in French."}}},
-			"contents": []any{user("Hi"), map[string]any{"role": "model", "parts": []any{map[string]any{"text": "Olá!"}}}, user("")}}},
+			"contents":          []any{user("Hi"), map[string]any{"role": "model", "parts": []any{map[string]any{"text": "Olá!"}}}, user("")}}},
 		{"audio and image inline, text first", nil, []bench.Message{{Role: bench.RoleUser, Content: "Transcribe", Parts: []bench.Part{
 			{Type: bench.PartAudio, MediaType: "audio/x-wav", Data: wav},
 			{Type: bench.PartImage, MediaType: "image/jpg", Data: []byte{0xff, 0xd8, 0xff}},
