@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -108,14 +107,6 @@ func (r *chatRequest) promptTokens() int {
 	return n
 }
 
-// apiError is an OpenAI error body.
-type apiError struct {
-	status      int
-	message     string
-	typ         string
-	param, code string // "" encodes as null
-}
-
 // parseChatRequest decodes and checks a request body the way OpenAI does.
 func parseChatRequest(body []byte) (chatRequest, *apiError) {
 	var req chatRequest
@@ -173,84 +164,87 @@ func (r *chatRequest) maxTokens() int {
 	return -1
 }
 
+// openAIDialect is the OpenAI Chat Completions wire of one request.
+type openAIDialect struct {
+	id           [len("chatcmpl-") + 29]byte
+	requestID    [len("req_") + 32]byte
+	created      int64
+	includeUsage bool
+	obfuscate    bool
+	prefix       []byte // stream chunk prefix up to "choices":, kept across requests
+}
+
 // openAIChat serves POST /v1/chat/completions.
 func (s *Server) openAIChat(w http.ResponseWriter, r *http.Request) {
-	s.stats.requests.Add(1)
-	rnd := newRNG(s.cfg.Seed, s.seq.Add(1))
 	sc := s.getScratch()
-	out := sc.out
-	defer func() { s.putScratch(sc, out) }()
-	_, err := sc.body.ReadFrom(io.LimitReader(r.Body, maxBody+1))
-	if err != nil || sc.body.Len() > maxBody {
-		s.stats.badRequest.Add(1)
-		msg := "The request body could not be read."
-		if err == nil {
-			msg = "The request body is larger than " + strconv.Itoa(maxBody) + " bytes."
-		}
-		s.writeError(w, &apiError{status: 400, typ: "invalid_request_error", message: msg})
-		return
-	}
-	req, apiErr := parseChatRequest(sc.body.Bytes())
-	if apiErr != nil {
-		s.stats.badRequest.Add(1)
-		s.writeError(w, apiErr)
-		return
-	}
-	if req.Stream {
-		s.stats.streamed.Add(1)
-	}
-	f := s.drawFault(&rnd)
-	if s.injectError(w, r, f, &req) {
-		return
-	}
-	ex := s.newExchange(&req, &rnd)
-	if req.Stream {
-		out = s.openAIStream(w, r, &ex, f == faultTruncate, out)
-		return
-	}
-	out = s.openAIComplete(w, r, &ex, f == faultTruncate, out)
+	sc.openAI = openAIDialect{prefix: sc.openAI.prefix[:0]}
+	s.serveChat(w, r, &sc.openAI, sc)
 }
 
-// injectError answers with fault f when it is an error status or a hang,
-// and reports whether it did.
-func (s *Server) injectError(w http.ResponseWriter, r *http.Request, f fault, req *chatRequest) bool {
+func (d *openAIDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
+	req, e := parseChatRequest(body)
+	if e != nil {
+		return e
+	}
+	t.model = req.Model
+	t.prompt = req.lastUserText()
+	t.promptTokens = req.promptTokens()
+	t.maxTokens = req.maxTokens()
+	t.stream = req.Stream
+	d.obfuscate = true
+	if o := req.StreamOptions; o != nil {
+		d.includeUsage = o.IncludeUsage
+		if o.IncludeObfuscation != nil {
+			d.obfuscate = *o.IncludeObfuscation
+		}
+	}
+	return nil
+}
+
+func (d *openAIDialect) faultError(h http.Header, f fault, t *turn, cfg *Config) *apiError {
 	switch f {
 	case faultRateLimit:
-		s.stats.rateLimit.Add(1)
-		h := w.Header()
-		secs := int64((s.cfg.RetryAfter + time.Second - 1) / time.Second)
+		secs := int64((cfg.RetryAfter + time.Second - 1) / time.Second)
 		h["Retry-After"] = []string{strconv.FormatInt(secs, 10)}
-		h["Retry-After-Ms"] = []string{strconv.FormatInt(s.cfg.RetryAfter.Milliseconds(), 10)}
+		h["Retry-After-Ms"] = []string{strconv.FormatInt(cfg.RetryAfter.Milliseconds(), 10)}
 		h["X-Ratelimit-Remaining-Requests"] = hdrZero
-		h["X-Ratelimit-Reset-Requests"] = []string{s.cfg.RetryAfter.String()}
-		model := req.Model
-		if model == "" {
-			model = s.cfg.Model
-		}
-		s.writeError(w, &apiError{status: http.StatusTooManyRequests, typ: "requests", code: "rate_limit_exceeded",
+		h["X-Ratelimit-Reset-Requests"] = []string{cfg.RetryAfter.String()}
+		return &apiError{status: http.StatusTooManyRequests, typ: "requests", code: "rate_limit_exceeded",
 			message: fmt.Sprintf("Rate limit reached for %s in organization org-simulator on requests per min (RPM): "+
-				"Limit 10000, Used 10000, Requested 1. Please try again in %v. (simulated by llm-test-bench)", model, s.cfg.RetryAfter)})
+				"Limit 10000, Used 10000, Requested 1. Please try again in %v. (simulated by llm-test-bench)", t.model, cfg.RetryAfter)}
 	case faultOverload:
-		s.stats.overload.Add(1)
-		s.writeError(w, &apiError{status: http.StatusServiceUnavailable, typ: "service_unavailable_error", code: "server_is_overloaded",
-			message: "The engine is currently overloaded, please try again later. (simulated by llm-test-bench)"})
-	case faultServer:
-		s.stats.server.Add(1)
-		s.writeError(w, &apiError{status: http.StatusInternalServerError, typ: "server_error",
-			message: "The server had an error while processing your request. Sorry about that! (simulated by llm-test-bench)"})
-	case faultTimeout:
-		s.stats.timeout.Add(1)
-		s.hang(r.Context())
+		return &apiError{status: http.StatusServiceUnavailable, typ: "service_unavailable_error", code: "server_is_overloaded",
+			message: "The engine is currently overloaded, please try again later. (simulated by llm-test-bench)"}
 	default:
-		return false
+		return &apiError{status: http.StatusInternalServerError, typ: "server_error",
+			message: "The server had an error while processing your request. Sorry about that! (simulated by llm-test-bench)"}
 	}
-	return true
 }
 
-// setOKHeaders sets the headers of a 200 answer.
-func setOKHeaders(h http.Header, contentType []string, ex *exchange) {
-	h["Content-Type"] = contentType
-	h["X-Request-Id"] = []string{string(ex.requestID[:])}
+func (d *openAIDialect) appendError(h http.Header, b []byte, e *apiError) []byte {
+	h["Content-Type"] = hdrJSON
+	if e.typ == "" {
+		e.typ = "invalid_request_error"
+	}
+	return appendErrorBody(b, e)
+}
+
+// begin picks the ids and sets the headers of a 200 answer.
+func (d *openAIDialect) begin(h http.Header, t *turn) {
+	d.created = time.Now().Unix()
+	copy(d.id[:], "chatcmpl-")
+	t.rnd.appendAlnum(d.id[:len("chatcmpl-")], 29)
+	copy(d.requestID[:], "req_")
+	for i := len("req_"); i < len(d.requestID); i++ {
+		d.requestID[i] = hexDigits[t.rnd.uint64()&0xf]
+	}
+	ct := hdrJSON
+	if t.stream {
+		ct = hdrSSE
+		h["Cache-Control"] = hdrNoCache
+	}
+	h["Content-Type"] = ct
+	h["X-Request-Id"] = []string{string(d.requestID[:])}
 	h["X-Ratelimit-Limit-Requests"] = hdrLimitReq
 	h["X-Ratelimit-Limit-Tokens"] = hdrLimitTok
 	h["X-Ratelimit-Remaining-Requests"] = hdrRemainReq
@@ -259,95 +253,18 @@ func setOKHeaders(h http.Header, contentType []string, ex *exchange) {
 	h["X-Ratelimit-Reset-Tokens"] = hdrReset
 }
 
-// openAIComplete sends a non-streaming answer after the configured latency.
-// It builds the answer in b and returns b for reuse.
-func (s *Server) openAIComplete(w http.ResponseWriter, r *http.Request, ex *exchange, truncate bool, b []byte) []byte {
-	p := pacer{s: s, ctx: r.Context(), start: time.Now()}
-	defer p.stop()
-	var lat time.Duration
-	if s.cfg.Latency.Kind != "" {
-		lat = s.cfg.Latency.sample(ex.rnd)
-	} else {
-		lat = s.cfg.TTFT.sample(ex.rnd) + s.tokenOffset(ex.completion)
-	}
-	if !p.until(lat) {
-		abort()
-	}
-	b = ex.appendCompletion(b)
-	setOKHeaders(w.Header(), hdrJSON, ex)
-	if truncate {
-		s.stats.truncate.Add(1)
-		_, _ = w.Write(b[:len(b)/2])
-		return b
-	}
-	if _, err := w.Write(b); err == nil {
-		s.stats.answered.Add(1)
-	}
-	return b
+func (d *openAIDialect) appendStart(b []byte, t *turn) []byte { return d.appendRoleChunk(b, t) }
+
+func (d *openAIDialect) appendDelta(b []byte, t *turn, text string, _ int, _ bool) []byte {
+	return d.appendContentChunk(b, t, text)
 }
 
-// tokenOffset is the time after the first token at which token k is sent.
-func (s *Server) tokenOffset(k int) time.Duration {
-	if s.cfg.TokensPerSec == 0 || k <= 0 {
-		return 0
+func (d *openAIDialect) appendEnd(b []byte, t *turn) []byte {
+	b = d.appendFinishChunk(b, t)
+	if d.includeUsage {
+		b = d.appendUsageChunk(b, t)
 	}
-	return time.Duration(float64(k) / s.cfg.TokensPerSec * float64(time.Second))
-}
-
-// openAIStream sends a streamed answer as server-sent events. Chunks are
-// flushed one by one only when they are paced; otherwise the whole stream
-// is written at once. It builds the chunks in b and returns b for reuse.
-func (s *Server) openAIStream(w http.ResponseWriter, r *http.Request, ex *exchange, truncate bool, b []byte) []byte {
-	h := w.Header()
-	setOKHeaders(h, hdrSSE, ex)
-	h["Cache-Control"] = hdrNoCache
-	paced := s.cfg.TokensPerSec > 0 || !s.cfg.TTFT.isZero()
-	var rc *http.ResponseController // only paced streams flush
-	p := pacer{s: s, ctx: r.Context(), start: time.Now()}
-	defer p.stop()
-	if paced {
-		rc = http.NewResponseController(w)
-		w.WriteHeader(http.StatusOK)
-		_ = rc.Flush()
-	}
-	ttft := s.cfg.TTFT.sample(ex.rnd)
-	if !p.until(ttft) {
-		abort()
-	}
-	b = ex.appendRoleChunk(b)
-	n := ex.completion
-	if truncate {
-		n = (n + 1) / 2
-	}
-	for k, i := 0, 0; k < n; k++ {
-		end := nextToken(ex.answer, i)
-		if paced && k > 0 {
-			if _, err := w.Write(b); err != nil {
-				return b
-			}
-			_ = rc.Flush()
-			b = b[:0]
-			if !p.until(ttft + s.tokenOffset(k)) {
-				abort()
-			}
-		}
-		b = ex.appendContentChunk(b, ex.answer[i:end])
-		i = end
-	}
-	if truncate {
-		s.stats.truncate.Add(1)
-		_, _ = w.Write(b)
-		return b
-	}
-	b = ex.appendFinishChunk(b)
-	if ex.includeUsage {
-		b = ex.appendUsageChunk(b)
-	}
-	b = append(b, "data: [DONE]\n\n"...)
-	if _, err := w.Write(b); err == nil {
-		s.stats.answered.Add(1)
-	}
-	return b
+	return append(b, "data: [DONE]\n\n"...)
 }
 
 // writeError writes an OpenAI error body with its status.

@@ -1,7 +1,5 @@
 package simulator
 
-import "time"
-
 // The OpenAI encoder writes JSON by hand, byte for byte in the order and
 // layout of OpenAI's recorded responses: a non-streaming body is indented
 // by two spaces, stream chunks are compact.
@@ -9,69 +7,34 @@ import "time"
 // systemFingerprint is the fingerprint every answer carries.
 const systemFingerprint = "fp_5im0000001"
 
-// exchange is one answered chat request.
-type exchange struct {
-	rnd          *rng
-	id           [len("chatcmpl-") + 29]byte
-	requestID    [len("req_") + 32]byte
-	created      int64
-	model        string
-	answer       string
-	finish       string
-	prompt       int
-	completion   int
-	includeUsage bool
-	obfuscate    bool
-	prefix       []byte // stream chunk prefix up to "choices":
+// openAIFinish is the finish_reason of t's answer.
+func openAIFinish(t *turn) string {
+	if t.cut {
+		return "length"
+	}
+	return "stop"
 }
 
-// newExchange decides the answer to req and its usage.
-func (s *Server) newExchange(req *chatRequest, rnd *rng) exchange {
-	ex := exchange{rnd: rnd, created: time.Now().Unix(), model: req.Model, finish: "stop", obfuscate: true}
-	if ex.model == "" {
-		ex.model = s.cfg.Model
-	}
-	copy(ex.id[:], "chatcmpl-")
-	rnd.appendAlnum(ex.id[:len("chatcmpl-")], 29)
-	copy(ex.requestID[:], "req_")
-	for i := len("req_"); i < len(ex.requestID); i++ {
-		ex.requestID[i] = hexDigits[rnd.uint64()&0xf]
-	}
-	full := s.answer(req.lastUserText())
-	ex.answer, ex.completion = truncateTokens(full, req.maxTokens())
-	if len(ex.answer) < len(full) {
-		ex.finish = "length"
-	}
-	ex.prompt = req.promptTokens()
-	if o := req.StreamOptions; o != nil {
-		ex.includeUsage = o.IncludeUsage
-		if o.IncludeObfuscation != nil {
-			ex.obfuscate = *o.IncludeObfuscation
-		}
-	}
-	return ex
-}
-
-// appendCompletion appends the non-streaming response body.
-func (ex *exchange) appendCompletion(b []byte) []byte {
+// appendComplete appends the non-streaming response body.
+func (d *openAIDialect) appendComplete(b []byte, t *turn) []byte {
 	b = append(b, "{\n  \"id\": \""...)
-	b = append(b, ex.id[:]...)
+	b = append(b, d.id[:]...)
 	b = append(b, "\",\n  \"object\": \"chat.completion\",\n  \"created\": "...)
-	b = appendInt(b, ex.created)
+	b = appendInt(b, d.created)
 	b = append(b, ",\n  \"model\": "...)
-	b = appendJSONString(b, ex.model)
+	b = appendJSONString(b, t.model)
 	b = append(b, ",\n  \"choices\": [\n    {\n      \"index\": 0,\n      \"message\": {\n"+
 		"        \"role\": \"assistant\",\n        \"content\": "...)
-	b = appendJSONString(b, ex.answer)
+	b = appendJSONString(b, t.answer)
 	b = append(b, ",\n        \"refusal\": null,\n        \"annotations\": []\n      },\n"+
 		"      \"logprobs\": null,\n      \"finish_reason\": \""...)
-	b = append(b, ex.finish...)
+	b = append(b, openAIFinish(t)...)
 	b = append(b, "\"\n    }\n  ],\n  \"usage\": {\n    \"prompt_tokens\": "...)
-	b = appendInt(b, int64(ex.prompt))
+	b = appendInt(b, int64(t.promptTokens))
 	b = append(b, ",\n    \"completion_tokens\": "...)
-	b = appendInt(b, int64(ex.completion))
+	b = appendInt(b, int64(t.completion))
 	b = append(b, ",\n    \"total_tokens\": "...)
-	b = appendInt(b, int64(ex.prompt+ex.completion))
+	b = appendInt(b, int64(t.promptTokens+t.completion))
 	b = append(b, ",\n    \"prompt_tokens_details\": {\n      \"cached_tokens\": 0,\n      \"audio_tokens\": 0\n    },\n"+
 		"    \"completion_tokens_details\": {\n      \"reasoning_tokens\": 0,\n      \"audio_tokens\": 0,\n"+
 		"      \"accepted_prediction_tokens\": 0,\n      \"rejected_prediction_tokens\": 0\n    }\n  },\n"+
@@ -80,68 +43,68 @@ func (ex *exchange) appendCompletion(b []byte) []byte {
 }
 
 // appendChunkStart appends "data: " and a chunk's fields up to "choices":.
-func (ex *exchange) appendChunkStart(b []byte) []byte {
-	if ex.prefix == nil {
-		p := make([]byte, 0, 192+len(ex.model))
+func (d *openAIDialect) appendChunkStart(b []byte, t *turn) []byte {
+	if len(d.prefix) == 0 {
+		p := d.prefix
 		p = append(p, `data: {"id":"`...)
-		p = append(p, ex.id[:]...)
+		p = append(p, d.id[:]...)
 		p = append(p, `","object":"chat.completion.chunk","created":`...)
-		p = appendInt(p, ex.created)
+		p = appendInt(p, d.created)
 		p = append(p, `,"model":`...)
-		p = appendJSONString(p, ex.model)
+		p = appendJSONString(p, t.model)
 		p = append(p, `,"service_tier":"default","system_fingerprint":"`+systemFingerprint+`","choices":`...)
-		ex.prefix = p
+		d.prefix = p
 	}
-	return append(b, ex.prefix...)
+	return append(b, d.prefix...)
 }
 
 // appendChunkEnd closes a chunk: "usage":null when usage was asked for, the
 // obfuscation padding, and the SSE event end.
-func (ex *exchange) appendChunkEnd(b []byte, usageNull bool) []byte {
-	if usageNull && ex.includeUsage {
+func (d *openAIDialect) appendChunkEnd(b []byte, t *turn, usageNull bool) []byte {
+	if usageNull && d.includeUsage {
 		b = append(b, `,"usage":null`...)
 	}
-	if ex.obfuscate {
+	if d.obfuscate {
 		b = append(b, `,"obfuscation":"`...)
-		b = ex.rnd.appendAlnum(b, 4+int(ex.rnd.uint64()%9))
+		b = t.rnd.appendAlnum(b, 4+int(t.rnd.uint64()%9))
 		b = append(b, '"')
 	}
 	return append(b, "}\n\n"...)
 }
 
-func (ex *exchange) appendRoleChunk(b []byte) []byte {
-	b = ex.appendChunkStart(b)
+func (d *openAIDialect) appendRoleChunk(b []byte, t *turn) []byte {
+	b = d.appendChunkStart(b, t)
 	b = append(b, `[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]`...)
-	return ex.appendChunkEnd(b, true)
+	return d.appendChunkEnd(b, t, true)
 }
 
-func (ex *exchange) appendContentChunk(b []byte, text string) []byte {
-	b = ex.appendChunkStart(b)
+func (d *openAIDialect) appendContentChunk(b []byte, t *turn, text string) []byte {
+	b = d.appendChunkStart(b, t)
 	b = append(b, `[{"index":0,"delta":{"content":`...)
 	b = appendJSONString(b, text)
 	b = append(b, `},"logprobs":null,"finish_reason":null}]`...)
-	return ex.appendChunkEnd(b, true)
+	return d.appendChunkEnd(b, t, true)
 }
 
-func (ex *exchange) appendFinishChunk(b []byte) []byte {
-	b = ex.appendChunkStart(b)
+func (d *openAIDialect) appendFinishChunk(b []byte, t *turn) []byte {
+	b = d.appendChunkStart(b, t)
 	b = append(b, `[{"index":0,"delta":{},"logprobs":null,"finish_reason":"`...)
-	b = append(b, ex.finish...)
+	b = append(b, openAIFinish(t)...)
 	b = append(b, `"}]`...)
-	return ex.appendChunkEnd(b, true)
+	return d.appendChunkEnd(b, t, true)
 }
 
-func (ex *exchange) appendUsageChunk(b []byte) []byte {
-	b = ex.appendChunkStart(b)
+func (d *openAIDialect) appendUsageChunk(b []byte, t *turn) []byte {
+	b = d.appendChunkStart(b, t)
 	b = append(b, `[],"usage":{"prompt_tokens":`...)
-	b = appendInt(b, int64(ex.prompt))
+	b = appendInt(b, int64(t.promptTokens))
 	b = append(b, `,"completion_tokens":`...)
-	b = appendInt(b, int64(ex.completion))
+	b = appendInt(b, int64(t.completion))
 	b = append(b, `,"total_tokens":`...)
-	b = appendInt(b, int64(ex.prompt+ex.completion))
+	b = appendInt(b, int64(t.promptTokens+t.completion))
 	b = append(b, `,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":`+
 		`{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}`...)
-	return ex.appendChunkEnd(b, false)
+	return d.appendChunkEnd(b, t, false)
 }
 
 // appendErrorBody appends {"error":{"message","type","param","code"}}.

@@ -252,10 +252,13 @@ func (p *pacer) stop() {
 	}
 }
 
-// scratch holds the reusable buffers of one request.
+// scratch holds the reusable buffers and state of one request: the wire
+// dialects live here so that a request allocates none.
 type scratch struct {
-	body bytes.Buffer // the request body
-	out  []byte       // the response being built
+	body   bytes.Buffer // the request body
+	out    []byte       // the response being built
+	turn   turn
+	openAI openAIDialect
 }
 
 func (s *Server) getScratch() *scratch {

@@ -1,0 +1,242 @@
+package simulator
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// The wire-neutral core of a chat request: read the body, let the wire's
+// dialect decode it, draw a fault, decide the answer, then pace and write
+// it with the dialect's encoder. Every wire shares the latency model, the
+// answer policy and fault injection; only bytes differ.
+
+// turn is one chat request in wire-neutral form and the answer decided for it.
+type turn struct {
+	rnd          rng
+	start        time.Time     // when the request arrived
+	ttft         time.Duration // time from start to the first token
+	model        string        // as the request or its URL names it; Config.Model when neither does
+	prompt       string        // the policy's input: the last user message
+	promptTokens int
+	maxTokens    int  // completion limit; < 0 means none
+	stream       bool // the client asked for a stream
+	silent       bool // answer nothing whatever the policy says (Ollama's load request)
+
+	answer     string
+	completion int  // tokens in answer
+	cut        bool // the answer was cut at maxTokens
+}
+
+// apiError is an error answer in wire-neutral form; each dialect renders it
+// in its vendor's shape, choosing a default type for the status when typ is
+// empty.
+type apiError struct {
+	status      int
+	message     string
+	typ         string // OpenAI and Anthropic error type, Gemini status
+	param, code string // OpenAI's param and code; "" encodes as null
+}
+
+// dialect is one vendor's wire format for a single request. Its value
+// holds the request's wire-specific state (ids, options), so one is used
+// per request; the core calls the methods in the order listed.
+type dialect interface {
+	// parse decodes a request into t, or returns the vendor's answer to a
+	// bad request.
+	parse(r *http.Request, body []byte, t *turn) *apiError
+	// faultError returns fault f (faultRateLimit, faultOverload or
+	// faultServer) in the vendor's shape and sets its headers on h.
+	faultError(h http.Header, f fault, t *turn, cfg *Config) *apiError
+	// appendError sets the content type of e on h and appends its body.
+	appendError(h http.Header, b []byte, e *apiError) []byte
+	// begin picks the answer's ids and sets the headers of a 200 answer.
+	begin(h http.Header, t *turn)
+	// appendComplete appends the non-streamed answer.
+	appendComplete(b []byte, t *turn) []byte
+	// appendStart appends the events a stream opens with.
+	appendStart(b []byte, t *turn) []byte
+	// appendDelta appends the event carrying the k-th token (from 1),
+	// text; last is set on the final token of a stream that will end well.
+	appendDelta(b []byte, t *turn, text string, k int, last bool) []byte
+	// appendEnd appends the events that end a stream well.
+	appendEnd(b []byte, t *turn) []byte
+}
+
+// serveChat answers one chat request with dialect d, which lives in sc.
+func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, d dialect, sc *scratch) {
+	s.stats.requests.Add(1)
+	t := &sc.turn
+	*t = turn{rnd: newRNG(s.cfg.Seed, s.seq.Add(1)), start: time.Now(), maxTokens: -1}
+	out := sc.out
+	defer func() { s.putScratch(sc, out) }()
+	body, e := s.readBody(r, sc)
+	if e == nil {
+		e = d.parse(r, body, t)
+	}
+	if e != nil {
+		s.stats.badRequest.Add(1)
+		out = writeAPIError(w, d, e, out)
+		return
+	}
+	if t.model == "" {
+		t.model = s.cfg.Model
+	}
+	if t.stream {
+		s.stats.streamed.Add(1)
+	}
+	f := s.drawFault(&t.rnd)
+	if s.injectFault(w, r, d, f, t) {
+		return
+	}
+	s.decide(t)
+	d.begin(w.Header(), t)
+	if t.stream {
+		out = s.stream(w, r, d, t, f == faultTruncate, out)
+		return
+	}
+	out = s.complete(w, r, d, t, f == faultTruncate, out)
+}
+
+// readBody reads a request body into sc, refusing one above maxBody.
+func (s *Server) readBody(r *http.Request, sc *scratch) ([]byte, *apiError) {
+	_, err := sc.body.ReadFrom(io.LimitReader(r.Body, maxBody+1))
+	if err == nil && sc.body.Len() <= maxBody {
+		return sc.body.Bytes(), nil
+	}
+	msg := "The request body could not be read."
+	if err == nil {
+		msg = "The request body is larger than " + strconv.Itoa(maxBody) + " bytes."
+	}
+	return nil, &apiError{status: http.StatusBadRequest, message: msg}
+}
+
+// writeAPIError writes e in d's shape, building it in b, and returns b.
+func writeAPIError(w http.ResponseWriter, d dialect, e *apiError, b []byte) []byte {
+	b = d.appendError(w.Header(), b[:0], e)
+	w.WriteHeader(e.status)
+	_, _ = w.Write(b)
+	return b
+}
+
+// injectFault answers with fault f when it is an error status or a hang,
+// and reports whether it did.
+func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, d dialect, f fault, t *turn) bool {
+	switch f {
+	case faultRateLimit:
+		s.stats.rateLimit.Add(1)
+	case faultOverload:
+		s.stats.overload.Add(1)
+	case faultServer:
+		s.stats.server.Add(1)
+	case faultTimeout:
+		s.stats.timeout.Add(1)
+		s.hang(r.Context())
+		return true
+	default:
+		return false
+	}
+	e := d.faultError(w.Header(), f, t, &s.cfg)
+	sc := s.getScratch()
+	s.putScratch(sc, writeAPIError(w, d, e, sc.out))
+	return true
+}
+
+// decide picks the answer to t with the policy and cuts it at the limit.
+func (s *Server) decide(t *turn) {
+	full := ""
+	if !t.silent {
+		full = s.answer(t.prompt)
+	}
+	t.answer, t.completion = truncateTokens(full, t.maxTokens)
+	t.cut = len(t.answer) < len(full)
+}
+
+// complete sends a non-streamed answer after the configured latency; a
+// truncated one is cut after half of its body. It builds the answer in b
+// and returns b for reuse.
+func (s *Server) complete(w http.ResponseWriter, r *http.Request, d dialect, t *turn, truncate bool, b []byte) []byte {
+	p := pacer{s: s, ctx: r.Context(), start: t.start}
+	defer p.stop()
+	var lat time.Duration
+	if s.cfg.Latency.Kind != "" {
+		lat = s.cfg.Latency.sample(&t.rnd)
+	} else {
+		t.ttft = s.cfg.TTFT.sample(&t.rnd)
+		lat = t.ttft + s.tokenOffset(t.completion)
+	}
+	if !p.until(lat) {
+		abort()
+	}
+	b = d.appendComplete(b, t)
+	if truncate {
+		s.stats.truncate.Add(1)
+		_, _ = w.Write(b[:len(b)/2])
+		return b
+	}
+	if _, err := w.Write(b); err == nil {
+		s.stats.answered.Add(1)
+	}
+	return b
+}
+
+// tokenOffset is the time after the first token at which token k is sent.
+func (s *Server) tokenOffset(k int) time.Duration {
+	if s.cfg.TokensPerSec == 0 || k <= 0 {
+		return 0
+	}
+	return time.Duration(float64(k) / s.cfg.TokensPerSec * float64(time.Second))
+}
+
+// stream sends a streamed answer, one token per event. Events are flushed
+// one by one only when they are paced; otherwise the whole stream is
+// written at once. A truncated stream stops after half of its tokens,
+// without the events that end it well. It builds the events in b and
+// returns b for reuse.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *turn, truncate bool, b []byte) []byte {
+	paced := s.cfg.TokensPerSec > 0 || !s.cfg.TTFT.isZero()
+	var rc *http.ResponseController // only paced streams flush
+	p := pacer{s: s, ctx: r.Context(), start: t.start}
+	defer p.stop()
+	if paced {
+		rc = http.NewResponseController(w)
+		w.WriteHeader(http.StatusOK)
+		_ = rc.Flush()
+	}
+	ttft := s.cfg.TTFT.sample(&t.rnd)
+	if !p.until(ttft) {
+		abort()
+	}
+	t.ttft = time.Since(t.start)
+	b = d.appendStart(b, t)
+	n := t.completion
+	if truncate {
+		n = (n + 1) / 2
+	}
+	for k, i := 0, 0; k < n; k++ {
+		end := nextToken(t.answer, i)
+		if paced && k > 0 {
+			if _, err := w.Write(b); err != nil {
+				return b
+			}
+			_ = rc.Flush()
+			b = b[:0]
+			if !p.until(ttft + s.tokenOffset(k)) {
+				abort()
+			}
+		}
+		b = d.appendDelta(b, t, t.answer[i:end], k+1, !truncate && k == n-1)
+		i = end
+	}
+	if truncate {
+		s.stats.truncate.Add(1)
+		_, _ = w.Write(b)
+		return b
+	}
+	b = d.appendEnd(b, t)
+	if _, err := w.Write(b); err == nil {
+		s.stats.answered.Add(1)
+	}
+	return b
+}
