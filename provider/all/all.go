@@ -7,5 +7,6 @@ package all
 import (
 	// Each vendor package registers itself in init.
 	_ "github.com/llm-test-bench/llm-test-bench/provider/echo"
+	_ "github.com/llm-test-bench/llm-test-bench/provider/gemini"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/openai"
 )
