@@ -112,6 +112,12 @@ func (s *Server) readBody(r *http.Request, sc *scratch) ([]byte, *apiError) {
 	return nil, &apiError{status: http.StatusBadRequest, message: msg}
 }
 
+// writeError writes e in d's shape with its status.
+func (s *Server) writeError(w http.ResponseWriter, d dialect, e *apiError) {
+	sc := s.getScratch()
+	s.putScratch(sc, writeAPIError(w, d, e, sc.out))
+}
+
 // writeAPIError writes e in d's shape, building it in b, and returns b.
 func writeAPIError(w http.ResponseWriter, d dialect, e *apiError, b []byte) []byte {
 	b = d.appendError(w.Header(), b[:0], e)
@@ -137,9 +143,7 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, d dialect, 
 	default:
 		return false
 	}
-	e := d.faultError(w.Header(), f, t, &s.cfg)
-	sc := s.getScratch()
-	s.putScratch(sc, writeAPIError(w, d, e, sc.out))
+	s.writeError(w, d, d.faultError(w.Header(), f, t, &s.cfg))
 	return true
 }
 

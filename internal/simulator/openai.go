@@ -87,26 +87,6 @@ func (t *textContent) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// lastUserText returns the last user message, or the last message of any
-// role when no user spoke.
-func (r *chatRequest) lastUserText() string {
-	for i := len(r.Messages) - 1; i >= 0; i-- {
-		if r.Messages[i].Role == "user" {
-			return string(r.Messages[i].Content)
-		}
-	}
-	return string(r.Messages[len(r.Messages)-1].Content)
-}
-
-// promptTokens counts the prompt as described in tokens.go.
-func (r *chatRequest) promptTokens() int {
-	n := replyOverhead
-	for i := range r.Messages {
-		n += messageOverhead + countTokens(string(r.Messages[i].Content))
-	}
-	return n
-}
-
 // parseChatRequest decodes and checks a request body the way OpenAI does.
 func parseChatRequest(body []byte) (chatRequest, *apiError) {
 	var req chatRequest
@@ -187,8 +167,8 @@ func (d *openAIDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 		return e
 	}
 	t.model = req.Model
-	t.prompt = req.lastUserText()
-	t.promptTokens = req.promptTokens()
+	t.prompt = lastUserText(req.Messages)
+	t.promptTokens = conversationTokens("", req.Messages)
 	t.maxTokens = req.maxTokens()
 	t.stream = req.Stream
 	d.obfuscate = true
@@ -267,19 +247,10 @@ func (d *openAIDialect) appendEnd(b []byte, t *turn) []byte {
 	return append(b, "data: [DONE]\n\n"...)
 }
 
-// writeError writes an OpenAI error body with its status.
-func (s *Server) writeError(w http.ResponseWriter, e *apiError) {
-	sc := s.getScratch()
-	b := appendErrorBody(sc.out, e)
-	w.Header()["Content-Type"] = hdrJSON
-	w.WriteHeader(e.status)
-	_, _ = w.Write(b)
-	s.putScratch(sc, b)
-}
-
-// writeInvalidURL answers a request for a route the simulator lacks.
+// writeInvalidURL answers a request for a route the simulator lacks in
+// OpenAI's shape.
 func (s *Server) writeInvalidURL(w http.ResponseWriter, r *http.Request, status int, what string) {
-	s.writeError(w, &apiError{status: status, typ: "invalid_request_error",
+	s.writeError(w, &openAIDialect{}, &apiError{status: status, typ: "invalid_request_error",
 		message: what + " (" + r.Method + " " + r.URL.Path + ")"})
 }
 

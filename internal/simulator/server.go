@@ -76,9 +76,18 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Handler returns the simulator's routes: POST /v1/chat/completions (also
-// without the /v1 prefix), GET /v1/models, GET /v1/models/{model} and
-// GET /health. Other routes answer 404 in OpenAI's error shape.
+// Handler returns the simulator's routes; one server speaks every wire at
+// once, told apart by path:
+//
+//   - OpenAI: POST /v1/chat/completions (also without the /v1 prefix),
+//     GET /v1/models and GET /v1/models/{model};
+//   - Anthropic: POST /v1/messages, and GET /v1/models and
+//     GET /v1/models/{model} when the request carries an anthropic-version
+//     or x-api-key header;
+//   - GET /health.
+//
+// Unknown routes answer 404 in the shape of the wire their path belongs
+// to, OpenAI's when none.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.route) }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
@@ -92,16 +101,49 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.openAIChat(w, r)
+	case path == "/v1/messages":
+		if r.Method != http.MethodPost {
+			s.anthropicRouteError(w, r, http.StatusMethodNotAllowed, "Method not allowed")
+			return
+		}
+		s.anthropicMessages(w, r)
 	case path == "/health" || path == "/healthz":
 		h["Content-Type"] = hdrJSON
 		_, _ = w.Write([]byte(`{"status":"ok","simulator":"llm-test-bench"}` + "\n"))
 	case r.Method == http.MethodGet && (path == "/v1/models" || path == "/models"):
-		s.openAIModels(w)
+		switch modelsWire(r) {
+		case wireAnthropic:
+			s.anthropicModels(w)
+		default:
+			s.openAIModels(w)
+		}
 	case r.Method == http.MethodGet && len(path) > len("/v1/models/") && path[:len("/v1/models/")] == "/v1/models/":
+		if modelsWire(r) == wireAnthropic {
+			s.anthropicModel(w, path[len("/v1/models/"):])
+			return
+		}
 		s.openAIModel(w, path[len("/v1/models/"):])
 	default:
 		s.writeInvalidURL(w, r, http.StatusNotFound, "Invalid URL")
 	}
+}
+
+// Wires the simulator speaks.
+const (
+	wireOpenAI    = "openai"
+	wireAnthropic = "anthropic"
+)
+
+// modelsWire tells whose model list a GET /v1/models asks for: Anthropic's
+// SDKs send anthropic-version and x-api-key.
+func modelsWire(r *http.Request) string {
+	if _, ok := r.Header["Anthropic-Version"]; ok {
+		return wireAnthropic
+	}
+	if _, ok := r.Header["X-Api-Key"]; ok {
+		return wireAnthropic
+	}
+	return wireOpenAI
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free port) and serves until
@@ -255,10 +297,11 @@ func (p *pacer) stop() {
 // scratch holds the reusable buffers and state of one request: the wire
 // dialects live here so that a request allocates none.
 type scratch struct {
-	body   bytes.Buffer // the request body
-	out    []byte       // the response being built
-	turn   turn
-	openAI openAIDialect
+	body      bytes.Buffer // the request body
+	out       []byte       // the response being built
+	turn      turn
+	openAI    openAIDialect
+	anthropic anthropicDialect
 }
 
 func (s *Server) getScratch() *scratch {

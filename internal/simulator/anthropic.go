@@ -1,0 +1,274 @@
+package simulator
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// The Anthropic Messages wire (PROVIDER_FACTS.md §3): POST /v1/messages,
+// streamed as named server-sent events, and GET /v1/models in Anthropic's
+// shape. Any x-api-key is accepted, none too; the anthropic-version header
+// is required as by the vendor. Bodies are compact JSON in the field order
+// of the recorded responses; stream events are padded with a few spaces
+// before their closing brace, like the vendor's.
+
+var (
+	hdrAnthropicSSE    = []string{"text/event-stream; charset=utf-8"}
+	hdrAnthropicLimit  = []string{"4000"}
+	hdrAnthropicTokLim = []string{"2000000"}
+	hdrAnthropicRemain = []string{"3999"}
+	hdrAnthropicTokRem = []string{"1999000"}
+)
+
+// anthropicDialect is the Anthropic Messages wire of one request.
+type anthropicDialect struct {
+	id        [len("msg_01") + 22]byte
+	requestID [len("req_011C") + 20]byte
+}
+
+// anthropicMessages serves POST /v1/messages.
+func (s *Server) anthropicMessages(w http.ResponseWriter, r *http.Request) {
+	sc := s.getScratch()
+	sc.anthropic = anthropicDialect{}
+	s.serveChat(w, r, &sc.anthropic, sc)
+}
+
+// setRequestID picks the request id every answer, errors included, carries.
+func (d *anthropicDialect) setRequestID(r *rng) {
+	copy(d.requestID[:], "req_011C")
+	r.appendAlnum(d.requestID[:len("req_011C")], 20)
+}
+
+func (d *anthropicDialect) parse(r *http.Request, body []byte, t *turn) *apiError {
+	d.setRequestID(&t.rnd)
+	req, e := parseAnthropicRequest(r.Header, body)
+	if e != nil {
+		return e
+	}
+	t.model = req.Model
+	t.prompt = lastUserText(req.Messages)
+	t.promptTokens = conversationTokens(string(req.System), req.Messages)
+	t.maxTokens = *req.MaxTokens
+	t.stream = req.Stream
+	return nil
+}
+
+func (d *anthropicDialect) faultError(h http.Header, f fault, _ *turn, cfg *Config) *apiError {
+	switch f {
+	case faultRateLimit:
+		secs := strconv.FormatInt(int64((cfg.RetryAfter+time.Second-1)/time.Second), 10)
+		h["Retry-After"] = []string{secs}
+		setAnthropicLimits(h, hdrZero, time.Now().Add(cfg.RetryAfter))
+		return &apiError{status: http.StatusTooManyRequests, typ: "rate_limit_error",
+			message: "This request would exceed the rate limit for your organization of 4,000 requests per minute. " +
+				"Please try again in " + secs + "s. (simulated by llm-test-bench)"}
+	case faultOverload:
+		return &apiError{status: 529, typ: "overloaded_error", message: "Overloaded"}
+	default:
+		return &apiError{status: http.StatusInternalServerError, typ: "api_error", message: "Internal server error (simulated by llm-test-bench)"}
+	}
+}
+
+// setAnthropicLimits sets the anthropic-ratelimit-* headers every answer
+// carries; remaining is the requests left, reset when the budget refills.
+func setAnthropicLimits(h http.Header, remaining []string, reset time.Time) {
+	at := []string{reset.UTC().Truncate(time.Second).Add(time.Second).Format(time.RFC3339)}
+	h["Anthropic-Ratelimit-Requests-Limit"] = hdrAnthropicLimit
+	h["Anthropic-Ratelimit-Requests-Remaining"] = remaining
+	h["Anthropic-Ratelimit-Requests-Reset"] = at
+	for _, k := range [...][3]string{
+		{"Anthropic-Ratelimit-Tokens-Limit", "Anthropic-Ratelimit-Tokens-Remaining", "Anthropic-Ratelimit-Tokens-Reset"},
+		{"Anthropic-Ratelimit-Input-Tokens-Limit", "Anthropic-Ratelimit-Input-Tokens-Remaining", "Anthropic-Ratelimit-Input-Tokens-Reset"},
+		{"Anthropic-Ratelimit-Output-Tokens-Limit", "Anthropic-Ratelimit-Output-Tokens-Remaining", "Anthropic-Ratelimit-Output-Tokens-Reset"},
+	} {
+		h[k[0]] = hdrAnthropicTokLim
+		h[k[1]] = hdrAnthropicTokRem
+		h[k[2]] = at
+	}
+}
+
+// anthropicErrorType is the error type of a status when none is given.
+func anthropicErrorType(status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return "authentication_error"
+	case http.StatusForbidden:
+		return "permission_error"
+	case http.StatusNotFound:
+		return "not_found_error"
+	case http.StatusRequestEntityTooLarge:
+		return "request_too_large"
+	case http.StatusTooManyRequests:
+		return "rate_limit_error"
+	case 529:
+		return "overloaded_error"
+	}
+	if status >= 500 {
+		return "api_error"
+	}
+	return "invalid_request_error"
+}
+
+// appendError appends {"type":"error","error":{"type","message"},"request_id"}.
+func (d *anthropicDialect) appendError(h http.Header, b []byte, e *apiError) []byte {
+	h["Content-Type"] = hdrJSON
+	h["Request-Id"] = []string{string(d.requestID[:])}
+	typ := e.typ
+	if typ == "" {
+		typ = anthropicErrorType(e.status)
+	}
+	b = append(b, `{"type":"error","error":{"type":`...)
+	b = appendJSONString(b, typ)
+	b = append(b, `,"message":`...)
+	b = appendJSONString(b, e.message)
+	b = append(b, `},"request_id":"`...)
+	b = append(b, d.requestID[:]...)
+	return append(b, `"}`...)
+}
+
+func (d *anthropicDialect) begin(h http.Header, t *turn) {
+	copy(d.id[:], "msg_01")
+	t.rnd.appendAlnum(d.id[:len("msg_01")], 22)
+	ct := hdrJSON
+	if t.stream {
+		ct = hdrAnthropicSSE
+		h["Cache-Control"] = hdrNoCache
+	}
+	h["Content-Type"] = ct
+	h["Request-Id"] = []string{string(d.requestID[:])}
+	setAnthropicLimits(h, hdrAnthropicRemain, t.start)
+}
+
+// anthropicStop is the stop_reason of t's answer.
+func anthropicStop(t *turn) string {
+	if t.cut {
+		return "max_tokens"
+	}
+	return "end_turn"
+}
+
+// appendMessage appends a message object: the whole answer, or the empty
+// message a stream starts with.
+func (d *anthropicDialect) appendMessage(b []byte, t *turn, start bool) []byte {
+	b = append(b, `{"model":`...)
+	b = appendJSONString(b, t.model)
+	b = append(b, `,"id":"`...)
+	b = append(b, d.id[:]...)
+	b = append(b, `","type":"message","role":"assistant","content":`...)
+	if start {
+		b = append(b, `[],"stop_reason":null`...)
+	} else {
+		b = append(b, `[{"type":"text","text":`...)
+		b = appendJSONString(b, t.answer)
+		b = append(b, `}],"stop_reason":"`...)
+		b = append(b, anthropicStop(t)...)
+		b = append(b, '"')
+	}
+	b = append(b, `,"stop_sequence":null,"usage":{"input_tokens":`...)
+	b = appendInt(b, int64(t.promptTokens))
+	b = append(b, `,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,`+
+		`"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":`...)
+	out := t.completion
+	if start {
+		out = 1 // the vendor's provisional count
+	}
+	b = appendInt(b, int64(out))
+	return append(b, `,"service_tier":"standard","inference_geo":"not_available"}}`...)
+}
+
+func (d *anthropicDialect) appendComplete(b []byte, t *turn) []byte {
+	return d.appendMessage(b, t, false)
+}
+
+// appendEvent appends "event: name" and the start of its data line.
+func appendEvent(b []byte, name string) []byte {
+	b = append(b, "event: "...)
+	b = append(b, name...)
+	b = append(b, "\ndata: "...)
+	return b
+}
+
+// appendEventEnd pads an event's data like the vendor does and ends it.
+func appendEventEnd(b []byte, t *turn) []byte {
+	for n := t.rnd.uint64() % 13; n > 0; n-- {
+		b = append(b, ' ')
+	}
+	return append(b, "}\n\n"...)
+}
+
+func (d *anthropicDialect) appendStart(b []byte, t *turn) []byte {
+	b = appendEvent(b, "message_start")
+	b = append(b, `{"type":"message_start","message":`...)
+	b = d.appendMessage(b, t, true)
+	b = appendEventEnd(b, t)
+	b = appendEvent(b, "content_block_start")
+	b = append(b, `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}`...)
+	b = appendEventEnd(b, t)
+	return append(b, "event: ping\ndata: {\"type\": \"ping\"}\n\n"...)
+}
+
+func (d *anthropicDialect) appendDelta(b []byte, t *turn, text string, _ int, _ bool) []byte {
+	b = appendEvent(b, "content_block_delta")
+	b = append(b, `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":`...)
+	b = appendJSONString(b, text)
+	b = append(b, '}')
+	return appendEventEnd(b, t)
+}
+
+func (d *anthropicDialect) appendEnd(b []byte, t *turn) []byte {
+	b = appendEvent(b, "content_block_stop")
+	b = append(b, `{"type":"content_block_stop","index":0`...)
+	b = appendEventEnd(b, t)
+	b = appendEvent(b, "message_delta")
+	b = append(b, `{"type":"message_delta","delta":{"stop_reason":"`...)
+	b = append(b, anthropicStop(t)...)
+	b = append(b, `","stop_sequence":null},"usage":{"input_tokens":`...)
+	b = appendInt(b, int64(t.promptTokens))
+	b = append(b, `,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":`...)
+	b = appendInt(b, int64(t.completion))
+	b = append(b, '}')
+	b = appendEventEnd(b, t)
+	b = appendEvent(b, "message_stop")
+	b = append(b, `{"type":"message_stop"`...)
+	return appendEventEnd(b, t)
+}
+
+// anthropicModelCreated is the created_at of the simulated model.
+const anthropicModelCreated = "2025-11-28T00:00:00Z"
+
+// appendAnthropicModel appends one model object; its display name says it
+// is simulated.
+func appendAnthropicModel(b []byte, id string) []byte {
+	b = append(b, `{"type":"model","id":`...)
+	b = appendJSONString(b, id)
+	return append(b, `,"display_name":"LLM Test Bench simulator","created_at":"`+anthropicModelCreated+`"}`...)
+}
+
+// anthropicModels serves GET /v1/models in Anthropic's shape.
+func (s *Server) anthropicModels(w http.ResponseWriter) {
+	b := []byte(`{"data":[`)
+	b = appendAnthropicModel(b, s.cfg.Model)
+	b = append(b, `],"has_more":false,"first_id":`...)
+	b = appendJSONString(b, s.cfg.Model)
+	b = append(b, `,"last_id":`...)
+	b = appendJSONString(b, s.cfg.Model)
+	w.Header()["Content-Type"] = hdrJSON
+	_, _ = w.Write(append(b, '}'))
+}
+
+// anthropicModel serves GET /v1/models/{model} in Anthropic's shape, for
+// any model name.
+func (s *Server) anthropicModel(w http.ResponseWriter, model string) {
+	w.Header()["Content-Type"] = hdrJSON
+	_, _ = w.Write(appendAnthropicModel(nil, model))
+}
+
+// anthropicRouteError answers a request for a route or method the
+// simulator lacks in Anthropic's shape.
+func (s *Server) anthropicRouteError(w http.ResponseWriter, r *http.Request, status int, what string) {
+	var d anthropicDialect
+	rnd := newRNG(s.cfg.Seed, s.seq.Add(1))
+	d.setRequestID(&rnd)
+	s.writeError(w, &d, &apiError{status: status, message: what + " (" + r.Method + " " + r.URL.Path + ")"})
+}
