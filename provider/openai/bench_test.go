@@ -11,12 +11,13 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
 // benchServer replays a recording with keep-alive, as a local model server would.
 func benchServer(b *testing.B, name string) *httptest.Server {
 	b.Helper()
-	resp := loadCassette(b, name).Interactions[0].Response
+	resp := replay.Load(b, name).Interactions[0].Response
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", resp.Headers["Content-Type"][0])

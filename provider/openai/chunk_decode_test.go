@@ -37,7 +37,7 @@ func recordedChunks(t testing.TB) [][]byte {
 	}
 	var out [][]byte
 	for _, rel := range names {
-		body := loadCassette(t, rel).Interactions[0].Response.Body
+		body := recordedBody(t, rel)
 		dec := sse.NewDecoder(strings.NewReader(body))
 		for {
 			ev, err := dec.Next()

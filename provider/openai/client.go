@@ -1,7 +1,8 @@
-// Package openai is a thin client for the OpenAI Chat Completions API and
-// every server that speaks it (Azure's v1 route, OpenRouter, Groq, Together,
-// vLLM, llama.cpp, Ollama's /v1, ...): point base_url at the server. It
-// registers the vendor "openai".
+// Package openai is a client for the OpenAI Chat Completions and Embeddings
+// APIs and for every server that speaks them. It registers the vendor
+// "openai"; OpenAI-compatible variants (Azure, Mistral, llama.cpp, the
+// compat presets) reuse it through NewCompatible and a Dialect that states
+// their differences, instead of copying it.
 package openai
 
 import (
@@ -9,7 +10,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
@@ -18,6 +22,9 @@ import (
 
 // Vendor is the registered vendor name.
 const Vendor = "openai"
+
+// KeyEnv is the variable OpenAI's key is usually read from.
+const KeyEnv = "OPENAI_API_KEY"
 
 // DefaultBaseURL is OpenAI's API root.
 const DefaultBaseURL = "https://api.openai.com/v1"
@@ -28,7 +35,7 @@ const maxBody = 32 << 20
 func init() {
 	provider.Register(provider.Vendor{
 		Name:           Vendor,
-		KeyEnv:         "OPENAI_API_KEY",
+		KeyEnv:         KeyEnv,
 		DefaultBaseURL: DefaultBaseURL,
 		New: func(cfg provider.Config) (provider.Provider, error) {
 			return New(cfg)
@@ -41,68 +48,114 @@ var (
 	_ provider.Lister            = (*Client)(nil)
 	_ provider.HealthChecker     = (*Client)(nil)
 	_ provider.RateLimitReporter = (*Client)(nil)
+	_ provider.Embedder          = (*Client)(nil)
 )
 
 // Client calls one Chat Completions endpoint. It is safe for concurrent use.
 type Client struct {
 	http    *httpcall.Client
+	d       Dialect
 	model   string
 	timeout time.Duration
 	// reasoning, when set, overrides the model-name test for reasoning models.
-	reasoning *bool
+	reasoning   *bool
+	topLogprobs *int
+	dimensions  *int
 }
 
-// New builds a client from cfg. Options understood: "organization" and
-// "project" (sent as OpenAI-Organization / OpenAI-Project), "api_key_header"
-// (send the key raw in this header instead of Authorization: Bearer, as
-// Azure's "api-key") and "reasoning" (bool: force or disable the reasoning
-// model request shape). Without cfg.HTTPClient the client gets its own
-// keep-alive transport.
+// commonOptions are the option names every dialect understands.
+var commonOptions = []string{"api_key_header", "dimensions", "reasoning", "top_logprobs"}
+
+// New builds a client for OpenAI's own API from cfg. Besides the options
+// of NewCompatible it understands "organization" and "project" (sent as
+// OpenAI-Organization and OpenAI-Project).
 func New(cfg provider.Config) (*Client, error) {
+	d := Dialect{
+		Vendor: Vendor, ReasoningRules: true, Inputs: OpenAIInputs,
+		Header: http.Header{}, Options: []string{"organization", "project"},
+	}
+	for _, o := range []struct{ option, header string }{{"organization", "OpenAI-Organization"}, {"project", "OpenAI-Project"}} {
+		v, err := StringOption(cfg.Options, o.option)
+		if err != nil {
+			return nil, err
+		}
+		if v != "" {
+			d.Header.Set(o.header, v)
+		}
+	}
+	return NewCompatible(cfg, d)
+}
+
+// NewCompatible builds a client for an OpenAI-compatible server that
+// differs from OpenAI as d says. Options understood (besides d.Options):
+//   - "reasoning" (bool): force (true) or disable (false) the reasoning
+//     model request shape, whatever the model name says;
+//   - "top_logprobs" (0..20): alternatives per token, sent with logprobs;
+//   - "dimensions" (whole number): embedding size, for models that take it;
+//   - "api_key_header" (string): send the key raw in this header instead
+//     of d.AuthHeader or Authorization: Bearer.
+//
+// Other names are rejected. Without cfg.BaseURL the client calls
+// DefaultBaseURL; without cfg.HTTPClient it gets its own keep-alive
+// transport.
+func NewCompatible(cfg provider.Config, d Dialect) (*Client, error) {
+	d = d.withDefaults()
+	known := append(slices.Clone(commonOptions), d.Options...)
+	for name := range cfg.Options {
+		if !slices.Contains(known, name) {
+			slices.Sort(known)
+			return nil, fmt.Errorf("option %s: unknown to the %s provider (known: %s)", name, d.Vendor, strings.Join(known, ", "))
+		}
+	}
+	c := &Client{d: d, model: cfg.Model, timeout: cfg.Timeout}
+	var err error
+	if c.reasoning, err = BoolOption(cfg.Options, "reasoning"); err != nil {
+		return nil, err
+	}
+	if c.topLogprobs, err = IntOption(cfg.Options, "top_logprobs", 0, 20); err != nil {
+		return nil, err
+	}
+	if c.dimensions, err = IntOption(cfg.Options, "dimensions", 1, math.MaxInt32); err != nil {
+		return nil, err
+	}
+	keyHeader, err := StringOption(cfg.Options, "api_key_header")
+	if err != nil {
+		return nil, err
+	}
+	if keyHeader == "" {
+		keyHeader = d.AuthHeader
+	}
 	base := cfg.BaseURL
 	if base == "" {
 		base = DefaultBaseURL
 	}
 	h := http.Header{}
 	h.Set("User-Agent", "llm-test-bench")
-	keyHeader, err := stringOption(cfg.Options, "api_key_header")
-	if err != nil {
-		return nil, err
-	}
 	switch {
 	case cfg.APIKey == "":
-	case keyHeader != "":
+	case keyHeader != "" && !strings.EqualFold(keyHeader, "Authorization"):
 		h.Set(keyHeader, cfg.APIKey)
 	default:
 		h.Set("Authorization", "Bearer "+cfg.APIKey)
 	}
-	for opt, header := range map[string]string{"organization": "OpenAI-Organization", "project": "OpenAI-Project"} {
-		v, err := stringOption(cfg.Options, opt)
-		if err != nil {
-			return nil, err
-		}
-		if v != "" {
-			h.Set(header, v)
-		}
+	for k, vs := range d.Header {
+		h[http.CanonicalHeaderKey(k)] = slices.Clone(vs)
 	}
 	for k, v := range cfg.Headers {
 		h.Set(k, v)
 	}
-	c := &Client{model: cfg.Model, timeout: cfg.Timeout}
-	if v, ok := cfg.Options["reasoning"]; ok {
-		b, isBool := v.(bool)
-		if !isBool {
-			return nil, fmt.Errorf("option reasoning: want true or false, got %v", v)
-		}
-		c.reasoning = &b
-	}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Header: h, Secrets: []string{cfg.APIKey},
+		Vendor: d.Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Header: h, Secrets: []string{cfg.APIKey},
+		Refine: c.refine, RateLimits: d.RateLimits,
 	})
 	return c, nil
 }
 
-func stringOption(opts map[string]any, name string) (string, error) {
+// Vendor returns the name the client reports in errors.
+func (c *Client) Vendor() string { return c.d.Vendor }
+
+// StringOption reads a string option; "" when absent.
+func StringOption(opts map[string]any, name string) (string, error) {
 	v, ok := opts[name]
 	if !ok || v == nil {
 		return "", nil
@@ -114,18 +167,73 @@ func stringOption(opts map[string]any, name string) (string, error) {
 	return s, nil
 }
 
-// RateLimits returns the x-ratelimit-* headers of the latest response.
+// BoolOption reads a true/false option; nil when absent.
+func BoolOption(opts map[string]any, name string) (*bool, error) {
+	v, ok := opts[name]
+	if !ok || v == nil {
+		return nil, nil
+	}
+	b, isBool := v.(bool)
+	if !isBool {
+		return nil, fmt.Errorf("option %s: want true or false, got %v", name, v)
+	}
+	return &b, nil
+}
+
+// IntOption reads a whole-number option in [lo, hi]; nil when absent. It
+// takes the integer types TOML and YAML give and JSON's float64.
+func IntOption(opts map[string]any, name string, lo, hi int) (*int, error) {
+	v, ok := opts[name]
+	if !ok || v == nil {
+		return nil, nil
+	}
+	var f float64
+	switch n := v.(type) {
+	case int:
+		f = float64(n)
+	case int64:
+		f = float64(n)
+	case uint64:
+		f = float64(n)
+	case float64:
+		f = n
+	default:
+		return nil, fmt.Errorf("option %s: want a whole number, got %T", name, v)
+	}
+	if f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
+		return nil, fmt.Errorf("option %s: want a whole number from %d to %d, got %v", name, lo, hi, v)
+	}
+	n := int(f)
+	return &n, nil
+}
+
+// RateLimits returns the rate-limit headers of the latest response.
 func (c *Client) RateLimits() (provider.RateLimits, bool) { return c.http.RateLimits() }
 
-// Models lists the model ids GET /models returns.
+// Models lists the model ids the dialect's models route returns.
 func (c *Client) Models(ctx context.Context) ([]string, error) {
-	var list struct {
-		Data []struct {
-			ID string `json:"id"`
-		} `json:"data"`
-	}
-	if err := c.getJSON(ctx, "/models", &list); err != nil {
+	return c.ListModels(ctx, c.d.ModelsPath)
+}
+
+// ListModels GETs path (relative to the base URL) and returns the ids of
+// its models: {"data":[{"id":...}]} as OpenAI sends, or a bare array as
+// Together does.
+func (c *Client) ListModels(ctx context.Context, path string) ([]string, error) {
+	var raw json.RawMessage
+	if err := c.getJSON(ctx, path, &raw); err != nil {
 		return nil, err
+	}
+	type model struct {
+		ID string `json:"id"`
+	}
+	var list struct {
+		Data []model `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &list); err != nil || list.Data == nil {
+		if aerr := json.Unmarshal(raw, &list.Data); aerr != nil {
+			return nil, &provider.Error{Kind: provider.KindTransient,
+				Err: fmt.Errorf("%s: %s response has no model list", c.d.Vendor, path)}
+		}
 	}
 	ids := make([]string, 0, len(list.Data))
 	for _, m := range list.Data {
@@ -134,12 +242,24 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
-// Health checks that the endpoint answers GET /models with the given key.
+// Health checks that the server answers the dialect's health route (the
+// models route unless it has its own) with the configured key.
 func (c *Client) Health(ctx context.Context) error {
-	var list struct {
-		Data json.RawMessage `json:"data"`
+	if c.d.HealthPath == c.d.ModelsPath {
+		_, err := c.Models(ctx)
+		return err
 	}
-	return c.getJSON(ctx, "/models", &list)
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	resp, err := c.http.Do(ctx, http.MethodGet, c.d.HealthPath, nil, "application/json")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody)); err != nil {
+		return c.http.Transport(ctx, err)
+	}
+	return nil
 }
 
 func (c *Client) getJSON(ctx context.Context, path string, v any) error {
@@ -150,13 +270,17 @@ func (c *Client) getJSON(ctx context.Context, path string, v any) error {
 		return err
 	}
 	defer resp.Body.Close()
+	return c.decodeJSON(ctx, resp, path, v)
+}
+
+// decodeJSON reads a whole JSON response body into v.
+func (c *Client) decodeJSON(ctx context.Context, resp *http.Response, what string, v any) error {
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return c.http.Transport(ctx, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
-			Err: fmt.Errorf("openai: decode %s response: %w", path, err)}
+		return c.malformed(resp.StatusCode, what+" response", data, err)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package openai
 
 import (
-	"bufio"
 	"errors"
 	"io"
 	"net/http"
@@ -13,22 +12,19 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
 var hello = []bench.Message{{Role: bench.RoleUser, Content: "Say hi in Portuguese"}}
 
 // fixed answers every request with status, headers and body.
-func fixed(t *testing.T, status int, headers map[string]string, body string) *httptest.Server {
+func fixed(t *testing.T, status int, headers map[string]string, body string) *replay.Server {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for k, v := range headers {
-			w.Header().Set(k, v)
-		}
-		w.WriteHeader(status)
-		io.WriteString(w, body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	h := map[string][]string{}
+	for k, v := range headers {
+		h[k] = []string{v}
+	}
+	return replay.Serve(t, []replay.Response{{Code: status, Body: body, Headers: h}})
 }
 
 func newClient(t *testing.T, base string) *Client {
@@ -98,16 +94,8 @@ func TestGenerateErrors(t *testing.T) {
 
 func TestGenerateStreamConnectionDrop(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		conn, buf, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			t.Errorf("hijack: %v", err)
-			return
-		}
-		defer conn.Close()
-		writeCutResponse(buf)
-	}))
-	t.Cleanup(srv.Close)
+	event := "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"}}]}\n\n"
+	srv := replay.Serve(t, []replay.Response{{Body: event + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"á!\"}}]}\n\ndata: [DONE]\n\n"}}, replay.CutAfter(len(event)+10))
 	var got []string
 	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, func(c provider.Chunk) error {
 		got = append(got, c.Text)
@@ -122,30 +110,9 @@ func TestGenerateStreamConnectionDrop(t *testing.T) {
 	}
 }
 
-// writeCutResponse writes a chunked SSE response that stops mid-chunk.
-func writeCutResponse(w *bufio.ReadWriter) {
-	event := "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"}}]}\n\n"
-	io.WriteString(w, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-	io.WriteString(w, strings.ToUpper(strconvHex(len(event)))+"\r\n"+event+"\r\n")
-	io.WriteString(w, "40\r\ndata: {\"choi")
-	w.Flush()
-}
-
-func strconvHex(n int) string {
-	const digits = "0123456789abcdef"
-	if n == 0 {
-		return "0"
-	}
-	var out []byte
-	for ; n > 0; n /= 16 {
-		out = append([]byte{digits[n%16]}, out...)
-	}
-	return string(out)
-}
-
 func TestGenerateEmitError(t *testing.T) {
 	t.Parallel()
-	srv := fixed(t, 200, nil, loadCassette(t, "TestOpenAICommon/openai-gpt-4o-mini/simple_streaming.yaml").Interactions[0].Response.Body)
+	srv := fixed(t, 200, nil, recordedBody(t, "TestOpenAICommon/openai-gpt-4o-mini/simple_streaming.yaml"))
 	stop := errors.New("stop")
 	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, func(provider.Chunk) error { return stop })
 	if !errors.Is(err, stop) {

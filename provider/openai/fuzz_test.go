@@ -24,7 +24,7 @@ func FuzzGenerate(f *testing.F) {
 		"TestOpenRouterCommon/openai/simple_streaming.yaml",
 		"TestOpenAICommon/openai-gpt-5/simple.yaml",
 	} {
-		f.Add([]byte(loadCassette(f, name).Interactions[0].Response.Body), strings.Contains(name, "streaming"))
+		f.Add([]byte(recordedBody(f, name)), strings.Contains(name, "streaming"))
 	}
 	f.Add([]byte("data: {\"error\":{\"code\":429}}\n\n"), true)
 	f.Add([]byte(`{"choices":[{"index":0,"logprobs":{"content":[{"logprob":-1}]}}],"usage":{"prompt_tokens":-3}}`), false)

@@ -14,9 +14,16 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/sse"
 )
 
-// Generate sends one POST /chat/completions (exactly one HTTP attempt; the
-// caller retries) and returns the answer. A streamed call emits each content
-// delta as it arrives; otherwise the whole text is emitted once.
+// errPromptFiltered marks a 400 whose error code is "content_filter": the
+// server's content filter refused the prompt (Azure OpenAI does this).
+var errPromptFiltered = errors.New("prompt refused by the content filter")
+
+// Generate sends one chat call (exactly one HTTP attempt; the caller
+// retries) and returns the answer. A streamed call emits each content delta
+// as it arrives; otherwise the whole text is emitted once. A prompt refused
+// by a content filter (HTTP 400, code content_filter) is an answer, not an
+// error: an empty Response with finish reason content_filter, as when the
+// filter stops the output.
 func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(provider.Chunk) error) (provider.Response, error) {
 	model := req.Model
 	if model == "" {
@@ -24,7 +31,7 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	}
 	body, err := c.body(req, model)
 	if err != nil {
-		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("openai: %w", err)}
+		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("%s: %w", c.d.Vendor, err)}
 	}
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
@@ -32,8 +39,11 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	if req.Stream {
 		accept = "text/event-stream"
 	}
-	resp, err := c.http.Do(ctx, http.MethodPost, "/chat/completions", body, accept)
+	resp, err := c.http.Do(ctx, http.MethodPost, c.d.ChatPath(model), body, accept)
 	if err != nil {
+		if errors.Is(err, errPromptFiltered) {
+			return provider.Response{Model: model, FinishReason: provider.FinishContentFilter, RawFinishReason: "content_filter"}, nil
+		}
 		return provider.Response{}, err
 	}
 	defer resp.Body.Close()
@@ -43,8 +53,29 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	return c.readBody(ctx, resp, model, emit)
 }
 
+// refine applies the dialect's error rules after marking a filtered prompt.
+func (c *Client) refine(pe *provider.Error, status int, h http.Header, body []byte) {
+	if status == http.StatusBadRequest {
+		if ve, ok := httpcall.ParseVendorError(body); ok && ve.Code == "content_filter" {
+			pe.Err = fmt.Errorf("%w: %w", errPromptFiltered, pe.Err)
+		}
+	}
+	if c.d.Refine != nil {
+		c.d.Refine(pe, status, h, body)
+	}
+}
+
+// streamError classifies an error object received after the HTTP 200.
+func (c *Client) streamError(payload []byte) *provider.Error {
+	pe := httpcall.ClassifyStreamError(c.d.Vendor, payload, c.http.Secrets()...)
+	if c.d.Refine != nil {
+		c.d.Refine(pe, pe.StatusCode, nil, payload)
+	}
+	return pe
+}
+
 // readBody decodes a non-streamed chat.completion. Leading whitespace, which
-// OpenRouter sends as keep-alive, is allowed by the JSON decoder.
+// OpenRouter and DeepSeek send as keep-alive, is allowed by the JSON decoder.
 func (c *Client) readBody(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
@@ -52,27 +83,28 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 	}
 	var comp completion
 	if err := json.Unmarshal(data, &comp); err != nil {
-		return provider.Response{}, malformed(resp.StatusCode, "response", data, err)
+		return provider.Response{}, c.malformed(resp.StatusCode, "response", data, err)
 	}
 	if comp.hasError() {
-		return provider.Response{}, httpcall.ClassifyStreamError(Vendor, data, c.http.Secrets()...)
+		return provider.Response{}, c.streamError(data)
 	}
 	if len(comp.Choices) == 0 {
 		return provider.Response{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
-			Err: errors.New("openai: response has no choices")}
+			Err: fmt.Errorf("%s: response has no choices", c.d.Vendor)}
 	}
 	var st state
 	st.apply(&comp)
 	out := st.response(model)
 	if err := emit(provider.Chunk{Text: out.Text}); err != nil {
-		return out, fmt.Errorf("openai: emit: %w", err)
+		return out, fmt.Errorf("%s: emit: %w", c.d.Vendor, err)
 	}
 	return out, nil
 }
 
 // readStream decodes an SSE stream of chat.completion.chunk events until
 // [DONE]. A stream that ends without [DONE] and without a finish_reason was
-// cut off and fails as transient.
+// cut off and fails as transient. Comments (keep-alives, OpenRouter's
+// processing notes) are skipped by the SSE decoder.
 func (c *Client) readStream(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
 	dec := sse.NewDecoder(resp.Body)
 	var st state
@@ -85,7 +117,7 @@ func (c *Client) readStream(ctx context.Context, resp *http.Response, model stri
 		}
 		if err != nil {
 			if errors.Is(err, sse.ErrLineTooLong) {
-				return provider.Response{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode, Err: fmt.Errorf("openai: read stream: %w", err)}
+				return provider.Response{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode, Err: fmt.Errorf("%s: read stream: %w", c.d.Vendor, err)}
 			}
 			return provider.Response{}, c.http.Transport(ctx, fmt.Errorf("read stream: %w", err))
 		}
@@ -96,13 +128,13 @@ func (c *Client) readStream(ctx context.Context, resp *http.Response, model stri
 		done = end
 		if text != "" {
 			if err := emit(provider.Chunk{Text: text}); err != nil {
-				return provider.Response{}, fmt.Errorf("openai: emit: %w", err)
+				return provider.Response{}, fmt.Errorf("%s: emit: %w", c.d.Vendor, err)
 			}
 		}
 	}
 	if !done && st.finish == "" {
 		return provider.Response{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
-			Err: fmt.Errorf("openai: %w after %d bytes of text", httpcall.ErrStreamTruncated, len(st.text))}
+			Err: fmt.Errorf("%s: %w after %d bytes of text", c.d.Vendor, httpcall.ErrStreamTruncated, len(st.text))}
 	}
 	return st.response(model), nil
 }
@@ -117,37 +149,37 @@ func (c *Client) chunk(ev sse.Event, st *state, fast *chunkDecoder) (text string
 	}
 	data := bytes.TrimSpace(ev.Data)
 	if len(ev.Error) > 0 {
-		return "", false, httpcall.ClassifyStreamError(Vendor, ev.Error, c.http.Secrets()...)
+		return "", false, c.streamError(ev.Error)
 	}
 	if ev.Type == "error" {
-		return "", false, httpcall.ClassifyStreamError(Vendor, data, c.http.Secrets()...)
+		return "", false, c.streamError(data)
 	}
 	if len(data) == 0 {
 		return "", false, nil
 	}
 	if fast.decode(data) {
 		if fast.hasError {
-			return "", false, httpcall.ClassifyStreamError(Vendor, data, c.http.Secrets()...)
+			return "", false, c.streamError(data)
 		}
 		return st.applyFields(&fast.chunkFields), false, nil
 	}
 	var comp completion
 	if err := json.Unmarshal(data, &comp); err != nil {
-		return "", false, malformed(http.StatusOK, "stream chunk", data, err)
+		return "", false, c.malformed(http.StatusOK, "stream chunk", data, err)
 	}
 	if comp.hasError() {
-		return "", false, httpcall.ClassifyStreamError(Vendor, data, c.http.Secrets()...)
+		return "", false, c.streamError(data)
 	}
 	return st.apply(&comp), false, nil
 }
 
 // malformed reports a body that is not the JSON we expect. It is transient:
 // a proxy or a cut connection is the usual cause.
-func malformed(status int, what string, data []byte, err error) *provider.Error {
+func (c *Client) malformed(status int, what string, data []byte, err error) *provider.Error {
 	prefix := data
 	if len(prefix) > 80 {
 		prefix = prefix[:80]
 	}
 	return &provider.Error{Kind: provider.KindTransient, StatusCode: status,
-		Err: fmt.Errorf("openai: malformed %s JSON (%d bytes, starts %q): %w", what, len(data), prefix, err)}
+		Err: fmt.Errorf("%s: malformed %s JSON (%d bytes, starts %q): %w", c.d.Vendor, what, len(data), prefix, err)}
 }

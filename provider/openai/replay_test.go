@@ -2,16 +2,11 @@ package openai
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/goccy/go-yaml"
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
@@ -23,72 +18,16 @@ const testKey = "sk-test-abcdef0123456789"
 // openAIWireDirs are the recording folders whose exchanges use the OpenAI wire.
 var openAIWireDirs = []string{"TestOpenAICommon", "TestAzureCommon", "TestOpenAICompatibleCommon", "TestOpenRouterCommon"}
 
-// cassette is the part of a go-vcr v2 cassette the replay server needs.
-type cassette struct {
-	Interactions []struct {
-		Request struct {
-			Body   string `yaml:"body"`
-			URL    string `yaml:"url"`
-			Method string `yaml:"method"`
-		} `yaml:"request"`
-		Response struct {
-			Body    string              `yaml:"body"`
-			Headers map[string][]string `yaml:"headers"`
-			Code    int                 `yaml:"code"`
-		} `yaml:"response"`
-	} `yaml:"interactions"`
-}
-
-func loadCassette(t testing.TB, name string) cassette {
+// recordedBody is the response body of a one-exchange recording.
+func recordedBody(t testing.TB, rel string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(replay.Dir(), name))
-	if err != nil {
-		t.Fatalf("read cassette: %v", err)
-	}
-	var c cassette
-	if err := yaml.Unmarshal(data, &c); err != nil {
-		t.Fatalf("parse cassette %s: %v", name, err)
-	}
-	if len(c.Interactions) != 1 {
-		t.Fatalf("cassette %s: %d interactions, want 1", name, len(c.Interactions))
-	}
-	return c
+	return replay.Load(t, rel).Interactions[0].Response.Body
 }
 
-// seen is the request the replay server received.
-type seen struct {
-	Method, Path, Auth, ContentType, Accept string
-	Body                                    map[string]any
-}
-
-// replayServer serves a cassette's response to every request and records
-// the last request.
-func replayServer(t testing.TB, c cassette) (*httptest.Server, func() seen) {
-	t.Helper()
-	var mu sync.Mutex
-	var last seen
-	resp := c.Interactions[0].Response
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := io.ReadAll(r.Body)
-		var body map[string]any
-		_ = json.Unmarshal(raw, &body)
-		mu.Lock()
-		last = seen{r.Method, r.URL.Path, r.Header.Get("Authorization"), r.Header.Get("Content-Type"), r.Header.Get("Accept"), body}
-		mu.Unlock()
-		for k, vs := range resp.Headers {
-			for _, v := range vs {
-				w.Header().Add(k, v)
-			}
-		}
-		w.WriteHeader(resp.Code)
-		io.WriteString(w, resp.Body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, func() seen {
-		mu.Lock()
-		defer mu.Unlock()
-		return last
-	}
+// recordedRequest is the part of a recorded request body the tests reuse.
+type recordedRequest struct {
+	Model    string            `json:"model"`
+	Messages []json.RawMessage `json:"messages"`
 }
 
 func TestGenerateReplay(t *testing.T) {
@@ -115,7 +54,7 @@ func TestGenerateReplay(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			t.Parallel()
-			cas := loadCassette(t, tt.file)
+			cas := replay.Load(t, tt.file)
 			var recorded struct {
 				Model    string          `json:"model"`
 				Messages []bench.Message `json:"messages"`
@@ -124,7 +63,7 @@ func TestGenerateReplay(t *testing.T) {
 				t.Fatalf("recorded request body: %v", err)
 			}
 			stream := strings.Contains(tt.file, "streaming")
-			srv, lastRequest := replayServer(t, cas)
+			srv := replay.ServeCassette(t, cas)
 			c, err := New(provider.Config{Vendor: Vendor, Model: recorded.Model, BaseURL: srv.URL + "/v1", APIKey: testKey})
 			if err != nil {
 				t.Fatalf("New: %v", err)
@@ -144,30 +83,103 @@ func TestGenerateReplay(t *testing.T) {
 			if diff := cmp.Diff(want, resp); diff != "" {
 				t.Errorf("response (-want +got):\n%s", diff)
 			}
-			if got := strings.Join(chunks, ""); got != tt.wantText || (stream && len(chunks) < 2) || (!stream && len(chunks) != 1) {
-				t.Errorf("emitted %q, want %q in %s", chunks, tt.wantText, map[bool]string{true: "several chunks", false: "one chunk"}[stream])
+			checkChunks(t, chunks, tt.wantText, stream)
+			var msgs []any
+			for _, m := range recorded.Messages {
+				msgs = append(msgs, map[string]any{"role": m.Role, "content": m.Content})
 			}
-			checkRequest(t, lastRequest(), recorded.Model, recorded.Messages, stream)
+			checkRequest(t, srv.Last(t), recorded.Model, msgs, stream)
 		})
 	}
 }
 
-// checkRequest verifies what the client sent for a replayed call.
-func checkRequest(t *testing.T, got seen, model string, msgs []bench.Message, stream bool) {
+// TestGenerateImageReplay sends wish.png as the recorded OpenAI calls did
+// and checks the messages we send are exactly the recorded ones.
+func TestGenerateImageReplay(t *testing.T) {
+	t.Parallel()
+	png, err := os.ReadFile(filepath.Join(replay.Dir(), "TestImageUploadAgent", "wish.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := []bench.Message{
+		{Role: bench.RoleSystem, Content: "You are a helpful assistant"},
+		{Role: bench.RoleUser, Content: "Describe the image briefly in English.", Parts: []bench.Part{{Type: bench.PartImage, MediaType: "image/png", Data: png, Name: "wish.png"}}},
+	}
+	tests := []struct {
+		file      string
+		stream    bool
+		wantText  string
+		wantUsage bench.Usage
+	}{
+		{"TestImageUploadAgent/openai-gpt-5.yaml", false,
+			"A cute pastel star with a tiny face streaks across a purple background, leaving a pink-blue-green rainbow trail with sparkles.",
+			bench.Usage{Prompt: 232, Completion: 163, Reasoning: 128, Total: 395}},
+		{"TestImageUploadAgentStreaming/openai-gpt-5-stream.yaml", true,
+			"A cute cartoon star with a face and pink cheeks, leaving a rainbow trail on a purple background with sparkles.",
+			bench.Usage{Prompt: 232, Completion: 96, Reasoning: 64, Total: 328}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			cas := replay.Load(t, tt.file)
+			var recorded recordedRequest
+			if err := json.Unmarshal([]byte(cas.Interactions[0].Request.Body), &recorded); err != nil {
+				t.Fatalf("recorded request body: %v", err)
+			}
+			srv := replay.ServeCassette(t, cas)
+			c, err := New(provider.Config{Model: "gpt-5", BaseURL: srv.URL + "/v1", APIKey: testKey})
+			if err != nil {
+				t.Fatalf("New: %v", err)
+			}
+			if err := provider.CheckInputs(c, msgs); err != nil {
+				t.Fatalf("CheckInputs: %v", err)
+			}
+			var chunks []string
+			resp, err := c.Generate(t.Context(), provider.Request{Messages: msgs, Stream: tt.stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}},
+				func(ch provider.Chunk) error { chunks = append(chunks, ch.Text); return nil })
+			if err != nil {
+				t.Fatalf("Generate: %v", err)
+			}
+			want := provider.Response{Text: tt.wantText, Model: "gpt-5-2025-08-07", FinishReason: provider.FinishStop, RawFinishReason: "stop", Usage: tt.wantUsage}
+			if diff := cmp.Diff(want, resp); diff != "" {
+				t.Errorf("response (-want +got):\n%s", diff)
+			}
+			checkChunks(t, chunks, tt.wantText, tt.stream)
+			var wantMsgs []any
+			for _, m := range recorded.Messages {
+				var v any
+				if err := json.Unmarshal(m, &v); err != nil {
+					t.Fatal(err)
+				}
+				wantMsgs = append(wantMsgs, v)
+			}
+			checkRequest(t, srv.Last(t), "gpt-5", wantMsgs, tt.stream)
+		})
+	}
+}
+
+// checkChunks verifies what a call emitted: the whole text, in several
+// chunks when streamed and in one otherwise.
+func checkChunks(t *testing.T, chunks []string, want string, stream bool) {
+	t.Helper()
+	if got := strings.Join(chunks, ""); got != want || (stream && len(chunks) < 2) || (!stream && len(chunks) != 1) {
+		t.Errorf("emitted %q, want %q in %s", chunks, want, map[bool]string{true: "several chunks", false: "one chunk"}[stream])
+	}
+}
+
+// checkRequest verifies what the client sent for a replayed call with
+// max tokens 4000: OpenAI's documented path, headers and field names.
+func checkRequest(t *testing.T, got replay.Seen, model string, msgs []any, stream bool) {
 	t.Helper()
 	wantAccept := "application/json"
 	if stream {
 		wantAccept = "text/event-stream"
 	}
-	head := []string{got.Method, got.Path, got.Auth, got.ContentType, got.Accept}
+	head := []string{got.Method, got.Path, got.Header.Get("Authorization"), got.Header.Get("Content-Type"), got.Header.Get("Accept")}
 	if diff := cmp.Diff([]string{"POST", "/v1/chat/completions", "Bearer " + testKey, "application/json", wantAccept}, head); diff != "" {
 		t.Errorf("request head (-want +got):\n%s", diff)
 	}
-	var wantMsgs []any
-	for _, m := range msgs {
-		wantMsgs = append(wantMsgs, map[string]any{"role": m.Role, "content": m.Content})
-	}
-	want := map[string]any{"model": model, "messages": wantMsgs}
+	want := map[string]any{"model": model, "messages": msgs}
 	tokens := "max_tokens"
 	if IsReasoningModel(model) {
 		tokens = "max_completion_tokens"
@@ -177,7 +189,11 @@ func checkRequest(t *testing.T, got seen, model string, msgs []bench.Message, st
 		want["stream"] = true
 		want["stream_options"] = map[string]any{"include_usage": true}
 	}
-	if diff := cmp.Diff(want, got.Body); diff != "" {
+	var body map[string]any
+	if err := json.Unmarshal(got.Body, &body); err != nil {
+		t.Fatalf("request body is not JSON: %v", err)
+	}
+	if diff := cmp.Diff(want, body); diff != "" {
 		t.Errorf("request body (-want +got):\n%s", diff)
 	}
 }

@@ -3,57 +3,121 @@ package openai
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
-// chatRequest is the body of POST /chat/completions.
-type chatRequest struct {
-	Model               string          `json:"model"`
-	Messages            []bench.Message `json:"messages"`
-	Temperature         *float64        `json:"temperature,omitempty"`
-	TopP                *float64        `json:"top_p,omitempty"`
-	MaxTokens           *int            `json:"max_tokens,omitempty"`
-	MaxCompletionTokens *int            `json:"max_completion_tokens,omitempty"`
-	Stop                []string        `json:"stop,omitempty"`
-	Seed                *int            `json:"seed,omitempty"`
-	Logprobs            bool            `json:"logprobs,omitempty"`
-	Stream              bool            `json:"stream,omitempty"`
-	StreamOptions       *streamOptions  `json:"stream_options,omitempty"`
+// chatRequest is the body of POST /chat/completions. M is bench.Message for
+// text-only requests (encoded as {role, content}, without an allocation per
+// message) and chatMessage for requests with images or audio.
+type chatRequest[M any] struct {
+	Model               string         `json:"model"`
+	Messages            []M            `json:"messages"`
+	Temperature         *float64       `json:"temperature,omitempty"`
+	TopP                *float64       `json:"top_p,omitempty"`
+	MaxTokens           *int           `json:"max_tokens,omitempty"`
+	MaxCompletionTokens *int           `json:"max_completion_tokens,omitempty"`
+	Stop                []string       `json:"stop,omitempty"`
+	Seed                *int           `json:"seed,omitempty"`
+	Logprobs            bool           `json:"logprobs,omitempty"`
+	TopLogprobs         *int           `json:"top_logprobs,omitempty"`
+	Stream              bool           `json:"stream,omitempty"`
+	StreamOptions       *streamOptions `json:"stream_options,omitempty"`
 }
 
 type streamOptions struct {
 	IncludeUsage bool `json:"include_usage"`
 }
 
-// body encodes req as a Chat Completions request. Reasoning models get
-// max_completion_tokens and no temperature/top_p, which they reject; others
-// get max_tokens, which every compatible server understands. Extra fields
-// are merged in last and win.
+// body encodes req as a Chat Completions request for model.
+//
+// Reasoning models (see IsReasoningModel, with Dialect.ReasoningRules or
+// the "reasoning" option) get max_completion_tokens instead of max_tokens,
+// which they reject. They take only the default temperature and top_p (1):
+// a default value is left out, and any other value fails here, before the
+// call, with a bad_request error saying what to change, rather than being
+// dropped silently (the case would then run with a setting it did not ask
+// for) or sent (the vendor answers 400 unsupported_value after a round
+// trip). Other models get max_tokens, which every compatible server
+// understands. Dialect.Body and then req.Extra are merged in last and win.
 func (c *Client) body(req provider.Request, model string) ([]byte, error) {
-	s := req.Sampling
-	cr := chatRequest{
-		Model: model, Messages: req.Messages,
-		Stop: s.Stop, Seed: s.Seed, Logprobs: s.Logprobs, Stream: req.Stream,
+	if !hasParts(req.Messages) {
+		return encodeChat(c, req, model, req.Messages)
 	}
+	msgs, err := c.messages(req.Messages)
+	if err != nil {
+		return nil, err
+	}
+	return encodeChat(c, req, model, msgs)
+}
+
+// hasParts reports whether any message carries images or audio.
+func hasParts(msgs []bench.Message) bool {
+	for i := range msgs {
+		if len(msgs[i].Parts) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// encodeChat encodes the body with msgs as its messages.
+func encodeChat[M any](c *Client, req provider.Request, model string, msgs []M) ([]byte, error) {
+	s := req.Sampling
+	cr := chatRequest[M]{Model: model, Messages: msgs, Stop: s.Stop, Stream: req.Stream}
 	if c.isReasoning(model) {
+		if err := checkReasoningSampling(model, s); err != nil {
+			return nil, err
+		}
 		cr.MaxCompletionTokens = s.MaxTokens
 	} else {
 		cr.Temperature, cr.TopP, cr.MaxTokens = s.Temperature, s.TopP, s.MaxTokens
 	}
-	if req.Stream {
+	if s.Logprobs && !c.d.NoLogprobs {
+		cr.Logprobs, cr.TopLogprobs = true, c.topLogprobs
+	}
+	if req.Stream && !c.d.NoStreamOptions {
 		cr.StreamOptions = &streamOptions{IncludeUsage: true}
+	}
+	var fields map[string]any
+	if s.Seed != nil {
+		if c.d.SeedField == "seed" {
+			cr.Seed = s.Seed
+		} else {
+			fields = map[string]any{c.d.SeedField: *s.Seed}
+		}
 	}
 	data, err := json.Marshal(cr)
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
-	if len(req.Extra) == 0 {
+	if len(fields) == 0 && len(c.d.Body) == 0 && len(req.Extra) == 0 {
 		return data, nil
 	}
-	return mergeExtra(data, req.Extra)
+	if fields == nil {
+		fields = make(map[string]any, len(c.d.Body)+len(req.Extra))
+	}
+	maps.Copy(fields, c.d.Body)
+	maps.Copy(fields, req.Extra)
+	return mergeExtra(data, fields)
+}
+
+// checkReasoningSampling rejects the sampling a reasoning model refuses.
+func checkReasoningSampling(model string, s provider.Sampling) error {
+	for _, p := range []struct {
+		name string
+		v    *float64
+	}{{"temperature", s.Temperature}, {"top_p", s.TopP}} {
+		if p.v != nil && *p.v != 1 {
+			return fmt.Errorf("model %q is a reasoning model, which takes only the default %s (1), not %v: "+
+				"remove %s from the suite or case, or set the provider option reasoning = false if this model accepts it",
+				model, p.name, *p.v, p.name)
+		}
+	}
+	return nil
 }
 
 // mergeExtra adds extra's keys to the JSON object data, replacing any there.
@@ -80,7 +144,7 @@ func (c *Client) isReasoning(model string) bool {
 	if c.reasoning != nil {
 		return *c.reasoning
 	}
-	return IsReasoningModel(model)
+	return c.d.ReasoningRules && IsReasoningModel(model)
 }
 
 // IsReasoningModel reports whether model is one of OpenAI's reasoning models

@@ -2,10 +2,7 @@ package openai
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"sync"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -18,27 +15,34 @@ func ptr[T any](v T) *T { return &v }
 func TestRequestBody(t *testing.T) {
 	t.Parallel()
 	sampling := provider.Sampling{Temperature: ptr(0.2), TopP: ptr(0.9), MaxTokens: ptr(64), Stop: []string{"\n\n"}, Seed: ptr(7), Logprobs: true}
+	defaults := provider.Sampling{Temperature: ptr(1.0), TopP: ptr(1.0), MaxTokens: ptr(64), Stop: []string{"\n\n"}, Seed: ptr(7), Logprobs: true}
 	msgs := []any{map[string]any{"role": "user", "content": "Say hi in Portuguese"}}
 	tests := []struct {
-		name      string
-		model     string
-		reasoning any
-		extra     map[string]any
-		want      map[string]any
+		name     string
+		model    string
+		opts     map[string]any
+		sampling provider.Sampling
+		extra    map[string]any
+		want     map[string]any
 	}{
-		{"chat model", "gpt-4o-mini", nil, nil, map[string]any{
+		{"chat model", "gpt-4o-mini", nil, sampling, nil, map[string]any{
 			"model": "gpt-4o-mini", "messages": msgs, "temperature": 0.2, "top_p": 0.9, "max_tokens": float64(64),
 			"stop": []any{"\n\n"}, "seed": float64(7), "logprobs": true}},
-		{"reasoning model", "o3-mini", nil, nil, map[string]any{
+		{"reasoning model at default sampling", "o3-mini", nil, defaults, nil, map[string]any{
 			"model": "o3-mini", "messages": msgs, "max_completion_tokens": float64(64),
 			"stop": []any{"\n\n"}, "seed": float64(7), "logprobs": true}},
-		{"routed gpt-5", "openai/gpt-5-nano", nil, nil, map[string]any{
-			"model": "openai/gpt-5-nano", "messages": msgs, "max_completion_tokens": float64(64),
-			"stop": []any{"\n\n"}, "seed": float64(7), "logprobs": true}},
-		{"reasoning forced off", "o1", false, nil, map[string]any{
+		{"routed gpt-5", "openai/gpt-5-nano", nil, provider.Sampling{MaxTokens: ptr(64)}, nil, map[string]any{
+			"model": "openai/gpt-5-nano", "messages": msgs, "max_completion_tokens": float64(64)}},
+		{"reasoning forced off", "o1", map[string]any{"reasoning": false}, sampling, nil, map[string]any{
 			"model": "o1", "messages": msgs, "temperature": 0.2, "top_p": 0.9, "max_tokens": float64(64),
 			"stop": []any{"\n\n"}, "seed": float64(7), "logprobs": true}},
-		{"extra merged and wins", "gpt-4o-mini", nil, map[string]any{"top_k": 40, "seed": 9, "response_format": map[string]any{"type": "json_object"}}, map[string]any{
+		{"reasoning forced on", "my-finetune", map[string]any{"reasoning": true}, provider.Sampling{MaxTokens: ptr(64)}, nil, map[string]any{
+			"model": "my-finetune", "messages": msgs, "max_completion_tokens": float64(64)}},
+		{"top_logprobs option", "gpt-4o-mini", map[string]any{"top_logprobs": 3}, provider.Sampling{Logprobs: true}, nil, map[string]any{
+			"model": "gpt-4o-mini", "messages": msgs, "logprobs": true, "top_logprobs": float64(3)}},
+		{"top_logprobs without logprobs", "gpt-4o-mini", map[string]any{"top_logprobs": 3}, provider.Sampling{}, nil, map[string]any{
+			"model": "gpt-4o-mini", "messages": msgs}},
+		{"extra merged and wins", "gpt-4o-mini", nil, sampling, map[string]any{"top_k": 40, "seed": 9, "response_format": map[string]any{"type": "json_object"}}, map[string]any{
 			"model": "gpt-4o-mini", "messages": msgs, "temperature": 0.2, "top_p": 0.9, "max_tokens": float64(64),
 			"stop": []any{"\n\n"}, "seed": float64(9), "logprobs": true, "top_k": float64(40),
 			"response_format": map[string]any{"type": "json_object"}}},
@@ -46,15 +50,11 @@ func TestRequestBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			opts := map[string]any{}
-			if tt.reasoning != nil {
-				opts["reasoning"] = tt.reasoning
-			}
-			c, err := New(provider.Config{Model: tt.model, Options: opts})
+			c, err := New(provider.Config{Model: tt.model, Options: tt.opts})
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}
-			data, err := c.body(provider.Request{Messages: hello, Sampling: sampling, Extra: tt.extra}, tt.model)
+			data, err := c.body(provider.Request{Messages: hello, Sampling: tt.sampling, Extra: tt.extra}, tt.model)
 			if err != nil {
 				t.Fatalf("body: %v", err)
 			}
@@ -64,6 +64,39 @@ func TestRequestBody(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("body (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestReasoningSamplingRejected: a non-default temperature or top_p on a
+// reasoning model fails before any call, as bad_request, saying what to do.
+func TestReasoningSamplingRejected(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		model    string
+		sampling provider.Sampling
+		wantIn   string
+	}{
+		{"temperature", "o3", provider.Sampling{Temperature: ptr(0.7)}, "default temperature (1), not 0.7"},
+		{"top_p", "gpt-5-mini", provider.Sampling{TopP: ptr(0.5)}, "default top_p (1), not 0.5"},
+		{"zero temperature", "o4-mini", provider.Sampling{Temperature: ptr(0.0)}, "reasoning = false"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fixed(t, 200, nil, `{"choices":[{"index":0,"message":{"content":"ok"},"finish_reason":"stop"}]}`)
+			c, err := New(provider.Config{Model: tt.model, BaseURL: srv.URL, APIKey: testKey})
+			if err != nil {
+				t.Fatalf("New: %v", err)
+			}
+			_, err = c.Generate(t.Context(), provider.Request{Messages: hello, Sampling: tt.sampling}, discard)
+			if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindBadRequest || !strings.Contains(err.Error(), tt.wantIn) {
+				t.Fatalf("Generate error = %v, want bad_request mentioning %q", err, tt.wantIn)
+			}
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("%d requests sent, want none", n)
 			}
 		})
 	}
@@ -87,15 +120,6 @@ func TestIsReasoningModel(t *testing.T) {
 
 func TestHeadersAndOptions(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	var got http.Header
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		got = r.Header.Clone()
-		mu.Unlock()
-		io.WriteString(w, `{"choices":[{"index":0,"message":{"content":"ok"},"finish_reason":"stop"}]}`)
-	}))
-	t.Cleanup(srv.Close)
 	tests := []struct {
 		name string
 		opts map[string]any
@@ -108,6 +132,8 @@ func TestHeadersAndOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fixed(t, 200, nil, `{"choices":[{"index":0,"message":{"content":"ok"},"finish_reason":"stop"}]}`)
 			c, err := New(provider.Config{Model: "m", BaseURL: srv.URL, APIKey: testKey, Options: tt.opts, Headers: map[string]string{"X-Title": "bench"}})
 			if err != nil {
 				t.Fatalf("New: %v", err)
@@ -115,8 +141,7 @@ func TestHeadersAndOptions(t *testing.T) {
 			if _, err := c.Generate(t.Context(), provider.Request{Messages: hello}, discard); err != nil {
 				t.Fatalf("Generate: %v", err)
 			}
-			mu.Lock()
-			defer mu.Unlock()
+			got := srv.Last(t).Header
 			gotSome := map[string]string{}
 			for k := range tt.want {
 				gotSome[k] = got.Get(k)
@@ -131,8 +156,12 @@ func TestHeadersAndOptions(t *testing.T) {
 func TestNewRejectsBadOptions(t *testing.T) {
 	t.Parallel()
 	for name, opts := range map[string]map[string]any{
-		"org not string":     {"organization": 3},
-		"reasoning not bool": {"reasoning": "yes"},
+		"org not string":        {"organization": 3},
+		"reasoning not bool":    {"reasoning": "yes"},
+		"top_logprobs too many": {"top_logprobs": 21},
+		"top_logprobs fraction": {"top_logprobs": 2.5},
+		"dimensions zero":       {"dimensions": 0},
+		"unknown option":        {"organisation": "org-1"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
