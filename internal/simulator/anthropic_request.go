@@ -130,8 +130,13 @@ func fastParseAnthropic(b []byte, req *anthropicRequest) bool {
 	return ok && p.i == len(p.b)
 }
 
-// messages reads an array of chat messages.
+// messages reads an array of chat messages. A repeated key is refused:
+// encoding/json would decode the second array over the first one's
+// elements.
 func (p *jsonParser) messages(dst *[]chatMessage) bool {
+	if *dst != nil {
+		return false
+	}
 	msgs := make([]chatMessage, 0, 4)
 	ok := p.array(func() bool {
 		msgs = append(msgs, chatMessage{})

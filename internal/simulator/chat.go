@@ -35,8 +35,9 @@ type turn struct {
 type apiError struct {
 	status      int
 	message     string
-	typ         string // OpenAI and Anthropic error type, Gemini status
-	param, code string // OpenAI's param and code; "" encodes as null
+	typ         string        // OpenAI and Anthropic error type, Gemini status
+	param, code string        // OpenAI's param and code; "" encodes as null
+	retry       time.Duration // Gemini's RetryInfo of a rate limit; 0 means none
 }
 
 // dialect is one vendor's wire format for a single request. Its value

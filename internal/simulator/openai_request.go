@@ -21,11 +21,7 @@ func fastParseChat(b []byte, req *chatRequest) bool {
 		case "model":
 			return p.str(&req.Model)
 		case "messages":
-			req.Messages = make([]chatMessage, 0, 4)
-			return p.array(func() bool {
-				req.Messages = append(req.Messages, chatMessage{})
-				return p.message(&req.Messages[len(req.Messages)-1])
-			})
+			return p.messages(&req.Messages)
 		case "stream":
 			return p.boolean(&req.Stream)
 		case "stream_options":

@@ -81,3 +81,15 @@ func BenchmarkParseChatRequest(b *testing.B) {
 		}
 	})
 }
+
+// TestFastParseRepeatedArrays checks that a repeated array key, which
+// encoding/json decodes over the first array's elements, leaves the fast
+// path.
+func TestFastParseRepeatedArrays(t *testing.T) {
+	t.Parallel()
+	body := []byte(`{"messages":[{"role":"user","content":"x"}],"messages":[{}]}`)
+	var req chatRequest
+	if fastParseChat(body, &req) {
+		t.Errorf("fast path accepted %s", body)
+	}
+}

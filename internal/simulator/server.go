@@ -84,6 +84,9 @@ func New(cfg Config) (*Server, error) {
 //   - Anthropic: POST /v1/messages, and GET /v1/models and
 //     GET /v1/models/{model} when the request carries an anthropic-version
 //     or x-api-key header;
+//   - Gemini: POST /v1beta/models/{model}:generateContent and
+//     :streamGenerateContent (?alt=sse for server-sent events),
+//     GET /v1beta/models and GET /v1beta/models/{model};
 //   - GET /health.
 //
 // Unknown routes answer 404 in the shape of the wire their path belongs
@@ -123,6 +126,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.openAIModel(w, path[len("/v1/models/"):])
+	case len(path) >= len("/v1beta/") && path[:len("/v1beta/")] == "/v1beta/":
+		s.geminiRoute(w, r)
 	default:
 		s.writeInvalidURL(w, r, http.StatusNotFound, "Invalid URL")
 	}
@@ -302,6 +307,7 @@ type scratch struct {
 	turn      turn
 	openAI    openAIDialect
 	anthropic anthropicDialect
+	gemini    geminiDialect
 }
 
 func (s *Server) getScratch() *scratch {

@@ -49,7 +49,7 @@ type faultShape struct {
 }
 
 // wireCases are the wires under test; RetryAfter is 2.5s in the fault tests.
-var wireCases = []wireCase{openAIWire, anthropicWire}
+var wireCases = []wireCase{openAIWire, anthropicWire, geminiWire}
 
 func jsonBody(t testing.TB, v any) string {
 	t.Helper()
@@ -320,4 +320,47 @@ func TestWiresTimeout(t *testing.T) {
 			}
 		})
 	}
+}
+
+var geminiWire = wireCase{
+	name: "gemini",
+	request: func(t testing.TB, prompt string, stream bool, maxTokens int) wireRequest {
+		path := "/v1beta/models/gemini-2.5-flash:generateContent"
+		if stream {
+			path = "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+		}
+		req := map[string]any{"contents": []map[string]any{{"role": "user", "parts": []map[string]any{{"text": prompt}}}},
+			"systemInstruction": map[string]any{"parts": []map[string]any{{"text": "You are a helpful assistant"}}}}
+		if maxTokens >= 0 {
+			req["generationConfig"] = map[string]any{"maxOutputTokens": maxTokens}
+		}
+		return wireRequest{http.MethodPost, path, map[string]string{"x-goog-api-key": "AIza-anything"}, jsonBody(t, req)}
+	},
+	decode: func(t testing.TB, body []byte, stream bool) wireAnswer {
+		if stream {
+			return decodeGeminiStream(t, body, true)
+		}
+		var r gemResponse
+		decodeStrict(t, body, &r)
+		text, finish := gemText(&r)
+		return wireAnswer{text, finish, r.UsageMetadata.PromptTokenCount, r.UsageMetadata.CandidatesTokenCount, true}
+	},
+	decodeError: func(t testing.TB, body []byte) (string, string) {
+		var e gemError
+		decodeStrict(t, body, &e)
+		return e.Error.Status, e.Error.Message
+	},
+	stop: "STOP", length: "MAX_TOKENS",
+	faults: map[fault]faultShape{
+		faultRateLimit: {429, "RESOURCE_EXHAUSTED", nil, func(t testing.TB, body []byte) {
+			var e gemError
+			decodeStrict(t, body, &e)
+			if n := len(e.Error.Details); n != 2 || e.Error.Details[1]["@type"] != "type.googleapis.com/google.rpc.RetryInfo" ||
+				e.Error.Details[1]["retryDelay"] != "2.500s" || e.Error.Code != 429 {
+				t.Errorf("rate limit error %+v, want RetryInfo with retryDelay 2.500s", e.Error)
+			}
+		}},
+		faultOverload: {503, "UNAVAILABLE", nil, nil},
+		faultServer:   {500, "INTERNAL", nil, nil},
+	},
 }
