@@ -87,6 +87,7 @@ func New(cfg Config) (*Server, error) {
 //   - Gemini: POST /v1beta/models/{model}:generateContent and
 //     :streamGenerateContent (?alt=sse for server-sent events),
 //     GET /v1beta/models and GET /v1beta/models/{model};
+//   - Ollama: POST /api/chat, POST /api/embed, GET /api/tags and GET /;
 //   - GET /health.
 //
 // Unknown routes answer 404 in the shape of the wire their path belongs
@@ -128,6 +129,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.openAIModel(w, path[len("/v1/models/"):])
 	case len(path) >= len("/v1beta/") && path[:len("/v1beta/")] == "/v1beta/":
 		s.geminiRoute(w, r)
+	case path == "/" || len(path) >= len("/api/") && path[:len("/api/")] == "/api/":
+		s.ollamaRoute(w, r)
 	default:
 		s.writeInvalidURL(w, r, http.StatusNotFound, "Invalid URL")
 	}
@@ -308,6 +311,7 @@ type scratch struct {
 	openAI    openAIDialect
 	anthropic anthropicDialect
 	gemini    geminiDialect
+	ollama    ollamaDialect
 }
 
 func (s *Server) getScratch() *scratch {

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"bufio"
 	"bytes"
 	"net/http"
 	"os"
@@ -89,4 +90,20 @@ func parseEvents(t testing.TB, body []byte, sep string) []sseEvent {
 		evs = append(evs, ev)
 	}
 	return evs
+}
+
+// ndjsonLines splits an NDJSON body into its lines, checking that each is
+// ended by "\n".
+func ndjsonLines(t testing.TB, body []byte) [][]byte {
+	t.Helper()
+	var lines [][]byte
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		lines = append(lines, append([]byte(nil), sc.Bytes()...))
+	}
+	if len(body) > 0 && body[len(body)-1] != '\n' {
+		t.Fatalf("NDJSON body does not end with a newline: %q", body)
+	}
+	return lines
 }
