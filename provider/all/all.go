@@ -6,7 +6,10 @@ package all
 
 import (
 	// Each vendor package registers itself in init.
+	_ "github.com/llm-test-bench/llm-test-bench/provider/azure"
+	_ "github.com/llm-test-bench/llm-test-bench/provider/compat"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/echo"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/gemini"
+	_ "github.com/llm-test-bench/llm-test-bench/provider/mistral"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/openai"
 )
