@@ -1,0 +1,197 @@
+// Package cohere is a client for Cohere's Chat API v2 (POST /v2/chat,
+// streamed as named SSE events and not) and its model list (GET
+// /v1/models). It registers the vendor "cohere".
+package cohere
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+)
+
+// Vendor is the registered vendor name.
+const Vendor = "cohere"
+
+// KeyEnv is the variable the key is usually read from (the config layer
+// also falls back to CO_API_KEY, the name Cohere's SDKs use).
+const KeyEnv = "COHERE_API_KEY"
+
+// DefaultBaseURL is Cohere's API root; the API version is part of each path.
+const DefaultBaseURL = "https://api.cohere.com"
+
+// Paths of the routes the client calls, relative to the base URL.
+const (
+	chatPath   = "/v2/chat"
+	modelsPath = "/v1/models"
+)
+
+// maxBody bounds a non-streamed response body.
+const maxBody = 32 << 20
+
+// maxPages bounds GET /v1/models pagination, against a server that never stops.
+const maxPages = 100
+
+func init() {
+	provider.Register(provider.Vendor{
+		Name:           Vendor,
+		KeyEnv:         KeyEnv,
+		DefaultBaseURL: DefaultBaseURL,
+		New: func(cfg provider.Config) (provider.Provider, error) {
+			return New(cfg)
+		},
+	})
+}
+
+var (
+	_ provider.Provider      = (*Client)(nil)
+	_ provider.Lister        = (*Client)(nil)
+	_ provider.HealthChecker = (*Client)(nil)
+	_ provider.InputChecker  = (*Client)(nil)
+)
+
+// Client calls Cohere's Chat API for one model. It is safe for concurrent use.
+type Client struct {
+	http    *httpcall.Client
+	model   string
+	timeout time.Duration
+}
+
+// options are the names New understands in cfg.Options.
+var options = []string{"client_name"}
+
+// New builds a client from cfg. The key is sent as Authorization: Bearer.
+// The one option understood is "client_name", sent as X-Client-Name (Cohere
+// uses it to attribute traffic); other names are rejected. The base URL is
+// the API root; a trailing "/v1" or "/v2" is dropped, since each route
+// names its own version. Without cfg.HTTPClient the client gets its own
+// keep-alive transport.
+func New(cfg provider.Config) (*Client, error) {
+	for name := range cfg.Options {
+		if !slices.Contains(options, name) {
+			return nil, fmt.Errorf("option %s: unknown to the cohere provider (known: %s)", name, strings.Join(options, ", "))
+		}
+	}
+	h := http.Header{}
+	h.Set("User-Agent", "llm-test-bench")
+	if v, ok := cfg.Options["client_name"]; ok && v != nil {
+		s, isString := v.(string)
+		if !isString {
+			return nil, fmt.Errorf("option client_name: want a string, got %T", v)
+		}
+		if s != "" {
+			h.Set("X-Client-Name", s)
+		}
+	}
+	if cfg.APIKey != "" {
+		h.Set("Authorization", "Bearer "+cfg.APIKey)
+	}
+	for k, v := range cfg.Headers {
+		h.Set(k, v)
+	}
+	base := strings.TrimRight(cfg.BaseURL, "/")
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	for _, v := range []string{"/v1", "/v2"} {
+		base = strings.TrimSuffix(base, v)
+	}
+	c := &Client{model: cfg.Model, timeout: cfg.Timeout}
+	c.http = httpcall.New(httpcall.Options{
+		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Header: h, Secrets: []string{cfg.APIKey},
+		Refine: refine,
+		// Cohere documents no rate-limit headers; this keeps the
+		// OpenAI-style parser from reading anything else as one.
+		RateLimits: func(http.Header) (provider.RateLimits, bool) { return provider.RateLimits{}, false },
+	})
+	return c, nil
+}
+
+// Models lists the names of the models that serve the chat endpoint (GET
+// /v1/models?endpoint=chat), following next_page_token.
+func (c *Client) Models(ctx context.Context) ([]string, error) {
+	var names []string
+	token := ""
+	for range maxPages {
+		q := url.Values{"endpoint": {"chat"}, "page_size": {"1000"}}
+		if token != "" {
+			q.Set("page_token", token)
+		}
+		page, err := c.modelsPage(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range page.Models {
+			names = append(names, m.Name)
+		}
+		if page.NextPageToken == "" || page.NextPageToken == token {
+			return names, nil
+		}
+		token = page.NextPageToken
+	}
+	return names, nil
+}
+
+// modelList is a page of GET /v1/models: models are named by "name", not "id".
+type modelList struct {
+	Models []struct {
+		Name string `json:"name"`
+	} `json:"models"`
+	NextPageToken string `json:"next_page_token"`
+}
+
+func (c *Client) modelsPage(ctx context.Context, q url.Values) (modelList, error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	resp, err := c.http.Do(ctx, http.MethodGet, modelsPath+"?"+q.Encode(), nil, "application/json")
+	if err != nil {
+		return modelList{}, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return modelList{}, c.http.Transport(ctx, err)
+	}
+	var page modelList
+	if err := json.Unmarshal(data, &page); err != nil {
+		return modelList{}, malformed(resp.StatusCode, "models response", data, err)
+	}
+	if page.Models == nil {
+		return modelList{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
+			Err: fmt.Errorf("%s: %s response has no model list", Vendor, modelsPath)}
+	}
+	return page, nil
+}
+
+// Health checks that Cohere answers a one-model page of GET /v1/models
+// with the configured key.
+func (c *Client) Health(ctx context.Context) error {
+	_, err := c.modelsPage(ctx, url.Values{"endpoint": {"chat"}, "page_size": {"1"}})
+	return err
+}
+
+func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if c.timeout > 0 {
+		return context.WithTimeout(ctx, c.timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// malformed reports a body that is not the JSON we expect. It is transient:
+// a proxy or a cut connection is the usual cause.
+func malformed(status int, what string, data []byte, err error) *provider.Error {
+	prefix := data
+	if len(prefix) > 80 {
+		prefix = prefix[:80]
+	}
+	return &provider.Error{Kind: provider.KindTransient, StatusCode: status,
+		Err: fmt.Errorf("%s: malformed %s JSON (%d bytes, starts %q): %w", Vendor, what, len(data), prefix, err)}
+}

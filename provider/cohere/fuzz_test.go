@@ -1,0 +1,59 @@
+package cohere
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+// bodyTransport answers every request with a 200 and a fixed body, without a network.
+type bodyTransport struct{ body []byte }
+
+func (b bodyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(b.body)), Request: r}, nil
+}
+
+// FuzzGenerate feeds arbitrary bodies to the stream decoder and the body
+// decoder: they must never panic, must fail only with a *provider.Error,
+// and what they emit must be the response text.
+func FuzzGenerate(f *testing.F) {
+	f.Add([]byte(streamBody), true)
+	f.Add([]byte(strings.ReplaceAll(streamBody, "\n", "\r\n")), true)
+	f.Add([]byte(sseStart+sseContentStart+sseDelta), true)
+	f.Add([]byte("event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"error\":{\"message\":\"x\"},\"finish_reason\":\"ERROR\"}}\n\n"), true)
+	f.Add([]byte("event: content-delta\ndata: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":[]}},\"logprobs\":[{\"logprobs\":[-1,-2]}]}\n\n"), true)
+	f.Add([]byte(chatBody), false)
+	f.Add([]byte(internalBody), false)
+	f.Add([]byte(`{"finish_reason":"COMPLETE","usage":{"billed_units":{"input_tokens":-3,"output_tokens":1e300},"cached_tokens":1e9}}`), false)
+	f.Fuzz(func(t *testing.T, body []byte, stream bool) {
+		c, err := New(provider.Config{Model: "m", BaseURL: "http://fuzz.invalid", HTTPClient: &http.Client{Transport: bodyTransport{body}}})
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		var emitted strings.Builder
+		resp, err := c.Generate(t.Context(), provider.Request{Messages: hello, Stream: stream}, func(ch provider.Chunk) error {
+			emitted.WriteString(ch.Text)
+			return nil
+		})
+		if err != nil {
+			if provider.AsError(err) == nil {
+				t.Fatalf("error is not a *provider.Error: %v", err)
+			}
+			return
+		}
+		if emitted.String() != resp.Text {
+			t.Fatalf("emitted %q but response text is %q", emitted.String(), resp.Text)
+		}
+		if resp.FinishReason != "" && resp.RawFinishReason == "" {
+			t.Fatalf("mapped finish %q without a raw one", resp.FinishReason)
+		}
+		u := resp.Usage
+		if u.Prompt < 0 || u.Completion < 0 || u.Cached > u.Prompt || u.Total != u.Prompt+u.Completion {
+			t.Fatalf("inconsistent usage %+v", u)
+		}
+	})
+}
