@@ -88,6 +88,8 @@ func New(cfg Config) (*Server, error) {
 //     :streamGenerateContent (?alt=sse for server-sent events),
 //     GET /v1beta/models and GET /v1beta/models/{model};
 //   - Ollama: POST /api/chat, POST /api/embed, GET /api/tags and GET /;
+//   - Cohere: POST /v2/chat, and GET /v1/models when the request looks
+//     like Cohere's (see modelsWire);
 //   - GET /health.
 //
 // Unknown routes answer 404 in the shape of the wire their path belongs
@@ -118,6 +120,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		switch modelsWire(r) {
 		case wireAnthropic:
 			s.anthropicModels(w)
+		case wireCohere:
+			s.cohereModels(w)
 		default:
 			s.openAIModels(w)
 		}
@@ -131,25 +135,51 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.geminiRoute(w, r)
 	case path == "/" || len(path) >= len("/api/") && path[:len("/api/")] == "/api/":
 		s.ollamaRoute(w, r)
+	case path == "/v2/chat":
+		if r.Method != http.MethodPost {
+			s.cohereRouteError(w, r, http.StatusMethodNotAllowed, "method not allowed")
+			return
+		}
+		s.cohereChat(w, r)
+	case len(path) >= len("/v2/") && path[:len("/v2/")] == "/v2/":
+		s.cohereRouteError(w, r, http.StatusNotFound, "not found")
 	default:
 		s.writeInvalidURL(w, r, http.StatusNotFound, "Invalid URL")
 	}
 }
 
-// Wires the simulator speaks.
+// Wires that share the GET /v1/models route.
 const (
 	wireOpenAI    = "openai"
 	wireAnthropic = "anthropic"
+	wireCohere    = "cohere"
 )
 
-// modelsWire tells whose model list a GET /v1/models asks for: Anthropic's
-// SDKs send anthropic-version and x-api-key.
+// modelsWire tells whose model list a GET /v1/models asks for, as the
+// three vendors share the path: Anthropic's when the request carries an
+// anthropic-version or x-api-key header (Anthropic's SDKs send both);
+// Cohere's when it carries one of Cohere's query parameters (endpoint,
+// default_only, page_size, page_token) or a header of Cohere's SDKs
+// (X-Client-Name, X-Fern-SDK-Name); OpenAI's otherwise.
 func modelsWire(r *http.Request) string {
-	if _, ok := r.Header["Anthropic-Version"]; ok {
-		return wireAnthropic
+	h := r.Header
+	for _, k := range [...]string{"Anthropic-Version", "X-Api-Key"} {
+		if _, ok := h[k]; ok {
+			return wireAnthropic
+		}
 	}
-	if _, ok := r.Header["X-Api-Key"]; ok {
-		return wireAnthropic
+	for _, k := range [...]string{"X-Client-Name", "X-Fern-Sdk-Name"} {
+		if _, ok := h[k]; ok {
+			return wireCohere
+		}
+	}
+	if q := r.URL.RawQuery; q != "" {
+		v := r.URL.Query()
+		for _, k := range [...]string{"endpoint", "default_only", "page_size", "page_token"} {
+			if v.Has(k) {
+				return wireCohere
+			}
+		}
 	}
 	return wireOpenAI
 }
@@ -312,6 +342,7 @@ type scratch struct {
 	anthropic anthropicDialect
 	gemini    geminiDialect
 	ollama    ollamaDialect
+	cohere    cohereDialect
 }
 
 func (s *Server) getScratch() *scratch {
