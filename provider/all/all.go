@@ -10,6 +10,7 @@ import (
 	_ "github.com/llm-test-bench/llm-test-bench/provider/compat"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/echo"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/gemini"
+	_ "github.com/llm-test-bench/llm-test-bench/provider/llamacpp"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/mistral"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/openai"
 )
