@@ -35,7 +35,7 @@ const DefaultModel = "llm-test-bench-simulator"
 // Config.TimeoutHang is zero.
 const DefaultTimeoutHang = 60 * time.Second
 
-// DefaultRetryAfter is the Retry-After of a RateLimit fault when
+// DefaultRetryAfter is the retry hint of a RateLimit fault when
 // Config.RetryAfter is zero.
 const DefaultRetryAfter = time.Second
 
@@ -48,19 +48,27 @@ type Rule struct {
 }
 
 // ErrorRates are the probabilities, each in [0,1] and summing to at most 1,
-// that a chat request fails with the given fault instead of being answered.
+// that a request fails with the given fault instead of being answered.
+// Each wire renders a fault in its vendor's shape (see the package
+// documentation).
 type ErrorRates struct {
-	// RateLimit answers 429 with Retry-After and x-ratelimit-* headers.
+	// RateLimit answers 429 with the vendor's retry hint: Retry-After
+	// (OpenAI also x-ratelimit-*, Anthropic also anthropic-ratelimit-*),
+	// or Gemini's RetryInfo retryDelay in the body.
 	RateLimit float64
-	// Overload answers 503 in OpenAI's "engine is overloaded" shape.
+	// Overload answers the vendor's overload: 503 (Anthropic: 529
+	// overloaded_error; Gemini: 503 UNAVAILABLE).
 	Overload float64
-	// Server answers 500 in OpenAI's server_error shape.
+	// Server answers the vendor's 500.
 	Server float64
 	// Timeout hangs until the client gives up, the server closes, or
 	// Config.TimeoutHang passes, then drops the connection without an answer.
 	Timeout float64
-	// Truncate cuts a stream after some chunks without finish_reason or
-	// [DONE]; a non-streaming answer is cut after half of its JSON body.
+	// Truncate cuts a stream after half of its tokens, without the events
+	// that end it well (OpenAI's finish_reason and [DONE], Anthropic's
+	// message_stop, Gemini's finishReason, Ollama's done:true line,
+	// Cohere's message-end); a non-streamed answer is cut after half of
+	// its body.
 	Truncate float64
 }
 
@@ -80,7 +88,8 @@ type Config struct {
 	TokensPerSec float64
 	// Errors are the fault injection rates.
 	Errors ErrorRates
-	// RetryAfter is sent with RateLimit faults; 0 means DefaultRetryAfter.
+	// RetryAfter is the retry hint of RateLimit faults; 0 means
+	// DefaultRetryAfter.
 	RetryAfter time.Duration
 	// TimeoutHang bounds a Timeout fault; 0 means DefaultTimeoutHang.
 	TimeoutHang time.Duration
@@ -95,7 +104,7 @@ type Config struct {
 	// means the package's DefaultAnswer.
 	DefaultAnswer string
 	// Model is echoed back when the request names no model; empty means
-	// DefaultModel. It is also the model GET /v1/models lists.
+	// DefaultModel. It is also the model every wire's model list shows.
 	Model string
 	// Seed makes fault and latency draws and response ids deterministic for a
 	// given order of requests; 0 picks a seed from the clock.

@@ -1,16 +1,77 @@
-// Package simulator is an offline stand-in for LLM providers: an HTTP server
-// that speaks a vendor's wire format (today OpenAI Chat Completions, streamed
-// and not) with configurable latency, time-to-first-token, tokens per second,
-// injected faults and an answer policy.
+// Package simulator is an offline stand-in for LLM providers: one HTTP
+// server that speaks the wire formats of OpenAI Chat Completions, Anthropic
+// Messages, the Gemini API, Ollama's native API and Cohere Chat v2 at once,
+// each streamed and not, with configurable latency, time-to-first-token,
+// tokens per second, injected faults and an answer policy.
 //
 // It serves three purposes: the target of the offline quickstart, the load
-// target for performance work (with zero latency it answers tens of thousands
-// of requests per second on loopback), and the fault injector for reliability
-// tests. Every response carries the header "X-Simulator: llm-test-bench" and
-// the model list says plainly that it is a simulator.
+// target for performance work (with zero latency it answers tens of
+// thousands of requests per second on loopback), and the fault injector for
+// reliability tests. Every response carries the header
+// "X-Simulator: llm-test-bench" and every model list says plainly that it
+// is a simulator.
 //
-// The code is one shared core (config.go, dist.go, policy.go, tokens.go,
-// rng.go, and routing, faults and pacing in server.go) and one file per wire
-// format (openai.go, with its request decoder openai_request.go and its
-// encoder openai_encode.go); later wires add files of their own.
+// # Routes
+//
+// The wires are told apart by path (see Server.Handler); Start returns the
+// OpenAI base URL, ending in /v1, and the other vendors' clients take the
+// server's root as their base URL:
+//
+//	OpenAI     POST /v1/chat/completions            GET /v1/models
+//	Anthropic  POST /v1/messages                    GET /v1/models (with anthropic-version or x-api-key)
+//	Gemini     POST /v1beta/models/{m}:generateContent
+//	           POST /v1beta/models/{m}:streamGenerateContent?alt=sse
+//	                                                GET /v1beta/models
+//	Ollama     POST /api/chat  POST /api/embed      GET /api/tags  GET /
+//	Cohere     POST /v2/chat                        GET /v1/models (with Cohere's query or SDK headers)
+//
+// Any API key is accepted, and none; Anthropic's anthropic-version header
+// is required, as by the vendor.
+//
+// # What every wire shares
+//
+// Every chat request goes through one core: the policy answers the last
+// user message, as each wire's request format carries it; the answer is
+// cut at the request's token limit (finishing with the vendor's "length"
+// reason); a non-streamed answer waits Config.Latency (or TTFT plus the
+// tokens' time); a stream sends one token per event, the first after TTFT
+// and the others paced at TokensPerSec. Usage is counted by the
+// approximate tokenizer in tokens.go, the same on every wire.
+//
+// Faults are drawn per request and rendered in the vendor's own shape
+// (rate limit; overload; server error; what a truncated stream lacks):
+//
+//   - OpenAI: 429 with Retry-After, retry-after-ms and x-ratelimit-*; 503
+//     server_is_overloaded; 500 server_error; finish_reason, usage and
+//     [DONE].
+//   - Anthropic: 429 rate_limit_error with retry-after and
+//     anthropic-ratelimit-* (resets in RFC 3339); 529 overloaded_error; 500
+//     api_error; content_block_stop, message_delta and message_stop.
+//   - Gemini: 429 RESOURCE_EXHAUSTED with QuotaFailure and RetryInfo
+//     retryDelay in the body, no Retry-After; 503 UNAVAILABLE; 500
+//     INTERNAL; the chunk with finishReason (and the array's "]").
+//   - Ollama: 429 {"error"} with Retry-After; 503 "server busy"; 500; the
+//     done:true line.
+//   - Cohere: 429 {"id","message"} with Retry-After; 503; 500;
+//     content-end, message-end and [DONE].
+//
+// A timeout hangs without answering until the client gives up, the server
+// closes or Config.TimeoutHang passes, then drops the connection; a
+// truncated non-streamed answer is cut after half of its body.
+//
+// POST /api/embed returns deterministic vectors of EmbedDimensions floats
+// (or the request's "dimensions"): a bag of words by feature hashing,
+// scaled to unit length, so texts sharing words are similar. It shares the
+// latency and faults of chat requests.
+//
+// # Layout
+//
+// The code is one shared core (chat.go drives a request through a wire's
+// dialect; config.go, dist.go, policy.go, tokens.go, rng.go, jsonenc.go;
+// routing, hangs and pacing in server.go) and files per wire: openai.go,
+// anthropic.go, gemini.go, ollama.go (and ollama_embed.go), cohere.go, each
+// with its request decoder in *_request.go. Decoders take a reflection-free
+// fast path (openai_request.go's jsonParser) for the common shapes and fall
+// back to encoding/json, which also words the errors; encoders append
+// bytes in the order and layout of the vendors' recorded responses.
 package simulator

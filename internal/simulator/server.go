@@ -14,9 +14,10 @@ import (
 
 // Stats counts what a Server has done since it was created.
 type Stats struct {
-	// Requests is the number of chat requests received, bad ones included.
+	// Requests is the number of chat and embedding requests received on
+	// every wire, bad ones included.
 	Requests uint64
-	// Streamed is the number of well-formed chat requests that asked for a stream.
+	// Streamed is the number of well-formed requests that asked for a stream.
 	Streamed uint64
 	// Answered is the number of complete answers sent (status 200, not truncated).
 	Answered uint64
@@ -24,7 +25,7 @@ type Stats struct {
 	Errors ErrorCounts
 }
 
-// ErrorCounts counts failed chat requests by kind.
+// ErrorCounts counts failed requests by kind.
 type ErrorCounts struct {
 	BadRequest, RateLimit, Overload, Server, Timeout, Truncate uint64
 }
@@ -186,7 +187,8 @@ func modelsWire(r *http.Request) string {
 
 // Start listens on addr ("127.0.0.1:0" picks a free port) and serves until
 // ctx is done or Close is called. It returns the OpenAI base URL, such as
-// "http://127.0.0.1:8089/v1".
+// "http://127.0.0.1:8089/v1"; the Anthropic, Gemini, Ollama and Cohere
+// clients take the same URL without "/v1".
 func (s *Server) Start(ctx context.Context, addr string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
