@@ -83,10 +83,10 @@ func TestTimeoutFault(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ts := startServer(t, Config{Errors: ErrorRates{Timeout: 1}, TimeoutHang: tt.hang, Seed: 22})
+			start := time.Now() // before the client's deadline is set, which it may meet to the nanosecond
 			ctx, cancel := context.WithTimeout(context.Background(), tt.clientAfter)
 			defer cancel()
 			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, ts.url+"/chat/completions", strings.NewReader(chatBody(t, "hi", nil)))
-			start := time.Now()
 			resp, err := ts.client.Do(req)
 			if err == nil {
 				resp.Body.Close()
