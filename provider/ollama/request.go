@@ -1,0 +1,189 @@
+package ollama
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"mime"
+	"strings"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+// chatRequest is the body of POST /api/chat. Stream is always sent: Ollama
+// streams when it is missing.
+type chatRequest struct {
+	Model       string          `json:"model"`
+	Messages    []message       `json:"messages"`
+	Stream      bool            `json:"stream"`
+	Options     map[string]any  `json:"options,omitempty"`
+	Format      json.RawMessage `json:"format,omitempty"`
+	KeepAlive   any             `json:"keep_alive,omitempty"`
+	Think       any             `json:"think,omitempty"`
+	Truncate    *bool           `json:"truncate,omitempty"`
+	Logprobs    bool            `json:"logprobs,omitempty"`
+	TopLogprobs *int            `json:"top_logprobs,omitempty"`
+}
+
+// message is one chat message. Images are raw base64, without a data: prefix.
+type message struct {
+	Role    string   `json:"role"`
+	Content string   `json:"content"`
+	Images  []string `json:"images,omitempty"`
+}
+
+// body encodes req as an /api/chat request for model. Sampling goes under
+// "options" in Ollama's names (temperature, top_p, num_predict, stop,
+// seed), over the provider's model_options; logprobs are top-level. Extra
+// fields are merged in last and win, objects key by key, so
+// {"options":{"top_k":40}} adds top_k beside the sampling.
+func (c *Client) body(req provider.Request, model string) ([]byte, error) {
+	msgs, err := messages(req.Messages)
+	if err != nil {
+		return nil, err
+	}
+	o := c.opts
+	cr := chatRequest{
+		Model: model, Messages: msgs, Stream: req.Stream, Options: c.modelOptions(req.Sampling),
+		Format: o.format, KeepAlive: o.keepAlive, Think: o.think, Truncate: o.truncate,
+	}
+	if req.Sampling.Logprobs {
+		cr.Logprobs, cr.TopLogprobs = true, o.topLogprobs
+	}
+	data, err := json.Marshal(cr)
+	if err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
+	}
+	if len(req.Extra) == 0 {
+		return data, nil
+	}
+	return mergeExtra(data, req.Extra)
+}
+
+// modelOptions builds the "options" object; nil when there is nothing to set.
+func (c *Client) modelOptions(s provider.Sampling) map[string]any {
+	n := len(c.opts.modelOptions)
+	if n == 0 && c.opts.numCtx == nil && s.Temperature == nil && s.TopP == nil && s.MaxTokens == nil && len(s.Stop) == 0 && s.Seed == nil {
+		return nil
+	}
+	out := make(map[string]any, n+6)
+	maps.Copy(out, c.opts.modelOptions)
+	if c.opts.numCtx != nil {
+		out["num_ctx"] = *c.opts.numCtx
+	}
+	if s.Temperature != nil {
+		out["temperature"] = *s.Temperature
+	}
+	if s.TopP != nil {
+		out["top_p"] = *s.TopP
+	}
+	if s.MaxTokens != nil {
+		out["num_predict"] = *s.MaxTokens
+	}
+	if len(s.Stop) > 0 {
+		out["stop"] = s.Stop
+	}
+	if s.Seed != nil {
+		out["seed"] = *s.Seed
+	}
+	return out
+}
+
+// messages encodes msgs; a message's images go in its "images" list.
+func messages(msgs []bench.Message) ([]message, error) {
+	out := make([]message, len(msgs))
+	for i, m := range msgs {
+		role := m.Role
+		if role == "" {
+			role = bench.RoleUser
+		}
+		out[i] = message{Role: role, Content: m.Content}
+		if len(m.Parts) == 0 {
+			continue
+		}
+		out[i].Images = make([]string, 0, len(m.Parts))
+		for _, p := range m.Parts {
+			if err := checkPart(p); err != nil {
+				return nil, fmt.Errorf("message %d: %w", i+1, err)
+			}
+			out[i].Images = append(out[i].Images, p.Base64())
+		}
+	}
+	return out, nil
+}
+
+// imageFormats are the image types Ollama takes (its own CLI allows JPEG,
+// PNG and WebP); the model must be a vision model.
+var imageFormats = map[string]bool{"png": true, "jpeg": true, "webp": true}
+
+// checkPart reports whether Ollama can take p: an inline PNG, JPEG or WebP
+// image. Audio and inputs by URL (Ollama fetches nothing) are refused.
+func checkPart(p bench.Part) error {
+	if p.Type != bench.PartImage || p.URL != "" {
+		return provider.Unsupported(Vendor, p)
+	}
+	mt := strings.ToLower(p.MediaType)
+	if base, _, err := mime.ParseMediaType(mt); err == nil {
+		mt = base
+	}
+	if !imageFormats[bench.Part{MediaType: mt}.Format()] {
+		return provider.Unsupported(Vendor, p)
+	}
+	if len(p.Data) == 0 {
+		return fmt.Errorf("%s %s input has no inline data", p.Type, p.MediaType)
+	}
+	return nil
+}
+
+// CheckInput reports whether Ollama can take p: inline PNG, JPEG or WebP
+// images, sent as raw base64 in the message's "images". Audio and remote
+// URLs are refused.
+func (c *Client) CheckInput(p bench.Part) error { return checkPart(p) }
+
+// mergeExtra merges extra into the JSON object data. Keys in extra replace
+// those in data, except that two objects are merged recursively. Numbers
+// keep their exact text.
+func mergeExtra(data []byte, extra map[string]any) ([]byte, error) {
+	var obj map[string]any
+	if err := decodeNumbers(data, &obj); err != nil {
+		return nil, fmt.Errorf("merge extra fields: %w", err)
+	}
+	for k, v := range extra {
+		raw, err := json.Marshal(v) // normalises structs and typed maps to objects
+		if err != nil {
+			return nil, fmt.Errorf("encode extra field %q: %w", k, err)
+		}
+		var ev any
+		if err := decodeNumbers(raw, &ev); err != nil {
+			return nil, fmt.Errorf("encode extra field %q: %w", k, err)
+		}
+		obj[k] = mergeValue(obj[k], ev)
+	}
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return nil, fmt.Errorf("merge extra fields: %w", err)
+	}
+	return out, nil
+}
+
+func decodeNumbers(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
+// mergeValue returns extra merged over base: objects key by key, anything
+// else replaced.
+func mergeValue(base, extra any) any {
+	bm, baseIsObj := base.(map[string]any)
+	em, extraIsObj := extra.(map[string]any)
+	if !baseIsObj || !extraIsObj {
+		return extra
+	}
+	for k, v := range em {
+		bm[k] = mergeValue(bm[k], v)
+	}
+	return bm
+}

@@ -1,0 +1,114 @@
+package ollama
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+// chatResponse is a non-streamed /api/chat answer or one line of a stream.
+// The last line has done:true, done_reason and the metrics (all omitempty
+// on the wire). Only the fields the bench reads are decoded: thinking
+// (message.thinking) is not part of the answer, and the *_duration timings
+// (nanoseconds) have no place in a provider.Response.
+type chatResponse struct {
+	Model   string `json:"model"`
+	Message *struct {
+		Content   string          `json:"content"`
+		ToolCalls json.RawMessage `json:"tool_calls"`
+	} `json:"message"`
+	Done            bool      `json:"done"`
+	DoneReason      string    `json:"done_reason"`
+	PromptEvalCount int       `json:"prompt_eval_count"`
+	EvalCount       int       `json:"eval_count"`
+	Logprobs        []logprob `json:"logprobs"`
+	// Error is Ollama's {"error":"..."}, sent in place of an answer when a
+	// call fails after the 200 (mid-stream).
+	Error json.RawMessage `json:"error"`
+}
+
+type logprob struct {
+	Logprob float64 `json:"logprob"`
+}
+
+// hasError reports whether the line carries a non-null "error" member.
+func (r *chatResponse) hasError() bool {
+	e := bytes.TrimSpace(r.Error)
+	return len(e) > 0 && string(e) != "null"
+}
+
+// mapFinish maps done_reason to the common vocabulary. "load" and
+// "unload" answer a request that only (un)loads the model, and an unknown
+// or missing value (older servers sent none) is "". A stop after tool
+// calls is tool_calls.
+func mapFinish(raw string, toolCalls bool) string {
+	switch raw {
+	case "stop":
+		if toolCalls {
+			return provider.FinishToolCalls
+		}
+		return provider.FinishStop
+	case "length":
+		return provider.FinishLength
+	}
+	return ""
+}
+
+// state accumulates an answer from a body or from stream lines.
+type state struct {
+	text      []byte
+	model     string
+	done      bool
+	finish    string
+	toolCalls bool
+	usage     bench.Usage
+	logprobs  []float64
+}
+
+// apply folds one line (or a whole answer) into s and returns its new text.
+// Thinking is not part of the text.
+func (s *state) apply(r *chatResponse) string {
+	if s.model == "" {
+		s.model = r.Model
+	}
+	var text string
+	if m := r.Message; m != nil {
+		text = m.Content
+		if t := bytes.TrimSpace(m.ToolCalls); len(t) > 0 && string(t) != "null" && string(t) != "[]" {
+			s.toolCalls = true
+		}
+	}
+	for _, lp := range r.Logprobs {
+		s.logprobs = append(s.logprobs, lp.Logprob)
+	}
+	s.text = append(s.text, text...)
+	if r.Done {
+		s.done, s.finish = true, r.DoneReason
+		s.usage = usage(r)
+	}
+	return text
+}
+
+// usage maps Ollama's counts: prompt_eval_count is the input tokens
+// (cached ones included; it is omitted, so 0, when unknown) and eval_count
+// the output tokens (thinking included). Ollama reports no cached or
+// reasoning split.
+func usage(r *chatResponse) bench.Usage {
+	return bench.Usage{Prompt: r.PromptEvalCount, Completion: r.EvalCount, Total: r.PromptEvalCount + r.EvalCount}
+}
+
+// response builds the final Response; model is the requested one, used when
+// the server names none.
+func (s *state) response(model string) provider.Response {
+	r := provider.Response{
+		Text: string(s.text), Model: s.model,
+		FinishReason: mapFinish(s.finish, s.toolCalls), RawFinishReason: s.finish,
+		Usage: s.usage, Logprobs: s.logprobs,
+	}
+	if r.Model == "" {
+		r.Model = model
+	}
+	return r
+}
