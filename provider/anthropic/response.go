@@ -1,0 +1,133 @@
+package anthropic
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+)
+
+// message is a Messages answer (the non-streamed body, and message_start's
+// "message"); only the fields the bench reads are decoded.
+type message struct {
+	Type       string         `json:"type"`
+	Model      string         `json:"model"`
+	Content    []contentBlock `json:"content"`
+	StopReason string         `json:"stop_reason"`
+	Usage      *usage         `json:"usage"`
+}
+
+// contentBlock is an answer's content block. Only "text" blocks are the
+// answer; thinking, tool_use and server-tool blocks are skipped.
+type contentBlock struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
+}
+
+// usage is Anthropic's token count. A field is nil when absent or null, so
+// a later message_delta only replaces what it carries.
+type usage struct {
+	InputTokens              *int `json:"input_tokens"`
+	CacheCreationInputTokens *int `json:"cache_creation_input_tokens"`
+	CacheReadInputTokens     *int `json:"cache_read_input_tokens"`
+	OutputTokens             *int `json:"output_tokens"`
+}
+
+// counts is the running token count of an answer.
+type counts struct {
+	input, cacheCreation, cacheRead, output int
+}
+
+// apply takes the fields u carries. Every count Anthropic sends is a total
+// so far (message_delta's output_tokens is cumulative), so the last value
+// wins; nothing is summed.
+func (c *counts) apply(u *usage) {
+	for _, f := range []struct {
+		dst *int
+		src *int
+	}{{&c.input, u.InputTokens}, {&c.cacheCreation, u.CacheCreationInputTokens}, {&c.cacheRead, u.CacheReadInputTokens}, {&c.output, u.OutputTokens}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+}
+
+// benchUsage maps the counts to bench.Usage. input_tokens excludes the
+// cache reads and writes, so the prompt is their sum; the cached tokens are
+// the cache reads. Anthropic does not report thinking tokens apart from
+// output_tokens, so Reasoning stays 0.
+func (c counts) benchUsage() bench.Usage {
+	prompt := c.input + c.cacheRead + c.cacheCreation
+	return bench.Usage{Prompt: prompt, Completion: c.output, Cached: c.cacheRead, Total: prompt + c.output}
+}
+
+// mapFinish maps a stop_reason to the common vocabulary; unknown values
+// map to "". pause_turn (a server tool paused a long turn) is a stop: the
+// answer so far is all this call returns.
+func mapFinish(raw string) string {
+	switch raw {
+	case "end_turn", "stop_sequence", "pause_turn":
+		return provider.FinishStop
+	case "max_tokens", "model_context_window_exceeded":
+		return provider.FinishLength
+	case "tool_use":
+		return provider.FinishToolCalls
+	case "refusal":
+		return provider.FinishContentFilter
+	}
+	return ""
+}
+
+// ParseResponse decodes a non-streamed Messages response body. A body that
+// is an Anthropic error object ({"type":"error",...}) is returned as its
+// classified *provider.Error; a body that is not a message is a transient
+// *provider.Error (a proxy or a cut connection is the usual cause).
+func ParseResponse(data []byte) (provider.Response, error) {
+	var m message
+	if err := json.Unmarshal(data, &m); err != nil {
+		return provider.Response{}, malformed(Vendor, "response", data, err)
+	}
+	switch {
+	case m.Type == "error":
+		return provider.Response{}, streamError(Vendor, data, nil)
+	case m.Type != "message" && (m.Type != "" || m.Content == nil):
+		return provider.Response{}, malformed(Vendor, "response", data, fmt.Errorf("not a message (type %q)", m.Type))
+	}
+	var b strings.Builder
+	for _, c := range m.Content {
+		if c.Type == "text" {
+			b.WriteString(c.Text)
+		}
+	}
+	r := provider.Response{Text: b.String(), Model: m.Model, FinishReason: mapFinish(m.StopReason), RawFinishReason: m.StopReason}
+	if m.Usage != nil {
+		var c counts
+		c.apply(m.Usage)
+		r.Usage = c.benchUsage()
+	}
+	return r, nil
+}
+
+// malformed reports a body or event that is not the JSON we expect. It is
+// transient: a proxy or a cut connection is the usual cause.
+func malformed(vendor, what string, data []byte, err error) *provider.Error {
+	prefix := data
+	if len(prefix) > 80 {
+		prefix = prefix[:80]
+	}
+	return &provider.Error{Kind: provider.KindTransient,
+		Err: fmt.Errorf("%s: malformed %s JSON (%d bytes, starts %q): %w", vendor, what, len(data), prefix, err)}
+}
+
+// streamError classifies an Anthropic error object received with an HTTP
+// 200: mid-stream, or as a 200 body.
+func streamError(vendor string, payload []byte, secrets []string) *provider.Error {
+	pe := httpcall.ClassifyStreamError(vendor, payload, secrets...)
+	if ve, ok := httpcall.ParseVendorError(payload); ok {
+		refineKind(pe, ve)
+	}
+	return pe
+}

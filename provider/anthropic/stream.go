@@ -1,0 +1,118 @@
+package anthropic
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+// streamEvent is one event of a streamed answer. data.type repeats the SSE
+// event name, so the JSON alone says what the event is (Bedrock's stream
+// chunks carry the same objects without SSE framing).
+type streamEvent struct {
+	Type string `json:"type"`
+	// Message is message_start's answer so far (model, first usage).
+	Message *message `json:"message"`
+	// ContentBlock is content_block_start's block (text may be non-empty).
+	ContentBlock *contentBlock `json:"content_block"`
+	// Delta is content_block_delta's {type, text, ...} or message_delta's
+	// {stop_reason, stop_sequence}.
+	Delta *struct {
+		Type       string `json:"type"`
+		Text       string `json:"text"`
+		StopReason string `json:"stop_reason"`
+	} `json:"delta"`
+	// Usage is message_delta's usage; output_tokens is cumulative.
+	Usage *usage `json:"usage"`
+}
+
+// Stream accumulates a streamed answer from event JSON payloads. Its zero
+// value is ready to use; it is not safe for concurrent use.
+type Stream struct {
+	// Vendor names the service in errors; "" means "anthropic".
+	Vendor string
+
+	secrets  []string
+	text     []byte
+	model    string
+	stop     string
+	usage    counts
+	hasUsage bool
+	done     bool
+}
+
+func (s *Stream) vendor() string {
+	if s.Vendor == "" {
+		return Vendor
+	}
+	return s.Vendor
+}
+
+// Event applies one event's JSON (the SSE data, or a Bedrock chunk's decoded
+// bytes) and returns the text it adds; done is true after message_stop; err
+// is a *provider.Error for an "error" event (classified by its error type:
+// overloaded_error is overloaded, rate_limit_error rate limited, ...) or for
+// JSON that does not decode. ping, content_block_stop, thinking, tool-input
+// and citation deltas, and event types added later are skipped.
+func (s *Stream) Event(data []byte) (text string, done bool, err error) {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return "", s.done, nil
+	}
+	var ev streamEvent
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return "", s.done, malformed(s.vendor(), "stream event", data, err)
+	}
+	switch ev.Type {
+	case "message_start":
+		if m := ev.Message; m != nil {
+			if m.Model != "" {
+				s.model = m.Model
+			}
+			s.applyUsage(m.Usage)
+		}
+	case "content_block_start":
+		if b := ev.ContentBlock; b != nil && b.Type == "text" {
+			text = b.Text
+		}
+	case "content_block_delta":
+		if d := ev.Delta; d != nil && d.Type == "text_delta" {
+			text = d.Text
+		}
+	case "message_delta":
+		if d := ev.Delta; d != nil && d.StopReason != "" {
+			s.stop = d.StopReason
+		}
+		s.applyUsage(ev.Usage)
+	case "message_stop":
+		s.done = true
+	case "error":
+		return "", s.done, streamError(s.vendor(), data, s.secrets)
+	}
+	s.text = append(s.text, text...)
+	return text, s.done, nil
+}
+
+func (s *Stream) applyUsage(u *usage) {
+	if u == nil {
+		return
+	}
+	s.usage.apply(u)
+	s.hasUsage = true
+}
+
+// Done reports whether message_stop has arrived: a stream that ends before
+// it was cut off.
+func (s *Stream) Done() bool { return s.done }
+
+// Response returns the accumulated answer (error if the stream ended before
+// message_stop should be decided by the caller via s.Done()). Model is ""
+// when message_start did not name one.
+func (s *Stream) Response() provider.Response {
+	r := provider.Response{Text: string(s.text), Model: s.model, FinishReason: mapFinish(s.stop), RawFinishReason: s.stop}
+	if s.hasUsage {
+		r.Usage = s.usage.benchUsage()
+	}
+	return r
+}
