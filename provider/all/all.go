@@ -12,5 +12,6 @@ import (
 	_ "github.com/llm-test-bench/llm-test-bench/provider/gemini"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/llamacpp"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/mistral"
+	_ "github.com/llm-test-bench/llm-test-bench/provider/ollama"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/openai"
 )
