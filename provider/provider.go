@@ -56,6 +56,9 @@ type Response struct {
 	Usage           bench.Usage
 	// Logprobs are the sampled tokens' log probabilities, when requested and offered.
 	Logprobs []float64
+	// VendorCost is what the vendor says the call cost, in USD (OpenRouter's
+	// usage.cost); nil when it does not say. It wins over the pricing table.
+	VendorCost *float64
 }
 
 // Finish reasons in the common vocabulary.

@@ -255,6 +255,9 @@ func (r *Runner) execute(ctx context.Context, runID string, t *Target, j job) be
 	if r.Cost != nil && !out.cached {
 		res.Cost = r.Cost(t, res.Model, res.Tokens)
 	}
+	if vc := out.resp.VendorCost; vc != nil && !out.cached {
+		res.Cost = vendorCost(res.Cost, *vc)
+	}
 	if res.Cost.Currency == "" {
 		res.Cost.Currency = "USD"
 	}
@@ -264,6 +267,17 @@ func (r *Runner) execute(ctx context.Context, runID string, t *Target, j job) be
 	}
 	res.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
 	return res
+}
+
+// vendorCost is the cost the vendor reported, split between input and
+// output as the pricing table would split it (all input when it cannot).
+func vendorCost(table bench.Cost, total float64) bench.Cost {
+	c := bench.Cost{Total: total, Input: total, Currency: "USD"}
+	if table.Total > 0 {
+		c.Input = total * table.Input / table.Total
+		c.Output = total - c.Input
+	}
+	return c
 }
 
 func withAttempts(md map[string]any, n int) map[string]any {

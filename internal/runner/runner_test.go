@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -442,5 +443,29 @@ func TestCaseConfigOverridesTargetSampling(t *testing.T) {
 		Sampling: provider.Sampling{Temperature: &t1, MaxTokens: &mt}, Extra: map[string]any{"a": 1, "b": "y"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("request (-want +got):\n%s", diff)
+	}
+}
+
+func TestVendorReportedCostWinsOverTheTable(t *testing.T) {
+	t.Parallel()
+	reported := 0.0042
+	p := &fakeProvider{GenerateFn: func(ctx context.Context, req provider.Request, emit func(provider.Chunk) error) (provider.Response, error) {
+		resp, err := echoFn(ctx, req, emit)
+		resp.VendorCost = &reported
+		return resp, err
+	}}
+	r := newRunner(&Target{ID: "openrouter:x", Provider: p})
+	r.Cost = func(*Target, string, bench.Usage) bench.Cost {
+		return bench.Cost{Input: 0.003, Output: 0.001, Total: 0.004, Currency: "USD"}
+	}
+	sink := &memSink{}
+	if _, err := r.Run(context.Background(), "run", casesOf(2, ""), sink); err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range sink.all() {
+		c := res.Cost
+		if c.Total != reported || math.Abs(c.Input-0.00315) > 1e-12 || math.Abs(c.Input+c.Output-reported) > 1e-12 {
+			t.Errorf("cost %+v, want the reported %v split 3:1", c, reported)
+		}
 	}
 }

@@ -23,15 +23,16 @@ func TestReplay(t *testing.T) {
 		wantModel string
 		wantUsage bench.Usage
 		wantBody  map[string]any // fields beyond model and messages
+		wantCost  *float64       // usage.cost, as OpenRouter reports it
 	}{
 		{"openrouter", "TestOpenRouterCommon/openai/simple.yaml", "Oi! 😊", "openai/gpt-5.4-nano-20260317", bench.Usage{Prompt: 19, Completion: 7, Total: 26},
-			map[string]any{"max_completion_tokens": float64(4000), "usage": map[string]any{"include": true}}},
+			map[string]any{"max_completion_tokens": float64(4000), "usage": map[string]any{"include": true}}, ptr(0.00001255)},
 		{"openrouter", "TestOpenRouterCommon/openai/simple_streaming.yaml", "Olá! 😊", "openai/gpt-5.4-nano-20260317", bench.Usage{Prompt: 19, Completion: 7, Total: 26},
-			map[string]any{"max_completion_tokens": float64(4000), "usage": map[string]any{"include": true}, "stream": true, "stream_options": map[string]any{"include_usage": true}}},
+			map[string]any{"max_completion_tokens": float64(4000), "usage": map[string]any{"include": true}, "stream": true, "stream_options": map[string]any{"include_usage": true}}, ptr(0.00001255)},
 		{"groq", "TestOpenAICompatibleCommon/groq-kimi-k2/simple.yaml", "Olá!", "moonshotai/kimi-k2-instruct-0905", bench.Usage{Prompt: 20, Completion: 4, Total: 24},
-			map[string]any{"max_tokens": float64(4000)}},
+			map[string]any{"max_tokens": float64(4000)}, nil},
 		{"groq", "TestOpenAICompatibleCommon/groq-kimi-k2/simple_streaming.yaml", "Olá!", "moonshotai/kimi-k2-instruct-0905", bench.Usage{Prompt: 20, Completion: 4, Total: 24},
-			map[string]any{"max_tokens": float64(4000), "stream": true, "stream_options": map[string]any{"include_usage": true}}},
+			map[string]any{"max_tokens": float64(4000), "stream": true, "stream_options": map[string]any{"include_usage": true}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -56,7 +57,7 @@ func TestReplay(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Generate: %v", err)
 			}
-			want := provider.Response{Text: tt.wantText, Model: tt.wantModel, FinishReason: provider.FinishStop, RawFinishReason: "stop", Usage: tt.wantUsage}
+			want := provider.Response{Text: tt.wantText, Model: tt.wantModel, FinishReason: provider.FinishStop, RawFinishReason: "stop", Usage: tt.wantUsage, VendorCost: tt.wantCost}
 			if diff := cmp.Diff(want, resp); diff != "" {
 				t.Errorf("response (-want +got):\n%s", diff)
 			}

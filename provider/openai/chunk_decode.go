@@ -19,6 +19,9 @@ type chunkFields struct {
 	usage    bench.Usage
 	hasUsage bool
 	hasError bool
+	// cost is usage.cost (OpenRouter), valid when hasCost.
+	cost    float64
+	hasCost bool
 }
 
 // fieldsOf maps a completion decoded by encoding/json to chunkFields; the
@@ -28,6 +31,9 @@ func fieldsOf(c *completion) chunkFields {
 	f.model = []byte(c.Model)
 	if c.Usage != nil {
 		f.usage, f.hasUsage = c.Usage.toUsage(), true
+		if c.Usage.Cost != nil {
+			f.cost, f.hasCost = *c.Usage.Cost, true
+		}
 	}
 	f.hasError = c.hasError()
 	for i := range c.Choices {
@@ -72,6 +78,7 @@ const maxSkipDepth = 64
 func (d *chunkDecoder) decode(data []byte) bool {
 	d.text, d.model, d.finish, d.logprobs = d.text[:0], d.model[:0], d.finish[:0], d.logprobs[:0]
 	d.usage, d.hasUsage, d.hasError = bench.Usage{}, false, false
+	d.cost, d.hasCost = 0, false
 	d.data, d.pos = data, 0
 	ok := d.top()
 	d.ws()
@@ -411,6 +418,11 @@ func (d *chunkDecoder) usageValue() bool {
 			ok = once(&set, 8) && d.detail("cached_tokens", &cached)
 		case "completion_tokens_details":
 			ok = once(&set, 16) && d.detail("reasoning_tokens", &reasoning)
+		case "cost":
+			if ok = once(&set, 32); ok && !d.null() {
+				ok = d.float(&d.cost)
+				d.hasCost = ok
+			}
 		default:
 			ok = d.skip(0)
 		}

@@ -92,7 +92,7 @@ func FuzzFastChunk(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	for _, s := range []string{`{"Model":"x"}`, `{"model":"a","model":"b"}`, `{"usage":{"prompt_tokens":1.0}}`, `{"choices":[{"index":1e0}]}`,
-		`{"choices":[{"message":{"content":"m"},"delta":{"content":"d"}}]}`, `{"model":"\xff\xfe"}`, `{"a":"\u12"}`, `null`, ` {} `, `{"choices":[{"logprobs":{"content":[{"logprob":1e400}]}}]}`} {
+		`{"choices":[{"message":{"content":"m"},"delta":{"content":"d"}}]}`, `{"model":"\xff\xfe"}`, `{"a":"\u12"}`, `null`, ` {} `, `{"choices":[{"logprobs":{"content":[{"logprob":1e400}]}}]}`, `{"usage":{"cost":null}}`, `{"usage":{"cost":1.5e-5,"cost":2}}`} {
 		f.Add([]byte(s))
 	}
 	warm := []byte(simulatorChunks[4])

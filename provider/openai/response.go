@@ -83,6 +83,8 @@ type usage struct {
 	CompletionTokensDetails *struct {
 		ReasoningTokens int `json:"reasoning_tokens"`
 	} `json:"completion_tokens_details"`
+	// Cost is OpenRouter's charge for the call, in USD.
+	Cost *float64 `json:"cost"`
 }
 
 // hasError reports whether the body carries a non-null "error" member.
@@ -140,6 +142,7 @@ type state struct {
 	usage    bench.Usage
 	hasUsage bool
 	logprobs []float64
+	cost     *float64
 }
 
 // apply folds one completion or chunk into s and returns the new text it
@@ -150,6 +153,9 @@ func (s *state) apply(c *completion) string {
 	}
 	if c.Usage != nil {
 		s.usage, s.hasUsage = c.Usage.toUsage(), true
+		if c.Usage.Cost != nil {
+			s.cost = c.Usage.Cost
+		}
 	}
 	var text string
 	for i := range c.Choices {
@@ -185,6 +191,10 @@ func (s *state) applyFields(f *chunkFields) string {
 	if f.hasUsage {
 		s.usage, s.hasUsage = f.usage, true
 	}
+	if f.hasCost {
+		c := f.cost
+		s.cost = &c
+	}
 	if len(f.finish) > 0 && s.finish != string(f.finish) {
 		s.finish = string(f.finish)
 	}
@@ -199,7 +209,7 @@ func (s *state) response(model string) provider.Response {
 	r := provider.Response{
 		Text: string(s.text), Model: s.model,
 		FinishReason: mapFinish(s.finish), RawFinishReason: s.finish,
-		Logprobs: s.logprobs,
+		Logprobs: s.logprobs, VendorCost: s.cost,
 	}
 	if r.Model == "" {
 		r.Model = model
