@@ -22,8 +22,7 @@ const resultColumns = `id, session_id, case_id, prompt_id, provider, model, repe
 const resultColumnCount = 32
 
 // rowsPerInsert is how many results one INSERT carries (32 columns each,
-// well under SQLite's 32766 bound parameters). Few statements per batch
-// matter: the FTS5 index flushes its pending terms at every statement.
+// well under SQLite's 32766 bound parameters).
 const rowsPerInsert = 32
 
 // upsertSQL returns an INSERT of n results that replaces every column of a
@@ -42,43 +41,104 @@ func upsertSQL(n int) string {
 		ON CONFLICT (session_id, case_id, prompt_id, provider, repetition) DO UPDATE SET ` + strings.Join(set, ", ")
 }
 
-var fullInsertSQL = upsertSQL(rowsPerInsert)
+// The prompt full-text index is filled here, once per batch, rather than by
+// a per-row trigger (migration 00002): FTS5 writes a segment for every
+// statement that adds terms, so one statement per batch keeps the index to
+// one segment per batch. Rows a batch adds are those with a rowid above the
+// largest before it (SQLite gives a new row max(rowid)+1, and the IMMEDIATE
+// transaction keeps other writers out); rows it updates keep their rowid and
+// are re-indexed by the results_fts_update trigger.
+const (
+	maxRowidSQL = `SELECT coalesce(max(rowid), 0) FROM results`
+	ftsIndexSQL = `INSERT INTO results_prompt_fts (rowid, prompt) SELECT rowid, prompt FROM results WHERE rowid > ?`
+)
+
+// insertSizes is the number of upsert statements kept prepared: the i-th
+// carries 1<<i rows, so a batch of any size takes full rowsPerInsert chunks
+// and at most one statement per set bit of the remainder.
+const insertSizes = 6 // 1 << (insertSizes-1) == rowsPerInsert
+
+// writeStmts are WriteResults' statements, prepared once when the store
+// opens (and by database/sql once per connection) and reused by every batch.
+type writeStmts struct {
+	insert   [insertSizes]*sql.Stmt
+	maxRowid *sql.Stmt
+	ftsIndex *sql.Stmt
+}
+
+func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
+	w := &writeStmts{}
+	var err error
+	for i := range w.insert {
+		if w.insert[i], err = db.PrepareContext(ctx, upsertSQL(1<<i)); err != nil {
+			w.close()
+			return nil, fmt.Errorf("prepare %d-row upsert: %w", 1<<i, err)
+		}
+	}
+	if w.maxRowid, err = db.PrepareContext(ctx, maxRowidSQL); err != nil {
+		w.close()
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if w.ftsIndex, err = db.PrepareContext(ctx, ftsIndexSQL); err != nil {
+		w.close()
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	return w, nil
+}
+
+func (w *writeStmts) close() {
+	for _, st := range append(w.insert[:], w.maxRowid, w.ftsIndex) {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
 
 // WriteResults upserts results in one transaction, rowsPerInsert rows per
-// prepared statement. A zero CreatedAt is stamped with store.Now().
+// statement, and indexes the prompts of the rows it added. A zero CreatedAt
+// is stamped with store.Now().
 func (s *Store) WriteResults(ctx context.Context, results []bench.Result) error {
 	if len(results) == 0 {
 		return nil
 	}
+	// A key repeated within the batch would update a row the batch itself
+	// added, before its prompt is indexed; keep only its last occurrence,
+	// which is what the upsert would have stored.
+	results = lastPerKey(results)
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite write results: begin: %w", err)
 	}
 	defer tx.Rollback()
+	var before int64
+	if err := tx.StmtContext(ctx, s.w.maxRowid).QueryRowContext(ctx).Scan(&before); err != nil {
+		return fmt.Errorf("sqlite write results: %w", err)
+	}
 	now := store.Now()
-	var full *sql.Stmt
 	args := make([]any, 0, rowsPerInsert*resultColumnCount)
-	for start := 0; start < len(results); start += rowsPerInsert {
-		chunk := results[start:min(start+rowsPerInsert, len(results))]
+	var stmts [insertSizes]*sql.Stmt // this transaction's, closed with it
+	for start := 0; start < len(results); {
+		i := insertSizes - 1
+		for 1<<i > len(results)-start {
+			i--
+		}
+		chunk := results[start : start+1<<i]
+		start += len(chunk)
 		args = args[:0]
-		for i := range chunk {
-			if args, err = appendResultArgs(args, &chunk[i], now); err != nil {
+		for j := range chunk {
+			if args, err = appendResultArgs(args, &chunk[j], now); err != nil {
 				return fmt.Errorf("sqlite write results: %w", err)
 			}
 		}
-		stmt, err := chunkStmt(ctx, tx, &full, len(chunk))
-		if err != nil {
-			return fmt.Errorf("sqlite write results: prepare: %w", err)
+		if stmts[i] == nil {
+			stmts[i] = tx.StmtContext(ctx, s.w.insert[i])
 		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+		if _, err := stmts[i].ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("sqlite write results %s..%s of run %s: %w", chunk[0].ID, chunk[len(chunk)-1].ID, chunk[0].RunID, err)
 		}
-		if len(chunk) < rowsPerInsert {
-			stmt.Close()
-		}
 	}
-	if full != nil {
-		full.Close()
+	if _, err := tx.StmtContext(ctx, s.w.ftsIndex).ExecContext(ctx, before); err != nil {
+		return fmt.Errorf("sqlite write results: index prompts: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite write results: commit: %w", err)
@@ -86,21 +146,31 @@ func (s *Store) WriteResults(ctx context.Context, results []bench.Result) error 
 	return nil
 }
 
-// chunkStmt returns the prepared statement for n rows: the full-size one is
-// prepared once per transaction and kept in *full; a shorter final chunk
-// gets its own.
-func chunkStmt(ctx context.Context, tx *sql.Tx, full **sql.Stmt, n int) (*sql.Stmt, error) {
-	if n < rowsPerInsert {
-		return tx.PrepareContext(ctx, upsertSQL(n))
+type resultKey struct {
+	run string
+	bench.Key
+}
+
+// lastPerKey returns results without the earlier occurrences of a repeated
+// (run, key), in order; results itself when no key repeats.
+func lastPerKey(results []bench.Result) []bench.Result {
+	if len(results) < 2 {
+		return results
 	}
-	if *full == nil {
-		st, err := tx.PrepareContext(ctx, fullInsertSQL)
-		if err != nil {
-			return nil, err
+	last := make(map[resultKey]int, len(results))
+	for i := range results {
+		last[resultKey{results[i].RunID, results[i].Key()}] = i
+	}
+	if len(last) == len(results) {
+		return results
+	}
+	out := make([]bench.Result, 0, len(last))
+	for i := range results {
+		if last[resultKey{results[i].RunID, results[i].Key()}] == i {
+			out = append(out, results[i])
 		}
-		*full = st
 	}
-	return *full, nil
+	return out
 }
 
 func appendResultArgs(args []any, r *bench.Result, now time.Time) ([]any, error) {

@@ -30,6 +30,7 @@ const timeLayout = "2006-01-02T15:04:05.000000Z"
 // Store is a store.Store kept in one SQLite file.
 type Store struct {
 	db *sql.DB
+	w  *writeStmts
 }
 
 // Open opens (creating it and its parent directories if needed) the SQLite
@@ -81,7 +82,12 @@ func openOnce(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db}, nil
+	w, err := prepareWrites(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Store{db: db, w: w}, nil
 }
 
 // dsn builds the driver's file: URI with the connection pragmas. Writes
@@ -93,6 +99,7 @@ func dsn(path string) string {
 	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(normal)")
+	q.Add("_pragma", "temp_store(memory)")
 	q.Set("_txlock", "immediate")
 	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: q.Encode()}
 	return u.String()
@@ -108,6 +115,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.w.close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("sqlite close: %w", err)
 	}
