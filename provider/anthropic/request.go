@@ -21,15 +21,15 @@ var ErrUnsupportedSampling = errors.New("sampling setting not supported")
 // messagesRequest is the body of POST /v1/messages (and of Bedrock's
 // InvokeModel for Anthropic models, with anthropic_version and no model).
 type messagesRequest struct {
-	Model            string        `json:"model,omitempty"`
-	AnthropicVersion string        `json:"anthropic_version,omitempty"`
-	MaxTokens        int           `json:"max_tokens"`
-	System           []block       `json:"system,omitempty"`
-	Messages         []turn        `json:"messages"`
-	Temperature      *float64      `json:"temperature,omitempty"`
-	TopP             *float64      `json:"top_p,omitempty"`
-	StopSequences    []string      `json:"stop_sequences,omitempty"`
-	Stream           bool          `json:"stream,omitempty"`
+	Model            string   `json:"model,omitempty"`
+	AnthropicVersion string   `json:"anthropic_version,omitempty"`
+	MaxTokens        int      `json:"max_tokens"`
+	System           []block  `json:"system,omitempty"`
+	Messages         []turn   `json:"messages"`
+	Temperature      *float64 `json:"temperature,omitempty"`
+	TopP             *float64 `json:"top_p,omitempty"`
+	StopSequences    []string `json:"stop_sequences,omitempty"`
+	Stream           bool     `json:"stream,omitempty"`
 }
 
 // turn is one message on the wire: a role and its content blocks.

@@ -1,0 +1,133 @@
+package anthropic
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+// bodyTransport answers every request with a 200 and a fixed body, without a network.
+type bodyTransport struct{ body []byte }
+
+func (b bodyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(b.body)), Request: r}, nil
+}
+
+// recordedBodies are the seeds: every Anthropic recording, streamed or not.
+var recordedBodies = []string{
+	"TestAnthropicCommon/claude-sonnet-4/simple.yaml",
+	"TestAnthropicCommon/claude-sonnet-4/simple_streaming.yaml",
+	"TestImageUploadAgent/anthropic-claude-sonnet-4.yaml",
+	"TestImageUploadAgentStreaming/anthropic-claude-sonnet-4-stream.yaml",
+}
+
+// FuzzGenerate feeds arbitrary bodies to the client as a streamed or a
+// plain answer: it must never panic, must fail only with a *provider.Error,
+// and on success must have emitted exactly the returned text.
+func FuzzGenerate(f *testing.F) {
+	for _, name := range recordedBodies {
+		f.Add([]byte(recordedBody(f, name)), strings.Contains(name, "stream"))
+	}
+	f.Add([]byte("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"), true)
+	f.Add([]byte("data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":-3}}\n\ndata: {\"type\":\"message_stop\"}\n\n"), true)
+	f.Add([]byte(`{"type":"message","content":[{"type":"text","text":"x"}],"usage":{"input_tokens":null}}`), false)
+	f.Fuzz(func(t *testing.T, body []byte, stream bool) {
+		c, err := New(provider.Config{Model: "m", BaseURL: "http://fuzz.invalid", APIKey: testKey, HTTPClient: &http.Client{Transport: bodyTransport{body}}})
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		var emitted strings.Builder
+		resp, err := c.Generate(t.Context(), provider.Request{Messages: hello, Stream: stream}, func(ch provider.Chunk) error {
+			emitted.WriteString(ch.Text)
+			return nil
+		})
+		if err != nil {
+			if provider.AsError(err) == nil {
+				t.Fatalf("error is not a *provider.Error: %v", err)
+			}
+			if strings.Contains(err.Error(), testKey) {
+				t.Fatalf("error leaks the key: %v", err)
+			}
+			return
+		}
+		checkAnswer(t, emitted.String(), resp)
+	})
+}
+
+// FuzzStreamEvent feeds arbitrary event payloads, one per line, to a
+// Stream, as Bedrock's chunks arrive: the returned texts must add up to the
+// response text.
+func FuzzStreamEvent(f *testing.F) {
+	for _, name := range recordedBodies[1:2] {
+		var lines []string
+		for _, l := range strings.Split(recordedBody(f, name), "\n") {
+			if d, ok := strings.CutPrefix(l, "data: "); ok {
+				lines = append(lines, d)
+			}
+		}
+		f.Add(strings.Join(lines, "\n"))
+	}
+	f.Add(`{"type":"message_start","message":{"model":"m","usage":{"input_tokens":1,"cache_read_input_tokens":2}}}` + "\n" + `{"type":"error","error":{}}`)
+	f.Fuzz(func(t *testing.T, events string) {
+		var s Stream
+		var texts strings.Builder
+		for _, ev := range strings.Split(events, "\n") {
+			text, done, err := s.Event([]byte(ev))
+			if err != nil {
+				if provider.AsError(err) == nil {
+					t.Fatalf("error is not a *provider.Error: %v", err)
+				}
+				continue
+			}
+			if done != s.Done() {
+				t.Fatalf("done %v but Done() %v", done, s.Done())
+			}
+			texts.WriteString(text)
+		}
+		checkAnswer(t, texts.String(), s.Response())
+	})
+}
+
+func checkAnswer(t *testing.T, emitted string, resp provider.Response) {
+	t.Helper()
+	if emitted != resp.Text {
+		t.Fatalf("emitted %q but response text is %q", emitted, resp.Text)
+	}
+	if resp.FinishReason != "" && resp.RawFinishReason == "" {
+		t.Fatalf("mapped finish %q without a raw one", resp.FinishReason)
+	}
+	if u := resp.Usage; u.Total != u.Prompt+u.Completion {
+		t.Fatalf("usage total %d != prompt %d + completion %d", u.Total, u.Prompt, u.Completion)
+	}
+}
+
+// FuzzFastTextDelta checks the text-delta fast path against the full
+// decode: whatever it accepts, the full decode reads as the same text delta.
+func FuzzFastTextDelta(f *testing.F) {
+	for _, l := range strings.Split(recordedBody(f, recordedBodies[1]), "\n") {
+		if d, ok := strings.CutPrefix(l, "data: "); ok {
+			f.Add(strings.TrimSpace(d))
+		}
+	}
+	f.Add(`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a\u00e9\"\\"}}`)
+	f.Add(`{"type":"content_block_delta","index":01,"delta":{"type":"text_delta","text":"x"}}`)
+	f.Add("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"\xff\"}}")
+	f.Fuzz(func(t *testing.T, data string) {
+		text, ok := fastTextDelta([]byte(data))
+		if !ok {
+			return
+		}
+		var ev streamEvent
+		if err := json.Unmarshal([]byte(data), &ev); err != nil {
+			t.Fatalf("fast path took %q, which does not decode: %v", data, err)
+		}
+		if ev.Type != "content_block_delta" || ev.Delta == nil || ev.Delta.Type != "text_delta" || ev.Delta.Text != text {
+			t.Fatalf("fast path read %q from %q; the full decode reads %+v", text, data, ev)
+		}
+	})
+}
