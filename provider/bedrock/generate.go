@@ -1,0 +1,136 @@
+package bedrock
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+// Generate sends one call (exactly one HTTP attempt; the caller retries)
+// and returns the answer. A streamed call emits each text delta as it
+// arrives; otherwise the whole text is emitted once. Response.Model is the
+// Bedrock model id called (the id Bedrock bills, with its region prefix),
+// not the model's own name.
+func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(provider.Chunk) error) (provider.Response, error) {
+	model := req.Model
+	if model == "" {
+		model = c.model
+	}
+	if model == "" {
+		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest,
+			Err: fmt.Errorf("%s: no model: name one as bedrock:<model id>, such as bedrock:amazon.nova-micro-v1:0", Vendor)}
+	}
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	if c.api == APIInvoke {
+		return c.invoke(ctx, req, model, emit)
+	}
+	body, err := c.converseBody(req)
+	if err != nil {
+		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("%s: %w", Vendor, err)}
+	}
+	op, accept := "converse", "application/json"
+	if req.Stream {
+		op, accept = "converse-stream", eventStreamType
+	}
+	resp, err := c.runtime.Do(ctx, http.MethodPost, modelPath(model, op), body, accept)
+	if err != nil {
+		return provider.Response{}, err
+	}
+	defer resp.Body.Close()
+	if req.Stream {
+		return c.readConverseStream(ctx, resp, model, emit)
+	}
+	return c.readConverse(ctx, resp, model, emit)
+}
+
+// readConverse decodes a non-streamed Converse answer.
+func (c *Client) readConverse(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return provider.Response{}, c.runtime.Transport(ctx, err)
+	}
+	var cr converseResponse
+	if err := json.Unmarshal(data, &cr); err != nil {
+		return provider.Response{}, c.malformed(resp.StatusCode, "response", data, err)
+	}
+	if cr.Output == nil || cr.Output.Message == nil || cr.StopReason == "" {
+		return provider.Response{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
+			Err: fmt.Errorf("%s: response has no output message or stopReason", Vendor)}
+	}
+	out := provider.Response{Text: cr.text(), Model: model, FinishReason: finishReason(cr.StopReason),
+		RawFinishReason: cr.StopReason, Usage: cr.Usage.usage()}
+	if err := emit(provider.Chunk{Text: out.Text}); err != nil {
+		return out, fmt.Errorf("%s: emit: %w", Vendor, err)
+	}
+	return out, nil
+}
+
+// converseEvent is the payload of a ConverseStream event; each event type
+// fills its own fields: contentBlockDelta the delta, messageStop the
+// stopReason, metadata the usage.
+type converseEvent struct {
+	Delta *struct {
+		Text *string `json:"text"`
+	} `json:"delta"`
+	StopReason string      `json:"stopReason"`
+	Usage      *tokenUsage `json:"usage"`
+}
+
+// readConverseStream decodes a ConverseStream event stream: messageStart,
+// content blocks (contentBlockStart, contentBlockDelta with text,
+// contentBlockStop), messageStop with the stopReason, then metadata with the
+// usage. A stream that ends before messageStop was cut off and fails as
+// transient; an exception event fails with its kind.
+func (c *Client) readConverseStream(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+	er := c.newEventReader(resp.Body)
+	var (
+		text    strings.Builder
+		stop    string
+		stopped bool
+		usage   *tokenUsage
+	)
+	for {
+		typ, payload, err := er.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return provider.Response{}, c.readError(ctx, err, resp.StatusCode, text.Len())
+		}
+		switch typ {
+		case "contentBlockDelta", "messageStop", "metadata":
+		default:
+			continue // messageStart, contentBlockStart/Stop and future events carry no text
+		}
+		var ev converseEvent
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			return provider.Response{}, c.malformed(resp.StatusCode, typ+" event", payload, err)
+		}
+		switch typ {
+		case "contentBlockDelta":
+			if ev.Delta == nil || ev.Delta.Text == nil || *ev.Delta.Text == "" {
+				continue // tool input and reasoning deltas are not answer text
+			}
+			text.WriteString(*ev.Delta.Text)
+			if err := emit(provider.Chunk{Text: *ev.Delta.Text}); err != nil {
+				return provider.Response{}, fmt.Errorf("%s: emit: %w", Vendor, err)
+			}
+		case "messageStop":
+			stop, stopped = ev.StopReason, true
+		case "metadata":
+			usage = ev.Usage
+		}
+	}
+	if !stopped {
+		return provider.Response{}, truncated(resp.StatusCode, "messageStop", text.Len())
+	}
+	return provider.Response{Text: text.String(), Model: model, FinishReason: finishReason(stop),
+		RawFinishReason: stop, Usage: usage.usage()}, nil
+}

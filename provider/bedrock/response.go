@@ -1,0 +1,79 @@
+package bedrock
+
+import (
+	"strings"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+// converseResponse is a Converse answer; only the fields the bench reads
+// are decoded.
+type converseResponse struct {
+	Output *struct {
+		Message *struct {
+			Content []struct {
+				// Text is set on text blocks; reasoningContent and toolUse
+				// blocks are not part of the answer text.
+				Text *string `json:"text"`
+			} `json:"content"`
+		} `json:"message"`
+	} `json:"output"`
+	StopReason string      `json:"stopReason"`
+	Usage      *tokenUsage `json:"usage"`
+}
+
+// tokenUsage is Converse's TokenUsage. inputTokens does not include the
+// cache reads and writes, which are counted apart.
+type tokenUsage struct {
+	InputTokens           int `json:"inputTokens"`
+	OutputTokens          int `json:"outputTokens"`
+	TotalTokens           int `json:"totalTokens"`
+	CacheReadInputTokens  int `json:"cacheReadInputTokens"`
+	CacheWriteInputTokens int `json:"cacheWriteInputTokens"`
+}
+
+// usage maps Converse's counts to the bench's: the prompt is every input
+// token, fresh, read from the cache or written to it (so that Cached is a
+// part of Prompt, as the pricing expects); total is prompt plus completion.
+func (u *tokenUsage) usage() bench.Usage {
+	if u == nil {
+		return bench.Usage{}
+	}
+	prompt := u.InputTokens + u.CacheReadInputTokens + u.CacheWriteInputTokens
+	return bench.Usage{Prompt: prompt, Completion: u.OutputTokens, Cached: u.CacheReadInputTokens, Total: prompt + u.OutputTokens}
+}
+
+// text joins the answer's text blocks.
+func (r *converseResponse) text() string {
+	if r.Output == nil || r.Output.Message == nil {
+		return ""
+	}
+	blocks := r.Output.Message.Content
+	if len(blocks) == 1 && blocks[0].Text != nil {
+		return *blocks[0].Text
+	}
+	var b strings.Builder
+	for _, bl := range blocks {
+		if bl.Text != nil {
+			b.WriteString(*bl.Text)
+		}
+	}
+	return b.String()
+}
+
+// finishReason maps Converse's stopReason to the common vocabulary; an
+// unknown value maps to "" and is kept raw.
+func finishReason(raw string) string {
+	switch raw {
+	case "end_turn", "stop_sequence":
+		return provider.FinishStop
+	case "max_tokens", "model_context_window_exceeded":
+		return provider.FinishLength
+	case "tool_use":
+		return provider.FinishToolCalls
+	case "guardrail_intervened", "content_filtered":
+		return provider.FinishContentFilter
+	}
+	return ""
+}
