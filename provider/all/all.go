@@ -6,6 +6,7 @@ package all
 
 import (
 	// Each vendor package registers itself in init.
+	_ "github.com/llm-test-bench/llm-test-bench/provider/anthropic"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/azure"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/compat"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/echo"
