@@ -8,6 +8,7 @@ import (
 	// Each vendor package registers itself in init.
 	_ "github.com/llm-test-bench/llm-test-bench/provider/anthropic"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/azure"
+	_ "github.com/llm-test-bench/llm-test-bench/provider/bedrock"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/compat"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/echo"
 	_ "github.com/llm-test-bench/llm-test-bench/provider/gemini"
