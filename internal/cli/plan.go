@@ -19,21 +19,21 @@ import (
 // benchOptions are the settings of one `bench` invocation. They are saved
 // with the run so --resume and --retry-errors can repeat it exactly.
 type benchOptions struct {
-	Datasets    []string          `json:"datasets"`
-	Providers   []string          `json:"providers"`
-	Concurrency int               `json:"concurrency"`
-	Repeat      int               `json:"repeat"`
-	Timeout     string            `json:"timeout"`
-	MaxCost     float64           `json:"max_cost"`
-	Filter      string            `json:"filter"`
-	Sample      int               `json:"sample"`
-	Seed        uint64            `json:"seed"`
-	NoCache     bool              `json:"no_cache"`
-	Stream      bool              `json:"stream"`
+	Datasets    []string `json:"datasets"`
+	Providers   []string `json:"providers"`
+	Concurrency int      `json:"concurrency"`
+	Repeat      int      `json:"repeat"`
+	Timeout     string   `json:"timeout"`
+	MaxCost     float64  `json:"max_cost"`
+	Filter      string   `json:"filter"`
+	Sample      int      `json:"sample"`
+	Seed        uint64   `json:"seed"`
+	NoCache     bool     `json:"no_cache"`
+	Stream      bool     `json:"stream"`
 	// Simulate sends every provider's calls to one built-in simulator.
-	Simulate bool `json:"simulate,omitempty"`
-	Name        string            `json:"name"`
-	Tags        map[string]string `json:"tags"`
+	Simulate bool              `json:"simulate,omitempty"`
+	Name     string            `json:"name"`
+	Tags     map[string]string `json:"tags"`
 }
 
 // plan is the loaded work of a run: its suites and how to select cases.

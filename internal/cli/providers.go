@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
@@ -22,14 +24,21 @@ func (a *app) providersCommand() *cobra.Command {
 			for _, name := range provider.Vendors() {
 				v, _ := provider.Lookup(name)
 				_, src := a.cfg.APIKey(name)
-				have := "-"
-				if v.KeyEnv != "" {
+				keyVar, have := v.KeyEnv, "-"
+				switch {
+				case v.KeyEnv != "" && src != "":
+					have = "set (" + src + ")"
+				case v.KeyEnv != "":
 					have = "missing"
+				case len(config.KeyEnvNames(name)) > 0:
+					// Optional: the vendor has another way in (Bedrock: AWS credentials).
+					keyVar = strings.Join(config.KeyEnvNames(name), " or ")
+					have = "optional"
 					if src != "" {
 						have = "set (" + src + ")"
 					}
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, v.KeyEnv, have, v.DefaultBaseURL)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, keyVar, have, v.DefaultBaseURL)
 			}
 			fmt.Fprintf(tw, "%s\t\t-\tbuilt in (offline)\n", simulatorVendor)
 			return tw.Flush()

@@ -141,7 +141,7 @@ func kindFor(status int, ve VendorError) provider.Kind {
 		return provider.KindAuth // billing: retrying cannot help
 	case status == 529 || strings.Contains(text, "overloaded"):
 		return provider.KindOverloaded
-	case status == 429 || strings.Contains(text, "rate_limit") || strings.Contains(text, "resource_exhausted"):
+	case status == 429 || strings.Contains(text, "rate_limit") || strings.Contains(text, "rate limit") || strings.Contains(text, "resource_exhausted"):
 		return provider.KindRateLimited
 	case status == 408 || status == 409 || status >= 500:
 		return provider.KindTransient

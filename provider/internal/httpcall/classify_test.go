@@ -115,6 +115,7 @@ func TestClassifyStreamError(t *testing.T) {
 		{"openai server error", `{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null}}`, provider.KindTransient, 0},
 		{"openrouter upstream 502", `{"error":{"code":502,"message":"Provider returned error"}}`, provider.KindTransient, 502},
 		{"openrouter 429", `{"error":{"code":429,"message":"Rate limit exceeded"}}`, provider.KindRateLimited, 429},
+		{"rate limit without a code", `{"error":{"message":"Rate limit exceeded: free-models-per-min"}}`, provider.KindRateLimited, 0},
 		{"anthropic overloaded", `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`, provider.KindOverloaded, 0},
 		{"context length", `{"error":{"message":"maximum context length exceeded","code":"context_length_exceeded"}}`, provider.KindContextLength, 0},
 		{"unknown shape", `not json`, provider.KindTransient, 0},
