@@ -245,3 +245,27 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *tu
 	}
 	return b
 }
+
+// lastUserText returns the last user message, or the last message when no
+// user spoke; the request has at least one message.
+func lastUserText(msgs []chatMessage) string {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Role == "user" {
+			return string(msgs[i].Content)
+		}
+	}
+	return string(msgs[len(msgs)-1].Content)
+}
+
+// conversationTokens counts a system prompt (when not empty) and messages
+// as described in tokens.go.
+func conversationTokens(system string, msgs []chatMessage) int {
+	n := replyOverhead
+	if system != "" {
+		n += messageOverhead + countTokens(system)
+	}
+	for i := range msgs {
+		n += messageOverhead + countTokens(string(msgs[i].Content))
+	}
+	return n
+}

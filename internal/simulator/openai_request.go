@@ -234,6 +234,22 @@ func (p *jsonParser) intPtr(dst **int) bool {
 	return true
 }
 
+// messages reads an array of chat messages. A repeated key is refused:
+// encoding/json would decode the second array over the first one's
+// elements.
+func (p *jsonParser) messages(dst *[]chatMessage) bool {
+	if *dst != nil {
+		return false
+	}
+	msgs := make([]chatMessage, 0, 4)
+	ok := p.array(func() bool {
+		msgs = append(msgs, chatMessage{})
+		return p.message(&msgs[len(msgs)-1])
+	})
+	*dst = msgs
+	return ok
+}
+
 // message reads one chat message.
 func (p *jsonParser) message(m *chatMessage) bool {
 	return p.object(func(key []byte) bool {
