@@ -36,7 +36,8 @@ func (a *app) simulateTarget(ctx context.Context, ts *targetSet, pcfg *provider.
 		ts.simRoot = strings.TrimSuffix(u, "/v1")
 	}
 	v, _ := provider.Lookup(pcfg.Vendor)
-	base := ts.simRoot
+	// The simulator serves /vendor/NAME/... with that vendor's quirks.
+	base := ts.simRoot + "/vendor/" + pcfg.Vendor
 	if du, err := url.Parse(v.DefaultBaseURL); err == nil && v.DefaultBaseURL != "" {
 		base += strings.TrimRight(du.Path, "/")
 	}

@@ -64,6 +64,12 @@
 // scaled to unit length, so texts sharing words are similar. It shares the
 // latency and faults of chat requests.
 //
+// OpenAI's chat route is served under any prefix that ends in
+// /chat/completions (Groq's /openai/v1, OpenRouter's /api/v1, Azure's
+// deployments). A path "/vendor/NAME/REST" is served as REST with vendor
+// NAME's quirks (Mistral streams usage unasked and without obfuscation), so
+// `bench --simulate` points every provider at one simulator.
+//
 // # Layout
 //
 // The code is one shared core (chat.go drives a request through a wire's

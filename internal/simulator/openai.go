@@ -151,13 +151,17 @@ type openAIDialect struct {
 	created      int64
 	includeUsage bool
 	obfuscate    bool
-	prefix       []byte // stream chunk prefix up to "choices":, kept across requests
+	// usageAlways puts usage on the last chunk of every stream, as Mistral
+	// does without being asked; OpenAI needs stream_options.include_usage.
+	usageAlways bool
+	prefix      []byte // stream chunk prefix up to "choices":, kept across requests
 }
 
-// openAIChat serves POST /v1/chat/completions.
-func (s *Server) openAIChat(w http.ResponseWriter, r *http.Request) {
+// openAIChat serves POST /v1/chat/completions. flavor names the
+// OpenAI-compatible vendor whose quirks to follow ("" for OpenAI's own).
+func (s *Server) openAIChat(w http.ResponseWriter, r *http.Request, flavor string) {
 	sc := s.getScratch()
-	sc.openAI = openAIDialect{prefix: sc.openAI.prefix[:0]}
+	sc.openAI = openAIDialect{prefix: sc.openAI.prefix[:0], usageAlways: flavor == "mistral"}
 	s.serveChat(w, r, &sc.openAI, sc)
 }
 
@@ -171,9 +175,10 @@ func (d *openAIDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.promptTokens = conversationTokens("", req.Messages)
 	t.maxTokens = req.maxTokens()
 	t.stream = req.Stream
-	d.obfuscate = true
+	d.obfuscate = !d.usageAlways
+	d.includeUsage = d.usageAlways
 	if o := req.StreamOptions; o != nil {
-		d.includeUsage = o.IncludeUsage
+		d.includeUsage = o.IncludeUsage || d.usageAlways
 		if o.IncludeObfuscation != nil {
 			d.obfuscate = *o.IncludeObfuscation
 		}

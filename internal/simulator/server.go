@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -101,13 +102,27 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h["X-Simulator"] = hdrSimulator
 	path := r.URL.Path
+	var flavor string
+	if rest, ok := strings.CutPrefix(path, "/vendor/"); ok {
+		// "/vendor/NAME/..." serves the rest with NAME's quirks, so one
+		// simulator stands in for every vendor at once (bench --simulate).
+		name, sub, _ := strings.Cut(rest, "/")
+		flavor, path = name, "/"+sub
+		r2 := *r // as http.StripPrefix does: the wires read r.URL.Path
+		u := *r.URL
+		u.Path, u.RawPath = path, ""
+		r2.URL = &u
+		r = &r2
+	}
 	switch {
-	case path == "/v1/chat/completions" || path == "/chat/completions":
+	case strings.HasSuffix(path, "/chat/completions"):
+		// OpenAI's route under any prefix: /v1, /openai/v1 (Groq, Azure),
+		// /api/v1 (OpenRouter), /openai/deployments/NAME (Azure).
 		if r.Method != http.MethodPost {
 			s.writeInvalidURL(w, r, http.StatusMethodNotAllowed, "Invalid method for URL")
 			return
 		}
-		s.openAIChat(w, r)
+		s.openAIChat(w, r, flavor)
 	case path == "/v1/messages":
 		if r.Method != http.MethodPost {
 			s.anthropicRouteError(w, r, http.StatusMethodNotAllowed, "Method not allowed")
@@ -144,6 +159,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.cohereChat(w, r)
 	case len(path) >= len("/v2/") && path[:len("/v2/")] == "/v2/":
 		s.cohereRouteError(w, r, http.StatusNotFound, "not found")
+	case r.Method == http.MethodGet && strings.HasSuffix(path, "/models"):
+		s.openAIModels(w)
 	default:
 		s.writeInvalidURL(w, r, http.StatusNotFound, "Invalid URL")
 	}
