@@ -67,3 +67,40 @@ test_cases:
 		}
 	}
 }
+
+func TestSimulateImageAndAudioInputs(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.write("cat.png", tinyPNG(t))
+	e.write("hello.wav", tinyWAV(t))
+	image := e.write("image.yaml", `name: vision
+test_cases:
+  - id: look
+    prompt: What is in the picture?
+    inputs: [file://cat.png]
+    expected: a cat
+    assert: [{type: icontains, value: cat}]
+`)
+	audio := e.write("audio.yaml", `name: listen
+test_cases:
+  - id: hear
+    prompt: What is said?
+    inputs: [file://hello.wav]
+    expected: hello
+    assert: [{type: icontains, value: hello}]
+`)
+	vision := "openai:gpt-4o-mini,anthropic:claude-haiku-4-5,gemini:gemini-2.5-flash,ollama:llava,cohere:command-a,mistral:pixtral-large-latest"
+	code, stdout, stderr := e.run(context.Background(), "bench", "--dataset", image, "--simulate", "--providers", vision)
+	if code != 0 || !strings.Contains(stdout, "6 results, 6 passed, 0 failed, 0 errors") {
+		t.Fatalf("images: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = e.run(context.Background(), "bench", "--dataset", audio, "--simulate", "--providers", "openai:gpt-4o-audio-preview,gemini:gemini-2.5-flash")
+	if code != 0 {
+		t.Fatalf("audio: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// Anthropic takes no audio: said before any call, naming provider, case and file.
+	code, _, stderr = e.run(context.Background(), "bench", "--dataset", audio, "--simulate", "--providers", "anthropic:claude-haiku-4-5")
+	if code != 3 || !strings.Contains(stderr, `"anthropic:claude-haiku-4-5"`) || !strings.Contains(stderr, `"hear"`) || !strings.Contains(stderr, "audio.yaml:3") {
+		t.Errorf("anthropic with audio: exit %d\n%s", code, stderr)
+	}
+}

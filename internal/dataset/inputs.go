@@ -11,7 +11,8 @@ import (
 
 // InputKind is one kind of non-text input a suite's cases carry, with the
 // first case that carries it, so a provider that cannot take it is named
-// before any call. Part has no data.
+// before any call. Part is that case's input, data included: one per kind,
+// so a handful at most.
 type InputKind struct {
 	Part   bench.Part
 	CaseID string
@@ -31,7 +32,7 @@ func inputKey(p bench.Part) string {
 }
 
 // checkInputs resolves a case's inputs once, reporting each that cannot be
-// used, and notes the kinds seen. The data is dropped at once.
+// used, and notes the kinds seen, keeping the first input of each kind.
 func (v *validation) checkInputs(c *bench.Case, p func(format string, args ...any)) {
 	for i, ref := range c.Inputs {
 		if msg := checkTemplate(ref, c.Variables); msg != "" {
@@ -48,7 +49,6 @@ func (v *validation) checkInputs(c *bench.Case, p func(format string, args ...an
 			continue
 		}
 		v.kinds[key] = struct{}{}
-		part.Data = nil
 		v.suite.inputKinds = append(v.suite.inputKinds, InputKind{Part: part, CaseID: c.ID, Source: c.Source})
 	}
 }

@@ -41,7 +41,7 @@ test_cases: file://cases/cases.jsonl
 		t.Fatal(err)
 	}
 	kinds := s.InputKinds()
-	if len(kinds) != 2 || kinds[0].Part.MediaType != "image/png" || kinds[0].CaseID != "a" || kinds[0].Part.Data != nil ||
+	if len(kinds) != 2 || kinds[0].Part.MediaType != "image/png" || kinds[0].CaseID != "a" || len(kinds[0].Part.Data) == 0 ||
 		kinds[1].Part.URL != "https://example.com/x.jpg" || kinds[1].CaseID != "b" {
 		t.Fatalf("InputKinds = %+v", kinds)
 	}
