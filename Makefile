@@ -22,6 +22,7 @@ lint: ## golangci-lint at the pinned version
 
 bench: build ## pipeline throughput vs a bare HTTP client, and memory for 100,000 cases
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/runner/ ./internal/simulator/ ./provider/... ./internal/metrics/...
+	$(GO) test -run '^$$' -bench Overhead -benchtime 1000x ./internal/perf/overhead/
 	$(GO) run ./internal/perf/cmd/perfbench -bin $(BIN)
 
 run: build ## the offline quickstart: a built-in suite against the simulator, HTML report
