@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
@@ -105,8 +106,21 @@ func TestGenerateRaw(t *testing.T) {
 		if resp.Text != "Olá!\nsecond line" {
 			t.Errorf("stream=%v text %q", tt.stream, resp.Text)
 		}
-		if diff := cmp.Diff(tt.chunks, chunks); diff != "" {
-			t.Errorf("stream=%v chunks (-want +got):\n%s", tt.stream, diff)
+		// Writes may coalesce on a loaded machine: what must hold is that
+		// the chunks spell the text, split only between runes, and are the
+		// writes themselves when the reader keeps up.
+		if strings.Join(chunks, "") != resp.Text || len(chunks) > len(tt.chunks) {
+			t.Errorf("stream=%v chunks %q do not spell %q", tt.stream, chunks, resp.Text)
+		}
+		for _, ch := range chunks {
+			if !utf8.ValidString(ch) {
+				t.Errorf("stream=%v chunk %q splits a rune", tt.stream, ch)
+			}
+		}
+		if len(chunks) == len(tt.chunks) {
+			if diff := cmp.Diff(tt.chunks, chunks); diff != "" {
+				t.Errorf("stream=%v chunks (-want +got):\n%s", tt.stream, diff)
+			}
 		}
 		if tt.stream && len(at) == 3 && at[2].Sub(at[0]) < 20*time.Millisecond {
 			t.Errorf("streamed chunks arrived together (%v apart), not as written", at[2].Sub(at[0]))
