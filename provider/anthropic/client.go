@@ -13,13 +13,13 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 )
 
 // Vendor is the registered vendor name.
@@ -72,8 +72,8 @@ type Client struct {
 	now func() time.Time
 }
 
-// options are the option names New understands.
-var options = []string{"beta", "max_tokens"}
+// optionNames are the option names New understands.
+var optionNames = []string{"beta", "max_tokens"}
 
 // New builds a client from cfg. Options understood:
 //   - "beta" (list of strings, or one comma-separated string): sent as the
@@ -86,16 +86,14 @@ var options = []string{"beta", "max_tokens"}
 // with x-api-key (when cfg.APIKey is set), anthropic-version APIVersion and
 // cfg.Headers, which win over the others.
 func New(cfg provider.Config) (*Client, error) {
-	for name := range cfg.Options {
-		if !slices.Contains(options, name) {
-			return nil, fmt.Errorf("option %s: unknown to the %s provider (known: %s)", name, Vendor, strings.Join(options, ", "))
-		}
+	if err := options.Check(Vendor, cfg.Options, optionNames); err != nil {
+		return nil, err
 	}
 	c := &Client{model: cfg.Model, maxTokens: DefaultMaxTokens, timeout: cfg.Timeout, now: time.Now}
-	if n, ok, err := intOption(cfg.Options, "max_tokens", 1, math.MaxInt32); err != nil {
+	if n, err := options.Int(cfg.Options, "max_tokens", 1, math.MaxInt32); err != nil {
 		return nil, err
-	} else if ok {
-		c.maxTokens = n
+	} else if n != nil {
+		c.maxTokens = *n
 	}
 	betas, err := listOption(cfg.Options, "beta")
 	if err != nil {
@@ -124,32 +122,6 @@ func New(cfg provider.Config) (*Client, error) {
 		RateLimits: func(h http.Header) (provider.RateLimits, bool) { return parseRateLimits(h, c.now()) },
 	})
 	return c, nil
-}
-
-// intOption reads a whole-number option in [lo, hi]; ok is false when
-// absent. It takes the integer types TOML and YAML give and JSON's float64.
-func intOption(opts map[string]any, name string, lo, hi int) (n int, ok bool, err error) {
-	v, found := opts[name]
-	if !found || v == nil {
-		return 0, false, nil
-	}
-	var f float64
-	switch x := v.(type) {
-	case int:
-		f = float64(x)
-	case int64:
-		f = float64(x)
-	case uint64:
-		f = float64(x)
-	case float64:
-		f = x
-	default:
-		return 0, false, fmt.Errorf("option %s: want a whole number, got %T", name, v)
-	}
-	if f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
-		return 0, false, fmt.Errorf("option %s: want a whole number from %d to %d, got %v", name, lo, hi, v)
-	}
-	return int(f), true, nil
 }
 
 // listOption reads a list of non-empty strings, given as a list or as one

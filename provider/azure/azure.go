@@ -19,6 +19,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 	"github.com/llm-test-bench/llm-test-bench/provider/openai"
 )
 
@@ -78,15 +79,15 @@ func New(cfg provider.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	deployment, err := openai.StringOption(cfg.Options, "deployment")
+	deployment, err := options.String(cfg.Options, "deployment")
 	if err != nil {
 		return nil, err
 	}
-	version, err := openai.StringOption(cfg.Options, "api_version")
+	version, err := options.String(cfg.Options, "api_version")
 	if err != nil {
 		return nil, err
 	}
-	auth, err := openai.StringOption(cfg.Options, "auth")
+	auth, err := options.String(cfg.Options, "auth")
 	if err != nil {
 		return nil, err
 	}

@@ -15,12 +15,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 )
 
 // Vendor is the registered vendor name.
@@ -90,8 +90,8 @@ type Client struct {
 	secrets []string
 }
 
-// options are the names New understands in cfg.Options.
-var options = []string{"api", "profile", "region"}
+// optionNames are the names New understands in cfg.Options.
+var optionNames = []string{"api", "profile", "region"}
 
 // New builds a client from cfg. Options understood:
 //   - "region": the AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or
@@ -110,21 +110,12 @@ var options = []string{"api", "profile", "region"}
 // https://bedrock-runtime.{region}.amazonaws.com and lists models on
 // https://bedrock.{region}.amazonaws.com.
 func New(cfg provider.Config) (*Client, error) {
-	for name := range cfg.Options {
-		if !slices.Contains(options, name) {
-			return nil, fmt.Errorf("option %s: unknown to the bedrock provider (known: %s)", name, strings.Join(options, ", "))
-		}
+	if err := options.Check(Vendor, cfg.Options, optionNames); err != nil {
+		return nil, err
 	}
 	opt := func(name string) (string, error) {
-		v, ok := cfg.Options[name]
-		if !ok || v == nil {
-			return "", nil
-		}
-		s, isString := v.(string)
-		if !isString {
-			return "", fmt.Errorf("option %s: want a string, got %T", name, v)
-		}
-		return strings.TrimSpace(s), nil
+		s, err := options.String(cfg.Options, name)
+		return strings.TrimSpace(s), err
 	}
 	api, err := opt("api")
 	if err != nil {

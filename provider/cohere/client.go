@@ -10,12 +10,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 )
 
 // Vendor is the registered vendor name.
@@ -65,8 +65,8 @@ type Client struct {
 	timeout time.Duration
 }
 
-// options are the names New understands in cfg.Options.
-var options = []string{"client_name"}
+// optionNames are the names New understands in cfg.Options.
+var optionNames = []string{"client_name"}
 
 // New builds a client from cfg. The key is sent as Authorization: Bearer.
 // The one option understood is "client_name", sent as X-Client-Name (Cohere
@@ -75,21 +75,17 @@ var options = []string{"client_name"}
 // names its own version. Without cfg.HTTPClient the client gets its own
 // keep-alive transport.
 func New(cfg provider.Config) (*Client, error) {
-	for name := range cfg.Options {
-		if !slices.Contains(options, name) {
-			return nil, fmt.Errorf("option %s: unknown to the cohere provider (known: %s)", name, strings.Join(options, ", "))
-		}
+	if err := options.Check(Vendor, cfg.Options, optionNames); err != nil {
+		return nil, err
 	}
 	h := http.Header{}
 	h.Set("User-Agent", "llm-test-bench")
-	if v, ok := cfg.Options["client_name"]; ok && v != nil {
-		s, isString := v.(string)
-		if !isString {
-			return nil, fmt.Errorf("option client_name: want a string, got %T", v)
-		}
-		if s != "" {
-			h.Set("X-Client-Name", s)
-		}
+	name, err := options.String(cfg.Options, "client_name")
+	if err != nil {
+		return nil, err
+	}
+	if name != "" {
+		h.Set("X-Client-Name", name)
 	}
 	if cfg.APIKey != "" {
 		h.Set("Authorization", "Bearer "+cfg.APIKey)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 	"github.com/llm-test-bench/llm-test-bench/provider/openai"
 )
 
@@ -139,7 +140,7 @@ func (g generateOnly) RateLimits() (provider.RateLimits, bool) { return g.c.Rate
 func openRouterOptions(opts map[string]any, d *openai.Dialect) error {
 	d.Header = http.Header{}
 	for _, o := range []struct{ option, header string }{{"http_referer", "HTTP-Referer"}, {"x_title", "X-Title"}} {
-		v, err := openai.StringOption(opts, o.option)
+		v, err := options.String(opts, o.option)
 		if err != nil {
 			return err
 		}

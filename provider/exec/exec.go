@@ -67,7 +67,6 @@ import (
 	"os"
 	osexec "os/exec"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -75,6 +74,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 )
 
 // Vendor is the registered vendor name.
@@ -119,16 +119,14 @@ type Client struct {
 	maxOutput int
 }
 
-// options are the names New understands in cfg.Options.
-var options = []string{"dir", "env", "raw", "timeout"}
+// optionNames are the names New understands in cfg.Options.
+var optionNames = []string{"dir", "env", "raw", "timeout"}
 
 // New builds a client for the command line cfg.Model (see the package
 // documentation for the options).
 func New(cfg provider.Config) (*Client, error) {
-	for name := range cfg.Options {
-		if !slices.Contains(options, name) {
-			return nil, fmt.Errorf("option %s: unknown to the exec provider (known: %s)", name, strings.Join(options, ", "))
-		}
+	if err := options.Check(Vendor, cfg.Options, optionNames); err != nil {
+		return nil, err
 	}
 	c := &Client{line: strings.TrimSpace(cfg.Model), timeout: cfg.Timeout, maxOutput: defaultMaxOutput}
 	if cfg.APIKey != "" {
@@ -194,13 +192,11 @@ func (c *Client) readOptions(opts map[string]any) error {
 		}
 		c.timeout = d
 	}
-	if v, ok := opts["raw"]; ok && v != nil {
-		b, isBool := v.(bool)
-		if !isBool {
-			return fmt.Errorf("option raw: want true or false, got %v", v)
-		}
-		c.raw = b
+	raw, err := options.Bool(opts, "raw")
+	if err != nil {
+		return err
 	}
+	c.raw = raw != nil && *raw
 	return nil
 }
 

@@ -12,13 +12,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 )
 
 // Vendor is the registered vendor name; Alias is registered with the same factory.
@@ -74,8 +74,8 @@ type Client struct {
 	thinkingBudget *int
 }
 
-// options are the names New understands in cfg.Options.
-var options = []string{"api_version", "thinking_budget"}
+// optionNames are the names New understands in cfg.Options.
+var optionNames = []string{"api_version", "thinking_budget"}
 
 // New builds a client from cfg. The key is sent in the x-goog-api-key
 // header. Options understood: "api_version" (default "v1beta"; ignored when
@@ -86,10 +86,8 @@ var options = []string{"api_version", "thinking_budget"}
 // rejected. Without cfg.HTTPClient the client gets its own keep-alive
 // transport.
 func New(cfg provider.Config) (*Client, error) {
-	for name := range cfg.Options {
-		if !slices.Contains(options, name) {
-			return nil, fmt.Errorf("option %s: unknown to the gemini provider (known: %s)", name, strings.Join(options, ", "))
-		}
+	if err := options.Check(Vendor, cfg.Options, optionNames); err != nil {
+		return nil, err
 	}
 	version := DefaultAPIVersion
 	if v, ok := cfg.Options["api_version"]; ok && v != nil {

@@ -94,6 +94,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 	"github.com/theory/jsonpath"
 )
 
@@ -133,8 +134,8 @@ type path struct {
 	p      *jsonpath.Path
 }
 
-// options are the names New understands in cfg.Options.
-var options = []string{
+// optionNames are the names New understands in cfg.Options.
+var optionNames = []string{
 	"api_key_header", "body", "completion_tokens_path", "error_path", "finish_reason_path",
 	"headers", "method", "prompt_tokens_path", "text_path", "url",
 }
@@ -142,22 +143,10 @@ var options = []string{
 // New builds a client from cfg (see the package documentation for the
 // options).
 func New(cfg provider.Config) (*Client, error) {
-	for name := range cfg.Options {
-		if !slices.Contains(options, name) {
-			return nil, fmt.Errorf("option %s: unknown to the http provider (known: %s)", name, strings.Join(options, ", "))
-		}
+	if err := options.Check(Vendor, cfg.Options, optionNames); err != nil {
+		return nil, err
 	}
-	str := func(name string) (string, error) {
-		v, ok := cfg.Options[name]
-		if !ok || v == nil {
-			return "", nil
-		}
-		s, isString := v.(string)
-		if !isString {
-			return "", fmt.Errorf("option %s: want a string, got %T", name, v)
-		}
-		return s, nil
-	}
+	str := func(name string) (string, error) { return options.String(cfg.Options, name) }
 	c := &Client{model: cfg.Model, timeout: cfg.Timeout}
 	var err error
 	if c.method, err = str("method"); err != nil {

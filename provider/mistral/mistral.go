@@ -14,6 +14,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 	"github.com/llm-test-bench/llm-test-bench/provider/openai"
 )
 
@@ -49,7 +50,7 @@ var Inputs = openai.Inputs{ImageTypes: openai.OpenAIImages, ImageURL: true, Audi
 // error and rate-limit shapes. Options: "safe_prompt" (bool, sent as
 // safe_prompt) and those of openai.NewCompatible.
 func New(cfg provider.Config) (*openai.Client, error) {
-	safe, err := openai.BoolOption(cfg.Options, "safe_prompt")
+	safe, err := options.Bool(cfg.Options, "safe_prompt")
 	if err != nil {
 		return nil, err
 	}

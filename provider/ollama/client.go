@@ -12,13 +12,13 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 )
 
 // Vendor is the registered vendor name.
@@ -94,10 +94,8 @@ var optionNames = []string{"dimensions", "format", "keep_alive", "model_options"
 // DefaultBaseURL; without cfg.HTTPClient it gets its own keep-alive
 // transport.
 func New(cfg provider.Config) (*Client, error) {
-	for name := range cfg.Options {
-		if !slices.Contains(optionNames, name) {
-			return nil, fmt.Errorf("option %s: unknown to the ollama provider (known: %s)", name, strings.Join(optionNames, ", "))
-		}
+	if err := options.Check(Vendor, cfg.Options, optionNames); err != nil {
+		return nil, err
 	}
 	opts, err := parseSettings(cfg.Options)
 	if err != nil {
@@ -129,21 +127,17 @@ func noRateLimits(http.Header) (provider.RateLimits, bool) { return provider.Rat
 func parseSettings(o map[string]any) (settings, error) {
 	var s settings
 	var err error
-	if s.numCtx, err = intOption(o, "num_ctx", 1, math.MaxInt32); err != nil {
+	if s.numCtx, err = options.Int(o, "num_ctx", 1, math.MaxInt32); err != nil {
 		return s, err
 	}
-	if s.topLogprobs, err = intOption(o, "top_logprobs", 0, 20); err != nil {
+	if s.topLogprobs, err = options.Int(o, "top_logprobs", 0, 20); err != nil {
 		return s, err
 	}
-	if s.dimensions, err = intOption(o, "dimensions", 1, math.MaxInt32); err != nil {
+	if s.dimensions, err = options.Int(o, "dimensions", 1, math.MaxInt32); err != nil {
 		return s, err
 	}
-	if v, ok := o["truncate"]; ok && v != nil {
-		b, isBool := v.(bool)
-		if !isBool {
-			return s, fmt.Errorf("option truncate: want true or false, got %v", v)
-		}
-		s.truncate = &b
+	if s.truncate, err = options.Bool(o, "truncate"); err != nil {
+		return s, err
 	}
 	if s.keepAlive, err = keepAliveOption(o["keep_alive"]); err != nil {
 		return s, err
@@ -164,38 +158,6 @@ func parseSettings(o map[string]any) (settings, error) {
 	return s, nil
 }
 
-// intOption reads a whole-number option in [lo, hi]; nil when absent. It
-// takes the integer types TOML and YAML give and JSON's float64.
-func intOption(o map[string]any, name string, lo, hi int) (*int, error) {
-	v, ok := o[name]
-	if !ok || v == nil {
-		return nil, nil
-	}
-	f, isNum := number(v)
-	if !isNum {
-		return nil, fmt.Errorf("option %s: want a whole number, got %T", name, v)
-	}
-	if f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
-		return nil, fmt.Errorf("option %s: want a whole number from %d to %d, got %v", name, lo, hi, v)
-	}
-	n := int(f)
-	return &n, nil
-}
-
-func number(v any) (float64, bool) {
-	switch n := v.(type) {
-	case int:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	case uint64:
-		return float64(n), true
-	case float64:
-		return n, true
-	}
-	return 0, false
-}
-
 // keepAliveOption accepts a Go duration ("5m", "1h", "-1s" for forever) or
 // a number of seconds, as Ollama's keep_alive does.
 func keepAliveOption(v any) (any, error) {
@@ -208,7 +170,7 @@ func keepAliveOption(v any) (any, error) {
 		}
 		return s, nil
 	}
-	if f, ok := number(v); ok && !math.IsNaN(f) && !math.IsInf(f, 0) {
+	if f, ok := options.Number(v); ok && !math.IsNaN(f) && !math.IsInf(f, 0) {
 		return f, nil
 	}
 	return nil, fmt.Errorf("option keep_alive: want a duration such as \"5m\" or a number of seconds, got %v", v)

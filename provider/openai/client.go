@@ -18,6 +18,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 )
 
 // Vendor is the registered vendor name.
@@ -75,7 +76,7 @@ func New(cfg provider.Config) (*Client, error) {
 		Header: http.Header{}, Options: []string{"organization", "project"},
 	}
 	for _, o := range []struct{ option, header string }{{"organization", "OpenAI-Organization"}, {"project", "OpenAI-Project"}} {
-		v, err := StringOption(cfg.Options, o.option)
+		v, err := options.String(cfg.Options, o.option)
 		if err != nil {
 			return nil, err
 		}
@@ -100,25 +101,21 @@ func New(cfg provider.Config) (*Client, error) {
 // transport.
 func NewCompatible(cfg provider.Config, d Dialect) (*Client, error) {
 	d = d.withDefaults()
-	known := append(slices.Clone(commonOptions), d.Options...)
-	for name := range cfg.Options {
-		if !slices.Contains(known, name) {
-			slices.Sort(known)
-			return nil, fmt.Errorf("option %s: unknown to the %s provider (known: %s)", name, d.Vendor, strings.Join(known, ", "))
-		}
+	if err := options.Check(d.Vendor, cfg.Options, append(slices.Clone(commonOptions), d.Options...)); err != nil {
+		return nil, err
 	}
 	c := &Client{d: d, model: cfg.Model, timeout: cfg.Timeout}
 	var err error
-	if c.reasoning, err = BoolOption(cfg.Options, "reasoning"); err != nil {
+	if c.reasoning, err = options.Bool(cfg.Options, "reasoning"); err != nil {
 		return nil, err
 	}
-	if c.topLogprobs, err = IntOption(cfg.Options, "top_logprobs", 0, 20); err != nil {
+	if c.topLogprobs, err = options.Int(cfg.Options, "top_logprobs", 0, 20); err != nil {
 		return nil, err
 	}
-	if c.dimensions, err = IntOption(cfg.Options, "dimensions", 1, math.MaxInt32); err != nil {
+	if c.dimensions, err = options.Int(cfg.Options, "dimensions", 1, math.MaxInt32); err != nil {
 		return nil, err
 	}
-	keyHeader, err := StringOption(cfg.Options, "api_key_header")
+	keyHeader, err := options.String(cfg.Options, "api_key_header")
 	if err != nil {
 		return nil, err
 	}
@@ -153,59 +150,6 @@ func NewCompatible(cfg provider.Config, d Dialect) (*Client, error) {
 
 // Vendor returns the name the client reports in errors.
 func (c *Client) Vendor() string { return c.d.Vendor }
-
-// StringOption reads a string option; "" when absent.
-func StringOption(opts map[string]any, name string) (string, error) {
-	v, ok := opts[name]
-	if !ok || v == nil {
-		return "", nil
-	}
-	s, isString := v.(string)
-	if !isString {
-		return "", fmt.Errorf("option %s: want a string, got %T", name, v)
-	}
-	return s, nil
-}
-
-// BoolOption reads a true/false option; nil when absent.
-func BoolOption(opts map[string]any, name string) (*bool, error) {
-	v, ok := opts[name]
-	if !ok || v == nil {
-		return nil, nil
-	}
-	b, isBool := v.(bool)
-	if !isBool {
-		return nil, fmt.Errorf("option %s: want true or false, got %v", name, v)
-	}
-	return &b, nil
-}
-
-// IntOption reads a whole-number option in [lo, hi]; nil when absent. It
-// takes the integer types TOML and YAML give and JSON's float64.
-func IntOption(opts map[string]any, name string, lo, hi int) (*int, error) {
-	v, ok := opts[name]
-	if !ok || v == nil {
-		return nil, nil
-	}
-	var f float64
-	switch n := v.(type) {
-	case int:
-		f = float64(n)
-	case int64:
-		f = float64(n)
-	case uint64:
-		f = float64(n)
-	case float64:
-		f = n
-	default:
-		return nil, fmt.Errorf("option %s: want a whole number, got %T", name, v)
-	}
-	if f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
-		return nil, fmt.Errorf("option %s: want a whole number from %d to %d, got %v", name, lo, hi, v)
-	}
-	n := int(f)
-	return &n, nil
-}
 
 // RateLimits returns the rate-limit headers of the latest response.
 func (c *Client) RateLimits() (provider.RateLimits, bool) { return c.http.RateLimits() }
