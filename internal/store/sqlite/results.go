@@ -3,10 +3,14 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"strings"
-	"time"
+	"sync"
+
+	"github.com/ncruces/go-sqlite3"
+	"github.com/ncruces/go-sqlite3/driver"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
@@ -58,40 +62,69 @@ const (
 // and at most one statement per set bit of the remainder.
 const insertSizes = 6 // 1 << (insertSizes-1) == rowsPerInsert
 
-// writeStmts are WriteResults' statements, prepared once when the store
-// opens (and by database/sql once per connection) and reused by every batch.
-type writeStmts struct {
-	insert   [insertSizes]*sql.Stmt
-	maxRowid *sql.Stmt
-	ftsIndex *sql.Stmt
+// writer is the connection every WriteResults goes through: taken from the
+// pool when the store opens and held until it closes, with its statements
+// prepared once on it. Writing through the driver's own connection binds
+// each value with its typed call, without database/sql's []any boxing,
+// argument conversion and per-statement ClearBindings, which were a good
+// part of a batch's cost. SQLite has one writer at a time, so serialising
+// WriteResults on mu costs nothing.
+type writer struct {
+	mu       sync.Mutex
+	conn     *sql.Conn // nil once closed
+	insert   [insertSizes]*sqlite3.Stmt
+	maxRowid *sqlite3.Stmt
+	ftsIndex *sqlite3.Stmt
+	last     map[resultKey]int // lastPerKey's, kept between batches
 }
 
-func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
-	w := &writeStmts{}
-	var err error
-	for i := range w.insert {
-		if w.insert[i], err = db.PrepareContext(ctx, upsertSQL(1<<i)); err != nil {
-			w.close()
-			return nil, fmt.Errorf("prepare %d-row upsert: %w", 1<<i, err)
+func openWriter(ctx context.Context, db *sql.DB) (*writer, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{conn: conn}
+	err = conn.Raw(func(dc any) error {
+		c := dc.(driver.Conn).Raw()
+		var err error
+		for i := range w.insert {
+			if w.insert[i], _, err = c.Prepare(upsertSQL(1 << i)); err != nil {
+				return fmt.Errorf("prepare %d-row upsert: %w", 1<<i, err)
+			}
 		}
-	}
-	if w.maxRowid, err = db.PrepareContext(ctx, maxRowidSQL); err != nil {
+		if w.maxRowid, _, err = c.Prepare(maxRowidSQL); err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		if w.ftsIndex, _, err = c.Prepare(ftsIndexSQL); err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
 		w.close()
-		return nil, fmt.Errorf("prepare: %w", err)
-	}
-	if w.ftsIndex, err = db.PrepareContext(ctx, ftsIndexSQL); err != nil {
-		w.close()
-		return nil, fmt.Errorf("prepare: %w", err)
+		return nil, err
 	}
 	return w, nil
 }
 
-func (w *writeStmts) close() {
-	for _, st := range append(w.insert[:], w.maxRowid, w.ftsIndex) {
-		if st != nil {
-			st.Close()
-		}
+// close finalizes the statements (a connection with statements left cannot
+// close) and returns the connection to the pool.
+func (w *writer) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.conn == nil {
+		return
 	}
+	_ = w.conn.Raw(func(any) error {
+		for _, st := range append(w.insert[:], w.maxRowid, w.ftsIndex) {
+			if st != nil {
+				st.Close()
+			}
+		}
+		return nil
+	})
+	w.conn.Close()
+	w.conn = nil
 }
 
 // WriteResults upserts results in one transaction, rowsPerInsert rows per
@@ -101,22 +134,49 @@ func (s *Store) WriteResults(ctx context.Context, results []bench.Result) error 
 	if len(results) == 0 {
 		return nil
 	}
+	w := s.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.conn == nil {
+		return errors.New("sqlite write results: store closed")
+	}
 	// A key repeated within the batch would update a row the batch itself
 	// added, before its prompt is indexed; keep only its last occurrence,
 	// which is what the upsert would have stored.
-	results = lastPerKey(results)
-	tx, err := s.db.BeginTx(ctx, nil)
+	results = w.lastPerKey(results)
+	err := w.conn.Raw(func(dc any) error {
+		return w.write(ctx, dc.(driver.Conn).Raw(), results)
+	})
 	if err != nil {
-		return fmt.Errorf("sqlite write results: begin: %w", err)
-	}
-	defer tx.Rollback()
-	var before int64
-	if err := tx.StmtContext(ctx, s.w.maxRowid).QueryRowContext(ctx).Scan(&before); err != nil {
 		return fmt.Errorf("sqlite write results: %w", err)
 	}
-	now := store.Now()
-	args := make([]any, 0, rowsPerInsert*resultColumnCount)
-	var stmts [insertSizes]*sql.Stmt // this transaction's, closed with it
+	return nil
+}
+
+func (w *writer) write(ctx context.Context, c *sqlite3.Conn, results []bench.Result) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if old := c.SetInterrupt(ctx); old != ctx {
+		defer c.SetInterrupt(old)
+	}
+	if err := c.Exec(`BEGIN IMMEDIATE`); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil && !c.GetAutocommit() {
+			c.SetInterrupt(context.Background()) // roll back even if interrupted
+			err = errors.Join(err, c.Exec(`ROLLBACK`))
+		}
+	}()
+	var before int64
+	if w.maxRowid.Step() {
+		before = w.maxRowid.ColumnInt64(0)
+	}
+	if err := w.maxRowid.Reset(); err != nil {
+		return err
+	}
+	now := formatTime(store.Now())
 	for start := 0; start < len(results); {
 		i := insertSizes - 1
 		for 1<<i > len(results)-start {
@@ -124,26 +184,119 @@ func (s *Store) WriteResults(ctx context.Context, results []bench.Result) error 
 		}
 		chunk := results[start : start+1<<i]
 		start += len(chunk)
-		args = args[:0]
+		st := w.insert[i]
 		for j := range chunk {
-			if args, err = appendResultArgs(args, &chunk[j], now); err != nil {
-				return fmt.Errorf("sqlite write results: %w", err)
+			if err := bindResult(st, j*resultColumnCount+1, &chunk[j], now); err != nil {
+				return err
 			}
 		}
-		if stmts[i] == nil {
-			stmts[i] = tx.StmtContext(ctx, s.w.insert[i])
-		}
-		if _, err := stmts[i].ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("sqlite write results %s..%s of run %s: %w", chunk[0].ID, chunk[len(chunk)-1].ID, chunk[0].RunID, err)
+		if err := st.Exec(); err != nil {
+			return fmt.Errorf("%s..%s of run %s: %w", chunk[0].ID, chunk[len(chunk)-1].ID, chunk[0].RunID, err)
 		}
 	}
-	if _, err := tx.StmtContext(ctx, s.w.ftsIndex).ExecContext(ctx, before); err != nil {
-		return fmt.Errorf("sqlite write results: index prompts: %w", err)
+	if err := w.ftsIndex.BindInt64(1, before); err != nil {
+		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite write results: commit: %w", err)
+	if err := w.ftsIndex.Exec(); err != nil {
+		return fmt.Errorf("index prompts: %w", err)
+	}
+	if err := c.Exec(`COMMIT`); err != nil {
+		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// binder binds consecutive parameters of one statement, keeping the first
+// error.
+type binder struct {
+	st  *sqlite3.Stmt
+	i   int
+	err error
+}
+
+func (b *binder) text(v string) {
+	if b.err == nil {
+		b.err = b.st.BindText(b.i, v)
+	}
+	b.i++
+}
+
+func (b *binder) json(v []byte) { // nil binds NULL
+	if b.err == nil {
+		b.err = b.st.BindRawText(b.i, v)
+	}
+	b.i++
+}
+
+func (b *binder) int(v int) {
+	if b.err == nil {
+		b.err = b.st.BindInt(b.i, v)
+	}
+	b.i++
+}
+
+func (b *binder) float(v float64) {
+	if b.err == nil {
+		b.err = b.st.BindFloat(b.i, v)
+	}
+	b.i++
+}
+
+func (b *binder) bool(v bool) {
+	if b.err == nil {
+		b.err = b.st.BindBool(b.i, v)
+	}
+	b.i++
+}
+
+// bindResult binds r's resultColumnCount columns, in resultColumns order,
+// from parameter first on. now (formatted) stands for a zero CreatedAt.
+func bindResult(st *sqlite3.Stmt, first int, r *bench.Result, now string) error {
+	j, err := record.EncodeResult(r)
+	if err != nil {
+		return err
+	}
+	created := now
+	if !r.CreatedAt.IsZero() {
+		created = formatTime(r.CreatedAt)
+	}
+	b := binder{st: st, i: first}
+	b.text(r.ID)
+	b.text(r.RunID)
+	b.text(r.CaseID)
+	b.text(r.PromptID)
+	b.text(r.Provider)
+	b.text(r.Model)
+	b.int(r.Repetition)
+	b.text(string(r.Status))
+	b.text(r.Prompt)
+	b.text(r.Response)
+	b.text(r.FinishReason)
+	b.float(r.LatencyMs)
+	b.float(r.TTFTMs)
+	b.int(r.Tokens.Prompt)
+	b.int(r.Tokens.Completion)
+	b.int(r.Tokens.Cached)
+	b.int(r.Tokens.Reasoning)
+	b.int(r.Tokens.Total)
+	b.float(r.Cost.Input)
+	b.float(r.Cost.Output)
+	b.float(r.Cost.Total)
+	b.text(r.Cost.Currency)
+	b.json(j.Scores)
+	b.float(r.Score)
+	b.bool(r.Passed)
+	b.json(j.Error)
+	b.bool(r.Cached)
+	b.text(r.TraceID)
+	b.text(r.SpanID)
+	b.json(j.Tags)
+	b.json(j.Metadata)
+	b.text(created)
+	if b.err == nil && b.i != first+resultColumnCount {
+		b.err = fmt.Errorf("bound %d columns, want %d", b.i-first, resultColumnCount)
+	}
+	return b.err
 }
 
 type resultKey struct {
@@ -152,12 +305,17 @@ type resultKey struct {
 }
 
 // lastPerKey returns results without the earlier occurrences of a repeated
-// (run, key), in order; results itself when no key repeats.
-func lastPerKey(results []bench.Result) []bench.Result {
+// (run, key), in order; results itself when no key repeats. It reuses w.last
+// (w.mu held).
+func (w *writer) lastPerKey(results []bench.Result) []bench.Result {
 	if len(results) < 2 {
 		return results
 	}
-	last := make(map[resultKey]int, len(results))
+	if w.last == nil {
+		w.last = make(map[resultKey]int, len(results))
+	}
+	last := w.last
+	defer clear(last)
 	for i := range results {
 		last[resultKey{results[i].RunID, results[i].Key()}] = i
 	}
@@ -171,28 +329,6 @@ func lastPerKey(results []bench.Result) []bench.Result {
 		}
 	}
 	return out
-}
-
-func appendResultArgs(args []any, r *bench.Result, now time.Time) ([]any, error) {
-	j, err := record.EncodeResult(r)
-	if err != nil {
-		return args, err
-	}
-	created := r.CreatedAt
-	if created.IsZero() {
-		created = now
-	}
-	var errJSON any
-	if j.Error != nil {
-		errJSON = string(j.Error)
-	}
-	return append(args,
-		r.ID, r.RunID, r.CaseID, r.PromptID, r.Provider, r.Model, r.Repetition, string(r.Status),
-		r.Prompt, r.Response, r.FinishReason, r.LatencyMs, r.TTFTMs,
-		r.Tokens.Prompt, r.Tokens.Completion, r.Tokens.Cached, r.Tokens.Reasoning, r.Tokens.Total,
-		r.Cost.Input, r.Cost.Output, r.Cost.Total, r.Cost.Currency, string(j.Scores), r.Score, r.Passed,
-		errJSON, r.Cached, r.TraceID, r.SpanID, string(j.Tags), string(j.Metadata), formatTime(created),
-	), nil
 }
 
 func scanResult(rows *sql.Rows) (bench.Result, error) {

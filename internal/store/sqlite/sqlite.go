@@ -30,7 +30,7 @@ const timeLayout = "2006-01-02T15:04:05.000000Z"
 // Store is a store.Store kept in one SQLite file.
 type Store struct {
 	db *sql.DB
-	w  *writeStmts
+	w  *writer
 }
 
 // Open opens (creating it and its parent directories if needed) the SQLite
@@ -82,7 +82,7 @@ func openOnce(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	w, err := prepareWrites(ctx, db)
+	w, err := openWriter(ctx, db)
 	if err != nil {
 		db.Close()
 		return nil, err
