@@ -8,6 +8,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/jsonmerge"
 )
 
 // DefaultMaxTokens is the max_tokens sent when neither the request nor the
@@ -100,7 +101,7 @@ func Body(req provider.Request, model, version string, stream bool) ([]byte, err
 	if len(req.Extra) == 0 {
 		return data, nil
 	}
-	return mergeExtra(data, req.Extra)
+	return jsonmerge.Replace(data, req.Extra)
 }
 
 // convert splits msgs into the system blocks and the user/assistant turns.
@@ -195,24 +196,4 @@ func encodePart(p bench.Part) (block, error) {
 		return block{Type: "image", Source: &imageSource{Type: "url", URL: p.URL}}, nil
 	}
 	return block{Type: "image", Source: &imageSource{Type: "base64", MediaType: imageMediaType(p), Data: p.Base64()}}, nil
-}
-
-// mergeExtra adds extra's keys to the JSON object data, replacing any there.
-func mergeExtra(data []byte, extra map[string]any) ([]byte, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(data, &obj); err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	for k, v := range extra {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return nil, fmt.Errorf("encode extra field %q: %w", k, err)
-		}
-		obj[k] = raw
-	}
-	out, err := json.Marshal(obj)
-	if err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	return out, nil
 }

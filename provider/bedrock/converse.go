@@ -3,10 +3,10 @@ package bedrock
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/jsonmerge"
 )
 
 // converseRequest is the body of POST /model/{modelId}/converse and
@@ -93,7 +93,7 @@ func (c *Client) converseBody(req provider.Request) ([]byte, error) {
 	if len(req.Extra) == 0 {
 		return data, nil
 	}
-	return mergeExtra(data, req.Extra)
+	return jsonmerge.Replace(data, req.Extra)
 }
 
 // unsupportedSampling rejects the settings Converse cannot honour, so a
@@ -133,26 +133,4 @@ func (c *Client) CheckInput(p bench.Part) error {
 		return provider.Unsupported(Vendor, p)
 	}
 	return nil
-}
-
-// mergeExtra adds extra's keys to the JSON object data, replacing any there.
-func mergeExtra(data []byte, extra map[string]any) ([]byte, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(data, &obj); err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	fields := make(map[string]json.RawMessage, len(extra))
-	for k, v := range extra {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return nil, fmt.Errorf("encode extra field %q: %w", k, err)
-		}
-		fields[k] = raw
-	}
-	maps.Copy(obj, fields)
-	out, err := json.Marshal(obj)
-	if err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/jsonmerge"
 )
 
 // maxStopSequences is how many stop_sequences Cohere takes.
@@ -83,7 +84,7 @@ func body(req provider.Request, model string) ([]byte, error) {
 	if len(req.Extra) == 0 {
 		return data, nil
 	}
-	return mergeExtra(data, req.Extra)
+	return jsonmerge.Replace(data, req.Extra)
 }
 
 // messages encodes msgs for the wire: plain text stays a string; a message
@@ -122,24 +123,4 @@ func checkInput(p bench.Part) error {
 		return nil
 	}
 	return provider.Unsupported(Vendor, p)
-}
-
-// mergeExtra adds extra's keys to the JSON object data, replacing any there.
-func mergeExtra(data []byte, extra map[string]any) ([]byte, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(data, &obj); err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	for k, v := range extra {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return nil, fmt.Errorf("encode extra field %q: %w", k, err)
-		}
-		obj[k] = raw
-	}
-	out, err := json.Marshal(obj)
-	if err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	return out, nil
 }

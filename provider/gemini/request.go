@@ -1,7 +1,6 @@
 package gemini
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/jsonmerge"
 )
 
 // maxStop is how many stop sequences generationConfig.stopSequences takes.
@@ -88,7 +88,7 @@ func (c *Client) body(req provider.Request) ([]byte, error) {
 	if len(req.Extra) == 0 {
 		return data, nil
 	}
-	return mergeExtra(data, req.Extra)
+	return jsonmerge.Deep(data, req.Extra)
 }
 
 // message encodes one user or assistant message.
@@ -184,52 +184,4 @@ func mimeType(p bench.Part) (string, error) {
 func (c *Client) CheckInput(p bench.Part) error {
 	_, err := mimeType(p)
 	return err
-}
-
-// mergeExtra merges extra into the JSON object data. Keys in extra replace
-// those in data, except that two objects are merged recursively, so that
-// {"generationConfig":{"topK":40}} adds topK beside the sampling fields.
-func mergeExtra(data []byte, extra map[string]any) ([]byte, error) {
-	var obj map[string]any
-	if err := decodeNumbers(data, &obj); err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	for k, v := range extra {
-		// Normalise through JSON so structs and typed maps merge like objects.
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return nil, fmt.Errorf("encode extra field %q: %w", k, err)
-		}
-		var ev any
-		if err := decodeNumbers(raw, &ev); err != nil {
-			return nil, fmt.Errorf("encode extra field %q: %w", k, err)
-		}
-		obj[k] = mergeValue(obj[k], ev)
-	}
-	out, err := json.Marshal(obj)
-	if err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	return out, nil
-}
-
-// decodeNumbers decodes JSON keeping numbers exact (json.Number).
-func decodeNumbers(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	return dec.Decode(v)
-}
-
-// mergeValue returns extra merged over base: objects key by key, anything
-// else replaced.
-func mergeValue(base, extra any) any {
-	bm, baseIsObj := base.(map[string]any)
-	em, extraIsObj := extra.(map[string]any)
-	if !baseIsObj || !extraIsObj {
-		return extra
-	}
-	for k, v := range em {
-		bm[k] = mergeValue(bm[k], v)
-	}
-	return bm
 }

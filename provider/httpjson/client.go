@@ -82,7 +82,6 @@ package httpjson
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -94,6 +93,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/jsonmerge"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/options"
 	"github.com/theory/jsonpath"
 )
@@ -325,18 +325,7 @@ func (c *Client) mergeExtra(body []byte, extra map[string]any) ([]byte, error) {
 	if !c.body.isObject {
 		return nil, errors.New("the suite sets extra body fields, but the body template is not a JSON object to merge them into")
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(body, &obj); err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	for k, v := range extra {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return nil, fmt.Errorf("encode extra field %q: %w", k, err)
-		}
-		obj[k] = raw
-	}
-	return json.Marshal(obj)
+	return jsonmerge.Replace(body, extra)
 }
 
 func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {

@@ -1,7 +1,6 @@
 package ollama
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/jsonmerge"
 )
 
 // chatRequest is the body of POST /api/chat. Stream is always sent: Ollama
@@ -59,7 +59,7 @@ func (c *Client) body(req provider.Request, model string) ([]byte, error) {
 	if len(req.Extra) == 0 {
 		return data, nil
 	}
-	return mergeExtra(data, req.Extra)
+	return jsonmerge.Deep(data, req.Extra)
 }
 
 // modelOptions builds the "options" object; nil when there is nothing to set.
@@ -141,49 +141,3 @@ func checkPart(p bench.Part) error {
 // images, sent as raw base64 in the message's "images". Audio and remote
 // URLs are refused.
 func (c *Client) CheckInput(p bench.Part) error { return checkPart(p) }
-
-// mergeExtra merges extra into the JSON object data. Keys in extra replace
-// those in data, except that two objects are merged recursively. Numbers
-// keep their exact text.
-func mergeExtra(data []byte, extra map[string]any) ([]byte, error) {
-	var obj map[string]any
-	if err := decodeNumbers(data, &obj); err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	for k, v := range extra {
-		raw, err := json.Marshal(v) // normalises structs and typed maps to objects
-		if err != nil {
-			return nil, fmt.Errorf("encode extra field %q: %w", k, err)
-		}
-		var ev any
-		if err := decodeNumbers(raw, &ev); err != nil {
-			return nil, fmt.Errorf("encode extra field %q: %w", k, err)
-		}
-		obj[k] = mergeValue(obj[k], ev)
-	}
-	out, err := json.Marshal(obj)
-	if err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	return out, nil
-}
-
-func decodeNumbers(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	return dec.Decode(v)
-}
-
-// mergeValue returns extra merged over base: objects key by key, anything
-// else replaced.
-func mergeValue(base, extra any) any {
-	bm, baseIsObj := base.(map[string]any)
-	em, extraIsObj := extra.(map[string]any)
-	if !baseIsObj || !extraIsObj {
-		return extra
-	}
-	for k, v := range em {
-		bm[k] = mergeValue(bm[k], v)
-	}
-	return bm
-}

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/jsonmerge"
 )
 
 // embedRequest is the body of POST /embeddings. The dimensions field is
@@ -45,7 +46,7 @@ func (c *Client) Embed(ctx context.Context, model string, inputs []string) (prov
 	}
 	body, err := json.Marshal(embedRequest{Model: model, Input: inputs, EncodingFormat: "float"})
 	if err == nil && c.dimensions != nil {
-		body, err = mergeExtra(body, map[string]any{c.d.DimensionsField: *c.dimensions})
+		body, err = jsonmerge.Replace(body, map[string]any{c.d.DimensionsField: *c.dimensions})
 	}
 	if err != nil {
 		return provider.Embeddings{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("%s: encode embeddings request: %w", c.d.Vendor, err)}

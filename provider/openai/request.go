@@ -8,6 +8,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/jsonmerge"
 )
 
 // chatRequest is the body of POST /chat/completions. M is bench.Message for
@@ -102,7 +103,7 @@ func encodeChat[M any](c *Client, req provider.Request, model string, msgs []M) 
 	}
 	maps.Copy(fields, c.d.Body)
 	maps.Copy(fields, req.Extra)
-	return mergeExtra(data, fields)
+	return jsonmerge.Replace(data, fields)
 }
 
 // checkReasoningSampling rejects the sampling a reasoning model refuses.
@@ -118,26 +119,6 @@ func checkReasoningSampling(model string, s provider.Sampling) error {
 		}
 	}
 	return nil
-}
-
-// mergeExtra adds extra's keys to the JSON object data, replacing any there.
-func mergeExtra(data []byte, extra map[string]any) ([]byte, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(data, &obj); err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	for k, v := range extra {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return nil, fmt.Errorf("encode extra field %q: %w", k, err)
-		}
-		obj[k] = raw
-	}
-	out, err := json.Marshal(obj)
-	if err != nil {
-		return nil, fmt.Errorf("merge extra fields: %w", err)
-	}
-	return out, nil
 }
 
 func (c *Client) isReasoning(model string) bool {
