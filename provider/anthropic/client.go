@@ -227,9 +227,7 @@ func (c *Client) getJSON(ctx context.Context, path string, v any) error {
 		return c.http.Transport(ctx, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		pe := malformed(Vendor, "models response", data, err)
-		pe.StatusCode = resp.StatusCode
-		return pe
+		return httpcall.Malformed(Vendor, resp.StatusCode, "models response", data, err)
 	}
 	return nil
 }

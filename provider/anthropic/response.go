@@ -88,13 +88,13 @@ func mapFinish(raw string) string {
 func ParseResponse(data []byte) (provider.Response, error) {
 	var m message
 	if err := json.Unmarshal(data, &m); err != nil {
-		return provider.Response{}, malformed(Vendor, "response", data, err)
+		return provider.Response{}, httpcall.Malformed(Vendor, 0, "response", data, err)
 	}
 	switch {
 	case m.Type == "error":
 		return provider.Response{}, streamError(Vendor, data, nil)
 	case m.Type != "message" && (m.Type != "" || m.Content == nil):
-		return provider.Response{}, malformed(Vendor, "response", data, fmt.Errorf("not a message (type %q)", m.Type))
+		return provider.Response{}, httpcall.Malformed(Vendor, 0, "response", data, fmt.Errorf("not a message (type %q)", m.Type))
 	}
 	var b strings.Builder
 	for _, c := range m.Content {
@@ -109,17 +109,6 @@ func ParseResponse(data []byte) (provider.Response, error) {
 		r.Usage = c.benchUsage()
 	}
 	return r, nil
-}
-
-// malformed reports a body or event that is not the JSON we expect. It is
-// transient: a proxy or a cut connection is the usual cause.
-func malformed(vendor, what string, data []byte, err error) *provider.Error {
-	prefix := data
-	if len(prefix) > 80 {
-		prefix = prefix[:80]
-	}
-	return &provider.Error{Kind: provider.KindTransient,
-		Err: fmt.Errorf("%s: malformed %s JSON (%d bytes, starts %q): %w", vendor, what, len(data), prefix, err)}
 }
 
 // streamError classifies an Anthropic error object received with an HTTP

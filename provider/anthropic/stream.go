@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
 )
 
 // streamEvent is one event of a streamed answer. data.type repeats the SSE
@@ -67,7 +68,7 @@ func (s *Stream) Event(data []byte) (text string, done bool, err error) {
 	}
 	var ev streamEvent
 	if err := json.Unmarshal(data, &ev); err != nil {
-		return "", s.done, malformed(s.vendor(), "stream event", data, err)
+		return "", s.done, httpcall.Malformed(s.vendor(), 0, "stream event", data, err)
 	}
 	switch ev.Type {
 	case "message_start":

@@ -249,7 +249,7 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 		} `json:"modelSummaries"`
 	}
 	if err := json.Unmarshal(data, &list); err != nil {
-		return nil, c.malformed(resp.StatusCode, "foundation-models response", data, err)
+		return nil, httpcall.Malformed(Vendor, resp.StatusCode, "foundation-models response", data, err)
 	}
 	if list.ModelSummaries == nil {
 		return nil, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
@@ -274,17 +274,6 @@ func (c *Client) withTimeout(ctx context.Context) (context.Context, context.Canc
 		return context.WithTimeout(ctx, c.timeout)
 	}
 	return context.WithCancel(ctx)
-}
-
-// malformed reports a body that is not the JSON we expect. It is transient:
-// a proxy or a cut connection is the usual cause.
-func (c *Client) malformed(status int, what string, data []byte, err error) *provider.Error {
-	prefix := data
-	if len(prefix) > 80 {
-		prefix = prefix[:80]
-	}
-	return &provider.Error{Kind: provider.KindTransient, StatusCode: status,
-		Err: fmt.Errorf("%s: malformed %s JSON (%d bytes, starts %q): %w", Vendor, what, len(data), prefix, err)}
 }
 
 // modelPath is "/model/{modelId}/{op}" with the model id escaped as the AWS

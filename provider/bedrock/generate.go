@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
 )
 
 // Generate sends one call (exactly one HTTP attempt; the caller retries)
@@ -58,7 +59,7 @@ func (c *Client) readConverse(ctx context.Context, resp *http.Response, model st
 	}
 	var cr converseResponse
 	if err := json.Unmarshal(data, &cr); err != nil {
-		return provider.Response{}, c.malformed(resp.StatusCode, "response", data, err)
+		return provider.Response{}, httpcall.Malformed(Vendor, resp.StatusCode, "response", data, err)
 	}
 	if cr.Output == nil || cr.Output.Message == nil || cr.StopReason == "" {
 		return provider.Response{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
@@ -111,7 +112,7 @@ func (c *Client) readConverseStream(ctx context.Context, resp *http.Response, mo
 		}
 		var ev converseEvent
 		if err := json.Unmarshal(payload, &ev); err != nil {
-			return provider.Response{}, c.malformed(resp.StatusCode, typ+" event", payload, err)
+			return provider.Response{}, httpcall.Malformed(Vendor, resp.StatusCode, typ+" event", payload, err)
 		}
 		switch typ {
 		case "contentBlockDelta":

@@ -11,6 +11,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/anthropic"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
 )
 
 // invoke calls InvokeModel (or InvokeModelWithResponseStream) with
@@ -88,7 +89,7 @@ func (c *Client) readInvokeStream(ctx context.Context, resp *http.Response, mode
 		}
 		var part payloadPart
 		if err := json.Unmarshal(payload, &part); err != nil {
-			return provider.Response{}, c.malformed(resp.StatusCode, "chunk event", payload, err)
+			return provider.Response{}, httpcall.Malformed(Vendor, resp.StatusCode, "chunk event", payload, err)
 		}
 		text, _, err := st.Event(part.Bytes)
 		if err != nil {

@@ -158,7 +158,7 @@ func (c *Client) modelsPage(ctx context.Context, q url.Values) (modelList, error
 	}
 	var page modelList
 	if err := json.Unmarshal(data, &page); err != nil {
-		return modelList{}, malformed(resp.StatusCode, "models response", data, err)
+		return modelList{}, httpcall.Malformed(Vendor, resp.StatusCode, "models response", data, err)
 	}
 	if page.Models == nil {
 		return modelList{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
@@ -179,15 +179,4 @@ func (c *Client) withTimeout(ctx context.Context) (context.Context, context.Canc
 		return context.WithTimeout(ctx, c.timeout)
 	}
 	return context.WithCancel(ctx)
-}
-
-// malformed reports a body that is not the JSON we expect. It is transient:
-// a proxy or a cut connection is the usual cause.
-func malformed(status int, what string, data []byte, err error) *provider.Error {
-	prefix := data
-	if len(prefix) > 80 {
-		prefix = prefix[:80]
-	}
-	return &provider.Error{Kind: provider.KindTransient, StatusCode: status,
-		Err: fmt.Errorf("%s: malformed %s JSON (%d bytes, starts %q): %w", Vendor, what, len(data), prefix, err)}
 }

@@ -61,7 +61,7 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 		if err == nil {
 			err = errors.New("no message and no finish_reason")
 		}
-		return provider.Response{}, malformed(resp.StatusCode, "response", data, err)
+		return provider.Response{}, httpcall.Malformed(Vendor, resp.StatusCode, "response", data, err)
 	}
 	var st state
 	st.applyBody(&r)

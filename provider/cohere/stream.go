@@ -79,7 +79,7 @@ func (s *state) applyEvent(ev sse.Event, secrets []string) (text string, end boo
 	}
 	var e streamEvent
 	if err := json.Unmarshal(data, &e); err != nil {
-		return "", false, malformed(200, "stream event", data, err)
+		return "", false, httpcall.Malformed(Vendor, 200, "stream event", data, err)
 	}
 	typ := e.Type
 	if typ == "" {

@@ -240,7 +240,7 @@ func (c *Client) decodeJSON(ctx context.Context, resp *http.Response, what strin
 		return c.http.Transport(ctx, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return malformed(resp.StatusCode, what+" response", data, err)
+		return httpcall.Malformed(Vendor, resp.StatusCode, what+" response", data, err)
 	}
 	return nil
 }
@@ -250,15 +250,4 @@ func (c *Client) withTimeout(ctx context.Context) (context.Context, context.Canc
 		return context.WithTimeout(ctx, c.timeout)
 	}
 	return context.WithCancel(ctx)
-}
-
-// malformed reports a body that is not the JSON we expect. It is transient:
-// a proxy or a cut connection is the usual cause.
-func malformed(status int, what string, data []byte, err error) *provider.Error {
-	prefix := data
-	if len(prefix) > 80 {
-		prefix = prefix[:80]
-	}
-	return &provider.Error{Kind: provider.KindTransient, StatusCode: status,
-		Err: fmt.Errorf("gemini: malformed %s JSON (%d bytes, starts %q): %w", what, len(data), prefix, err)}
 }

@@ -58,7 +58,7 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 	}
 	var gr generateResponse
 	if err := json.Unmarshal(data, &gr); err != nil {
-		return provider.Response{}, malformed(resp.StatusCode, "response", data, err)
+		return provider.Response{}, httpcall.Malformed(Vendor, resp.StatusCode, "response", data, err)
 	}
 	if gr.hasError() {
 		return provider.Response{}, c.bodyError(data)
@@ -127,7 +127,7 @@ func (c *Client) event(ev sse.Event, st *state) (string, error) {
 	}
 	var gr generateResponse
 	if err := json.Unmarshal(data, &gr); err != nil {
-		return "", malformed(http.StatusOK, "stream event", data, err)
+		return "", httpcall.Malformed(Vendor, http.StatusOK, "stream event", data, err)
 	}
 	if gr.hasError() {
 		return "", c.bodyError(data)

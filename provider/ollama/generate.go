@@ -64,7 +64,7 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 	var cr chatResponse
 	if err := json.Unmarshal(data, &cr); err != nil {
 		if !strings.Contains(resp.Header.Get("Content-Type"), "ndjson") && !bytes.Contains(bytes.TrimSpace(data), []byte{'\n'}) {
-			return provider.Response{}, malformed(resp.StatusCode, "response", data, err)
+			return provider.Response{}, httpcall.Malformed(Vendor, resp.StatusCode, "response", data, err)
 		}
 		if err := c.decodeLines(ctx, bytes.NewReader(data), &st, nil); err != nil {
 			return provider.Response{}, err
@@ -115,7 +115,7 @@ func (c *Client) decodeLines(ctx context.Context, r io.Reader, st *state, emit f
 		}
 		var cr chatResponse
 		if err := json.Unmarshal(line, &cr); err != nil {
-			return malformed(http.StatusOK, fmt.Sprintf("stream line %d", dec.Line()), line, err)
+			return httpcall.Malformed(Vendor, http.StatusOK, fmt.Sprintf("stream line %d", dec.Line()), line, err)
 		}
 		if cr.hasError() {
 			return c.streamError(line)

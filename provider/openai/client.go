@@ -224,7 +224,7 @@ func (c *Client) decodeJSON(ctx context.Context, resp *http.Response, what strin
 		return c.http.Transport(ctx, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return c.malformed(resp.StatusCode, what+" response", data, err)
+		return httpcall.Malformed(c.d.Vendor, resp.StatusCode, what+" response", data, err)
 	}
 	return nil
 }

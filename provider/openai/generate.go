@@ -83,7 +83,7 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 	}
 	var comp completion
 	if err := json.Unmarshal(data, &comp); err != nil {
-		return provider.Response{}, c.malformed(resp.StatusCode, "response", data, err)
+		return provider.Response{}, httpcall.Malformed(c.d.Vendor, resp.StatusCode, "response", data, err)
 	}
 	if comp.hasError() {
 		return provider.Response{}, c.streamError(data)
@@ -165,21 +165,10 @@ func (c *Client) chunk(ev sse.Event, st *state, fast *chunkDecoder) (text string
 	}
 	var comp completion
 	if err := json.Unmarshal(data, &comp); err != nil {
-		return "", false, c.malformed(http.StatusOK, "stream chunk", data, err)
+		return "", false, httpcall.Malformed(c.d.Vendor, http.StatusOK, "stream chunk", data, err)
 	}
 	if comp.hasError() {
 		return "", false, c.streamError(data)
 	}
 	return st.apply(&comp), false, nil
-}
-
-// malformed reports a body that is not the JSON we expect. It is transient:
-// a proxy or a cut connection is the usual cause.
-func (c *Client) malformed(status int, what string, data []byte, err error) *provider.Error {
-	prefix := data
-	if len(prefix) > 80 {
-		prefix = prefix[:80]
-	}
-	return &provider.Error{Kind: provider.KindTransient, StatusCode: status,
-		Err: fmt.Errorf("%s: malformed %s JSON (%d bytes, starts %q): %w", c.d.Vendor, what, len(data), prefix, err)}
 }

@@ -1,0 +1,20 @@
+package httpcall
+
+import (
+	"fmt"
+
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+// Malformed reports a response body or stream event that is not the JSON
+// the vendor documents. It is transient: a proxy or a cut connection is
+// the usual cause. status is the response's status, 0 when the caller does
+// not know it; the error shows the size and the first 80 bytes of data.
+func Malformed(vendor string, status int, what string, data []byte, err error) *provider.Error {
+	prefix := data
+	if len(prefix) > 80 {
+		prefix = prefix[:80]
+	}
+	return &provider.Error{Kind: provider.KindTransient, StatusCode: status,
+		Err: fmt.Errorf("%s: malformed %s JSON (%d bytes, starts %q): %w", vendor, what, len(data), prefix, err)}
+}
