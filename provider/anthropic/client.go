@@ -67,7 +67,6 @@ type Client struct {
 	http      *httpcall.Client
 	model     string
 	maxTokens int
-	timeout   time.Duration
 	// now is the clock for rate-limit reset times (a field for tests).
 	now func() time.Time
 }
@@ -89,7 +88,7 @@ func New(cfg provider.Config) (*Client, error) {
 	if err := options.Check(Vendor, cfg.Options, optionNames); err != nil {
 		return nil, err
 	}
-	c := &Client{model: cfg.Model, maxTokens: DefaultMaxTokens, timeout: cfg.Timeout, now: time.Now}
+	c := &Client{model: cfg.Model, maxTokens: DefaultMaxTokens, now: time.Now}
 	if n, err := options.Int(cfg.Options, "max_tokens", 1, math.MaxInt32); err != nil {
 		return nil, err
 	} else if n != nil {
@@ -117,7 +116,7 @@ func New(cfg provider.Config) (*Client, error) {
 		h.Set(k, v)
 	}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Header: h, Secrets: []string{cfg.APIKey},
+		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: []string{cfg.APIKey},
 		Refine:     c.refine,
 		RateLimits: func(h http.Header) (provider.RateLimits, bool) { return parseRateLimits(h, c.now()) },
 	})
@@ -178,7 +177,7 @@ type modelList struct {
 // Models lists the ids of the models the key can use, following the pages
 // (has_more, after_id=last_id).
 func (c *Client) Models(ctx context.Context) ([]string, error) {
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	var ids []string
 	after := ""
@@ -209,7 +208,7 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 // Health checks that the API answers a one-model page of GET /v1/models
 // with the configured key.
 func (c *Client) Health(ctx context.Context) error {
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	var page modelList
 	return c.getJSON(ctx, "/v1/models?limit=1", &page)
@@ -230,11 +229,4 @@ func (c *Client) getJSON(ctx context.Context, path string, v any) error {
 		return httpcall.Malformed(Vendor, resp.StatusCode, "models response", data, err)
 	}
 	return nil
-}
-
-func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if c.timeout > 0 {
-		return context.WithTimeout(ctx, c.timeout)
-	}
-	return context.WithCancel(ctx)
 }

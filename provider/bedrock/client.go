@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
@@ -86,7 +85,6 @@ type Client struct {
 	model   string
 	api     string
 	region  string
-	timeout time.Duration
 	secrets []string
 }
 
@@ -139,7 +137,7 @@ func New(cfg provider.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{model: cfg.Model, api: api, timeout: cfg.Timeout, secrets: []string{cfg.APIKey}}
+	c := &Client{model: cfg.Model, api: api, secrets: []string{cfg.APIKey}}
 
 	h := http.Header{}
 	h.Set("User-Agent", "llm-test-bench")
@@ -183,11 +181,11 @@ func New(cfg provider.Config) (*Client, error) {
 	}
 	none := func(http.Header) (provider.RateLimits, bool) { return provider.RateLimits{}, false }
 	c.runtime = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Header: h, Secrets: c.secrets,
+		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: c.secrets,
 		Refine: c.refine, RateLimits: none, Sign: sign,
 	})
 	c.control = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: controlBase(base), HTTPClient: cfg.HTTPClient, Header: h, Secrets: c.secrets,
+		Vendor: Vendor, BaseURL: controlBase(base), HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: c.secrets,
 		Refine: c.refine, RateLimits: none, Sign: sign,
 	})
 	return c, nil
@@ -232,7 +230,7 @@ func (c *Client) API() string { return c.api }
 // (ListFoundationModels on the control plane). Inference profiles such as
 // "us.anthropic.…" are not foundation models and are not listed.
 func (c *Client) Models(ctx context.Context) ([]string, error) {
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.runtime.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.control.Do(ctx, http.MethodGet, "/foundation-models", nil, "application/json")
 	if err != nil {
@@ -267,13 +265,6 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 func (c *Client) Health(ctx context.Context) error {
 	_, err := c.Models(ctx)
 	return err
-}
-
-func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if c.timeout > 0 {
-		return context.WithTimeout(ctx, c.timeout)
-	}
-	return context.WithCancel(ctx)
 }
 
 // modelPath is "/model/{modelId}/{op}" with the model id escaped as the AWS

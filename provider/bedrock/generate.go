@@ -27,7 +27,7 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest,
 			Err: fmt.Errorf("%s: no model: name one as bedrock:<model id>, such as bedrock:amazon.nova-micro-v1:0", Vendor)}
 	}
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.runtime.WithTimeout(ctx)
 	defer cancel()
 	if c.api == APIInvoke {
 		return c.invoke(ctx, req, model, emit)

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
@@ -60,9 +59,8 @@ var (
 
 // Client calls Cohere's Chat API for one model. It is safe for concurrent use.
 type Client struct {
-	http    *httpcall.Client
-	model   string
-	timeout time.Duration
+	http  *httpcall.Client
+	model string
 }
 
 // optionNames are the names New understands in cfg.Options.
@@ -100,9 +98,9 @@ func New(cfg provider.Config) (*Client, error) {
 	for _, v := range []string{"/v1", "/v2"} {
 		base = strings.TrimSuffix(base, v)
 	}
-	c := &Client{model: cfg.Model, timeout: cfg.Timeout}
+	c := &Client{model: cfg.Model}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Header: h, Secrets: []string{cfg.APIKey},
+		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: []string{cfg.APIKey},
 		Refine: refine,
 		// Cohere documents no rate-limit headers; this keeps the
 		// OpenAI-style parser from reading anything else as one.
@@ -145,7 +143,7 @@ type modelList struct {
 }
 
 func (c *Client) modelsPage(ctx context.Context, q url.Values) (modelList, error) {
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.http.Do(ctx, http.MethodGet, modelsPath+"?"+q.Encode(), nil, "application/json")
 	if err != nil {
@@ -172,11 +170,4 @@ func (c *Client) modelsPage(ctx context.Context, q url.Values) (modelList, error
 func (c *Client) Health(ctx context.Context) error {
 	_, err := c.modelsPage(ctx, url.Values{"endpoint": {"chat"}, "page_size": {"1"}})
 	return err
-}
-
-func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if c.timeout > 0 {
-		return context.WithTimeout(ctx, c.timeout)
-	}
-	return context.WithCancel(ctx)
 }

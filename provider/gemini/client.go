@@ -14,7 +14,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
@@ -66,10 +65,9 @@ var (
 
 // Client calls the Gemini API for one model. It is safe for concurrent use.
 type Client struct {
-	http    *httpcall.Client
-	model   string
-	prefix  string // "/v1beta", or "" when the base URL already ends in a version
-	timeout time.Duration
+	http   *httpcall.Client
+	model  string
+	prefix string // "/v1beta", or "" when the base URL already ends in a version
 	// thinkingBudget, when set, is sent as generationConfig.thinkingConfig.thinkingBudget.
 	thinkingBudget *int
 }
@@ -97,7 +95,7 @@ func New(cfg provider.Config) (*Client, error) {
 		}
 		version = s
 	}
-	c := &Client{model: trimModel(cfg.Model), timeout: cfg.Timeout}
+	c := &Client{model: trimModel(cfg.Model)}
 	if v, ok := cfg.Options["thinking_budget"]; ok && v != nil {
 		n, err := intOption(v)
 		if err != nil {
@@ -121,7 +119,7 @@ func New(cfg provider.Config) (*Client, error) {
 		h.Set(k, v)
 	}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Header: h, Secrets: []string{cfg.APIKey},
+		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: []string{cfg.APIKey},
 		Refine: refine,
 	})
 	return c, nil
@@ -223,7 +221,7 @@ func (c *Client) Health(ctx context.Context) error {
 }
 
 func (c *Client) getJSON(ctx context.Context, path string, v any) error {
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.http.Do(ctx, http.MethodGet, path, nil, "application/json")
 	if err != nil {
@@ -243,11 +241,4 @@ func (c *Client) decodeJSON(ctx context.Context, resp *http.Response, what strin
 		return httpcall.Malformed(Vendor, resp.StatusCode, what+" response", data, err)
 	}
 	return nil
-}
-
-func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if c.timeout > 0 {
-		return context.WithTimeout(ctx, c.timeout)
-	}
-	return context.WithCancel(ctx)
 }

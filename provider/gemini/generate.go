@@ -31,7 +31,7 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	if err != nil {
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("gemini: %w", err)}
 	}
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	path, accept := c.modelPath(model)+":generateContent", "application/json"
 	if req.Stream {

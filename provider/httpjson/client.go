@@ -89,7 +89,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
@@ -117,12 +116,11 @@ var _ provider.Provider = (*Client)(nil)
 
 // Client calls one JSON endpoint. It is safe for concurrent use.
 type Client struct {
-	http    *httpcall.Client
-	model   string
-	timeout time.Duration
-	method  string
-	url     urlTemplate
-	body    *template // nil for methods without a body
+	http   *httpcall.Client
+	model  string
+	method string
+	url    urlTemplate
+	body   *template // nil for methods without a body
 
 	text, promptTokens, completionTokens, finish, errPath *path
 }
@@ -147,7 +145,7 @@ func New(cfg provider.Config) (*Client, error) {
 		return nil, err
 	}
 	str := func(name string) (string, error) { return options.String(cfg.Options, name) }
-	c := &Client{model: cfg.Model, timeout: cfg.Timeout}
+	c := &Client{model: cfg.Model}
 	var err error
 	if c.method, err = str("method"); err != nil {
 		return nil, err
@@ -178,7 +176,7 @@ func New(cfg provider.Config) (*Client, error) {
 		return nil, err
 	}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: Vendor, HTTPClient: cfg.HTTPClient, Header: h, Secrets: []string{cfg.APIKey},
+		Vendor: Vendor, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: []string{cfg.APIKey},
 		Refine: c.refine,
 	})
 	return c, nil
@@ -298,7 +296,7 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 			}
 		}
 	}
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.http.Do(ctx, c.method, c.url.render(vals), body, "application/json")
 	if err != nil {
@@ -326,13 +324,6 @@ func (c *Client) mergeExtra(body []byte, extra map[string]any) ([]byte, error) {
 		return nil, errors.New("the suite sets extra body fields, but the body template is not a JSON object to merge them into")
 	}
 	return jsonmerge.Replace(body, extra)
-}
-
-func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if c.timeout > 0 {
-		return context.WithTimeout(ctx, c.timeout)
-	}
-	return context.WithCancel(ctx)
 }
 
 // urlTemplate is the endpoint with its {{model}} and {{prompt}} places.

@@ -52,7 +52,6 @@ var (
 type Client struct {
 	http    *httpcall.Client
 	model   string
-	timeout time.Duration
 	opts    settings
 	secrets []string // kept out of error messages
 }
@@ -113,9 +112,9 @@ func New(cfg provider.Config) (*Client, error) {
 	for k, v := range cfg.Headers {
 		h.Set(k, v)
 	}
-	c := &Client{model: cfg.Model, timeout: cfg.Timeout, opts: opts, secrets: []string{cfg.APIKey}}
+	c := &Client{model: cfg.Model, opts: opts, secrets: []string{cfg.APIKey}}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Header: h, Secrets: c.secrets,
+		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: c.secrets,
 		Refine: c.refine, RateLimits: noRateLimits,
 	})
 	return c, nil
@@ -269,7 +268,7 @@ func (c *Client) Health(ctx context.Context) error {
 
 // banner reports whether GET / answers Ollama's banner.
 func (c *Client) banner(ctx context.Context) (bool, error) {
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.http.Do(ctx, http.MethodGet, "/", nil, "")
 	if err != nil {
@@ -284,7 +283,7 @@ func (c *Client) banner(ctx context.Context) (bool, error) {
 }
 
 func (c *Client) getJSON(ctx context.Context, path string, v any) error {
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.http.Do(ctx, http.MethodGet, path, nil, "application/json")
 	if err != nil {
@@ -304,11 +303,4 @@ func (c *Client) decodeJSON(ctx context.Context, resp *http.Response, what strin
 		return httpcall.Malformed(Vendor, resp.StatusCode, what+" response", data, err)
 	}
 	return nil
-}
-
-func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if c.timeout > 0 {
-		return context.WithTimeout(ctx, c.timeout)
-	}
-	return context.WithCancel(ctx)
 }

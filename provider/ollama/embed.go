@@ -49,7 +49,7 @@ func (c *Client) Embed(ctx context.Context, model string, inputs []string) (prov
 	if err != nil {
 		return provider.Embeddings{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("ollama: encode embed request: %w", err)}
 	}
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.http.Do(ctx, http.MethodPost, "/api/embed", body, "application/json")
 	if err != nil {

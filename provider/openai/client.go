@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
@@ -54,10 +53,9 @@ var (
 
 // Client calls one Chat Completions endpoint. It is safe for concurrent use.
 type Client struct {
-	http    *httpcall.Client
-	d       Dialect
-	model   string
-	timeout time.Duration
+	http  *httpcall.Client
+	d     Dialect
+	model string
 	// reasoning, when set, overrides the model-name test for reasoning models.
 	reasoning   *bool
 	topLogprobs *int
@@ -104,7 +102,7 @@ func NewCompatible(cfg provider.Config, d Dialect) (*Client, error) {
 	if err := options.Check(d.Vendor, cfg.Options, append(slices.Clone(commonOptions), d.Options...)); err != nil {
 		return nil, err
 	}
-	c := &Client{d: d, model: cfg.Model, timeout: cfg.Timeout}
+	c := &Client{d: d, model: cfg.Model}
 	var err error
 	if c.reasoning, err = options.Bool(cfg.Options, "reasoning"); err != nil {
 		return nil, err
@@ -142,7 +140,7 @@ func NewCompatible(cfg provider.Config, d Dialect) (*Client, error) {
 		h.Set(k, v)
 	}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: d.Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Header: h, Secrets: []string{cfg.APIKey},
+		Vendor: d.Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: []string{cfg.APIKey},
 		Refine: c.refine, RateLimits: d.RateLimits,
 	})
 	return c, nil
@@ -193,7 +191,7 @@ func (c *Client) Health(ctx context.Context) error {
 		_, err := c.Models(ctx)
 		return err
 	}
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.http.Do(ctx, http.MethodGet, c.d.HealthPath, nil, "application/json")
 	if err != nil {
@@ -207,7 +205,7 @@ func (c *Client) Health(ctx context.Context) error {
 }
 
 func (c *Client) getJSON(ctx context.Context, path string, v any) error {
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.http.Do(ctx, http.MethodGet, path, nil, "application/json")
 	if err != nil {
@@ -227,11 +225,4 @@ func (c *Client) decodeJSON(ctx context.Context, resp *http.Response, what strin
 		return httpcall.Malformed(c.d.Vendor, resp.StatusCode, what+" response", data, err)
 	}
 	return nil
-}
-
-func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if c.timeout > 0 {
-		return context.WithTimeout(ctx, c.timeout)
-	}
-	return context.WithCancel(ctx)
 }

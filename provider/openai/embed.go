@@ -51,7 +51,7 @@ func (c *Client) Embed(ctx context.Context, model string, inputs []string) (prov
 	if err != nil {
 		return provider.Embeddings{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("%s: encode embeddings request: %w", c.d.Vendor, err)}
 	}
-	ctx, cancel := c.withTimeout(ctx)
+	ctx, cancel := c.http.WithTimeout(ctx)
 	defer cancel()
 	resp, err := c.http.Do(ctx, http.MethodPost, c.d.EmbedPath(model), body, "application/json")
 	if err != nil {

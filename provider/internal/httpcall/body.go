@@ -1,6 +1,7 @@
 package httpcall
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
@@ -17,4 +18,13 @@ func Malformed(vendor string, status int, what string, data []byte, err error) *
 	}
 	return &provider.Error{Kind: provider.KindTransient, StatusCode: status,
 		Err: fmt.Errorf("%s: malformed %s JSON (%d bytes, starts %q): %w", vendor, what, len(data), prefix, err)}
+}
+
+// WithTimeout bounds ctx by the client's Timeout, when one is set. A call
+// runs under it from the request until its answer has been read.
+func (c *Client) WithTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if c.timeout > 0 {
+		return context.WithTimeout(ctx, c.timeout)
+	}
+	return context.WithCancel(ctx)
 }

@@ -43,6 +43,7 @@ type Client struct {
 	http    *http.Client
 	header  http.Header
 	secrets []string
+	timeout time.Duration
 
 	refine     func(pe *provider.Error, status int, h http.Header, body []byte)
 	rateLimits func(h http.Header) (provider.RateLimits, bool)
@@ -65,6 +66,9 @@ type Options struct {
 	Header http.Header
 	// Secrets are removed from every error message (API keys).
 	Secrets []string
+	// Timeout, when positive, bounds each call made under WithTimeout:
+	// the request and the reading of its answer.
+	Timeout time.Duration
 	// Refine, when set, adjusts the classification of a failed response with
 	// the vendor's own rules (retry hints in the body, special statuses).
 	Refine func(pe *provider.Error, status int, h http.Header, body []byte)
@@ -86,6 +90,7 @@ func New(o Options) *Client {
 		http:    hc,
 		header:  o.Header.Clone(),
 		secrets: o.Secrets,
+		timeout: o.Timeout,
 
 		refine:     o.Refine,
 		rateLimits: o.RateLimits,
