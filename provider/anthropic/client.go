@@ -7,9 +7,7 @@ package anthropic
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -35,8 +33,6 @@ const DefaultBaseURL = "https://api.anthropic.com"
 const APIVersion = "2023-06-01"
 
 const (
-	// maxBody bounds a non-streamed response body.
-	maxBody = 32 << 20
 	// modelsPage is the page size of GET /v1/models (the API's maximum).
 	modelsPage = 1000
 	// maxModelPages stops a models listing whose pages never end.
@@ -187,7 +183,7 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 			q.Set("after_id", after)
 		}
 		var page modelList
-		if err := c.getJSON(ctx, "/v1/models?"+q.Encode(), &page); err != nil {
+		if _, err := c.http.GetJSON(ctx, "/v1/models?"+q.Encode(), "models", &page); err != nil {
 			return nil, err
 		}
 		if page.Data == nil {
@@ -208,25 +204,7 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 // Health checks that the API answers a one-model page of GET /v1/models
 // with the configured key.
 func (c *Client) Health(ctx context.Context) error {
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
 	var page modelList
-	return c.getJSON(ctx, "/v1/models?limit=1", &page)
-}
-
-// getJSON GETs path and decodes its JSON body into v.
-func (c *Client) getJSON(ctx context.Context, path string, v any) error {
-	resp, err := c.http.Do(ctx, http.MethodGet, path, nil, "application/json")
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return c.http.Transport(ctx, err)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return httpcall.Malformed(Vendor, resp.StatusCode, "models response", data, err)
-	}
-	return nil
+	_, err := c.http.GetJSON(ctx, "/v1/models?limit=1", "models", &page)
+	return err
 }

@@ -63,9 +63,9 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 
 // readBody decodes a non-streamed answer and emits its text once.
 func (c *Client) readBody(ctx context.Context, resp *http.Response, emit func(provider.Chunk) error) (provider.Response, error) {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, err := c.http.ReadBody(ctx, resp)
 	if err != nil {
-		return provider.Response{}, c.http.Transport(ctx, err)
+		return provider.Response{}, err
 	}
 	out, err := ParseResponse(data)
 	if err != nil {

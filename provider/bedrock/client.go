@@ -10,9 +10,7 @@ package bedrock
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -52,9 +50,6 @@ const (
 	// Anthropic's Messages body, for Anthropic models only.
 	APIInvoke = "invoke"
 )
-
-// maxBody bounds a non-streamed response body.
-const maxBody = 32 << 20
 
 func init() {
 	provider.Register(provider.Vendor{
@@ -230,27 +225,17 @@ func (c *Client) API() string { return c.api }
 // (ListFoundationModels on the control plane). Inference profiles such as
 // "us.anthropic.…" are not foundation models and are not listed.
 func (c *Client) Models(ctx context.Context) ([]string, error) {
-	ctx, cancel := c.runtime.WithTimeout(ctx)
-	defer cancel()
-	resp, err := c.control.Do(ctx, http.MethodGet, "/foundation-models", nil, "application/json")
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, c.runtime.Transport(ctx, err)
-	}
 	var list struct {
 		ModelSummaries []struct {
 			ModelID string `json:"modelId"`
 		} `json:"modelSummaries"`
 	}
-	if err := json.Unmarshal(data, &list); err != nil {
-		return nil, httpcall.Malformed(Vendor, resp.StatusCode, "foundation-models response", data, err)
+	status, err := c.control.GetJSON(ctx, "/foundation-models", "foundation-models", &list)
+	if err != nil {
+		return nil, err
 	}
 	if list.ModelSummaries == nil {
-		return nil, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
+		return nil, &provider.Error{Kind: provider.KindTransient, StatusCode: status,
 			Err: fmt.Errorf("%s: foundation-models response has no modelSummaries", Vendor)}
 	}
 	ids := make([]string, 0, len(list.ModelSummaries))

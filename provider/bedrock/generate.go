@@ -53,9 +53,9 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 
 // readConverse decodes a non-streamed Converse answer.
 func (c *Client) readConverse(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, err := c.runtime.ReadBody(ctx, resp)
 	if err != nil {
-		return provider.Response{}, c.runtime.Transport(ctx, err)
+		return provider.Response{}, err
 	}
 	var cr converseResponse
 	if err := json.Unmarshal(data, &cr); err != nil {

@@ -48,9 +48,9 @@ func (c *Client) invoke(ctx context.Context, req provider.Request, model string,
 	if req.Stream {
 		return c.readInvokeStream(ctx, resp, model, emit)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, err := c.runtime.ReadBody(ctx, resp)
 	if err != nil {
-		return provider.Response{}, c.runtime.Transport(ctx, err)
+		return provider.Response{}, err
 	}
 	out, err := anthropic.ParseResponse(data)
 	if err != nil {

@@ -5,9 +5,7 @@ package cohere
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,9 +30,6 @@ const (
 	chatPath   = "/v2/chat"
 	modelsPath = "/v1/models"
 )
-
-// maxBody bounds a non-streamed response body.
-const maxBody = 32 << 20
 
 // maxPages bounds GET /v1/models pagination, against a server that never stops.
 const maxPages = 100
@@ -143,23 +138,13 @@ type modelList struct {
 }
 
 func (c *Client) modelsPage(ctx context.Context, q url.Values) (modelList, error) {
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	resp, err := c.http.Do(ctx, http.MethodGet, modelsPath+"?"+q.Encode(), nil, "application/json")
+	var page modelList
+	status, err := c.http.GetJSON(ctx, modelsPath+"?"+q.Encode(), "models", &page)
 	if err != nil {
 		return modelList{}, err
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return modelList{}, c.http.Transport(ctx, err)
-	}
-	var page modelList
-	if err := json.Unmarshal(data, &page); err != nil {
-		return modelList{}, httpcall.Malformed(Vendor, resp.StatusCode, "models response", data, err)
-	}
 	if page.Models == nil {
-		return modelList{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
+		return modelList{}, &provider.Error{Kind: provider.KindTransient, StatusCode: status,
 			Err: fmt.Errorf("%s: %s response has no model list", Vendor, modelsPath)}
 	}
 	return page, nil

@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -35,9 +34,6 @@ const DefaultBaseURL = "https://generativelanguage.googleapis.com"
 
 // DefaultAPIVersion is the API version put in every path.
 const DefaultAPIVersion = "v1beta"
-
-// maxBody bounds a non-streamed response body.
-const maxBody = 32 << 20
 
 // maxPages bounds GET /models pagination, against a server that never stops.
 const maxPages = 100
@@ -196,7 +192,8 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 			} `json:"models"`
 			NextPageToken string `json:"nextPageToken"`
 		}
-		if err := c.getJSON(ctx, c.prefix+"/models?"+q.Encode(), &page); err != nil {
+		path := c.prefix + "/models?" + q.Encode()
+		if _, err := c.http.GetJSON(ctx, path, path, &page); err != nil {
 			return nil, err
 		}
 		for _, m := range page.Models {
@@ -217,28 +214,7 @@ func (c *Client) Health(ctx context.Context) error {
 	var page struct {
 		Models json.RawMessage `json:"models"`
 	}
-	return c.getJSON(ctx, c.prefix+"/models?pageSize=1", &page)
-}
-
-func (c *Client) getJSON(ctx context.Context, path string, v any) error {
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	resp, err := c.http.Do(ctx, http.MethodGet, path, nil, "application/json")
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	return c.decodeJSON(ctx, resp, path, v)
-}
-
-// decodeJSON reads a 2xx response body into v.
-func (c *Client) decodeJSON(ctx context.Context, resp *http.Response, what string, v any) error {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return c.http.Transport(ctx, err)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return httpcall.Malformed(Vendor, resp.StatusCode, what+" response", data, err)
-	}
-	return nil
+	path := c.prefix + "/models?pageSize=1"
+	_, err := c.http.GetJSON(ctx, path, path, &page)
+	return err
 }

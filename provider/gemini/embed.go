@@ -54,7 +54,7 @@ func (c *Client) Embed(ctx context.Context, model string, inputs []string) (prov
 			Values []float64 `json:"values"`
 		} `json:"embeddings"`
 	}
-	if err := c.decodeJSON(ctx, resp, "embeddings", &out); err != nil {
+	if err := c.http.DecodeJSON(ctx, resp, "embeddings", &out); err != nil {
 		return provider.Embeddings{}, err
 	}
 	if len(out.Embeddings) != len(inputs) {

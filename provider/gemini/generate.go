@@ -52,9 +52,9 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 // by promptFeedback is an answer (content_filter), not an error; a response
 // with neither candidates nor a block reason is transient.
 func (c *Client) readBody(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, err := c.http.ReadBody(ctx, resp)
 	if err != nil {
-		return provider.Response{}, c.http.Transport(ctx, err)
+		return provider.Response{}, err
 	}
 	var gr generateResponse
 	if err := json.Unmarshal(data, &gr); err != nil {

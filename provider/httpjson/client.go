@@ -84,7 +84,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -99,9 +98,6 @@ import (
 
 // Vendor is the registered vendor name.
 const Vendor = "http"
-
-// maxBody bounds a response body.
-const maxBody = 32 << 20
 
 func init() {
 	provider.Register(provider.Vendor{
@@ -303,9 +299,9 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 		return provider.Response{}, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, err := c.http.ReadBody(ctx, resp)
 	if err != nil {
-		return provider.Response{}, c.http.Transport(ctx, err)
+		return provider.Response{}, err
 	}
 	out, err := c.extract(resp.StatusCode, data)
 	if err != nil {

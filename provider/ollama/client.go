@@ -27,9 +27,6 @@ const Vendor = "ollama"
 // DefaultBaseURL is where a local Ollama server listens.
 const DefaultBaseURL = "http://localhost:11434"
 
-// maxBody bounds a non-streamed response body.
-const maxBody = 32 << 20
-
 func init() {
 	provider.Register(provider.Vendor{
 		Name:           Vendor,
@@ -217,7 +214,7 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 			Model string `json:"model"`
 		} `json:"models"`
 	}
-	if err := c.getJSON(ctx, "/api/tags", &tags); err != nil {
+	if _, err := c.http.GetJSON(ctx, "/api/tags", "/api/tags", &tags); err != nil {
 		return nil, err
 	}
 	names := make([]string, 0, len(tags.Models))
@@ -237,7 +234,7 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	var v struct {
 		Version string `json:"version"`
 	}
-	if err := c.getJSON(ctx, "/api/version", &v); err != nil {
+	if _, err := c.http.GetJSON(ctx, "/api/version", "/api/version", &v); err != nil {
 		return "", err
 	}
 	if v.Version == "" {
@@ -280,27 +277,4 @@ func (c *Client) banner(ctx context.Context) (bool, error) {
 		return false, c.http.Transport(ctx, err)
 	}
 	return strings.Contains(string(data), runningBanner), nil
-}
-
-func (c *Client) getJSON(ctx context.Context, path string, v any) error {
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	resp, err := c.http.Do(ctx, http.MethodGet, path, nil, "application/json")
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	return c.decodeJSON(ctx, resp, path, v)
-}
-
-// decodeJSON reads a whole 2xx JSON response body into v.
-func (c *Client) decodeJSON(ctx context.Context, resp *http.Response, what string, v any) error {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return c.http.Transport(ctx, err)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return httpcall.Malformed(Vendor, resp.StatusCode, what+" response", data, err)
-	}
-	return nil
 }

@@ -56,9 +56,9 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 // not one object but NDJSON (a server or proxy that streams although asked
 // not to) is read line by line.
 func (c *Client) readBody(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, err := c.http.ReadBody(ctx, resp)
 	if err != nil {
-		return provider.Response{}, c.http.Transport(ctx, err)
+		return provider.Response{}, err
 	}
 	var st state
 	var cr chatResponse

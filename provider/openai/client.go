@@ -29,9 +29,6 @@ const KeyEnv = "OPENAI_API_KEY"
 // DefaultBaseURL is OpenAI's API root.
 const DefaultBaseURL = "https://api.openai.com/v1"
 
-// maxBody bounds a non-streamed response body.
-const maxBody = 32 << 20
-
 func init() {
 	provider.Register(provider.Vendor{
 		Name:           Vendor,
@@ -162,7 +159,7 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 // Together does.
 func (c *Client) ListModels(ctx context.Context, path string) ([]string, error) {
 	var raw json.RawMessage
-	if err := c.getJSON(ctx, path, &raw); err != nil {
+	if _, err := c.http.GetJSON(ctx, path, path, &raw); err != nil {
 		return nil, err
 	}
 	type model struct {
@@ -198,31 +195,8 @@ func (c *Client) Health(ctx context.Context) error {
 		return err
 	}
 	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody)); err != nil {
+	if _, err := io.Copy(io.Discard, io.LimitReader(resp.Body, httpcall.MaxBody)); err != nil {
 		return c.http.Transport(ctx, err)
-	}
-	return nil
-}
-
-func (c *Client) getJSON(ctx context.Context, path string, v any) error {
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	resp, err := c.http.Do(ctx, http.MethodGet, path, nil, "application/json")
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	return c.decodeJSON(ctx, resp, path, v)
-}
-
-// decodeJSON reads a whole JSON response body into v.
-func (c *Client) decodeJSON(ctx context.Context, resp *http.Response, what string, v any) error {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return c.http.Transport(ctx, err)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return httpcall.Malformed(c.d.Vendor, resp.StatusCode, what+" response", data, err)
 	}
 	return nil
 }

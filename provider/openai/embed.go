@@ -59,7 +59,7 @@ func (c *Client) Embed(ctx context.Context, model string, inputs []string) (prov
 	}
 	defer resp.Body.Close()
 	var out embedResponse
-	if err := c.decodeJSON(ctx, resp, "embeddings", &out); err != nil {
+	if err := c.http.DecodeJSON(ctx, resp, "embeddings", &out); err != nil {
 		return provider.Embeddings{}, err
 	}
 	if len(out.Data) != len(inputs) {

@@ -77,9 +77,9 @@ func (c *Client) streamError(payload []byte) *provider.Error {
 // readBody decodes a non-streamed chat.completion. Leading whitespace, which
 // OpenRouter and DeepSeek send as keep-alive, is allowed by the JSON decoder.
 func (c *Client) readBody(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, err := c.http.ReadBody(ctx, resp)
 	if err != nil {
-		return provider.Response{}, c.http.Transport(ctx, err)
+		return provider.Response{}, err
 	}
 	var comp completion
 	if err := json.Unmarshal(data, &comp); err != nil {

@@ -2,10 +2,16 @@ package httpcall
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
+
+// MaxBody bounds a response body that is read whole.
+const MaxBody = 32 << 20
 
 // Malformed reports a response body or stream event that is not the JSON
 // the vendor documents. It is transient: a proxy or a cut connection is
@@ -27,4 +33,41 @@ func (c *Client) WithTimeout(ctx context.Context) (context.Context, context.Canc
 		return context.WithTimeout(ctx, c.timeout)
 	}
 	return context.WithCancel(ctx)
+}
+
+// ReadBody reads a 2xx response body whole, up to MaxBody. A failure while
+// reading is classified by Transport.
+func (c *Client) ReadBody(ctx context.Context, resp *http.Response) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody))
+	if err != nil {
+		return nil, c.Transport(ctx, err)
+	}
+	return data, nil
+}
+
+// DecodeJSON reads a 2xx response body whole into v. A body that does not
+// decode is Malformed, named as what+" response" ("models response").
+func (c *Client) DecodeJSON(ctx context.Context, resp *http.Response, what string, v any) error {
+	data, err := c.ReadBody(ctx, resp)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return Malformed(c.vendor, resp.StatusCode, what+" response", data, err)
+	}
+	return nil
+}
+
+// GetJSON GETs path, under WithTimeout, and decodes the JSON answer into v
+// as DecodeJSON does. It returns the answer's status, for callers that
+// find the decoded value lacking.
+func (c *Client) GetJSON(ctx context.Context, path, what string, v any) (int, error) {
+	ctx, cancel := c.WithTimeout(ctx)
+	defer cancel()
+	resp, err := c.Do(ctx, http.MethodGet, path, nil, "application/json")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode, c.DecodeJSON(ctx, resp, what, v)
 }

@@ -2,6 +2,9 @@ package httpcall
 
 import (
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -37,5 +40,41 @@ func TestWithTimeout(t *testing.T) {
 	cancel()
 	if ctx.Err() == nil {
 		t.Error("cancel did not cancel")
+	}
+}
+
+func TestGetJSON(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Accept") != "application/json" {
+			w.WriteHeader(http.StatusNotAcceptable)
+			return
+		}
+		switch r.URL.Path {
+		case "/ok":
+			w.WriteHeader(http.StatusNonAuthoritativeInfo)
+			_, _ = io.WriteString(w, `{"data":[1,2]}`)
+		case "/cut":
+			w.Header().Set("Content-Length", "100")
+			_, _ = io.WriteString(w, `{"data":`)
+		case "/html":
+			_, _ = io.WriteString(w, `<html>`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c := New(Options{Vendor: "v", BaseURL: srv.URL})
+
+	var v struct{ Data []int }
+	status, err := c.GetJSON(t.Context(), "/ok", "models", &v)
+	if err != nil || status != http.StatusNonAuthoritativeInfo || len(v.Data) != 2 {
+		t.Errorf("GetJSON = %d, %v, %+v; want 203 and the data", status, err, v)
+	}
+	_, err = c.GetJSON(t.Context(), "/html", "models", &v)
+	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindTransient || pe.StatusCode != 200 || !strings.Contains(err.Error(), "v: malformed models response JSON") {
+		t.Errorf("GetJSON of HTML = %v, want malformed models response", err)
+	}
+	_, err = c.GetJSON(t.Context(), "/cut", "models", &v)
+	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindTransient || !strings.Contains(err.Error(), "unexpected EOF") {
+		t.Errorf("GetJSON of a cut body = %v, want a transient read error", err)
 	}
 }
