@@ -100,19 +100,13 @@ func New(cfg provider.Config) (*Client, error) {
 	}
 	base = strings.TrimSuffix(base, "/v1")
 	h := http.Header{}
-	h.Set("User-Agent", "llm-test-bench")
 	h.Set("Anthropic-Version", APIVersion)
-	if cfg.APIKey != "" {
-		h.Set("X-Api-Key", cfg.APIKey)
-	}
+	httpcall.SetKey(h, "X-Api-Key", cfg.APIKey)
 	if len(betas) > 0 {
 		h.Set("Anthropic-Beta", strings.Join(betas, ","))
 	}
-	for k, v := range cfg.Headers {
-		h.Set(k, v)
-	}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: []string{cfg.APIKey},
+		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Custom: cfg.Headers, Secrets: []string{cfg.APIKey},
 		Refine:     c.refine,
 		RateLimits: func(h http.Header) (provider.RateLimits, bool) { return parseRateLimits(h, c.now()) },
 	})

@@ -135,7 +135,6 @@ func New(cfg provider.Config) (*Client, error) {
 	c := &Client{model: cfg.Model, api: api, secrets: []string{cfg.APIKey}}
 
 	h := http.Header{}
-	h.Set("User-Agent", "llm-test-bench")
 	var sign func(*http.Request, []byte) error
 	if cfg.APIKey != "" {
 		h.Set("Authorization", "Bearer "+cfg.APIKey)
@@ -162,9 +161,6 @@ func New(cfg provider.Config) (*Client, error) {
 		region = DefaultRegion
 	}
 	c.region = region
-	for k, v := range cfg.Headers {
-		h.Set(k, v)
-	}
 
 	base := cfg.BaseURL
 	if base == "" {
@@ -176,11 +172,11 @@ func New(cfg provider.Config) (*Client, error) {
 	}
 	none := func(http.Header) (provider.RateLimits, bool) { return provider.RateLimits{}, false }
 	c.runtime = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: c.secrets,
+		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Custom: cfg.Headers, Secrets: c.secrets,
 		Refine: c.refine, RateLimits: none, Sign: sign,
 	})
 	c.control = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: controlBase(base), HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: c.secrets,
+		Vendor: Vendor, BaseURL: controlBase(base), HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Custom: cfg.Headers, Secrets: c.secrets,
 		Refine: c.refine, RateLimits: none, Sign: sign,
 	})
 	return c, nil

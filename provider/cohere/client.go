@@ -72,7 +72,6 @@ func New(cfg provider.Config) (*Client, error) {
 		return nil, err
 	}
 	h := http.Header{}
-	h.Set("User-Agent", "llm-test-bench")
 	name, err := options.String(cfg.Options, "client_name")
 	if err != nil {
 		return nil, err
@@ -80,12 +79,7 @@ func New(cfg provider.Config) (*Client, error) {
 	if name != "" {
 		h.Set("X-Client-Name", name)
 	}
-	if cfg.APIKey != "" {
-		h.Set("Authorization", "Bearer "+cfg.APIKey)
-	}
-	for k, v := range cfg.Headers {
-		h.Set(k, v)
-	}
+	httpcall.SetKey(h, "", cfg.APIKey)
 	base := strings.TrimRight(cfg.BaseURL, "/")
 	if base == "" {
 		base = DefaultBaseURL
@@ -95,7 +89,7 @@ func New(cfg provider.Config) (*Client, error) {
 	}
 	c := &Client{model: cfg.Model}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: []string{cfg.APIKey},
+		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Custom: cfg.Headers, Secrets: []string{cfg.APIKey},
 		Refine: refine,
 		// Cohere documents no rate-limit headers; this keeps the
 		// OpenAI-style parser from reading anything else as one.

@@ -107,15 +107,9 @@ func New(cfg provider.Config) (*Client, error) {
 		c.prefix = "/" + version
 	}
 	h := http.Header{}
-	h.Set("User-Agent", "llm-test-bench")
-	if cfg.APIKey != "" {
-		h.Set("X-Goog-Api-Key", cfg.APIKey)
-	}
-	for k, v := range cfg.Headers {
-		h.Set(k, v)
-	}
+	httpcall.SetKey(h, "X-Goog-Api-Key", cfg.APIKey)
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: []string{cfg.APIKey},
+		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Custom: cfg.Headers, Secrets: []string{cfg.APIKey},
 		Refine: refine,
 	})
 	return c, nil

@@ -172,7 +172,7 @@ func New(cfg provider.Config) (*Client, error) {
 		return nil, err
 	}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: Vendor, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: []string{cfg.APIKey},
+		Vendor: Vendor, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Custom: cfg.Headers, Secrets: []string{cfg.APIKey},
 		Refine: c.refine,
 	})
 	return c, nil
@@ -236,22 +236,15 @@ func (c *Client) compilePaths(str func(string) (string, error)) error {
 	return nil
 }
 
-// headers builds the request headers: auth, the headers option, then the
-// provider's headers.
+// headers builds the request headers: auth and the headers option (the
+// provider's headers are set over them by httpcall).
 func headers(cfg provider.Config, str func(string) (string, error)) (http.Header, error) {
 	h := http.Header{}
-	h.Set("User-Agent", "llm-test-bench")
 	keyHeader, err := str("api_key_header")
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case cfg.APIKey == "":
-	case keyHeader != "" && !strings.EqualFold(keyHeader, "Authorization"):
-		h.Set(keyHeader, cfg.APIKey)
-	default:
-		h.Set("Authorization", "Bearer "+cfg.APIKey)
-	}
+	httpcall.SetKey(h, keyHeader, cfg.APIKey)
 	if v, ok := cfg.Options["headers"]; ok && v != nil {
 		m, isMap := v.(map[string]any)
 		if !isMap {
@@ -264,9 +257,6 @@ func headers(cfg provider.Config, str func(string) (string, error)) (http.Header
 			}
 			h.Set(k, s)
 		}
-	}
-	for k, v := range cfg.Headers {
-		h.Set(k, v)
 	}
 	return h, nil
 }

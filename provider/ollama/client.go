@@ -102,16 +102,10 @@ func New(cfg provider.Config) (*Client, error) {
 		base = DefaultBaseURL
 	}
 	h := http.Header{}
-	h.Set("User-Agent", "llm-test-bench")
-	if cfg.APIKey != "" {
-		h.Set("Authorization", "Bearer "+cfg.APIKey)
-	}
-	for k, v := range cfg.Headers {
-		h.Set(k, v)
-	}
+	httpcall.SetKey(h, "", cfg.APIKey)
 	c := &Client{model: cfg.Model, opts: opts, secrets: []string{cfg.APIKey}}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: c.secrets,
+		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Custom: cfg.Headers, Secrets: c.secrets,
 		Refine: c.refine, RateLimits: noRateLimits,
 	})
 	return c, nil

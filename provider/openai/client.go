@@ -13,7 +13,6 @@ import (
 	"math"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
@@ -122,22 +121,12 @@ func NewCompatible(cfg provider.Config, d Dialect) (*Client, error) {
 		base = DefaultBaseURL
 	}
 	h := http.Header{}
-	h.Set("User-Agent", "llm-test-bench")
-	switch {
-	case cfg.APIKey == "":
-	case keyHeader != "" && !strings.EqualFold(keyHeader, "Authorization"):
-		h.Set(keyHeader, cfg.APIKey)
-	default:
-		h.Set("Authorization", "Bearer "+cfg.APIKey)
-	}
+	httpcall.SetKey(h, keyHeader, cfg.APIKey)
 	for k, vs := range d.Header {
 		h[http.CanonicalHeaderKey(k)] = slices.Clone(vs)
 	}
-	for k, v := range cfg.Headers {
-		h.Set(k, v)
-	}
 	c.http = httpcall.New(httpcall.Options{
-		Vendor: d.Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Secrets: []string{cfg.APIKey},
+		Vendor: d.Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Custom: cfg.Headers, Secrets: []string{cfg.APIKey},
 		Refine: c.refine, RateLimits: d.RateLimits,
 	})
 	return c, nil

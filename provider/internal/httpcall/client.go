@@ -62,8 +62,12 @@ type Options struct {
 	BaseURL string
 	// HTTPClient sends the calls; nil means NewHTTPClient().
 	HTTPClient *http.Client
-	// Header is sent on every call (auth and custom headers).
+	// Header is sent on every call: the vendor's auth (see SetKey) and
+	// its own headers. UserAgent is added when it names none.
 	Header http.Header
+	// Custom are the headers the configuration adds (provider.Config's
+	// Headers); they are set over Header.
+	Custom map[string]string
 	// Secrets are removed from every error message (API keys).
 	Secrets []string
 	// Timeout, when positive, bounds each call made under WithTimeout:
@@ -88,7 +92,7 @@ func New(o Options) *Client {
 		vendor:  o.Vendor,
 		base:    strings.TrimRight(o.BaseURL, "/"),
 		http:    hc,
-		header:  o.Header.Clone(),
+		header:  header(o.Header, o.Custom),
 		secrets: o.Secrets,
 		timeout: o.Timeout,
 
