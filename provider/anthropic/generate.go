@@ -93,11 +93,7 @@ func (c *Client) readStream(ctx context.Context, resp *http.Response, emit func(
 			break
 		}
 		if err != nil {
-			if errors.Is(err, sse.ErrLineTooLong) {
-				return provider.Response{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
-					Err: fmt.Errorf("%s: read stream: %w", Vendor, err)}
-			}
-			return provider.Response{}, c.http.Transport(ctx, fmt.Errorf("read stream: %w", err))
+			return provider.Response{}, c.http.ReadError(ctx, resp.StatusCode, err)
 		}
 		if ev.Type == "error" {
 			return provider.Response{}, streamError(Vendor, ev.Data, c.http.Secrets())

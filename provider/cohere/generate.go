@@ -85,10 +85,7 @@ func (c *Client) readStream(ctx context.Context, resp *http.Response, model stri
 				Err: fmt.Errorf("%s: %w before message-end, after %d bytes of text", Vendor, httpcall.ErrStreamTruncated, len(st.text))}
 		}
 		if err != nil {
-			if errors.Is(err, sse.ErrLineTooLong) {
-				return provider.Response{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode, Err: fmt.Errorf("%s: read stream: %w", Vendor, err)}
-			}
-			return provider.Response{}, c.http.Transport(ctx, fmt.Errorf("read stream: %w", err))
+			return provider.Response{}, c.http.ReadError(ctx, resp.StatusCode, err)
 		}
 		text, end, err := st.applyEvent(ev, c.http.Secrets())
 		if err != nil {

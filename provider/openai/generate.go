@@ -116,10 +116,7 @@ func (c *Client) readStream(ctx context.Context, resp *http.Response, model stri
 			break
 		}
 		if err != nil {
-			if errors.Is(err, sse.ErrLineTooLong) {
-				return provider.Response{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode, Err: fmt.Errorf("%s: read stream: %w", c.d.Vendor, err)}
-			}
-			return provider.Response{}, c.http.Transport(ctx, fmt.Errorf("read stream: %w", err))
+			return provider.Response{}, c.http.ReadError(ctx, resp.StatusCode, err)
 		}
 		text, end, err := c.chunk(ev, &st, &fast)
 		if err != nil {
