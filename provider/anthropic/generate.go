@@ -38,23 +38,11 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	if err != nil {
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("%s: %w", Vendor, err)}
 	}
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	accept := "application/json"
+	accept, read := "application/json", c.readBody
 	if req.Stream {
-		accept = "text/event-stream"
+		accept, read = "text/event-stream", c.readStream
 	}
-	resp, err := c.http.Do(ctx, http.MethodPost, "/v1/messages", body, accept)
-	if err != nil {
-		return provider.Response{}, err
-	}
-	defer resp.Body.Close()
-	var out provider.Response
-	if req.Stream {
-		out, err = c.readStream(ctx, resp, emit)
-	} else {
-		out, err = c.readBody(ctx, resp, emit)
-	}
+	out, err := c.http.Post(ctx, "/v1/messages", body, accept, read, model, emit)
 	if out.Model == "" {
 		out.Model = model
 	}
@@ -62,7 +50,7 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 }
 
 // readBody decodes a non-streamed answer and emits its text once.
-func (c *Client) readBody(ctx context.Context, resp *http.Response, emit func(provider.Chunk) error) (provider.Response, error) {
+func (c *Client) readBody(ctx context.Context, resp *http.Response, _ string, emit func(provider.Chunk) error) (provider.Response, error) {
 	data, err := c.http.ReadBody(ctx, resp)
 	if err != nil {
 		return provider.Response{}, err
@@ -84,7 +72,7 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, emit func(pr
 // delta. An "error" event fails with its classified error; a stream that
 // ends before message_stop was cut off and fails as transient, wrapping
 // httpcall.ErrStreamTruncated.
-func (c *Client) readStream(ctx context.Context, resp *http.Response, emit func(provider.Chunk) error) (provider.Response, error) {
+func (c *Client) readStream(ctx context.Context, resp *http.Response, _ string, emit func(provider.Chunk) error) (provider.Response, error) {
 	dec := sse.NewDecoder(resp.Body)
 	s := Stream{secrets: c.http.Secrets()}
 	for !s.Done() {

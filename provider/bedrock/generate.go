@@ -27,8 +27,6 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest,
 			Err: fmt.Errorf("%s: no model: name one as bedrock:<model id>, such as bedrock:amazon.nova-micro-v1:0", Vendor)}
 	}
-	ctx, cancel := c.runtime.WithTimeout(ctx)
-	defer cancel()
 	if c.api == APIInvoke {
 		return c.invoke(ctx, req, model, emit)
 	}
@@ -36,19 +34,11 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	if err != nil {
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("%s: %w", Vendor, err)}
 	}
-	op, accept := "converse", "application/json"
+	op, accept, read := "converse", "application/json", c.readConverse
 	if req.Stream {
-		op, accept = "converse-stream", eventStreamType
+		op, accept, read = "converse-stream", eventStreamType, c.readConverseStream
 	}
-	resp, err := c.runtime.Do(ctx, http.MethodPost, modelPath(model, op), body, accept)
-	if err != nil {
-		return provider.Response{}, err
-	}
-	defer resp.Body.Close()
-	if req.Stream {
-		return c.readConverseStream(ctx, resp, model, emit)
-	}
-	return c.readConverse(ctx, resp, model, emit)
+	return c.runtime.Post(ctx, modelPath(model, op), body, accept, read, model, emit)
 }
 
 // readConverse decodes a non-streamed Converse answer.

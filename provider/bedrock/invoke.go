@@ -36,18 +36,15 @@ func (c *Client) invoke(ctx context.Context, req provider.Request, model string,
 	if err != nil {
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("%s: %w", Vendor, err)}
 	}
-	op := "invoke"
+	op, read := "invoke", c.readInvoke
 	if req.Stream {
-		op = "invoke-with-response-stream"
+		op, read = "invoke-with-response-stream", c.readInvokeStream
 	}
-	resp, err := c.runtime.Do(ctx, http.MethodPost, modelPath(model, op), body, "application/json")
-	if err != nil {
-		return provider.Response{}, err
-	}
-	defer resp.Body.Close()
-	if req.Stream {
-		return c.readInvokeStream(ctx, resp, model, emit)
-	}
+	return c.runtime.Post(ctx, modelPath(model, op), body, "application/json", read, model, emit)
+}
+
+// readInvoke decodes a non-streamed InvokeModel answer: Anthropic's message.
+func (c *Client) readInvoke(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
 	data, err := c.runtime.ReadBody(ctx, resp)
 	if err != nil {
 		return provider.Response{}, err

@@ -25,21 +25,11 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	if err != nil {
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("%s: %w", Vendor, err)}
 	}
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	accept := "application/json"
+	accept, read := "application/json", c.readBody
 	if req.Stream {
-		accept = "text/event-stream"
+		accept, read = "text/event-stream", c.readStream
 	}
-	resp, err := c.http.Do(ctx, http.MethodPost, chatPath, data, accept)
-	if err != nil {
-		return provider.Response{}, err
-	}
-	defer resp.Body.Close()
-	if req.Stream {
-		return c.readStream(ctx, resp, model, emit)
-	}
-	return c.readBody(ctx, resp, model, emit)
+	return c.http.Post(ctx, chatPath, data, accept, read, model, emit)
 }
 
 // readBody decodes a non-streamed answer.

@@ -31,21 +31,11 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	if err != nil {
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("gemini: %w", err)}
 	}
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	path, accept := c.modelPath(model)+":generateContent", "application/json"
+	path, accept, read := c.modelPath(model)+":generateContent", "application/json", c.readBody
 	if req.Stream {
-		path, accept = c.modelPath(model)+":streamGenerateContent?alt=sse", "text/event-stream"
+		path, accept, read = c.modelPath(model)+":streamGenerateContent?alt=sse", "text/event-stream", c.readStream
 	}
-	resp, err := c.http.Do(ctx, http.MethodPost, path, body, accept)
-	if err != nil {
-		return provider.Response{}, err
-	}
-	defer resp.Body.Close()
-	if req.Stream {
-		return c.readStream(ctx, resp, model, emit)
-	}
-	return c.readBody(ctx, resp, model, emit)
+	return c.http.Post(ctx, path, body, accept, read, model, emit)
 }
 
 // readBody decodes a non-streamed GenerateContentResponse. A prompt blocked

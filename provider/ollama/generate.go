@@ -35,21 +35,11 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	if err != nil {
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("ollama: %w", err)}
 	}
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	accept := "application/json"
+	accept, read := "application/json", c.readBody
 	if req.Stream {
-		accept = "application/x-ndjson"
+		accept, read = "application/x-ndjson", c.readStream
 	}
-	resp, err := c.http.Do(ctx, http.MethodPost, "/api/chat", body, accept)
-	if err != nil {
-		return provider.Response{}, err
-	}
-	defer resp.Body.Close()
-	if req.Stream {
-		return c.readStream(ctx, resp, model, emit)
-	}
-	return c.readBody(ctx, resp, model, emit)
+	return c.http.Post(ctx, "/api/chat", body, accept, read, model, emit)
 }
 
 // readBody decodes a non-streamed answer: one JSON object. A body that is

@@ -33,24 +33,15 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	if err != nil {
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("%s: %w", c.d.Vendor, err)}
 	}
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	accept := "application/json"
+	accept, read := "application/json", c.readBody
 	if req.Stream {
-		accept = "text/event-stream"
+		accept, read = "text/event-stream", c.readStream
 	}
-	resp, err := c.http.Do(ctx, http.MethodPost, c.d.ChatPath(model), body, accept)
-	if err != nil {
-		if errors.Is(err, errPromptFiltered) {
-			return provider.Response{Model: model, FinishReason: provider.FinishContentFilter, RawFinishReason: "content_filter"}, nil
-		}
-		return provider.Response{}, err
+	out, err := c.http.Post(ctx, c.d.ChatPath(model), body, accept, read, model, emit)
+	if errors.Is(err, errPromptFiltered) {
+		return provider.Response{Model: model, FinishReason: provider.FinishContentFilter, RawFinishReason: "content_filter"}, nil
 	}
-	defer resp.Body.Close()
-	if req.Stream {
-		return c.readStream(ctx, resp, model, emit)
-	}
-	return c.readBody(ctx, resp, model, emit)
+	return out, err
 }
 
 // refine applies the dialect's error rules after marking a filtered prompt.
