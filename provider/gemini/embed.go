@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
@@ -42,23 +41,17 @@ func (c *Client) Embed(ctx context.Context, model string, inputs []string) (prov
 	if err != nil {
 		return provider.Embeddings{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("gemini: encode embeddings request: %w", err)}
 	}
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	resp, err := c.http.Do(ctx, http.MethodPost, c.modelPath(model)+":batchEmbedContents", body, "application/json")
-	if err != nil {
-		return provider.Embeddings{}, err
-	}
-	defer resp.Body.Close()
 	var out struct {
 		Embeddings []struct {
 			Values []float64 `json:"values"`
 		} `json:"embeddings"`
 	}
-	if err := c.http.DecodeJSON(ctx, resp, "embeddings", &out); err != nil {
+	status, err := c.http.PostJSON(ctx, c.modelPath(model)+":batchEmbedContents", body, "embeddings", &out)
+	if err != nil {
 		return provider.Embeddings{}, err
 	}
 	if len(out.Embeddings) != len(inputs) {
-		return provider.Embeddings{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
+		return provider.Embeddings{}, &provider.Error{Kind: provider.KindTransient, StatusCode: status,
 			Err: fmt.Errorf("gemini: %d embeddings for %d inputs", len(out.Embeddings), len(inputs))}
 	}
 	vecs := make([][]float64, len(out.Embeddings))

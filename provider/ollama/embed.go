@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
@@ -49,19 +48,13 @@ func (c *Client) Embed(ctx context.Context, model string, inputs []string) (prov
 	if err != nil {
 		return provider.Embeddings{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("ollama: encode embed request: %w", err)}
 	}
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	resp, err := c.http.Do(ctx, http.MethodPost, "/api/embed", body, "application/json")
+	var out embedResponse
+	status, err := c.http.PostJSON(ctx, "/api/embed", body, "embed", &out)
 	if err != nil {
 		return provider.Embeddings{}, err
 	}
-	defer resp.Body.Close()
-	var out embedResponse
-	if err := c.http.DecodeJSON(ctx, resp, "embed", &out); err != nil {
-		return provider.Embeddings{}, err
-	}
 	if len(out.Embeddings) != len(inputs) {
-		return provider.Embeddings{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
+		return provider.Embeddings{}, &provider.Error{Kind: provider.KindTransient, StatusCode: status,
 			Err: fmt.Errorf("ollama: %d embeddings for %d inputs", len(out.Embeddings), len(inputs))}
 	}
 	res := provider.Embeddings{Vectors: out.Embeddings, Model: out.Model,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"sort"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
@@ -51,19 +50,13 @@ func (c *Client) Embed(ctx context.Context, model string, inputs []string) (prov
 	if err != nil {
 		return provider.Embeddings{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("%s: encode embeddings request: %w", c.d.Vendor, err)}
 	}
-	ctx, cancel := c.http.WithTimeout(ctx)
-	defer cancel()
-	resp, err := c.http.Do(ctx, http.MethodPost, c.d.EmbedPath(model), body, "application/json")
+	var out embedResponse
+	status, err := c.http.PostJSON(ctx, c.d.EmbedPath(model), body, "embeddings", &out)
 	if err != nil {
 		return provider.Embeddings{}, err
 	}
-	defer resp.Body.Close()
-	var out embedResponse
-	if err := c.http.DecodeJSON(ctx, resp, "embeddings", &out); err != nil {
-		return provider.Embeddings{}, err
-	}
 	if len(out.Data) != len(inputs) {
-		return provider.Embeddings{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
+		return provider.Embeddings{}, &provider.Error{Kind: provider.KindTransient, StatusCode: status,
 			Err: fmt.Errorf("%s: %d embeddings for %d inputs", c.d.Vendor, len(out.Data), len(inputs))}
 	}
 	sort.SliceStable(out.Data, func(i, j int) bool { return out.Data[i].Index < out.Data[j].Index })

@@ -45,29 +45,33 @@ func (c *Client) ReadBody(ctx context.Context, resp *http.Response) ([]byte, err
 	return data, nil
 }
 
-// DecodeJSON reads a 2xx response body whole into v. A body that does not
-// decode is Malformed, named as what+" response" ("models response").
-func (c *Client) DecodeJSON(ctx context.Context, resp *http.Response, what string, v any) error {
-	data, err := c.ReadBody(ctx, resp)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return Malformed(c.vendor, resp.StatusCode, what+" response", data, err)
-	}
-	return nil
+// GetJSON GETs path, under WithTimeout, and decodes the JSON answer into
+// v. An answer that does not decode is Malformed, named as what+"
+// response" ("models response"). GetJSON returns the answer's status, for
+// callers that find the decoded value lacking.
+func (c *Client) GetJSON(ctx context.Context, path, what string, v any) (int, error) {
+	return c.callJSON(ctx, http.MethodGet, path, nil, what, v)
 }
 
-// GetJSON GETs path, under WithTimeout, and decodes the JSON answer into v
-// as DecodeJSON does. It returns the answer's status, for callers that
-// find the decoded value lacking.
-func (c *Client) GetJSON(ctx context.Context, path, what string, v any) (int, error) {
+// PostJSON is GetJSON for a POST of the JSON body.
+func (c *Client) PostJSON(ctx context.Context, path string, body []byte, what string, v any) (int, error) {
+	return c.callJSON(ctx, http.MethodPost, path, body, what, v)
+}
+
+func (c *Client) callJSON(ctx context.Context, method, path string, body []byte, what string, v any) (int, error) {
 	ctx, cancel := c.WithTimeout(ctx)
 	defer cancel()
-	resp, err := c.Do(ctx, http.MethodGet, path, nil, "application/json")
+	resp, err := c.Do(ctx, method, path, body, "application/json")
 	if err != nil {
 		return 0, err
 	}
 	defer resp.Body.Close()
-	return resp.StatusCode, c.DecodeJSON(ctx, resp, what, v)
+	data, err := c.ReadBody(ctx, resp)
+	if err != nil {
+		return 0, err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return 0, Malformed(c.vendor, resp.StatusCode, what+" response", data, err)
+	}
+	return resp.StatusCode, nil
 }

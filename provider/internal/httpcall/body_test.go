@@ -51,6 +51,8 @@ func TestGetJSON(t *testing.T) {
 			return
 		}
 		switch r.URL.Path {
+		case "/echo":
+			_, _ = io.Copy(w, r.Body)
 		case "/ok":
 			w.WriteHeader(http.StatusNonAuthoritativeInfo)
 			_, _ = io.WriteString(w, `{"data":[1,2]}`)
@@ -68,6 +70,9 @@ func TestGetJSON(t *testing.T) {
 	status, err := c.GetJSON(t.Context(), "/ok", "models", &v)
 	if err != nil || status != http.StatusNonAuthoritativeInfo || len(v.Data) != 2 {
 		t.Errorf("GetJSON = %d, %v, %+v; want 203 and the data", status, err, v)
+	}
+	if _, err := c.PostJSON(t.Context(), "/echo", []byte(`{"data":[3]}`), "embed", &v); err != nil || len(v.Data) != 1 || v.Data[0] != 3 {
+		t.Errorf("PostJSON = %v, %+v; want the echoed data", err, v)
 	}
 	_, err = c.GetJSON(t.Context(), "/html", "models", &v)
 	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindTransient || pe.StatusCode != 200 || !strings.Contains(err.Error(), "v: malformed models response JSON") {
