@@ -29,8 +29,10 @@ type batcher struct {
 	onSaved func([]bench.Result)
 }
 
+// newBatcher's input holds at least one batch, so the workers keep going
+// while a full batch is being written instead of stalling on the channel.
 func newBatcher(sink ResultSink, size int, interval time.Duration, buffer int, onFail func(error)) *batcher {
-	return &batcher{sink: sink, in: make(chan bench.Result, buffer), size: size, interval: interval, onFail: onFail}
+	return &batcher{sink: sink, in: make(chan bench.Result, max(buffer, size)), size: size, interval: interval, onFail: onFail}
 }
 
 // run drains the input until it is closed. It writes with a context that is
