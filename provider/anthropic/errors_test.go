@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -44,76 +44,47 @@ func TestGenerateErrors(t *testing.T) {
 	start := "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude-sonnet-4-20250514\",\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":16,\"output_tokens\":1}}}\n\n" +
 		"event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n" +
 		"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Ol\"}}\n\n"
-	tests := []struct {
-		name      string
-		resp      replay.Response
-		stream    bool
-		wantKind  provider.Kind
-		wantCode  int
-		wantRetry time.Duration
-		wantIn    string
-	}{
-		{"invalid key", replay.Error(401, anthropicError("authentication_error", "invalid x-api-key: "+testKey)), false, provider.KindAuth, 401, 0, "invalid x-api-key: [redacted]"},
-		{"permission", replay.Error(403, anthropicError("permission_error", "Your API key does not have permission to use the specified resource.")), true, provider.KindAuth, 403, 0, "permission_error"},
-		{"billing", replay.Error(402, anthropicError("billing_error", "There is an issue with your account's billing.")), false, provider.KindAuth, 402, 0, "billing"},
-		{"low credit on 400", replay.Error(400, anthropicError("invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.")), false, provider.KindAuth, 400, 0, "credit balance"},
-		{"unknown model", replay.Error(404, anthropicError("not_found_error", "model: claude-x")), false, provider.KindBadRequest, 404, 0, "model: claude-x"},
-		{"temperature out of range", replay.Error(400, anthropicError("invalid_request_error", "temperature: range: 0..1")), false, provider.KindBadRequest, 400, 0, "temperature"},
-		{"prompt is too long", replay.Error(400, anthropicError("invalid_request_error", "prompt is too long: 208423 tokens > 200000 maximum")), false, provider.KindContextLength, 400, 0, "208423"},
-		{"input and max_tokens exceed context", replay.Error(400, anthropicError("invalid_request_error", "input length and `max_tokens` exceed context limit: 199000 + 8000 > 200000, decrease input length or `max_tokens` and try again")), true, provider.KindContextLength, 400, 0, "exceed context limit"},
-		{"413 from cloudflare", replay.Response{Code: 413, Headers: map[string][]string{"Content-Type": {"text/html"}}, Body: "<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center><hr><center>cloudflare</center></body></html>"},
-			false, provider.KindBadRequest, 413, 0, "32 MB"},
-		{"413 json", replay.Error(413, anthropicError("request_too_large", "Request exceeds the maximum allowed number of bytes.")), false, provider.KindBadRequest, 413, 0, "request_too_large"},
-		{"429 retry-after", replay.Error(429, anthropicError("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"), "Retry-After", "7",
-			"Anthropic-Ratelimit-Tokens-Remaining", "0", "Anthropic-Ratelimit-Tokens-Reset", "2025-01-01T00:00:30Z"), false, provider.KindRateLimited, 429, 7 * time.Second, "per-minute rate limit"},
-		{"429 retry-after-ms", replay.Error(429, anthropicError("rate_limit_error", "slow down"), "Retry-After-Ms", "1500", "Retry-After", "2"), true, provider.KindRateLimited, 429, 1500 * time.Millisecond, "slow down"},
-		{"429 ratelimit reset of the exhausted quota", replay.Error(429, anthropicError("rate_limit_error", "Number of requests has exceeded your per-minute rate limit"),
+	tests := []providertest.ErrorCase{
+		{Name: "invalid key", Resp: replay.Error(401, anthropicError("authentication_error", "invalid x-api-key: "+testKey)), Kind: provider.KindAuth, Status: 401, In: "invalid x-api-key: [redacted]"},
+		{Name: "permission", Resp: replay.Error(403, anthropicError("permission_error", "Your API key does not have permission to use the specified resource.")), Stream: true, Kind: provider.KindAuth, Status: 403, In: "permission_error"},
+		{Name: "billing", Resp: replay.Error(402, anthropicError("billing_error", "There is an issue with your account's billing.")), Kind: provider.KindAuth, Status: 402, In: "billing"},
+		{Name: "low credit on 400", Resp: replay.Error(400, anthropicError("invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.")), Kind: provider.KindAuth, Status: 400, In: "credit balance"},
+		{Name: "unknown model", Resp: replay.Error(404, anthropicError("not_found_error", "model: claude-x")), Kind: provider.KindBadRequest, Status: 404, In: "model: claude-x"},
+		{Name: "temperature out of range", Resp: replay.Error(400, anthropicError("invalid_request_error", "temperature: range: 0..1")), Kind: provider.KindBadRequest, Status: 400, In: "temperature"},
+		{Name: "prompt is too long", Resp: replay.Error(400, anthropicError("invalid_request_error", "prompt is too long: 208423 tokens > 200000 maximum")), Kind: provider.KindContextLength, Status: 400, In: "208423"},
+		{Name: "input and max_tokens exceed context", Resp: replay.Error(400, anthropicError("invalid_request_error", "input length and `max_tokens` exceed context limit: 199000 + 8000 > 200000, decrease input length or `max_tokens` and try again")), Stream: true, Kind: provider.KindContextLength, Status: 400, In: "exceed context limit"},
+		{Name: "413 from cloudflare", Resp: replay.Response{Code: 413, Headers: map[string][]string{"Content-Type": {"text/html"}}, Body: "<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center><hr><center>cloudflare</center></body></html>"}, Kind: provider.KindBadRequest, Status: 413, In: "32 MB"},
+		{Name: "413 json", Resp: replay.Error(413, anthropicError("request_too_large", "Request exceeds the maximum allowed number of bytes.")), Kind: provider.KindBadRequest, Status: 413, In: "request_too_large"},
+		{Name: "429 retry-after", Resp: replay.Error(429, anthropicError("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"), "Retry-After", "7",
+			"Anthropic-Ratelimit-Tokens-Remaining", "0", "Anthropic-Ratelimit-Tokens-Reset", "2025-01-01T00:00:30Z"), Kind: provider.KindRateLimited, Status: 429, Retry: 7 * time.Second, In: "per-minute rate limit"},
+		{Name: "429 retry-after-ms", Resp: replay.Error(429, anthropicError("rate_limit_error", "slow down"), "Retry-After-Ms", "1500", "Retry-After", "2"), Stream: true, Kind: provider.KindRateLimited, Status: 429, Retry: 1500 * time.Millisecond, In: "slow down"},
+		{Name: "429 ratelimit reset of the exhausted quota", Resp: replay.Error(429, anthropicError("rate_limit_error", "Number of requests has exceeded your per-minute rate limit"),
 			"Anthropic-Ratelimit-Requests-Remaining", "0", "Anthropic-Ratelimit-Requests-Reset", "2025-01-01T00:00:12Z",
-			"Anthropic-Ratelimit-Tokens-Remaining", "18000", "Anthropic-Ratelimit-Tokens-Reset", "2025-01-01T00:00:45Z"), false, provider.KindRateLimited, 429, 12 * time.Second, "requests"},
-		{"429 output tokens exhausted", replay.Error(429, anthropicError("rate_limit_error", "output tokens per minute"),
+			"Anthropic-Ratelimit-Tokens-Remaining", "18000", "Anthropic-Ratelimit-Tokens-Reset", "2025-01-01T00:00:45Z"), Kind: provider.KindRateLimited, Status: 429, Retry: 12 * time.Second, In: "requests"},
+		{Name: "429 output tokens exhausted", Resp: replay.Error(429, anthropicError("rate_limit_error", "output tokens per minute"),
 			"Anthropic-Ratelimit-Output-Tokens-Remaining", "0", "Anthropic-Ratelimit-Output-Tokens-Reset", "2025-01-01T00:00:30Z",
-			"Anthropic-Ratelimit-Input-Tokens-Remaining", "0", "Anthropic-Ratelimit-Input-Tokens-Reset", "2025-01-01T00:00:20Z"), false, provider.KindRateLimited, 429, 30 * time.Second, "output tokens"},
-		{"429 without hints", replay.Error(429, anthropicError("rate_limit_error", "rate limited")), false, provider.KindRateLimited, 429, 0, "rate limited"},
-		{"529 overloaded", replay.Error(529, anthropicError("overloaded_error", "Overloaded")), false, provider.KindOverloaded, 529, 0, "Overloaded"},
-		{"529 overloaded with retry-after", replay.Error(529, anthropicError("overloaded_error", "Overloaded"), "Retry-After", "4"), true, provider.KindOverloaded, 529, 4 * time.Second, "overloaded_error"},
-		{"500 api error", replay.Error(500, anthropicError("api_error", "Internal server error")), false, provider.KindTransient, 500, 0, "api_error"},
-		{"504 timeout error", replay.Error(504, anthropicError("timeout_error", "Request timeout")), false, provider.KindTransient, 504, 0, "timeout_error"},
-		{"malformed body", replay.Response{Code: 200, Body: `{"model":"claude-sonnet-4-20250514","id":"msg_1","type":"message","content":[{"type":"text","text":"Ol`}, false, provider.KindTransient, 200, 0, "malformed response JSON"},
-		{"error body with 200", replay.Response{Code: 200, Body: anthropicError("overloaded_error", "Overloaded")}, false, provider.KindOverloaded, 200, 0, "Overloaded"},
-		{"stream error event overloaded", replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start +
-			"event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"}, true, provider.KindOverloaded, 0, 0, "stream error: Overloaded"},
-		{"stream error event rate limit", replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start +
-			"event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"Rate limited\"}}\n\n"}, true, provider.KindRateLimited, 0, 0, "Rate limited"},
-		{"stream error event not JSON", replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start +
-			"event: error\ndata: upstream reset\n\n"}, true, provider.KindTransient, 0, 0, "upstream reset"},
-		{"stream without message_stop", replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start +
+			"Anthropic-Ratelimit-Input-Tokens-Remaining", "0", "Anthropic-Ratelimit-Input-Tokens-Reset", "2025-01-01T00:00:20Z"), Kind: provider.KindRateLimited, Status: 429, Retry: 30 * time.Second, In: "output tokens"},
+		{Name: "429 without hints", Resp: replay.Error(429, anthropicError("rate_limit_error", "rate limited")), Kind: provider.KindRateLimited, Status: 429, In: "rate limited"},
+		{Name: "529 overloaded", Resp: replay.Error(529, anthropicError("overloaded_error", "Overloaded")), Kind: provider.KindOverloaded, Status: 529, In: "Overloaded"},
+		{Name: "529 overloaded with retry-after", Resp: replay.Error(529, anthropicError("overloaded_error", "Overloaded"), "Retry-After", "4"), Stream: true, Kind: provider.KindOverloaded, Status: 529, Retry: 4 * time.Second, In: "overloaded_error"},
+		{Name: "500 api error", Resp: replay.Error(500, anthropicError("api_error", "Internal server error")), Kind: provider.KindTransient, Status: 500, In: "api_error"},
+		{Name: "504 timeout error", Resp: replay.Error(504, anthropicError("timeout_error", "Request timeout")), Kind: provider.KindTransient, Status: 504, In: "timeout_error"},
+		{Name: "malformed body", Resp: replay.Response{Code: 200, Body: `{"model":"claude-sonnet-4-20250514","id":"msg_1","type":"message","content":[{"type":"text","text":"Ol`}, Kind: provider.KindTransient, Status: 200, In: "malformed response JSON"},
+		{Name: "error body with 200", Resp: replay.Response{Code: 200, Body: anthropicError("overloaded_error", "Overloaded")}, Kind: provider.KindOverloaded, Status: 200, In: "Overloaded"},
+		{Name: "stream error event overloaded", Resp: replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start +
+			"event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"}, Stream: true, Kind: provider.KindOverloaded, In: "stream error: Overloaded"},
+		{Name: "stream error event rate limit", Resp: replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start +
+			"event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"Rate limited\"}}\n\n"}, Stream: true, Kind: provider.KindRateLimited, In: "Rate limited"},
+		{Name: "stream error event not JSON", Resp: replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start +
+			"event: error\ndata: upstream reset\n\n"}, Stream: true, Kind: provider.KindTransient, In: "upstream reset"},
+		{Name: "stream without message_stop", Resp: replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start +
 			"event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n" +
-			"event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":3}}\n\n"}, true, provider.KindTransient, 200, 0, "stream truncated before message_stop, after 2 bytes"},
-		{"stream cut mid-line", replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start + "event: content_block_delta\ndata: {\"type\":\"content_blo"}, true, provider.KindTransient, 200, 0, "stream truncated"},
-		{"stream malformed event", replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start + "event: content_block_delta\ndata: {\"type\":\n\n"}, true, provider.KindTransient, 0, 0, "malformed stream event JSON"},
-		{"empty stream", replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: ""}, true, provider.KindTransient, 200, 0, "stream truncated"},
+			"event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":3}}\n\n"}, Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated before message_stop, after 2 bytes"},
+		{Name: "stream cut mid-line", Resp: replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start + "event: content_block_delta\ndata: {\"type\":\"content_blo"}, Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
+		{Name: "stream malformed event", Resp: replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: start + "event: content_block_delta\ndata: {\"type\":\n\n"}, Stream: true, Kind: provider.KindTransient, In: "malformed stream event JSON"},
+		{Name: "empty stream", Resp: replay.Response{Headers: map[string][]string{"Content-Type": {sse}}, Body: ""}, Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			srv := replay.Serve(t, []replay.Response{tt.resp})
-			_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream}, discard)
-			pe := provider.AsError(err)
-			if pe == nil {
-				t.Fatalf("Generate error = %v, want a *provider.Error", err)
-			}
-			got := []any{pe.Kind, pe.StatusCode, pe.RetryAfter}
-			if diff := cmp.Diff([]any{tt.wantKind, tt.wantCode, tt.wantRetry}, got); diff != "" {
-				t.Errorf("[kind status retry] (-want +got):\n%s\n%v", diff, err)
-			}
-			if !strings.Contains(err.Error(), tt.wantIn) {
-				t.Errorf("error %q does not mention %q", err, tt.wantIn)
-			}
-			if strings.Contains(err.Error(), testKey) {
-				t.Errorf("error leaks the API key: %q", err)
-			}
-		})
-	}
+	providertest.GenerateErrors(t, tests, provider.Request{Messages: hello}, testKey, newClient)
 }
 
 func TestGenerateRejectsBeforeTheCall(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -146,54 +147,19 @@ func TestNewErrors(t *testing.T) {
 func TestErrors(t *testing.T) {
 	t.Parallel()
 	const sseChunk = "data: {\"choices\":[{\"content_filter_results\":{},\"delta\":{\"content\":\"Oi\"},\"finish_reason\":null,\"index\":0,\"logprobs\":null}],\"model\":\"gpt-5-mini-2025-08-07\"}\n\n"
-	tests := []struct {
-		name      string
-		resp      replay.Response
-		stream    bool
-		cut       int
-		wantKind  provider.Kind
-		wantRetry time.Duration
-		wantIn    string
-	}{
-		{"401", replay.Error(401, `{"error":{"code":"401","message":"Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."}}`),
-			false, 0, provider.KindAuth, 0, "Access denied"},
-		{"404 deployment", replay.Error(404, `{"error":{"code":"DeploymentNotFound","message":"The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again."}}`),
-			false, 0, provider.KindBadRequest, 0, "deployment option"},
-		{"429 retry-after-ms", replay.Error(429, `{"error":{"code":"429","message":"Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 6 seconds."}}`,
-			"Retry-After", "6", "Retry-After-Ms", "5500", "X-Ratelimit-Remaining-Tokens", "0"), true, 0, provider.KindRateLimited, 5500 * time.Millisecond, "token rate limit"},
-		{"429 message only", replay.Error(429, `{"error":{"code":"429","message":"Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 6 seconds."}}`),
-			false, 0, provider.KindRateLimited, 6 * time.Second, "retry after 6 seconds"},
-		{"500", replay.Error(500, `{"error":{"code":"InternalServerError","message":"The server had an error processing your request."}}`), false, 0, provider.KindTransient, 0, "server had an error"},
-		{"context length", replay.Error(400, `{"error":{"message":"This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}`),
-			false, 0, provider.KindContextLength, 0, "128000"},
-		{"stream cut", replay.Response{Body: sseChunk + sseChunk + "data: [DONE]\n\n"}, true, len(sseChunk) + 15, provider.KindTransient, 0, "azure"},
-		{"stream without terminator", replay.Response{Body: sseChunk}, true, 0, provider.KindTransient, 0, "stream truncated"},
-		{"malformed", replay.Response{Body: `{"choices":[`}, false, 0, provider.KindTransient, 0, "malformed"},
+	tests := []providertest.ErrorCase{
+		{Name: "401", Resp: replay.Error(401, `{"error":{"code":"401","message":"Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."}}`), Kind: provider.KindAuth, Status: 401, In: "Access denied"},
+		{Name: "404 deployment", Resp: replay.Error(404, `{"error":{"code":"DeploymentNotFound","message":"The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again."}}`), Kind: provider.KindBadRequest, Status: 404, In: "deployment option"},
+		{Name: "429 retry-after-ms", Resp: replay.Error(429, `{"error":{"code":"429","message":"Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 6 seconds."}}`,
+			"Retry-After", "6", "Retry-After-Ms", "5500", "X-Ratelimit-Remaining-Tokens", "0"), Stream: true, Kind: provider.KindRateLimited, Status: 429, Retry: 5500 * time.Millisecond, In: "token rate limit"},
+		{Name: "429 message only", Resp: replay.Error(429, `{"error":{"code":"429","message":"Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 6 seconds."}}`), Kind: provider.KindRateLimited, Status: 429, Retry: 6 * time.Second, In: "retry after 6 seconds"},
+		{Name: "500", Resp: replay.Error(500, `{"error":{"code":"InternalServerError","message":"The server had an error processing your request."}}`), Kind: provider.KindTransient, Status: 500, In: "server had an error"},
+		{Name: "context length", Resp: replay.Error(400, `{"error":{"message":"This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}`), Kind: provider.KindContextLength, Status: 400, In: "128000"},
+		{Name: "stream cut", Resp: replay.Response{Body: sseChunk + sseChunk + "data: [DONE]\n\n", CutAfter: len(sseChunk) + 15}, Stream: true, Kind: provider.KindTransient, In: "azure"},
+		{Name: "stream without terminator", Resp: replay.Response{Body: sseChunk}, Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
+		{Name: "malformed", Resp: replay.Response{Body: `{"choices":[`}, Kind: provider.KindTransient, Status: 200, In: "malformed"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var opts []replay.Option
-			if tt.cut > 0 {
-				opts = append(opts, replay.CutAfter(tt.cut))
-			}
-			srv := replay.Serve(t, []replay.Response{tt.resp}, opts...)
-			_, err := newClient(t, srv.URL, nil).Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream}, discard)
-			pe := provider.AsError(err)
-			if pe == nil {
-				t.Fatalf("Generate error = %v, want a *provider.Error", err)
-			}
-			if pe.Kind != tt.wantKind || pe.RetryAfter != tt.wantRetry {
-				t.Errorf("got %s retry %v, want %s retry %v (%v)", pe.Kind, pe.RetryAfter, tt.wantKind, tt.wantRetry, err)
-			}
-			if !strings.Contains(err.Error(), tt.wantIn) {
-				t.Errorf("error %q does not mention %q", err, tt.wantIn)
-			}
-			if strings.Contains(err.Error(), testKey) {
-				t.Errorf("error leaks the key: %q", err)
-			}
-		})
-	}
+	providertest.GenerateErrors(t, tests, provider.Request{Messages: hello}, testKey, func(t testing.TB, url string) *Client { return newClient(t, url, nil) })
 }
 
 // TestContentFilter: a filtered prompt (400 content_filter) and filtered

@@ -11,6 +11,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -84,29 +85,12 @@ func TestGenerateHTTPErrors(t *testing.T) {
 				t.Parallel()
 				srv := replay.Serve(t, []replay.Response{tt.resp})
 				_, err := newClient(t, srv.URL, nil).Generate(t.Context(), provider.Request{Messages: hello, Stream: stream}, discard)
-				checkErr(t, err, tt.wantKind, tt.wantRetry, tt.wantIn)
+				providertest.CheckError(t, err, tt.wantKind, tt.wantRetry, tt.wantIn, testKey)
 				if pe := provider.AsError(err); pe.StatusCode != tt.resp.Code {
 					t.Errorf("status %d, want %d", pe.StatusCode, tt.resp.Code)
 				}
 			})
 		}
-	}
-}
-
-func checkErr(t *testing.T, err error, kind provider.Kind, retry time.Duration, in string) {
-	t.Helper()
-	pe := provider.AsError(err)
-	if pe == nil {
-		t.Fatalf("error = %v, want a *provider.Error", err)
-	}
-	if pe.Kind != kind || pe.RetryAfter != retry {
-		t.Errorf("got kind %s retry %v, want %s retry %v (%v)", pe.Kind, pe.RetryAfter, kind, retry, err)
-	}
-	if !strings.Contains(err.Error(), in) {
-		t.Errorf("error %q does not mention %q", err, in)
-	}
-	if strings.Contains(err.Error(), testKey) {
-		t.Errorf("error leaks the key: %q", err)
 	}
 }
 
@@ -150,7 +134,7 @@ func TestGenerateStreamErrors(t *testing.T) {
 			var emitted strings.Builder
 			_, err := newClient(t, srv.URL, nil).Generate(t.Context(), provider.Request{Messages: hello, Stream: true},
 				func(ch provider.Chunk) error { emitted.WriteString(ch.Text); return nil })
-			checkErr(t, err, tt.wantKind, 0, tt.wantIn)
+			providertest.CheckError(t, err, tt.wantKind, 0, tt.wantIn, testKey)
 			if pe := provider.AsError(err); pe != nil && pe.Kind.Retryable() != (tt.wantKind != provider.KindContextLength) {
 				t.Errorf("retryable = %v for %s", pe.Kind.Retryable(), pe.Kind)
 			}
@@ -168,7 +152,7 @@ func TestGenerateStreamConnectionDrop(t *testing.T) {
 		got = append(got, c.Text)
 		return nil
 	})
-	checkErr(t, err, provider.KindTransient, 0, "bedrock")
+	providertest.CheckError(t, err, provider.KindTransient, 0, "bedrock", testKey)
 	if !errors.Is(err, httpcall.ErrStreamTruncated) && !strings.Contains(err.Error(), "unexpected EOF") {
 		t.Errorf("error %v does not say the stream was cut", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -102,7 +103,7 @@ func TestInvokeErrors(t *testing.T) {
 			srv := replay.Serve(t, []replay.Response{tt.resp})
 			c := newClient(t, srv.URL, map[string]any{"api": APIInvoke})
 			_, err := c.Generate(t.Context(), provider.Request{Model: tt.model, Messages: hello, Stream: tt.stream}, discard)
-			checkErr(t, err, tt.wantKind, 0, tt.wantIn)
+			providertest.CheckError(t, err, tt.wantKind, 0, tt.wantIn, testKey)
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -92,64 +93,48 @@ func TestReplay(t *testing.T) {
 func TestErrors(t *testing.T) {
 	t.Parallel()
 	const sseChunk = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"},\"finish_reason\":null}]}\n\n"
-	tests := []struct {
-		name      string
-		vendor    string
-		resp      replay.Response
-		stream    bool
-		cut       int
-		wantKind  provider.Kind
-		wantRetry time.Duration
-		wantIn    string
-	}{
-		{"groq 401", "groq", replay.Error(401, `{"error":{"message":"Invalid API Key","type":"invalid_request_error","code":"invalid_api_key"}}`), false, 0, provider.KindAuth, 0, "Invalid API Key"},
-		{"groq 413 over TPM", "groq", replay.Error(413, "{\"error\":{\"message\":\"Request too large for model `openai/gpt-oss-120b` in organization `org_x` service tier `on_demand` on tokens per minute (TPM): Limit 8000, Requested 10251, please reduce your message size and try again.\",\"type\":\"tokens\",\"code\":\"rate_limit_exceeded\"}}"),
-			false, 0, provider.KindContextLength, 0, "tokens-per-minute limit"},
-		{"groq 429 retry-after", "groq", replay.Error(429, `{"error":{"message":"Rate limit reached for model in organization on requests per minute (RPM): Limit 30, Used 30, Requested 1. Please try again in 2s.","type":"requests","code":"rate_limit_exceeded"}}`,
-			"Retry-After", "2", "X-Ratelimit-Reset-Requests", "2m59.56s", "X-Ratelimit-Remaining-Requests", "0"), false, 0, provider.KindRateLimited, 2 * time.Second, "RPM"},
-		{"groq 429 reset headers", "groq", replay.Error(429, `{"error":{"message":"Rate limit reached on tokens per minute (TPM)","type":"tokens","code":"rate_limit_exceeded"}}`,
-			"X-Ratelimit-Reset-Tokens", "7.66s", "X-Ratelimit-Remaining-Tokens", "0", "X-Ratelimit-Remaining-Requests", "14000", "X-Ratelimit-Reset-Requests", "2m59.56s"), true, 0, provider.KindRateLimited, 7660 * time.Millisecond, "TPM"},
-		{"groq 498 flex", "groq", replay.Error(498, `{"error":{"message":"Capacity exceeded for flex tier","type":"capacity_exceeded"}}`), false, 0, provider.KindOverloaded, 0, "flex"},
-		{"deepseek 402 balance", "deepseek", replay.Error(402, `{"error":{"message":"Insufficient Balance","type":"unknown_error","param":null,"code":"invalid_request_error"}}`), false, 0, provider.KindAuth, 0, "Insufficient Balance"},
-		{"deepseek 503 overloaded", "deepseek", replay.Error(503, `{"error":{"message":"Server is busy","type":"service_unavailable"}}`), true, 0, provider.KindOverloaded, 0, "busy"},
-		{"deepseek context", "deepseek", replay.Error(400, `{"error":{"message":"This model's maximum context length is 65536 tokens. However, you requested 70000 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":null,"code":"invalid_request_error"}}`), false, 0, provider.KindContextLength, 0, "65536"},
-		{"openrouter 402", "openrouter", replay.Error(402, `{"error":{"code":402,"message":"Insufficient credits. Add more using https://openrouter.ai/credits","metadata":{}}}`), false, 0, provider.KindAuth, 0, "Insufficient credits"},
-		{"openrouter 429", "openrouter", replay.Error(429, `{"error":{"code":429,"message":"Rate limit exceeded","metadata":{}}}`, "Retry-After", "5"), false, 0, provider.KindRateLimited, 5 * time.Second, "Rate limit"},
-		{"openrouter mid-stream error", "openrouter", replay.Response{Body: ": OPENROUTER PROCESSING\n\n" + sseChunk +
-			"data: {\"id\":\"gen-1\",\"error\":{\"code\":502,\"message\":\"Provider returned error\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\"}]}\n\n"},
-			true, 0, provider.KindTransient, 0, "Provider returned error"},
-		{"together cut mid-stream", "together", replay.Response{Body: sseChunk + sseChunk + "data: [DONE]\n\n"}, true, len(sseChunk) + 20, provider.KindTransient, 0, "together"},
-		{"vllm ends without terminator", "vllm", replay.Response{Body: sseChunk}, true, 0, provider.KindTransient, 0, "stream truncated"},
-		{"vllm legacy flat context error", "vllm", replay.Error(400, `{"object":"error","message":"This model's maximum context length is 2048 tokens. However, you requested 2723 tokens (1699 in the messages, 1024 in the completion). Please reduce the length of the messages or completion.","type":"BadRequestError","param":null,"code":400}`),
-			false, 0, provider.KindContextLength, 0, "2048"},
-		{"xai malformed", "xai", replay.Response{Body: `{"choices":[{"message":`}, false, 0, provider.KindTransient, 0, "malformed"},
+	tests := map[string][]providertest.ErrorCase{
+		"groq": {
+			{Name: "401", Resp: replay.Error(401, `{"error":{"message":"Invalid API Key","type":"invalid_request_error","code":"invalid_api_key"}}`), Kind: provider.KindAuth, Status: 401, In: "Invalid API Key"},
+			{Name: "413 over TPM", Resp: replay.Error(413, "{\"error\":{\"message\":\"Request too large for model `openai/gpt-oss-120b` in organization `org_x` service tier `on_demand` on tokens per minute (TPM): Limit 8000, Requested 10251, please reduce your message size and try again.\",\"type\":\"tokens\",\"code\":\"rate_limit_exceeded\"}}"), Kind: provider.KindContextLength, Status: 413, In: "tokens-per-minute limit"},
+			{Name: "429 retry-after", Resp: replay.Error(429, `{"error":{"message":"Rate limit reached for model in organization on requests per minute (RPM): Limit 30, Used 30, Requested 1. Please try again in 2s.","type":"requests","code":"rate_limit_exceeded"}}`,
+				"Retry-After", "2", "X-Ratelimit-Reset-Requests", "2m59.56s", "X-Ratelimit-Remaining-Requests", "0"), Kind: provider.KindRateLimited, Status: 429, Retry: 2 * time.Second, In: "RPM"},
+			{Name: "429 reset headers", Resp: replay.Error(429, `{"error":{"message":"Rate limit reached on tokens per minute (TPM)","type":"tokens","code":"rate_limit_exceeded"}}`,
+				"X-Ratelimit-Reset-Tokens", "7.66s", "X-Ratelimit-Remaining-Tokens", "0", "X-Ratelimit-Remaining-Requests", "14000", "X-Ratelimit-Reset-Requests", "2m59.56s"), Stream: true, Kind: provider.KindRateLimited, Status: 429, Retry: 7660 * time.Millisecond, In: "TPM"},
+			{Name: "498 flex", Resp: replay.Error(498, `{"error":{"message":"Capacity exceeded for flex tier","type":"capacity_exceeded"}}`), Kind: provider.KindOverloaded, Status: 498, In: "flex"},
+		},
+		"deepseek": {
+			{Name: "402 balance", Resp: replay.Error(402, `{"error":{"message":"Insufficient Balance","type":"unknown_error","param":null,"code":"invalid_request_error"}}`), Kind: provider.KindAuth, Status: 402, In: "Insufficient Balance"},
+			{Name: "503 overloaded", Resp: replay.Error(503, `{"error":{"message":"Server is busy","type":"service_unavailable"}}`), Stream: true, Kind: provider.KindOverloaded, Status: 503, In: "busy"},
+			{Name: "context", Resp: replay.Error(400, `{"error":{"message":"This model's maximum context length is 65536 tokens. However, you requested 70000 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":null,"code":"invalid_request_error"}}`), Kind: provider.KindContextLength, Status: 400, In: "65536"},
+		},
+		"openrouter": {
+			{Name: "402", Resp: replay.Error(402, `{"error":{"code":402,"message":"Insufficient credits. Add more using https://openrouter.ai/credits","metadata":{}}}`), Kind: provider.KindAuth, Status: 402, In: "Insufficient credits"},
+			{Name: "429", Resp: replay.Error(429, `{"error":{"code":429,"message":"Rate limit exceeded","metadata":{}}}`, "Retry-After", "5"), Kind: provider.KindRateLimited, Status: 429, Retry: 5 * time.Second, In: "Rate limit"},
+			{Name: "mid-stream error", Resp: replay.Response{Body: ": OPENROUTER PROCESSING\n\n" + sseChunk +
+				"data: {\"id\":\"gen-1\",\"error\":{\"code\":502,\"message\":\"Provider returned error\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\"}]}\n\n"}, Stream: true, Kind: provider.KindTransient, Status: 502, In: "Provider returned error"},
+		},
+		"together": {
+			{Name: "cut mid-stream", Resp: replay.Response{Body: sseChunk + sseChunk + "data: [DONE]\n\n", CutAfter: len(sseChunk) + 20}, Stream: true, Kind: provider.KindTransient, In: "together"},
+		},
+		"vllm": {
+			{Name: "ends without terminator", Resp: replay.Response{Body: sseChunk}, Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
+			{Name: "legacy flat context error", Resp: replay.Error(400, `{"object":"error","message":"This model's maximum context length is 2048 tokens. However, you requested 2723 tokens (1699 in the messages, 1024 in the completion). Please reduce the length of the messages or completion.","type":"BadRequestError","param":null,"code":400}`), Kind: provider.KindContextLength, Status: 400, In: "2048"},
+		},
+		"xai": {
+			{Name: "malformed", Resp: replay.Response{Body: `{"choices":[{"message":`}, Kind: provider.KindTransient, Status: 200, In: "malformed"},
+		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for vendor, cases := range tests {
+		t.Run(vendor, func(t *testing.T) {
 			t.Parallel()
-			var opts []replay.Option
-			if tt.cut > 0 {
-				opts = append(opts, replay.CutAfter(tt.cut))
-			}
-			srv := replay.Serve(t, []replay.Response{tt.resp}, opts...)
-			p, err := provider.New(provider.Config{Vendor: tt.vendor, Model: "m", BaseURL: srv.URL, APIKey: testKey})
-			if err != nil {
-				t.Fatalf("New: %v", err)
-			}
-			_, err = p.Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream}, func(provider.Chunk) error { return nil })
-			pe := provider.AsError(err)
-			if pe == nil {
-				t.Fatalf("Generate error = %v, want a *provider.Error", err)
-			}
-			if pe.Kind != tt.wantKind || pe.RetryAfter != tt.wantRetry {
-				t.Errorf("got %s retry %v, want %s retry %v (%v)", pe.Kind, pe.RetryAfter, tt.wantKind, tt.wantRetry, err)
-			}
-			if !strings.Contains(err.Error(), tt.wantIn) {
-				t.Errorf("error %q does not mention %q", err, tt.wantIn)
-			}
-			if strings.Contains(err.Error(), testKey) {
-				t.Errorf("error leaks the key: %q", err)
-			}
+			providertest.GenerateErrors(t, cases, provider.Request{Messages: hello}, testKey, func(t testing.TB, url string) provider.Provider {
+				p, err := provider.New(provider.Config{Vendor: vendor, Model: "m", BaseURL: url, APIKey: testKey})
+				if err != nil {
+					t.Fatalf("New: %v", err)
+				}
+				return p
+			})
 		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -47,63 +48,33 @@ func TestGenerateErrors(t *testing.T) {
 	sse := []string{"Content-Type", "text/event-stream"}
 	event := func(json string) string { return "data: " + json + "\r\n\r\n" }
 	first := event(`{"candidates": [{"content": {"parts": [{"text": "Ol"}],"role": "model"},"index": 0}],"modelVersion": "gemini-2.5-flash"}`)
-	tests := []struct {
-		name      string
-		resp      replay.Response
-		stream    bool
-		wantKind  provider.Kind
-		wantCode  int
-		wantRetry time.Duration
-		wantIn    string
-	}{
-		{"invalid key is 400", replay.Error(400, badKeyBody), false, provider.KindAuth, 400, 0, "API key not valid"},
-		{"invalid key by ErrorInfo reason", replay.Error(400, badKeyReasonOnly), true, provider.KindAuth, 400, 0, "INVALID_ARGUMENT"},
-		{"permission denied", replay.Error(403, deniedBody), false, provider.KindAuth, 403, 0, "PERMISSION_DENIED"},
-		{"429 RetryInfo", replay.Error(429, rateBody), false, provider.KindRateLimited, 429, 34 * time.Second, "RESOURCE_EXHAUSTED"},
-		{"429 RetryInfo beats Retry-After", replay.Error(429, rateFracBody, "Retry-After", "5"), true, provider.KindRateLimited, 429, 37500 * time.Millisecond, "exhausted"},
-		{"429 Retry-After only", replay.Error(429, rateNoHintBody, "Retry-After", "5"), false, provider.KindRateLimited, 429, 5 * time.Second, "exhausted"},
-		{"429 no hint", replay.Error(429, rateNoHintBody), false, provider.KindRateLimited, 429, 0, "exhausted"},
-		{"429 daily quota", replay.Error(429, dailyBody), false, provider.KindAuth, 429, 0, "daily quota"},
-		{"503 overloaded", replay.Error(503, overloadedBody), false, provider.KindOverloaded, 503, 0, "overloaded"},
-		{"503 unavailable", replay.Error(503, unavailableBody, "Retry-After", "2"), true, provider.KindOverloaded, 503, 2 * time.Second, "UNAVAILABLE"},
-		{"500 internal", replay.Error(500, internalBody), false, provider.KindTransient, 500, 0, "INTERNAL"},
-		{"504 deadline", replay.Error(504, deadlineBody), false, provider.KindTimeout, 504, 0, "DEADLINE_EXCEEDED"},
-		{"context length", replay.Error(400, contextBody), false, provider.KindContextLength, 400, 0, "1048575"},
-		{"model not found", replay.Error(404, notFoundBody), false, provider.KindBadRequest, 404, 0, "gemini-9"},
-		{"failed precondition", replay.Error(400, preconditionBody), false, provider.KindBadRequest, 400, 0, "User location"},
-		{"html from a proxy", replay.Response{Code: 502, Body: "<html><body>Bad Gateway</body></html>", Headers: map[string][]string{"Content-Type": {"text/html"}}}, false, provider.KindTransient, 502, 0, "non-JSON"},
-		{"malformed body", replay.Error(200, `{"candidates": [{"content": {"parts": [{"text": "Ol`), false, provider.KindTransient, 200, 0, "malformed response JSON"},
-		{"no candidates", replay.Error(200, `{"usageMetadata": {"promptTokenCount": 3,"totalTokenCount": 3}}`), false, provider.KindTransient, 200, 0, "no candidates"},
-		{"error in 200 body", replay.Error(200, overloadedBody), false, provider.KindOverloaded, 503, 0, "overloaded"},
-		{"stream without a finishReason", replay.Error(200, first, sse...), true, provider.KindTransient, 200, 0, "stream truncated"},
-		{"stream cut mid-event", replay.Error(200, first+`data: {"candidates": [{"cont`, sse...), true, provider.KindTransient, 200, 0, "stream truncated"},
-		{"stream malformed event", replay.Error(200, first+event(`{"candidates": [`), sse...), true, provider.KindTransient, 200, 0, "malformed stream event JSON"},
-		{"stream error event", replay.Error(200, first+event(overloadedBody), sse...), true, provider.KindOverloaded, 503, 0, "stream error"},
-		{"stream rate limit event", replay.Error(200, event(rateBody), sse...), true, provider.KindRateLimited, 429, 34 * time.Second, "stream error"},
+	tests := []providertest.ErrorCase{
+		{Name: "invalid key is 400", Resp: replay.Error(400, badKeyBody), Kind: provider.KindAuth, Status: 400, In: "API key not valid"},
+		{Name: "invalid key by ErrorInfo reason", Resp: replay.Error(400, badKeyReasonOnly), Stream: true, Kind: provider.KindAuth, Status: 400, In: "INVALID_ARGUMENT"},
+		{Name: "permission denied", Resp: replay.Error(403, deniedBody), Kind: provider.KindAuth, Status: 403, In: "PERMISSION_DENIED"},
+		{Name: "429 RetryInfo", Resp: replay.Error(429, rateBody), Kind: provider.KindRateLimited, Status: 429, Retry: 34 * time.Second, In: "RESOURCE_EXHAUSTED"},
+		{Name: "429 RetryInfo beats Retry-After", Resp: replay.Error(429, rateFracBody, "Retry-After", "5"), Stream: true, Kind: provider.KindRateLimited, Status: 429, Retry: 37500 * time.Millisecond, In: "exhausted"},
+		{Name: "429 Retry-After only", Resp: replay.Error(429, rateNoHintBody, "Retry-After", "5"), Kind: provider.KindRateLimited, Status: 429, Retry: 5 * time.Second, In: "exhausted"},
+		{Name: "429 no hint", Resp: replay.Error(429, rateNoHintBody), Kind: provider.KindRateLimited, Status: 429, In: "exhausted"},
+		{Name: "429 daily quota", Resp: replay.Error(429, dailyBody), Kind: provider.KindAuth, Status: 429, In: "daily quota"},
+		{Name: "503 overloaded", Resp: replay.Error(503, overloadedBody), Kind: provider.KindOverloaded, Status: 503, In: "overloaded"},
+		{Name: "503 unavailable", Resp: replay.Error(503, unavailableBody, "Retry-After", "2"), Stream: true, Kind: provider.KindOverloaded, Status: 503, Retry: 2 * time.Second, In: "UNAVAILABLE"},
+		{Name: "500 internal", Resp: replay.Error(500, internalBody), Kind: provider.KindTransient, Status: 500, In: "INTERNAL"},
+		{Name: "504 deadline", Resp: replay.Error(504, deadlineBody), Kind: provider.KindTimeout, Status: 504, In: "DEADLINE_EXCEEDED"},
+		{Name: "context length", Resp: replay.Error(400, contextBody), Kind: provider.KindContextLength, Status: 400, In: "1048575"},
+		{Name: "model not found", Resp: replay.Error(404, notFoundBody), Kind: provider.KindBadRequest, Status: 404, In: "gemini-9"},
+		{Name: "failed precondition", Resp: replay.Error(400, preconditionBody), Kind: provider.KindBadRequest, Status: 400, In: "User location"},
+		{Name: "html from a proxy", Resp: replay.Response{Code: 502, Body: "<html><body>Bad Gateway</body></html>", Headers: map[string][]string{"Content-Type": {"text/html"}}}, Kind: provider.KindTransient, Status: 502, In: "non-JSON"},
+		{Name: "malformed body", Resp: replay.Error(200, `{"candidates": [{"content": {"parts": [{"text": "Ol`), Kind: provider.KindTransient, Status: 200, In: "malformed response JSON"},
+		{Name: "no candidates", Resp: replay.Error(200, `{"usageMetadata": {"promptTokenCount": 3,"totalTokenCount": 3}}`), Kind: provider.KindTransient, Status: 200, In: "no candidates"},
+		{Name: "error in 200 body", Resp: replay.Error(200, overloadedBody), Kind: provider.KindOverloaded, Status: 503, In: "overloaded"},
+		{Name: "stream without a finishReason", Resp: replay.Error(200, first, sse...), Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
+		{Name: "stream cut mid-event", Resp: replay.Error(200, first+`data: {"candidates": [{"cont`, sse...), Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
+		{Name: "stream malformed event", Resp: replay.Error(200, first+event(`{"candidates": [`), sse...), Stream: true, Kind: provider.KindTransient, Status: 200, In: "malformed stream event JSON"},
+		{Name: "stream error event", Resp: replay.Error(200, first+event(overloadedBody), sse...), Stream: true, Kind: provider.KindOverloaded, Status: 503, In: "stream error"},
+		{Name: "stream rate limit event", Resp: replay.Error(200, event(rateBody), sse...), Stream: true, Kind: provider.KindRateLimited, Status: 429, Retry: 34 * time.Second, In: "stream error"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			srv := replay.Serve(t, []replay.Response{tt.resp})
-			_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream}, discard)
-			pe := provider.AsError(err)
-			if pe == nil {
-				t.Fatalf("Generate error = %v, want a *provider.Error", err)
-			}
-			if pe.Kind != tt.wantKind || pe.StatusCode != tt.wantCode || pe.RetryAfter != tt.wantRetry {
-				t.Errorf("got kind %s status %d retry %v, want %s %d %v (%v)", pe.Kind, pe.StatusCode, pe.RetryAfter, tt.wantKind, tt.wantCode, tt.wantRetry, err)
-			}
-			if !strings.Contains(err.Error(), tt.wantIn) {
-				t.Errorf("error %q does not mention %q", err, tt.wantIn)
-			}
-			if strings.Contains(err.Error(), testKey) {
-				t.Errorf("error leaks the API key: %q", err)
-			}
-			if got := tt.wantKind.Retryable(); got != pe.Kind.Retryable() {
-				t.Errorf("retryable = %v, want %v", pe.Kind.Retryable(), got)
-			}
-		})
-	}
+	providertest.GenerateErrors(t, tests, provider.Request{Messages: hello}, testKey, newClient)
 }
 
 // TestStreamCutOff drops the connection in the middle of the recorded

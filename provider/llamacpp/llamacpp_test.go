@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 	"github.com/llm-test-bench/llm-test-bench/provider/openai"
 )
@@ -115,44 +116,19 @@ func TestOldBuildStream(t *testing.T) {
 func TestErrors(t *testing.T) {
 	t.Parallel()
 	const chunk = "data: {\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":{\"content\":\"Ol\"}}],\"object\":\"chat.completion.chunk\"}\n\n"
-	tests := []struct {
-		name     string
-		resp     replay.Response
-		stream   bool
-		cut      int
-		wantKind provider.Kind
-		wantIn   string
-	}{
-		{"context size", replay.Error(400, `{"error":{"code":400,"message":"request (5827 tokens) exceeds the available context size (4096 tokens), try increasing it","type":"exceed_context_size_error","n_prompt_tokens":5827,"n_ctx":4096}}`),
-			false, 0, provider.KindContextLength, "4096"},
-		{"bad key", replay.Error(401, `{"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}}`), false, 0, provider.KindAuth, "Invalid API Key"},
-		{"loading", replay.Error(503, `{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}`), true, 0, provider.KindOverloaded, "Loading model"},
-		{"not supported", replay.Error(501, `{"error":{"code":501,"message":"This server does not support embeddings. Start it with --embeddings","type":"not_supported_error"}}`), false, 0, provider.KindBadRequest, "not support"},
-		{"server error", replay.Error(500, `{"error":{"code":500,"message":"failed to decode","type":"server_error"}}`), false, 0, provider.KindTransient, "failed to decode"},
-		{"mid-stream error field", replay.Response{Body: chunk + `error: {"code":500,"message":"slot crashed","type":"server_error"}` + "\n\n"}, true, 0, provider.KindTransient, "slot crashed"},
-		{"mid-stream loading", replay.Response{Body: chunk + `error: {"code":503,"message":"Loading model","type":"unavailable_error"}` + "\n\n"}, true, 0, provider.KindOverloaded, "Loading model"},
-		{"mid-stream context", replay.Response{Body: `error: {"code":400,"message":"request (5827 tokens) exceeds the available context size (4096 tokens), try increasing it","type":"exceed_context_size_error"}` + "\n\n"}, true, 0, provider.KindContextLength, "context size"},
-		{"cut", replay.Response{Body: chunk + chunk + "data: [DONE]\n\n"}, true, len(chunk) + 9, provider.KindTransient, "llamacpp"},
-		{"no terminator, no finish", replay.Response{Body: chunk}, true, 0, provider.KindTransient, "stream truncated"},
+	tests := []providertest.ErrorCase{
+		{Name: "context size", Resp: replay.Error(400, `{"error":{"code":400,"message":"request (5827 tokens) exceeds the available context size (4096 tokens), try increasing it","type":"exceed_context_size_error","n_prompt_tokens":5827,"n_ctx":4096}}`), Kind: provider.KindContextLength, Status: 400, In: "4096"},
+		{Name: "bad key", Resp: replay.Error(401, `{"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}}`), Kind: provider.KindAuth, Status: 401, In: "Invalid API Key"},
+		{Name: "loading", Resp: replay.Error(503, `{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}`), Stream: true, Kind: provider.KindOverloaded, Status: 503, In: "Loading model"},
+		{Name: "not supported", Resp: replay.Error(501, `{"error":{"code":501,"message":"This server does not support embeddings. Start it with --embeddings","type":"not_supported_error"}}`), Kind: provider.KindBadRequest, Status: 501, In: "not support"},
+		{Name: "server error", Resp: replay.Error(500, `{"error":{"code":500,"message":"failed to decode","type":"server_error"}}`), Kind: provider.KindTransient, Status: 500, In: "failed to decode"},
+		{Name: "mid-stream error field", Resp: replay.Response{Body: chunk + `error: {"code":500,"message":"slot crashed","type":"server_error"}` + "\n\n"}, Stream: true, Kind: provider.KindTransient, Status: 500, In: "slot crashed"},
+		{Name: "mid-stream loading", Resp: replay.Response{Body: chunk + `error: {"code":503,"message":"Loading model","type":"unavailable_error"}` + "\n\n"}, Stream: true, Kind: provider.KindOverloaded, Status: 503, In: "Loading model"},
+		{Name: "mid-stream context", Resp: replay.Response{Body: `error: {"code":400,"message":"request (5827 tokens) exceeds the available context size (4096 tokens), try increasing it","type":"exceed_context_size_error"}` + "\n\n"}, Stream: true, Kind: provider.KindContextLength, Status: 400, In: "context size"},
+		{Name: "cut", Resp: replay.Response{Body: chunk + chunk + "data: [DONE]\n\n", CutAfter: len(chunk) + 9}, Stream: true, Kind: provider.KindTransient, In: "llamacpp"},
+		{Name: "no terminator, no finish", Resp: replay.Response{Body: chunk}, Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var opts []replay.Option
-			if tt.cut > 0 {
-				opts = append(opts, replay.CutAfter(tt.cut))
-			}
-			srv := replay.Serve(t, []replay.Response{tt.resp}, opts...)
-			_, err := newClient(t, srv.URL, testKey).Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream}, discard)
-			pe := provider.AsError(err)
-			if pe == nil || pe.Kind != tt.wantKind {
-				t.Fatalf("Generate error = %v, want %s", err, tt.wantKind)
-			}
-			if !strings.Contains(err.Error(), tt.wantIn) || strings.Contains(err.Error(), testKey) {
-				t.Errorf("error %q: want it to mention %q and not the key", err, tt.wantIn)
-			}
-		})
-	}
+	providertest.GenerateErrors(t, tests, provider.Request{Messages: hello}, testKey, func(t testing.TB, url string) *openai.Client { return newClient(t, url, testKey) })
 }
 
 func TestHealthModelsEmbed(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 	"github.com/llm-test-bench/llm-test-bench/provider/openai"
 )
@@ -144,54 +145,18 @@ func TestMultimodal(t *testing.T) {
 // TestErrors uses Mistral's documented error bodies and headers (PROVIDER_FACTS §6).
 func TestErrors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name      string
-		resp      replay.Response
-		stream    bool
-		cut       int
-		wantKind  provider.Kind
-		wantRetry time.Duration
-		wantIn    string
-	}{
-		{"gateway 401", replay.Error(401, `{"message":"Unauthorized","request_id":"5d8a1c"}`), false, 0, provider.KindAuth, 0, "Unauthorized"},
-		{"gateway 429 bucket reset", replay.Error(429, `{"message":"Requests rate limit exceeded"}`, "Ratelimitbysize-Reset", "12", "Ratelimitbysize-Remaining", "0"),
-			false, 0, provider.KindRateLimited, 12 * time.Second, "Requests rate limit exceeded"},
-		{"429 retry-after", replay.Error(429, `{"message":"Tokens per minute limit exceeded"}`, "Retry-After", "3", "Ratelimitbysize-Reset", "40"),
-			true, 0, provider.KindRateLimited, 3 * time.Second, "Tokens per minute"},
-		{"400 api error", replay.Error(400, `{"object":"error","message":"Invalid model: mistral-huge","type":"invalid_request_error","param":null,"code":"1500"}`),
-			false, 0, provider.KindBadRequest, 0, "Invalid model"},
-		{"context overflow", replay.Error(400, `{"object":"error","message":"Prompt contains 40000 tokens and 0 draft tokens, too large for model with 32768 maximum context length","type":"invalid_request_error","param":null,"code":"3051"}`),
-			false, 0, provider.KindContextLength, 0, "32768"},
-		{"422 validation", replay.Error(422, `{"detail":[{"type":"string_type","loc":["body","messages",0,"content"],"msg":"Input should be a valid string","input":42}]}`),
-			false, 0, provider.KindBadRequest, 0, "Input should be a valid string at body.messages.0.content"},
-		{"503", replay.Error(503, `{"object":"error","message":"Service unavailable","type":"service_unavailable","param":null,"code":"1000"}`), false, 0, provider.KindOverloaded, 0, "unavailable"},
-		{"stream cut", replay.Response{Body: stream}, true, 300, provider.KindTransient, 0, "mistral"},
-		{"malformed", replay.Response{Body: `{"choices":`}, false, 0, provider.KindTransient, 0, "malformed"},
+	tests := []providertest.ErrorCase{
+		{Name: "gateway 401", Resp: replay.Error(401, `{"message":"Unauthorized","request_id":"5d8a1c"}`), Kind: provider.KindAuth, Status: 401, In: "Unauthorized"},
+		{Name: "gateway 429 bucket reset", Resp: replay.Error(429, `{"message":"Requests rate limit exceeded"}`, "Ratelimitbysize-Reset", "12", "Ratelimitbysize-Remaining", "0"), Kind: provider.KindRateLimited, Status: 429, Retry: 12 * time.Second, In: "Requests rate limit exceeded"},
+		{Name: "429 retry-after", Resp: replay.Error(429, `{"message":"Tokens per minute limit exceeded"}`, "Retry-After", "3", "Ratelimitbysize-Reset", "40"), Stream: true, Kind: provider.KindRateLimited, Status: 429, Retry: 3 * time.Second, In: "Tokens per minute"},
+		{Name: "400 api error", Resp: replay.Error(400, `{"object":"error","message":"Invalid model: mistral-huge","type":"invalid_request_error","param":null,"code":"1500"}`), Kind: provider.KindBadRequest, Status: 400, In: "Invalid model"},
+		{Name: "context overflow", Resp: replay.Error(400, `{"object":"error","message":"Prompt contains 40000 tokens and 0 draft tokens, too large for model with 32768 maximum context length","type":"invalid_request_error","param":null,"code":"3051"}`), Kind: provider.KindContextLength, Status: 400, In: "32768"},
+		{Name: "422 validation", Resp: replay.Error(422, `{"detail":[{"type":"string_type","loc":["body","messages",0,"content"],"msg":"Input should be a valid string","input":42}]}`), Kind: provider.KindBadRequest, Status: 422, In: "Input should be a valid string at body.messages.0.content"},
+		{Name: "503", Resp: replay.Error(503, `{"object":"error","message":"Service unavailable","type":"service_unavailable","param":null,"code":"1000"}`), Kind: provider.KindOverloaded, Status: 503, In: "unavailable"},
+		{Name: "stream cut", Resp: replay.Response{Body: stream, CutAfter: 300}, Stream: true, Kind: provider.KindTransient, In: "mistral"},
+		{Name: "malformed", Resp: replay.Response{Body: `{"choices":`}, Kind: provider.KindTransient, Status: 200, In: "malformed"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var opts []replay.Option
-			if tt.cut > 0 {
-				opts = append(opts, replay.CutAfter(tt.cut))
-			}
-			srv := replay.Serve(t, []replay.Response{tt.resp}, opts...)
-			_, err := newClient(t, srv.URL, nil).Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream}, discard)
-			pe := provider.AsError(err)
-			if pe == nil {
-				t.Fatalf("Generate error = %v, want a *provider.Error", err)
-			}
-			if pe.Kind != tt.wantKind || pe.RetryAfter != tt.wantRetry {
-				t.Errorf("got %s retry %v, want %s retry %v (%v)", pe.Kind, pe.RetryAfter, tt.wantKind, tt.wantRetry, err)
-			}
-			if !strings.Contains(err.Error(), tt.wantIn) {
-				t.Errorf("error %q does not mention %q", err, tt.wantIn)
-			}
-			if strings.Contains(err.Error(), testKey) {
-				t.Errorf("error leaks the key: %q", err)
-			}
-		})
-	}
+	providertest.GenerateErrors(t, tests, provider.Request{Messages: hello}, testKey, func(t testing.TB, url string) *openai.Client { return newClient(t, url, nil) })
 }
 
 func TestModelsEmbedAndRateLimits(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -23,73 +24,47 @@ const (
 	firstLine     = `{"model":"llama3.2","created_at":"2023-08-04T08:52:19.385406455-07:00","message":{"role":"assistant","content":"The"},"done":false}` + "\n"
 )
 
+// answer is a response with status and body, and the headers given as
+// name, value pairs; its Content-Type is JSON unless they name another.
+func answer(status int, body string, headerPairs ...string) replay.Response {
+	resp := replay.Error(status, body, headerPairs...)
+	if len(headerPairs) > 1 && headerPairs[0] == "Content-Type" {
+		resp.Headers["Content-Type"] = headerPairs[1:2]
+	}
+	return resp
+}
+
 func TestGenerateErrors(t *testing.T) {
 	t.Parallel()
 	const ndjson = "application/x-ndjson"
-	tests := []struct {
-		name      string
-		status    int
-		headers   []string
-		body      string
-		stream    bool
-		wantKind  provider.Kind
-		wantRetry time.Duration
-		wantIn    string
-	}{
-		{"unauthorized (ollama.com)", 401, nil, `{"error":"unauthorized"}`, false, provider.KindAuth, 0, "unauthorized"},
-		{"key echoed in a 401", 401, nil, `{"error":"invalid key ` + testKey + `"}`, true, provider.KindAuth, 0, "[redacted]"},
-		{"forbidden", 403, nil, `{"error":"forbidden"}`, false, provider.KindAuth, 0, "forbidden"},
-		{"429 retry-after", 429, []string{"Retry-After", "3"}, `{"error":"too many requests"}`, false, provider.KindRateLimited, 3 * time.Second, "too many requests"},
-		{"429 hint in message", 429, nil, `{"error":"too many requests, please try again in 2s"}`, true, provider.KindRateLimited, 2 * time.Second, "try again"},
-		{"429 without hint", 429, nil, `{"error":"too many requests"}`, false, provider.KindRateLimited, 0, "too many requests"},
-		{"unknown model", 404, nil, notFoundBody, false, provider.KindBadRequest, 0, "ollama pull llama9"},
-		{"not an ollama server", 404, []string{"Content-Type", "text/plain"}, "404 page not found", true, provider.KindBadRequest, 0, "is base_url an Ollama server"},
-		{"invalid options", 400, nil, `{"error":"invalid options: num_predictt"}`, false, provider.KindBadRequest, 0, "invalid options"},
-		{"context size (truncate false)", 400, nil, runnerCtxBody, false, provider.KindContextLength, 0, "request (8889 tokens) exceeds the available context size (4096 tokens), try increasing it (exceed_context_size_error)"},
-		{"context shift off", 400, nil, `{"error":"the prompt is longer than the context length currently available to the model"}`, true, provider.KindContextLength, 0, "num_ctx"},
-		{"context length on a 500", 500, nil, `{"error":"the input length exceeds the context length"}`, false, provider.KindContextLength, 0, "exceeds the context length"},
-		{"runner crashed", 500, nil, `{"error":"llama runner process has terminated: exit status 2"}`, true, provider.KindTransient, 0, "runner process"},
-		{"server busy", 503, nil, busyBody, false, provider.KindOverloaded, 0, "server busy"},
-		{"server busy retry-after", 503, []string{"Retry-After", "5"}, busyBody, true, provider.KindOverloaded, 5 * time.Second, "server busy"},
-		{"gateway html", 502, []string{"Content-Type", "text/html"}, "<html><body>Bad Gateway</body></html>", true, provider.KindTransient, 0, "non-JSON"},
-		{"malformed body", 200, []string{"Content-Type", "application/json"}, `{"model":"llama3.2","message":{"role":"assistant","content":"The`, false, provider.KindTransient, 0, "malformed response JSON"},
-		{"empty object", 200, nil, `{}`, false, provider.KindTransient, 0, "neither a message nor done"},
-		{"error in a 200 body", 200, nil, `{"error":"llama runner process has terminated"}`, false, provider.KindTransient, 0, "runner process"},
-		{"stream error line", 200, []string{"Content-Type", ndjson}, firstLine + `{"error":"llama runner process has terminated: exit status 2"}` + "\n", true, provider.KindTransient, 0, "stream error: llama runner"},
-		{"stream context error line", 200, []string{"Content-Type", ndjson}, firstLine + `{"error":"the input length exceeds the context length"}` + "\n", true, provider.KindContextLength, 0, "context length"},
-		{"stream without done", 200, []string{"Content-Type", ndjson}, firstLine, true, provider.KindTransient, 0, "stream truncated"},
-		{"stream cut mid-line", 200, []string{"Content-Type", ndjson}, firstLine + `{"model":"llama3.2","message":{"ro`, true, provider.KindTransient, 0, "malformed stream line 2 JSON"},
-		{"stream malformed line", 200, []string{"Content-Type", ndjson}, firstLine + "data: {\"x\":1}\n", true, provider.KindTransient, 0, "malformed stream line 2"},
-		{"empty stream", 200, []string{"Content-Type", ndjson}, "", true, provider.KindTransient, 0, "stream truncated"},
+	tests := []providertest.ErrorCase{
+		{Name: "unauthorized (ollama.com)", Resp: answer(401, `{"error":"unauthorized"}`), Kind: provider.KindAuth, Status: 401, In: "unauthorized"},
+		{Name: "key echoed in a 401", Resp: answer(401, `{"error":"invalid key `+testKey+`"}`), Stream: true, Kind: provider.KindAuth, Status: 401, In: "[redacted]"},
+		{Name: "forbidden", Resp: answer(403, `{"error":"forbidden"}`), Kind: provider.KindAuth, Status: 403, In: "forbidden"},
+		{Name: "429 retry-after", Resp: answer(429, `{"error":"too many requests"}`, "Retry-After", "3"), Kind: provider.KindRateLimited, Status: 429, Retry: 3 * time.Second, In: "too many requests"},
+		{Name: "429 hint in message", Resp: answer(429, `{"error":"too many requests, please try again in 2s"}`), Stream: true, Kind: provider.KindRateLimited, Status: 429, Retry: 2 * time.Second, In: "try again"},
+		{Name: "429 without hint", Resp: answer(429, `{"error":"too many requests"}`), Kind: provider.KindRateLimited, Status: 429, In: "too many requests"},
+		{Name: "unknown model", Resp: answer(404, notFoundBody), Kind: provider.KindBadRequest, Status: 404, In: "ollama pull llama9"},
+		{Name: "not an ollama server", Resp: answer(404, "404 page not found", "Content-Type", "text/plain"), Stream: true, Kind: provider.KindBadRequest, Status: 404, In: "is base_url an Ollama server"},
+		{Name: "invalid options", Resp: answer(400, `{"error":"invalid options: num_predictt"}`), Kind: provider.KindBadRequest, Status: 400, In: "invalid options"},
+		{Name: "context size (truncate false)", Resp: answer(400, runnerCtxBody), Kind: provider.KindContextLength, Status: 400, In: "request (8889 tokens) exceeds the available context size (4096 tokens), try increasing it (exceed_context_size_error)"},
+		{Name: "context shift off", Resp: answer(400, `{"error":"the prompt is longer than the context length currently available to the model"}`), Stream: true, Kind: provider.KindContextLength, Status: 400, In: "num_ctx"},
+		{Name: "context length on a 500", Resp: answer(500, `{"error":"the input length exceeds the context length"}`), Kind: provider.KindContextLength, Status: 500, In: "exceeds the context length"},
+		{Name: "runner crashed", Resp: answer(500, `{"error":"llama runner process has terminated: exit status 2"}`), Stream: true, Kind: provider.KindTransient, Status: 500, In: "runner process"},
+		{Name: "server busy", Resp: answer(503, busyBody), Kind: provider.KindOverloaded, Status: 503, In: "server busy"},
+		{Name: "server busy retry-after", Resp: answer(503, busyBody, "Retry-After", "5"), Stream: true, Kind: provider.KindOverloaded, Status: 503, Retry: 5 * time.Second, In: "server busy"},
+		{Name: "gateway html", Resp: answer(502, "<html><body>Bad Gateway</body></html>", "Content-Type", "text/html"), Stream: true, Kind: provider.KindTransient, Status: 502, In: "non-JSON"},
+		{Name: "malformed body", Resp: answer(200, `{"model":"llama3.2","message":{"role":"assistant","content":"The`, "Content-Type", "application/json"), Kind: provider.KindTransient, Status: 200, In: "malformed response JSON"},
+		{Name: "empty object", Resp: answer(200, `{}`), Kind: provider.KindTransient, Status: 200, In: "neither a message nor done"},
+		{Name: "error in a 200 body", Resp: answer(200, `{"error":"llama runner process has terminated"}`), Kind: provider.KindTransient, In: "runner process"},
+		{Name: "stream error line", Resp: answer(200, firstLine+`{"error":"llama runner process has terminated: exit status 2"}`+"\n", "Content-Type", ndjson), Stream: true, Kind: provider.KindTransient, In: "stream error: llama runner"},
+		{Name: "stream context error line", Resp: answer(200, firstLine+`{"error":"the input length exceeds the context length"}`+"\n", "Content-Type", ndjson), Stream: true, Kind: provider.KindContextLength, In: "context length"},
+		{Name: "stream without done", Resp: answer(200, firstLine, "Content-Type", ndjson), Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
+		{Name: "stream cut mid-line", Resp: answer(200, firstLine+`{"model":"llama3.2","message":{"ro`, "Content-Type", ndjson), Stream: true, Kind: provider.KindTransient, Status: 200, In: "malformed stream line 2 JSON"},
+		{Name: "stream malformed line", Resp: answer(200, firstLine+"data: {\"x\":1}\n", "Content-Type", ndjson), Stream: true, Kind: provider.KindTransient, Status: 200, In: "malformed stream line 2"},
+		{Name: "empty stream", Resp: answer(200, "", "Content-Type", ndjson), Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			resp := replay.Error(tt.status, tt.body, tt.headers...)
-			if len(tt.headers) > 1 && tt.headers[0] == "Content-Type" {
-				resp.Headers["Content-Type"] = tt.headers[1:2]
-			}
-			srv := replay.Serve(t, []replay.Response{resp})
-			_, err := newClient(t, srv.URL, testKey).Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream}, discard)
-			pe := provider.AsError(err)
-			if pe == nil {
-				t.Fatalf("Generate error = %v, want a *provider.Error", err)
-			}
-			t.Log(err)
-			if pe.Kind != tt.wantKind || pe.RetryAfter != tt.wantRetry {
-				t.Errorf("got kind %s retry %v, want %s retry %v (%v)", pe.Kind, pe.RetryAfter, tt.wantKind, tt.wantRetry, err)
-			}
-			if pe.Kind.Retryable() != (tt.wantKind != provider.KindAuth && tt.wantKind != provider.KindBadRequest && tt.wantKind != provider.KindContextLength) {
-				t.Errorf("kind %s retryable = %v", pe.Kind, pe.Kind.Retryable())
-			}
-			if !strings.Contains(err.Error(), tt.wantIn) {
-				t.Errorf("error %q does not mention %q", err, tt.wantIn)
-			}
-			if strings.Contains(err.Error(), testKey) {
-				t.Errorf("error leaks the API key: %q", err)
-			}
-		})
-	}
+	providertest.GenerateErrors(t, tests, provider.Request{Messages: hello}, testKey, func(t testing.TB, url string) *Client { return newClient(t, url, testKey) })
 }
 
 func TestStreamTruncatedIsSentinel(t *testing.T) {

@@ -12,22 +12,28 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
 var hello = []bench.Message{{Role: bench.RoleUser, Content: "Say hi in Portuguese"}}
 
-// fixed answers every request with status, headers and body.
-func fixed(t *testing.T, status int, headers map[string]string, body string) *replay.Server {
-	t.Helper()
+// answer is a response with status, headers and body.
+func answer(status int, headers map[string]string, body string) replay.Response {
 	h := map[string][]string{}
 	for k, v := range headers {
 		h[k] = []string{v}
 	}
-	return replay.Serve(t, []replay.Response{{Code: status, Body: body, Headers: h}})
+	return replay.Response{Code: status, Body: body, Headers: h}
 }
 
-func newClient(t *testing.T, base string) *Client {
+// fixed answers every request with status, headers and body.
+func fixed(t *testing.T, status int, headers map[string]string, body string) *replay.Server {
+	t.Helper()
+	return replay.Serve(t, []replay.Response{answer(status, headers, body)})
+}
+
+func newClient(t testing.TB, base string) *Client {
 	t.Helper()
 	c, err := New(provider.Config{Vendor: Vendor, Model: "gpt-4o-mini", BaseURL: base, APIKey: testKey})
 	if err != nil {
@@ -41,55 +47,27 @@ func discard(provider.Chunk) error { return nil }
 func TestGenerateErrors(t *testing.T) {
 	t.Parallel()
 	const sse = "text/event-stream"
-	tests := []struct {
-		name      string
-		status    int
-		headers   map[string]string
-		body      string
-		stream    bool
-		wantKind  provider.Kind
-		wantRetry time.Duration
-		wantIn    string
-	}{
-		{"invalid key", 401, nil, `{"error":{"message":"Incorrect API key provided: ` + testKey + `. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}`, false, provider.KindAuth, 0, "invalid_api_key"},
-		{"429 retry-after", 429, map[string]string{"Retry-After": "3"}, `{"error":{"message":"Rate limit reached for gpt-4o-mini","type":"requests","param":null,"code":"rate_limit_exceeded"}}`, false, provider.KindRateLimited, 3 * time.Second, "Rate limit reached"},
-		{"429 retry-after-ms", 429, map[string]string{"Retry-After-Ms": "250", "Retry-After": "3"}, `{"error":{"message":"slow down","type":"rate_limit_error","param":null,"code":"slow_down"}}`, true, provider.KindRateLimited, 250 * time.Millisecond, "slow down"},
-		{"429 x-ratelimit-reset", 429, map[string]string{"X-Ratelimit-Remaining-Tokens": "0", "X-Ratelimit-Reset-Tokens": "6m0s", "X-Ratelimit-Remaining-Requests": "5", "X-Ratelimit-Reset-Requests": "1s"}, `{"error":{"message":"Rate limit reached on tokens per min (TPM)","type":"tokens","param":null,"code":"rate_limit_exceeded"}}`, false, provider.KindRateLimited, 6 * time.Minute, "TPM"},
-		{"context length", 400, nil, `{"error":{"message":"This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}`, false, provider.KindContextLength, 0, "128000"},
-		{"model not found", 404, nil, "{\"error\":{\"message\":\"The model `gpt-9` does not exist or you do not have access to it.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"model_not_found\"}}", false, provider.KindBadRequest, 0, "gpt-9"},
-		{"server error", 500, nil, `{"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error","param":null,"code":null}}`, true, provider.KindTransient, 0, "server had an error"},
-		{"overloaded", 503, nil, `{"error":{"message":"The engine is currently overloaded, please try again later","type":"service_unavailable_error","param":null,"code":"server_is_overloaded"}}`, false, provider.KindOverloaded, 0, "overloaded"},
-		{"malformed body", 200, map[string]string{"Content-Type": "application/json"}, `{"id":"chatcmpl-1","choices":[{"message":{"content":"Ol`, false, provider.KindTransient, 0, "malformed response JSON"},
-		{"no choices", 200, nil, `{"id":"x","choices":[]}`, false, provider.KindTransient, 0, "no choices"},
-		{"error in 200 body", 200, nil, `{"error":{"code":502,"message":"Provider returned error"}}`, false, provider.KindTransient, 0, "Provider returned error"},
-		{"stream truncated", 200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"},\"finish_reason\":null}]}\n\n", true, provider.KindTransient, 0, "stream truncated"},
-		{"stream cut mid-line", 200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"}}]}\n\ndata: {\"choices\":[{\"ind", true, provider.KindTransient, 0, "stream truncated"},
-		{"stream malformed chunk", 200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[\n\n", true, provider.KindTransient, 0, "malformed stream chunk JSON"},
-		{"stream error object", 200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"}}]}\n\ndata: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n", true, provider.KindTransient, 0, "stream error"},
-		{"openrouter stream error", 200, map[string]string{"Content-Type": sse}, ": OPENROUTER PROCESSING\n\ndata: {\"id\":\"gen-1\",\"error\":{\"code\":429,\"message\":\"Rate limit exceeded\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\"}]}\n\n", true, provider.KindRateLimited, 0, "Rate limit exceeded"},
-		{"llama.cpp error field", 200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"}}]}\n\nerror: {\"code\":503,\"message\":\"Loading model\",\"type\":\"unavailable_error\"}\n\n", true, provider.KindTransient, 0, "Loading model"},
-		{"named error event", 200, map[string]string{"Content-Type": sse}, "event: error\ndata: {\"code\":500,\"message\":\"slot failed\",\"type\":\"server_error\"}\n\n", true, provider.KindTransient, 0, "slot failed"},
+	tests := []providertest.ErrorCase{
+		{Name: "invalid key", Resp: answer(401, nil, `{"error":{"message":"Incorrect API key provided: `+testKey+`. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}`), Kind: provider.KindAuth, Status: 401, In: "invalid_api_key"},
+		{Name: "429 retry-after", Resp: answer(429, map[string]string{"Retry-After": "3"}, `{"error":{"message":"Rate limit reached for gpt-4o-mini","type":"requests","param":null,"code":"rate_limit_exceeded"}}`), Kind: provider.KindRateLimited, Status: 429, Retry: 3 * time.Second, In: "Rate limit reached"},
+		{Name: "429 retry-after-ms", Resp: answer(429, map[string]string{"Retry-After-Ms": "250", "Retry-After": "3"}, `{"error":{"message":"slow down","type":"rate_limit_error","param":null,"code":"slow_down"}}`), Stream: true, Kind: provider.KindRateLimited, Status: 429, Retry: 250 * time.Millisecond, In: "slow down"},
+		{Name: "429 x-ratelimit-reset", Resp: answer(429, map[string]string{"X-Ratelimit-Remaining-Tokens": "0", "X-Ratelimit-Reset-Tokens": "6m0s", "X-Ratelimit-Remaining-Requests": "5", "X-Ratelimit-Reset-Requests": "1s"}, `{"error":{"message":"Rate limit reached on tokens per min (TPM)","type":"tokens","param":null,"code":"rate_limit_exceeded"}}`), Kind: provider.KindRateLimited, Status: 429, Retry: 6 * time.Minute, In: "TPM"},
+		{Name: "context length", Resp: answer(400, nil, `{"error":{"message":"This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}`), Kind: provider.KindContextLength, Status: 400, In: "128000"},
+		{Name: "model not found", Resp: answer(404, nil, "{\"error\":{\"message\":\"The model `gpt-9` does not exist or you do not have access to it.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"model_not_found\"}}"), Kind: provider.KindBadRequest, Status: 404, In: "gpt-9"},
+		{Name: "server error", Resp: answer(500, nil, `{"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error","param":null,"code":null}}`), Stream: true, Kind: provider.KindTransient, Status: 500, In: "server had an error"},
+		{Name: "overloaded", Resp: answer(503, nil, `{"error":{"message":"The engine is currently overloaded, please try again later","type":"service_unavailable_error","param":null,"code":"server_is_overloaded"}}`), Kind: provider.KindOverloaded, Status: 503, In: "overloaded"},
+		{Name: "malformed body", Resp: answer(200, map[string]string{"Content-Type": "application/json"}, `{"id":"chatcmpl-1","choices":[{"message":{"content":"Ol`), Kind: provider.KindTransient, Status: 200, In: "malformed response JSON"},
+		{Name: "no choices", Resp: answer(200, nil, `{"id":"x","choices":[]}`), Kind: provider.KindTransient, Status: 200, In: "no choices"},
+		{Name: "error in 200 body", Resp: answer(200, nil, `{"error":{"code":502,"message":"Provider returned error"}}`), Kind: provider.KindTransient, Status: 502, In: "Provider returned error"},
+		{Name: "stream truncated", Resp: answer(200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"},\"finish_reason\":null}]}\n\n"), Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
+		{Name: "stream cut mid-line", Resp: answer(200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"}}]}\n\ndata: {\"choices\":[{\"ind"), Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
+		{Name: "stream malformed chunk", Resp: answer(200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[\n\n"), Stream: true, Kind: provider.KindTransient, Status: 200, In: "malformed stream chunk JSON"},
+		{Name: "stream error object", Resp: answer(200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"}}]}\n\ndata: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n"), Stream: true, Kind: provider.KindTransient, In: "stream error"},
+		{Name: "openrouter stream error", Resp: answer(200, map[string]string{"Content-Type": sse}, ": OPENROUTER PROCESSING\n\ndata: {\"id\":\"gen-1\",\"error\":{\"code\":429,\"message\":\"Rate limit exceeded\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\"}]}\n\n"), Stream: true, Kind: provider.KindRateLimited, Status: 429, In: "Rate limit exceeded"},
+		{Name: "llama.cpp error field", Resp: answer(200, map[string]string{"Content-Type": sse}, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"}}]}\n\nerror: {\"code\":503,\"message\":\"Loading model\",\"type\":\"unavailable_error\"}\n\n"), Stream: true, Kind: provider.KindTransient, Status: 503, In: "Loading model"},
+		{Name: "named error event", Resp: answer(200, map[string]string{"Content-Type": sse}, "event: error\ndata: {\"code\":500,\"message\":\"slot failed\",\"type\":\"server_error\"}\n\n"), Stream: true, Kind: provider.KindTransient, Status: 500, In: "slot failed"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			srv := fixed(t, tt.status, tt.headers, tt.body)
-			_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream}, discard)
-			pe := provider.AsError(err)
-			if pe == nil {
-				t.Fatalf("Generate error = %v, want a *provider.Error", err)
-			}
-			if pe.Kind != tt.wantKind || pe.RetryAfter != tt.wantRetry {
-				t.Errorf("got kind %s retry %v, want %s retry %v (%v)", pe.Kind, pe.RetryAfter, tt.wantKind, tt.wantRetry, err)
-			}
-			if !strings.Contains(err.Error(), tt.wantIn) {
-				t.Errorf("error %q does not mention %q", err, tt.wantIn)
-			}
-			if strings.Contains(err.Error(), testKey) {
-				t.Errorf("error leaks the API key: %q", err)
-			}
-		})
-	}
+	providertest.GenerateErrors(t, tests, provider.Request{Messages: hello}, testKey, newClient)
 }
 
 func TestGenerateStreamConnectionDrop(t *testing.T) {

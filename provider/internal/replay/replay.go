@@ -36,6 +36,9 @@ type Response struct {
 	Body    string              `yaml:"body"`
 	Headers map[string][]string `yaml:"headers"`
 	Code    int                 `yaml:"code"`
+	// CutAfter, when > 0, drops the connection after that many bytes of
+	// this response's body, as the CutAfter option does for every one.
+	CutAfter int `yaml:"-"`
 }
 
 // Interaction is one request and its response.
@@ -181,7 +184,11 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if code == 0 {
 		code = http.StatusOK
 	}
-	if s.cutAfter <= 0 || s.cutAfter >= len(resp.Body) {
+	cut := s.cutAfter
+	if resp.CutAfter > 0 {
+		cut = resp.CutAfter
+	}
+	if cut <= 0 || cut >= len(resp.Body) {
 		w.WriteHeader(code)
 		_, _ = io.WriteString(w, resp.Body)
 		return
@@ -189,7 +196,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	// Send a partial body, then drop the connection without ending the
 	// chunked encoding, so the client sees an unexpected EOF.
 	w.WriteHeader(code)
-	_, _ = io.WriteString(w, resp.Body[:s.cutAfter])
+	_, _ = io.WriteString(w, resp.Body[:cut])
 	w.(http.Flusher).Flush()
 	conn, buf, err := http.NewResponseController(w).Hijack()
 	if err != nil {

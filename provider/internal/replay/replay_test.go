@@ -27,18 +27,23 @@ func TestServeCassetteRecordsRequest(t *testing.T) {
 }
 
 func TestCutAfterDropsConnection(t *testing.T) {
-	s := Serve(t, []Response{{Code: 200, Body: strings.Repeat("data: x\n\n", 100)}}, CutAfter(20))
-	resp, err := http.Get(s.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	got, err := io.ReadAll(resp.Body)
-	if !errors.Is(err, io.ErrUnexpectedEOF) {
-		t.Errorf("err = %v, want unexpected EOF", err)
-	}
-	if len(got) != 20 {
-		t.Errorf("read %d bytes, want 20", len(got))
+	body := strings.Repeat("data: x\n\n", 100)
+	for name, s := range map[string]*Server{
+		"option":   Serve(t, []Response{{Code: 200, Body: body}}, CutAfter(20)),
+		"response": Serve(t, []Response{{Code: 200, Body: body, CutAfter: 20}}),
+	} {
+		resp, err := http.Get(s.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("%s: err = %v, want unexpected EOF", name, err)
+		}
+		if len(got) != 20 {
+			t.Errorf("%s: read %d bytes, want 20", name, len(got))
+		}
 	}
 }
 
