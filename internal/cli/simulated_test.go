@@ -28,6 +28,7 @@ var simulatedVendors = []string{
 	"llamacpp:gpt-oss",
 	"azure:gpt-4o-mini",
 	"cohere:command-r",
+	"bedrock:anthropic.claude-haiku-4-5-20251001-v1:0",
 }
 
 // unpriced are the vendors whose calls cost nothing (local servers) or have

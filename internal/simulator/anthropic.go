@@ -151,10 +151,18 @@ func anthropicStop(t *turn) string {
 // appendMessage appends a message object: the whole answer, or the empty
 // message a stream starts with.
 func (d *anthropicDialect) appendMessage(b []byte, t *turn, start bool) []byte {
+	return appendAnthropicMessage(b, t, t.model, d.id[:], start, false)
+}
+
+// appendAnthropicMessage appends a message object with id: the whole
+// answer, or the empty message a stream starts with. The Messages API's
+// usage ends with the service tier and inference geography; Bedrock's
+// InvokeModel (bedrock) leaves them out, as recorded.
+func appendAnthropicMessage(b []byte, t *turn, model string, id []byte, start, bedrock bool) []byte {
 	b = append(b, `{"model":`...)
-	b = appendJSONString(b, t.model)
+	b = appendJSONString(b, model)
 	b = append(b, `,"id":"`...)
-	b = append(b, d.id[:]...)
+	b = append(b, id...)
 	b = append(b, `","type":"message","role":"assistant","content":`...)
 	if start {
 		b = append(b, `[],"stop_reason":null`...)
@@ -174,7 +182,54 @@ func (d *anthropicDialect) appendMessage(b []byte, t *turn, start bool) []byte {
 		out = 1 // the vendor's provisional count
 	}
 	b = appendInt(b, int64(out))
+	if bedrock {
+		return append(b, "}}"...)
+	}
 	return append(b, `,"service_tier":"standard","inference_geo":"not_available"}}`...)
+}
+
+// Anthropic's stream events. Each is appended without its closing brace:
+// the Messages API pads it with spaces before the brace, like the vendor;
+// Bedrock's InvokeModelWithResponseStream carries it unpadded, base64 in a
+// chunk (bedrock_invoke.go).
+
+func appendAnthropicMessageStart(b []byte, t *turn, model string, id []byte, bedrock bool) []byte {
+	b = append(b, `{"type":"message_start","message":`...)
+	return appendAnthropicMessage(b, t, model, id, true, bedrock)
+}
+
+func appendAnthropicBlockStart(b []byte) []byte {
+	return append(b, `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}`...)
+}
+
+func appendAnthropicTextDelta(b []byte, text string) []byte {
+	b = append(b, `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":`...)
+	b = appendJSONString(b, text)
+	return append(b, '}')
+}
+
+func appendAnthropicBlockStop(b []byte) []byte {
+	return append(b, `{"type":"content_block_stop","index":0`...)
+}
+
+// appendAnthropicMessageDelta appends the message_delta event; Bedrock's
+// usage has the output tokens only.
+func appendAnthropicMessageDelta(b []byte, t *turn, bedrock bool) []byte {
+	b = append(b, `{"type":"message_delta","delta":{"stop_reason":"`...)
+	b = append(b, anthropicStop(t)...)
+	b = append(b, `","stop_sequence":null},"usage":{`...)
+	if !bedrock {
+		b = append(b, `"input_tokens":`...)
+		b = appendInt(b, int64(t.promptTokens))
+		b = append(b, `,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,`...)
+	}
+	b = append(b, `"output_tokens":`...)
+	b = appendInt(b, int64(t.completion))
+	return append(b, '}')
+}
+
+func appendAnthropicMessageStop(b []byte) []byte {
+	return append(b, `{"type":"message_stop"`...)
 }
 
 func (d *anthropicDialect) appendComplete(b []byte, t *turn) []byte {
@@ -199,38 +254,29 @@ func appendEventEnd(b []byte, t *turn) []byte {
 
 func (d *anthropicDialect) appendStart(b []byte, t *turn) []byte {
 	b = appendEvent(b, "message_start")
-	b = append(b, `{"type":"message_start","message":`...)
-	b = d.appendMessage(b, t, true)
+	b = appendAnthropicMessageStart(b, t, t.model, d.id[:], false)
 	b = appendEventEnd(b, t)
 	b = appendEvent(b, "content_block_start")
-	b = append(b, `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}`...)
+	b = appendAnthropicBlockStart(b)
 	b = appendEventEnd(b, t)
 	return append(b, "event: ping\ndata: {\"type\": \"ping\"}\n\n"...)
 }
 
 func (d *anthropicDialect) appendDelta(b []byte, t *turn, text string, _ int, _ bool) []byte {
 	b = appendEvent(b, "content_block_delta")
-	b = append(b, `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":`...)
-	b = appendJSONString(b, text)
-	b = append(b, '}')
+	b = appendAnthropicTextDelta(b, text)
 	return appendEventEnd(b, t)
 }
 
 func (d *anthropicDialect) appendEnd(b []byte, t *turn) []byte {
 	b = appendEvent(b, "content_block_stop")
-	b = append(b, `{"type":"content_block_stop","index":0`...)
+	b = appendAnthropicBlockStop(b)
 	b = appendEventEnd(b, t)
 	b = appendEvent(b, "message_delta")
-	b = append(b, `{"type":"message_delta","delta":{"stop_reason":"`...)
-	b = append(b, anthropicStop(t)...)
-	b = append(b, `","stop_sequence":null},"usage":{"input_tokens":`...)
-	b = appendInt(b, int64(t.promptTokens))
-	b = append(b, `,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":`...)
-	b = appendInt(b, int64(t.completion))
-	b = append(b, '}')
+	b = appendAnthropicMessageDelta(b, t, false)
 	b = appendEventEnd(b, t)
 	b = appendEvent(b, "message_stop")
-	b = append(b, `{"type":"message_stop"`...)
+	b = appendAnthropicMessageStop(b)
 	return appendEventEnd(b, t)
 }
 

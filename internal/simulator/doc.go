@@ -1,8 +1,9 @@
 // Package simulator is an offline stand-in for LLM providers: one HTTP
 // server that speaks the wire formats of OpenAI Chat Completions, Anthropic
-// Messages, the Gemini API, Ollama's native API and Cohere Chat v2 at once,
-// each streamed and not, with configurable latency, time-to-first-token,
-// tokens per second, injected faults and an answer policy.
+// Messages, the Gemini API, Ollama's native API, Cohere Chat v2 and Amazon
+// Bedrock (Converse and InvokeModel) at once, each streamed and not, with
+// configurable latency, time-to-first-token, tokens per second, injected
+// faults and an answer policy.
 //
 // It serves three purposes: the target of the offline quickstart, the load
 // target for performance work (with zero latency it answers tens of
@@ -24,9 +25,17 @@
 //	                                                GET /v1beta/models
 //	Ollama     POST /api/chat  POST /api/embed      GET /api/tags  GET /
 //	Cohere     POST /v2/chat                        GET /v1/models (with Cohere's query or SDK headers)
+//	Bedrock    POST /model/{id}/converse            GET /foundation-models
+//	           POST /model/{id}/converse-stream
+//	           POST /model/{id}/invoke
+//	           POST /model/{id}/invoke-with-response-stream
 //
-// Any API key is accepted, and none; Anthropic's anthropic-version header
-// is required, as by the vendor.
+// Any API key is accepted, and none (Bedrock: any Authorization, SigV4 or
+// a Bedrock API key); Anthropic's anthropic-version header is required, as
+// by the vendor. Bedrock's model id is URL-escaped in the path
+// ("…-v1%3A0", an ARN's "/" as %2F); InvokeModel takes Anthropic's
+// Messages body with anthropic_version and refuses model and stream in it,
+// as Bedrock does.
 //
 // # What every wire shares
 //
@@ -54,6 +63,12 @@
 //     done:true line.
 //   - Cohere: 429 {"id","message"} with Retry-After; 503; 500;
 //     content-end, message-end and [DONE].
+//   - Bedrock: 429 ThrottlingException, 503 ServiceUnavailableException,
+//     500 InternalServerException, as {"message"} with the exception in
+//     x-amzn-ErrorType and no retry hint; on a stream half of these arrive
+//     instead as an exception frame (throttlingException, …) after the 200,
+//     as Bedrock sends both; Converse's contentBlockStop, messageStop and
+//     metadata, or InvokeModel's Anthropic end events.
 //
 // A timeout hangs without answering until the client gives up, the server
 // closes or Config.TimeoutHang passes, then drops the connection; a
@@ -75,8 +90,11 @@
 // The code is one shared core (chat.go drives a request through a wire's
 // dialect; config.go, dist.go, policy.go, tokens.go, rng.go, jsonenc.go;
 // routing, hangs and pacing in server.go) and files per wire: openai.go,
-// anthropic.go, gemini.go, ollama.go (and ollama_embed.go), cohere.go, each
-// with its request decoder in *_request.go. Decoders take a reflection-free
+// anthropic.go, gemini.go, ollama.go (and ollama_embed.go), cohere.go,
+// bedrock.go (routes, errors, the AWS event-stream framing; its two APIs in
+// bedrock_converse.go and bedrock_invoke.go, the latter answering with the
+// Anthropic dialect's encoders in Bedrock's layout), each with its request
+// decoder in *_request.go. Decoders take a reflection-free
 // fast path (openai_request.go's jsonParser) for the common shapes and fall
 // back to encoding/json, which also words the errors; encoders append
 // bytes in the order and layout of the vendors' recorded responses.

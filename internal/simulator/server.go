@@ -92,6 +92,8 @@ func New(cfg Config) (*Server, error) {
 //   - Ollama: POST /api/chat, POST /api/embed, GET /api/tags and GET /;
 //   - Cohere: POST /v2/chat, and GET /v1/models when the request looks
 //     like Cohere's (see modelsWire);
+//   - Bedrock: POST /model/{modelId}/converse, /converse-stream, /invoke
+//     and /invoke-with-response-stream, and GET /foundation-models;
 //   - GET /health.
 //
 // Unknown routes answer 404 in the shape of the wire their path belongs
@@ -110,7 +112,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		flavor, path = name, "/"+sub
 		r2 := *r // as http.StripPrefix does: the wires read r.URL.Path
 		u := *r.URL
-		u.Path, u.RawPath = path, ""
+		// Bedrock's model ids are escaped in the path ("…-v1%3A0"): keep the raw path.
+		raw, ok := strings.CutPrefix(u.RawPath, "/vendor/"+name)
+		if !ok {
+			raw = ""
+		}
+		u.Path, u.RawPath = path, raw
 		r2.URL = &u
 		r = &r2
 	}
@@ -159,6 +166,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.cohereChat(w, r)
 	case len(path) >= len("/v2/") && path[:len("/v2/")] == "/v2/":
 		s.cohereRouteError(w, r, http.StatusNotFound, "not found")
+	case strings.HasPrefix(path, "/model/"):
+		s.bedrockRoute(w, r)
+	case r.Method == http.MethodGet && path == "/foundation-models":
+		s.bedrockModels(w)
 	case r.Method == http.MethodGet && strings.HasSuffix(path, "/models"):
 		s.openAIModels(w)
 	default:
@@ -204,8 +215,8 @@ func modelsWire(r *http.Request) string {
 
 // Start listens on addr ("127.0.0.1:0" picks a free port) and serves until
 // ctx is done or Close is called. It returns the OpenAI base URL, such as
-// "http://127.0.0.1:8089/v1"; the Anthropic, Gemini, Ollama and Cohere
-// clients take the same URL without "/v1".
+// "http://127.0.0.1:8089/v1"; the Anthropic, Gemini, Ollama, Cohere and
+// Bedrock clients take the same URL without "/v1".
 func (s *Server) Start(ctx context.Context, addr string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -362,6 +373,7 @@ type scratch struct {
 	gemini    geminiDialect
 	ollama    ollamaDialect
 	cohere    cohereDialect
+	bedrock   bedrockDialect
 }
 
 func (s *Server) getScratch() *scratch {

@@ -49,7 +49,7 @@ type faultShape struct {
 }
 
 // wireCases are the wires under test; RetryAfter is 2.5s in the fault tests.
-var wireCases = []wireCase{openAIWire, anthropicWire, geminiWire, ollamaWire, cohereWire}
+var wireCases = []wireCase{openAIWire, anthropicWire, geminiWire, ollamaWire, cohereWire, bedrockConverseWire, bedrockInvokeWire}
 
 func jsonBody(t testing.TB, v any) string {
 	t.Helper()
