@@ -1,22 +1,14 @@
 package anthropic
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 )
-
-// bodyTransport answers every request with a 200 and a fixed body, without a network.
-type bodyTransport struct{ body []byte }
-
-func (b bodyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(b.body)), Request: r}, nil
-}
 
 // recordedBodies are the seeds: every Anthropic recording, streamed or not.
 var recordedBodies = []string{
@@ -37,25 +29,13 @@ func FuzzGenerate(f *testing.F) {
 	f.Add([]byte("data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":-3}}\n\ndata: {\"type\":\"message_stop\"}\n\n"), true)
 	f.Add([]byte(`{"type":"message","content":[{"type":"text","text":"x"}],"usage":{"input_tokens":null}}`), false)
 	f.Fuzz(func(t *testing.T, body []byte, stream bool) {
-		c, err := New(provider.Config{Model: "m", BaseURL: "http://fuzz.invalid", APIKey: testKey, HTTPClient: &http.Client{Transport: bodyTransport{body}}})
+		c, err := New(provider.Config{Model: "m", BaseURL: "http://fuzz.invalid", APIKey: testKey, HTTPClient: &http.Client{Transport: providertest.BodyTransport{Body: body}}})
 		if err != nil {
 			t.Fatalf("New: %v", err)
 		}
-		var emitted strings.Builder
-		resp, err := c.Generate(t.Context(), provider.Request{Messages: hello, Stream: stream}, func(ch provider.Chunk) error {
-			emitted.WriteString(ch.Text)
-			return nil
-		})
-		if err != nil {
-			if provider.AsError(err) == nil {
-				t.Fatalf("error is not a *provider.Error: %v", err)
-			}
-			if strings.Contains(err.Error(), testKey) {
-				t.Fatalf("error leaks the key: %v", err)
-			}
-			return
+		if resp, ok := providertest.CheckGenerate(t, c, provider.Request{Messages: hello, Stream: stream}, testKey); ok {
+			checkUsage(t, resp)
 		}
-		checkAnswer(t, emitted.String(), resp)
 	})
 }
 
@@ -89,18 +69,14 @@ func FuzzStreamEvent(f *testing.F) {
 			}
 			texts.WriteString(text)
 		}
-		checkAnswer(t, texts.String(), s.Response())
+		providertest.CheckAnswer(t, texts.String(), s.Response())
+		checkUsage(t, s.Response())
 	})
 }
 
-func checkAnswer(t *testing.T, emitted string, resp provider.Response) {
+// checkUsage checks that the total counts the prompt and the completion.
+func checkUsage(t *testing.T, resp provider.Response) {
 	t.Helper()
-	if emitted != resp.Text {
-		t.Fatalf("emitted %q but response text is %q", emitted, resp.Text)
-	}
-	if resp.FinishReason != "" && resp.RawFinishReason == "" {
-		t.Fatalf("mapped finish %q without a raw one", resp.FinishReason)
-	}
 	if u := resp.Usage; u.Total != u.Prompt+u.Completion {
 		t.Fatalf("usage total %d != prompt %d + completion %d", u.Total, u.Prompt, u.Completion)
 	}

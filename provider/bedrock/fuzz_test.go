@@ -1,22 +1,13 @@
 package bedrock
 
 import (
-	"bytes"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
-
-// bodyTransport answers every request with a 200 and a fixed body, without a network.
-type bodyTransport struct{ body []byte }
-
-func (b bodyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(b.body)), Request: r}, nil
-}
 
 // recordedBody is the response body of a one-exchange recording; for the
 // streamed Bedrock recordings it is the binary event stream (go-vcr stored
@@ -48,29 +39,10 @@ func FuzzGenerate(f *testing.F) {
 			api = APIConverse
 		}
 		c, err := New(provider.Config{Model: testModel, BaseURL: "http://fuzz.invalid", APIKey: testKey,
-			Options: map[string]any{"region": testRegion, "api": api}, HTTPClient: &http.Client{Transport: bodyTransport{body}}})
+			Options: map[string]any{"region": testRegion, "api": api}, HTTPClient: &http.Client{Transport: providertest.BodyTransport{Body: body}}})
 		if err != nil {
 			t.Fatalf("New: %v", err)
 		}
-		var emitted strings.Builder
-		resp, err := c.Generate(t.Context(), provider.Request{Messages: hello, Stream: stream}, func(ch provider.Chunk) error {
-			emitted.WriteString(ch.Text)
-			return nil
-		})
-		if err != nil {
-			if provider.AsError(err) == nil {
-				t.Fatalf("error is not a *provider.Error: %v", err)
-			}
-			if strings.Contains(err.Error(), testKey) {
-				t.Fatalf("error leaks the key: %v", err)
-			}
-			return
-		}
-		if emitted.String() != resp.Text {
-			t.Fatalf("emitted %q but response text is %q", emitted.String(), resp.Text)
-		}
-		if resp.FinishReason != "" && resp.RawFinishReason == "" {
-			t.Fatalf("mapped finish %q without a raw one", resp.FinishReason)
-		}
+		providertest.CheckGenerate(t, c, provider.Request{Messages: hello, Stream: stream}, testKey)
 	})
 }

@@ -1,21 +1,13 @@
 package cohere
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 )
-
-// bodyTransport answers every request with a 200 and a fixed body, without a network.
-type bodyTransport struct{ body []byte }
-
-func (b bodyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(b.body)), Request: r}, nil
-}
 
 // FuzzGenerate feeds arbitrary bodies to the stream decoder and the body
 // decoder: they must never panic, must fail only with a *provider.Error,
@@ -30,26 +22,13 @@ func FuzzGenerate(f *testing.F) {
 	f.Add([]byte(internalBody), false)
 	f.Add([]byte(`{"finish_reason":"COMPLETE","usage":{"billed_units":{"input_tokens":-3,"output_tokens":1e300},"cached_tokens":1e9}}`), false)
 	f.Fuzz(func(t *testing.T, body []byte, stream bool) {
-		c, err := New(provider.Config{Model: "m", BaseURL: "http://fuzz.invalid", HTTPClient: &http.Client{Transport: bodyTransport{body}}})
+		c, err := New(provider.Config{Model: "m", BaseURL: "http://fuzz.invalid", HTTPClient: &http.Client{Transport: providertest.BodyTransport{Body: body}}})
 		if err != nil {
 			t.Fatalf("New: %v", err)
 		}
-		var emitted strings.Builder
-		resp, err := c.Generate(t.Context(), provider.Request{Messages: hello, Stream: stream}, func(ch provider.Chunk) error {
-			emitted.WriteString(ch.Text)
-			return nil
-		})
-		if err != nil {
-			if provider.AsError(err) == nil {
-				t.Fatalf("error is not a *provider.Error: %v", err)
-			}
+		resp, ok := providertest.CheckGenerate(t, c, provider.Request{Messages: hello, Stream: stream}, "")
+		if !ok {
 			return
-		}
-		if emitted.String() != resp.Text {
-			t.Fatalf("emitted %q but response text is %q", emitted.String(), resp.Text)
-		}
-		if resp.FinishReason != "" && resp.RawFinishReason == "" {
-			t.Fatalf("mapped finish %q without a raw one", resp.FinishReason)
 		}
 		u := resp.Usage
 		if u.Prompt < 0 || u.Completion < 0 || u.Cached > u.Prompt || u.Total != u.Prompt+u.Completion {

@@ -1,25 +1,12 @@
 package ollama
 
 import (
-	"bytes"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 )
-
-// bodyTransport answers every request with a 200 and a fixed body, without a network.
-type bodyTransport struct {
-	body        []byte
-	contentType string
-}
-
-func (b bodyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	h := http.Header{"Content-Type": {b.contentType}}
-	return &http.Response{StatusCode: 200, Header: h, Body: io.NopCloser(bytes.NewReader(b.body)), Request: r}, nil
-}
 
 // FuzzGenerate feeds arbitrary answers to the NDJSON stream reader and the
 // body reader: every outcome is an answer whose emitted text is its text,
@@ -38,28 +25,11 @@ func FuzzGenerate(f *testing.F) {
 		if stream {
 			ct = "application/x-ndjson"
 		}
-		c, err := New(provider.Config{Model: "m", BaseURL: "http://fuzz.invalid", HTTPClient: &http.Client{Transport: bodyTransport{body, ct}}})
+		c, err := New(provider.Config{Model: "m", BaseURL: "http://fuzz.invalid", HTTPClient: &http.Client{Transport: providertest.BodyTransport{Body: body, ContentType: ct}}})
 		if err != nil {
 			t.Fatalf("New: %v", err)
 		}
-		var emitted strings.Builder
-		resp, err := c.Generate(t.Context(), provider.Request{Messages: hello, Stream: stream}, func(ch provider.Chunk) error {
-			emitted.WriteString(ch.Text)
-			return nil
-		})
-		if err != nil {
-			if provider.AsError(err) == nil {
-				t.Fatalf("error is not a *provider.Error: %v", err)
-			}
-			return
-		}
-		if emitted.String() != resp.Text {
-			t.Fatalf("emitted %q but response text is %q", emitted.String(), resp.Text)
-		}
-		if resp.FinishReason != "" && resp.RawFinishReason == "" {
-			t.Fatalf("mapped finish %q without a raw one", resp.FinishReason)
-		}
-		if resp.Model == "" {
+		if resp, ok := providertest.CheckGenerate(t, c, provider.Request{Messages: hello, Stream: stream}, ""); ok && resp.Model == "" {
 			t.Fatal("response without a model")
 		}
 	})
