@@ -1,44 +1,23 @@
 package bedrock
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 )
 
-// benchServer answers every call with body, with keep-alive, as a local
-// endpoint would.
-func benchServer(b *testing.B, ct, body string) *httptest.Server {
-	b.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", ct)
-		_, _ = io.WriteString(w, body)
-	}))
-	b.Cleanup(srv.Close)
-	return srv
-}
-
 func benchGenerate(b *testing.B, c *Client, stream bool) {
-	req := provider.Request{Messages: hello, Stream: stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := c.Generate(b.Context(), req, discard); err != nil {
-			b.Fatalf("Generate: %v", err)
-		}
-	}
+	providertest.BenchGenerate(b, c, provider.Request{Messages: hello, Stream: stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}})
 }
 
 func BenchmarkGenerateConverse(b *testing.B) {
-	srv := benchServer(b, "application/json", converseDoc)
+	srv := providertest.Server(b, "application/json", converseDoc)
 	benchGenerate(b, newClient(b, srv.URL, nil), false)
 }
 
 func BenchmarkGenerateConverseStream(b *testing.B) {
-	srv := benchServer(b, eventStreamType, eventStream(b, converseStreamFrames()...))
+	srv := providertest.Server(b, eventStreamType, eventStream(b, converseStreamFrames()...))
 	benchGenerate(b, newClient(b, srv.URL, nil), true)
 }
 
@@ -49,7 +28,7 @@ func BenchmarkGenerateConverseSigV4(b *testing.B) {
 	isolateAWS(b)
 	b.Setenv("AWS_ACCESS_KEY_ID", akid)
 	b.Setenv("AWS_SECRET_ACCESS_KEY", secret)
-	srv := benchServer(b, eventStreamType, eventStream(b, converseStreamFrames()...))
+	srv := providertest.Server(b, eventStreamType, eventStream(b, converseStreamFrames()...))
 	c, err := New(provider.Config{Vendor: Vendor, Model: novaModel, BaseURL: srv.URL})
 	if err != nil {
 		b.Fatalf("New: %v", err)
@@ -58,14 +37,14 @@ func BenchmarkGenerateConverseSigV4(b *testing.B) {
 }
 
 func BenchmarkGenerateInvoke(b *testing.B) {
-	srv := benchServer(b, "application/json", recordedBody(b, "TestBedrockCommon/bedrock-anthropic-claude-haiku-4-5/simple.yaml"))
+	srv := providertest.Server(b, "application/json", recordedBody(b, "TestBedrockCommon/bedrock-anthropic-claude-haiku-4-5/simple.yaml"))
 	c := newClient(b, srv.URL, map[string]any{"api": APIInvoke})
 	c.model = testModel
 	benchGenerate(b, c, false)
 }
 
 func BenchmarkGenerateInvokeStream(b *testing.B) {
-	srv := benchServer(b, eventStreamType, recordedBody(b, "TestBedrockCommon/bedrock-anthropic-claude-haiku-4-5/simple_streaming.yaml"))
+	srv := providertest.Server(b, eventStreamType, recordedBody(b, "TestBedrockCommon/bedrock-anthropic-claude-haiku-4-5/simple_streaming.yaml"))
 	c := newClient(b, srv.URL, map[string]any{"api": APIInvoke})
 	c.model = testModel
 	benchGenerate(b, c, true)

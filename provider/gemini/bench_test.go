@@ -1,41 +1,19 @@
 package gemini
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
-	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 )
 
-// benchServer replays a recording with keep-alive, as a nearby gateway would.
-func benchServer(b *testing.B, name string) *httptest.Server {
-	b.Helper()
-	resp := replay.Load(b, name).Interactions[0].Response
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", resp.Headers["Content-Type"][0])
-		io.WriteString(w, resp.Body)
-	}))
-	b.Cleanup(srv.Close)
-	return srv
-}
-
 func benchGenerate(b *testing.B, name, model string, stream bool) {
-	srv := benchServer(b, name)
+	srv := providertest.RecordingServer(b, name)
 	c, err := New(provider.Config{Model: model, BaseURL: srv.URL, APIKey: testKey})
 	if err != nil {
 		b.Fatalf("New: %v", err)
 	}
-	req := provider.Request{Messages: hello, Stream: stream}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := c.Generate(b.Context(), req, discard); err != nil {
-			b.Fatalf("Generate: %v", err)
-		}
-	}
+	providertest.BenchGenerate(b, c, provider.Request{Messages: hello, Stream: stream})
 }
 
 func BenchmarkGenerate(b *testing.B) {

@@ -1,45 +1,19 @@
 package openai
 
 import (
-	"bytes"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
-	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
-	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 )
 
-// benchServer replays a recording with keep-alive, as a local model server would.
-func benchServer(b *testing.B, name string) *httptest.Server {
-	b.Helper()
-	resp := replay.Load(b, name).Interactions[0].Response
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", resp.Headers["Content-Type"][0])
-		io.WriteString(w, resp.Body)
-	}))
-	b.Cleanup(srv.Close)
-	return srv
-}
-
 func benchGenerate(b *testing.B, name string, stream bool) {
-	srv := benchServer(b, name)
+	srv := providertest.RecordingServer(b, name)
 	c, err := New(provider.Config{Model: "gpt-4o-mini", BaseURL: srv.URL, APIKey: testKey})
 	if err != nil {
 		b.Fatalf("New: %v", err)
 	}
-	req := provider.Request{Messages: hello, Stream: stream}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := c.Generate(b.Context(), req, discard); err != nil {
-			b.Fatalf("Generate: %v", err)
-		}
-	}
+	providertest.BenchGenerate(b, c, provider.Request{Messages: hello, Stream: stream})
 }
 
 func BenchmarkGenerate(b *testing.B) {
@@ -53,59 +27,19 @@ func BenchmarkGenerateStream(b *testing.B) {
 // BenchmarkBareRoundTrip is the floor: the same exchange with plain net/http
 // and no decoding.
 func BenchmarkBareRoundTrip(b *testing.B) {
-	srv := benchServer(b, "TestOpenAICommon/openai-gpt-4o-mini/simple.yaml")
-	hc := httpcall.NewHTTPClient()
-	body := []byte(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hi in Portuguese"}]}`)
-	b.ReportAllocs()
-	for b.Loop() {
-		bareCall(b, hc, srv.URL, body)
-	}
-}
-
-func bareCall(b *testing.B, hc *http.Client, url string, body []byte) {
-	req, err := http.NewRequestWithContext(b.Context(), http.MethodPost, url+"/chat/completions", bytes.NewReader(body))
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	srv := providertest.RecordingServer(b, "TestOpenAICommon/openai-gpt-4o-mini/simple.yaml")
+	providertest.BenchBare(b, srv.URL+"/chat/completions", []byte(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hi in Portuguese"}]}`))
 }
 
 // BenchmarkOverhead alternates client calls and bare round trips against the
 // same server and reports the p50 and p99 of each and their difference: the
 // client's per-call overhead.
 func BenchmarkOverhead(b *testing.B) {
-	srv := benchServer(b, "TestOpenAICommon/openai-gpt-4o-mini/simple_streaming.yaml")
+	srv := providertest.RecordingServer(b, "TestOpenAICommon/openai-gpt-4o-mini/simple_streaming.yaml")
 	c, err := New(provider.Config{Model: "gpt-4o-mini", BaseURL: srv.URL, APIKey: testKey})
 	if err != nil {
 		b.Fatalf("New: %v", err)
 	}
-	hc := httpcall.NewHTTPClient()
 	body := []byte(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hi in Portuguese"}],"stream":true}`)
-	req := provider.Request{Messages: hello, Stream: true}
-	var client, bare []time.Duration
-	for b.Loop() {
-		start := time.Now()
-		if _, err := c.Generate(b.Context(), req, discard); err != nil {
-			b.Fatalf("Generate: %v", err)
-		}
-		client = append(client, time.Since(start))
-		start = time.Now()
-		bareCall(b, hc, srv.URL, body)
-		bare = append(bare, time.Since(start))
-	}
-	p := func(d []time.Duration, q float64) float64 {
-		s := slices.Clone(d)
-		slices.Sort(s)
-		return float64(s[min(len(s)-1, int(q*float64(len(s))))].Microseconds())
-	}
-	b.ReportMetric(p(client, 0.5), "client-p50-µs")
-	b.ReportMetric(p(client, 0.99), "client-p99-µs")
-	b.ReportMetric(p(bare, 0.5), "bare-p50-µs")
-	b.ReportMetric(p(bare, 0.99), "bare-p99-µs")
-	b.ReportMetric(p(client, 0.99)-p(bare, 0.99), "overhead-p99-µs")
+	providertest.BenchOverhead(b, c, provider.Request{Messages: hello, Stream: true}, srv.URL+"/chat/completions", body)
 }
