@@ -2,9 +2,6 @@ package anthropic
 
 import (
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -124,17 +121,7 @@ func TestGenerateStreamConnectionDrop(t *testing.T) {
 	body := recordedBody(t, "TestAnthropicCommon/claude-sonnet-4/simple_streaming.yaml")
 	cut := strings.Index(body, " could") // inside the stream, after "Olá! (" ... "\n\nYou"
 	srv := replay.Serve(t, []replay.Response{{Body: body, Headers: map[string][]string{"Content-Type": {"text/event-stream"}}}}, replay.CutAfter(cut))
-	var got []string
-	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, func(c provider.Chunk) error {
-		got = append(got, c.Text)
-		return nil
-	})
-	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindTransient {
-		t.Fatalf("Generate error = %v, want transient", err)
-	}
-	if want := "Olá! (That's \"hi\" in Portuguese)\n\nYou"; strings.Join(got, "") != want {
-		t.Errorf("emitted %q before the drop, want %q", strings.Join(got, ""), want)
-	}
+	providertest.CheckCut(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: true}, "Olá! (That's \"hi\" in Portuguese)\n\nYou")
 }
 
 func TestStreamTruncatedIsSentinel(t *testing.T) {
@@ -150,36 +137,22 @@ func TestStreamTruncatedIsSentinel(t *testing.T) {
 
 func TestGenerateEmitError(t *testing.T) {
 	t.Parallel()
-	stop := errors.New("stop")
 	for _, file := range []string{"TestAnthropicCommon/claude-sonnet-4/simple.yaml", "TestAnthropicCommon/claude-sonnet-4/simple_streaming.yaml"} {
 		t.Run(file, func(t *testing.T) {
 			t.Parallel()
 			srv := replay.ServeCassette(t, replay.Load(t, file))
-			_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: strings.Contains(file, "streaming")},
-				func(provider.Chunk) error { return stop })
-			if !errors.Is(err, stop) {
-				t.Fatalf("Generate error = %v, want the emit error", err)
-			}
+			providertest.EmitStops(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: strings.Contains(file, "streaming")})
 		})
 	}
 }
 
 func TestGenerateTimeout(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	}))
-	t.Cleanup(srv.Close)
+	srv := providertest.StallingServer(t, "", "")
 	c, err := New(provider.Config{Model: "claude-sonnet-4-20250514", BaseURL: srv.URL, APIKey: testKey, Timeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.Generate(t.Context(), provider.Request{Messages: hello}, discard)
-	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindTimeout {
-		t.Fatalf("Generate error = %v, want timeout", err)
-	}
+	providertest.CheckError(t, err, provider.KindTimeout, 0, "", testKey)
 }

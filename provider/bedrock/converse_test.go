@@ -2,7 +2,6 @@ package bedrock
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -268,11 +268,7 @@ func TestConverseUsageAndBlocks(t *testing.T) {
 func TestGenerateEmitError(t *testing.T) {
 	t.Parallel()
 	srv := serve(t, eventStreamType, eventStream(t, converseStreamFrames()...))
-	stop := errors.New("stop")
-	_, err := newClient(t, srv.URL, nil).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, func(provider.Chunk) error { return stop })
-	if !errors.Is(err, stop) {
-		t.Fatalf("Generate error = %v, want the emit error", err)
-	}
+	providertest.EmitStops(t, newClient(t, srv.URL, nil), provider.Request{Messages: hello, Stream: true})
 }
 
 func TestGenerateNoModel(t *testing.T) {

@@ -2,9 +2,6 @@ package cohere
 
 import (
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -62,18 +59,7 @@ func TestGenerateStreamConnectionDrop(t *testing.T) {
 	t.Parallel()
 	head := sseStart + sseContentStart + sseDelta
 	srv := replay.Serve(t, []replay.Response{sseResponse(streamBody)}, replay.CutAfter(len(head)+10))
-	var got []string
-	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, func(c provider.Chunk) error {
-		got = append(got, c.Text)
-		return nil
-	})
-	pe := provider.AsError(err)
-	if pe == nil || pe.Kind != provider.KindTransient {
-		t.Fatalf("Generate error = %v, want transient", err)
-	}
-	if strings.Join(got, "") != "Hello" {
-		t.Errorf("emitted %q before the drop, want %q", got, "Hello")
-	}
+	providertest.CheckCut(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: true}, "Hello")
 }
 
 func TestStreamTruncatedIsSentinel(t *testing.T) {
@@ -88,29 +74,16 @@ func TestStreamTruncatedIsSentinel(t *testing.T) {
 func TestGenerateEmitError(t *testing.T) {
 	t.Parallel()
 	srv := replay.Serve(t, []replay.Response{sseResponse(streamBody)})
-	stop := errors.New("stop")
-	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, func(provider.Chunk) error { return stop })
-	if !errors.Is(err, stop) {
-		t.Fatalf("Generate error = %v, want the emit error", err)
-	}
+	providertest.EmitStops(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: true})
 }
 
 func TestGenerateTimeout(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	}))
-	t.Cleanup(srv.Close)
+	srv := providertest.StallingServer(t, "", "")
 	c, err := New(provider.Config{Vendor: Vendor, Model: "command-a-03-2025", BaseURL: srv.URL, Timeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	_, err = c.Generate(t.Context(), provider.Request{Messages: hello}, discard)
-	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindTimeout {
-		t.Fatalf("Generate error = %v, want timeout", err)
-	}
+	providertest.CheckError(t, err, provider.KindTimeout, 0, "", testKey)
 }

@@ -2,9 +2,6 @@ package gemini
 
 import (
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -86,18 +83,8 @@ func TestStreamCutOff(t *testing.T) {
 	body := cas.Interactions[0].Response.Body
 	cut := strings.Index(body, "\r\n\r\ndata: ") + 4 + 40 // in the middle of the second event
 	srv := replay.ServeCassette(t, cas, replay.CutAfter(cut))
-	var got strings.Builder
-	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Model: "gemini-2.5-pro", Messages: wishMessages(t), Stream: true}, func(c provider.Chunk) error {
-		got.WriteString(c.Text)
-		return nil
-	})
-	pe := provider.AsError(err)
-	if pe == nil || pe.Kind != provider.KindTransient {
-		t.Fatalf("Generate error = %v, want transient", err)
-	}
-	if want := recordedText(t, body[:strings.Index(body, "\r\n\r\n")], true); got.String() != want {
-		t.Errorf("emitted %q before the cut, want %q", got.String(), want)
-	}
+	providertest.CheckCut(t, newClient(t, srv.URL), provider.Request{Model: "gemini-2.5-pro", Messages: wishMessages(t), Stream: true},
+		recordedText(t, body[:strings.Index(body, "\r\n\r\n")], true))
 }
 
 func TestStreamTruncatedIsSentinel(t *testing.T) {
@@ -115,37 +102,20 @@ func TestGenerateEmitError(t *testing.T) {
 		t.Run(file, func(t *testing.T) {
 			t.Parallel()
 			srv := replay.ServeCassette(t, replay.Load(t, file))
-			stop := errors.New("stop")
-			_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: strings.Contains(file, "streaming")},
-				func(provider.Chunk) error { return stop })
-			if !errors.Is(err, stop) {
-				t.Fatalf("Generate error = %v, want the emit error", err)
-			}
+			providertest.EmitStops(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: strings.Contains(file, "streaming")})
 		})
 	}
 }
 
 func TestGenerateTimeout(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body) // lets the server notice the client going away
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	}))
-	t.Cleanup(srv.Close)
+	srv := providertest.StallingServer(t, "", "")
 	c, err := New(provider.Config{Vendor: Vendor, Model: "gemini-2.5-flash", BaseURL: srv.URL, APIKey: testKey, Timeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	_, err = c.Generate(t.Context(), provider.Request{Messages: hello}, discard)
-	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindTimeout {
-		t.Fatalf("Generate error = %v, want timeout", err)
-	}
-	if strings.Contains(err.Error(), testKey) {
-		t.Errorf("error leaks the API key: %q", err)
-	}
+	providertest.CheckError(t, err, provider.KindTimeout, 0, "", testKey)
 }
 
 func TestGenerateNoModel(t *testing.T) {

@@ -2,10 +2,6 @@ package httpjson
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -318,32 +315,18 @@ func TestGenerateExtraNeedsObject(t *testing.T) {
 func TestGenerateEmitError(t *testing.T) {
 	t.Parallel()
 	srv := replay.ServeCassette(t, replay.Load(t, "TestOpenAICommon/openai-gpt-4o-mini/simple.yaml"))
-	stop := errors.New("stop")
-	_, err := newClient(t, srv.URL, "gpt-4o-mini", openAIOptions()).Generate(t.Context(), provider.Request{Messages: hello, Stream: true},
-		func(provider.Chunk) error { return stop })
-	if !errors.Is(err, stop) {
-		t.Fatalf("Generate error = %v, want the emit error", err)
-	}
+	providertest.EmitStops(t, newClient(t, srv.URL, "gpt-4o-mini", openAIOptions()), provider.Request{Messages: hello, Stream: true})
 }
 
 func TestGenerateTimeout(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	}))
-	t.Cleanup(srv.Close)
+	srv := providertest.StallingServer(t, "", "")
 	c, err := New(provider.Config{Vendor: Vendor, Model: "m", BaseURL: srv.URL, Timeout: 50 * time.Millisecond, Options: openAIOptions()})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	_, err = c.Generate(t.Context(), provider.Request{Messages: hello}, discard)
-	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindTimeout {
-		t.Fatalf("Generate error = %v, want timeout", err)
-	}
+	providertest.CheckError(t, err, provider.KindTimeout, 0, "", testKey)
 }
 
 func TestNewErrors(t *testing.T) {

@@ -2,7 +2,6 @@ package ollama
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -80,18 +79,7 @@ func TestGenerateStreamConnectionDrop(t *testing.T) {
 	t.Parallel()
 	stream := fixture(t, "chat_stream.ndjson")
 	srv := replay.Serve(t, []replay.Response{{Body: stream}}, replay.CutAfter(len(firstLine)+10))
-	var got []string
-	_, err := newClient(t, srv.URL, testKey).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, func(c provider.Chunk) error {
-		got = append(got, c.Text)
-		return nil
-	})
-	pe := provider.AsError(err)
-	if pe == nil || pe.Kind != provider.KindTransient {
-		t.Fatalf("Generate error = %v, want transient", err)
-	}
-	if strings.Join(got, "") != "The" {
-		t.Errorf("emitted %q before the drop, want %q", got, "The")
-	}
+	providertest.CheckCut(t, newClient(t, srv.URL, testKey), provider.Request{Messages: hello, Stream: true}, "The")
 }
 
 // TestGenerateStreamLineTooLong feeds a line longer than the decoder takes.
@@ -120,17 +108,7 @@ func TestGenerateEmitError(t *testing.T) {
 
 func TestGenerateTimeout(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/x-ndjson")
-		io.WriteString(w, firstLine)
-		w.(http.Flusher).Flush()
-		select { // a model that stalls mid-answer
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	}))
-	t.Cleanup(srv.Close)
+	srv := providertest.StallingServer(t, "application/x-ndjson", firstLine) // a model that stalls mid-answer
 	c, err := New(provider.Config{Model: "llama3.2", BaseURL: srv.URL, Timeout: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("New: %v", err)

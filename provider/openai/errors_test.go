@@ -2,10 +2,6 @@ package openai
 
 import (
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -74,48 +70,24 @@ func TestGenerateStreamConnectionDrop(t *testing.T) {
 	t.Parallel()
 	event := "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Ol\"}}]}\n\n"
 	srv := replay.Serve(t, []replay.Response{{Body: event + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"á!\"}}]}\n\ndata: [DONE]\n\n"}}, replay.CutAfter(len(event)+10))
-	var got []string
-	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, func(c provider.Chunk) error {
-		got = append(got, c.Text)
-		return nil
-	})
-	pe := provider.AsError(err)
-	if pe == nil || pe.Kind != provider.KindTransient {
-		t.Fatalf("Generate error = %v, want transient", err)
-	}
-	if strings.Join(got, "") != "Ol" {
-		t.Errorf("emitted %q before the drop, want %q", got, "Ol")
-	}
+	providertest.CheckCut(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: true}, "Ol")
 }
 
 func TestGenerateEmitError(t *testing.T) {
 	t.Parallel()
 	srv := fixed(t, 200, nil, recordedBody(t, "TestOpenAICommon/openai-gpt-4o-mini/simple_streaming.yaml"))
-	stop := errors.New("stop")
-	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, func(provider.Chunk) error { return stop })
-	if !errors.Is(err, stop) {
-		t.Fatalf("Generate error = %v, want the emit error", err)
-	}
+	providertest.EmitStops(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: true})
 }
 
 func TestGenerateTimeout(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body) // lets the server notice the client going away
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	}))
-	t.Cleanup(srv.Close)
+	srv := providertest.StallingServer(t, "", "")
 	c, err := New(provider.Config{Vendor: Vendor, Model: "gpt-4o-mini", BaseURL: srv.URL, Timeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	_, err = c.Generate(t.Context(), provider.Request{Messages: hello}, discard)
-	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindTimeout {
-		t.Fatalf("Generate error = %v, want timeout", err)
-	}
+	providertest.CheckError(t, err, provider.KindTimeout, 0, "", testKey)
 }
 
 func TestStreamTruncatedIsSentinel(t *testing.T) {
