@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math/bits"
 	"strings"
 	"sync"
 
@@ -24,10 +25,6 @@ const resultColumns = `id, session_id, case_id, prompt_id, provider, model, repe
 	trace_id, span_id, tags, metadata, created_at`
 
 const resultColumnCount = 32
-
-// rowsPerInsert is how many results one INSERT carries (32 columns each,
-// well under SQLite's 32766 bound parameters).
-const rowsPerInsert = 32
 
 // upsertSQL returns an INSERT of n results that replaces every column of a
 // result whose key already exists; within one statement a later row wins.
@@ -59,8 +56,13 @@ const (
 
 // insertSizes is the number of upsert statements kept prepared: the i-th
 // carries 1<<i rows, so a batch of any size takes full rowsPerInsert chunks
-// and at most one statement per set bit of the remainder.
-const insertSizes = 6 // 1 << (insertSizes-1) == rowsPerInsert
+// and one statement per set bit of the remainder. rowsPerInsert results of
+// 32 columns stay well under SQLite's 32766 bound parameters; larger
+// statements were no faster.
+const (
+	insertSizes   = 6
+	rowsPerInsert = 1 << (insertSizes - 1)
+)
 
 // writer is the connection every WriteResults goes through: taken from the
 // pool when the store opens and held until it closes, with its statements
@@ -101,30 +103,31 @@ func openWriter(ctx context.Context, db *sql.DB) (*writer, error) {
 		return nil
 	})
 	if err != nil {
-		w.close()
-		return nil, err
+		return nil, errors.Join(err, w.close())
 	}
 	return w, nil
 }
 
 // close finalizes the statements (a connection with statements left cannot
 // close) and returns the connection to the pool.
-func (w *writer) close() {
+func (w *writer) close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.conn == nil {
-		return
+		return nil
 	}
-	_ = w.conn.Raw(func(any) error {
+	err := w.conn.Raw(func(any) error {
+		var errs []error
 		for _, st := range append(w.insert[:], w.maxRowid, w.ftsIndex) {
 			if st != nil {
-				st.Close()
+				errs = append(errs, st.Close())
 			}
 		}
-		return nil
+		return errors.Join(errs...)
 	})
-	w.conn.Close()
+	err = errors.Join(err, w.conn.Close())
 	w.conn = nil
+	return err
 }
 
 // WriteResults upserts results in one transaction, rowsPerInsert rows per
@@ -178,10 +181,7 @@ func (w *writer) write(ctx context.Context, c *sqlite3.Conn, results []bench.Res
 	}
 	now := formatTime(store.Now())
 	for start := 0; start < len(results); {
-		i := insertSizes - 1
-		for 1<<i > len(results)-start {
-			i--
-		}
+		i := bits.Len(uint(min(rowsPerInsert, len(results)-start))) - 1
 		chunk := results[start : start+1<<i]
 		start += len(chunk)
 		st := w.insert[i]

@@ -121,8 +121,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	s.w.close()
-	if err := s.db.Close(); err != nil {
+	if err := errors.Join(s.w.close(), s.db.Close()); err != nil {
 		return fmt.Errorf("sqlite close: %w", err)
 	}
 	return nil
