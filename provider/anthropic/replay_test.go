@@ -1,14 +1,12 @@
 package anthropic
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -18,14 +16,7 @@ const testKey = "sk-ant-api03-test-abcdef0123456789"
 // through the client and checks the answer and the request we sent.
 func TestGenerateReplay(t *testing.T) {
 	t.Parallel()
-	png, err := os.ReadFile(filepath.Join(replay.Dir(), "TestImageUploadAgent", "wish.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	image := []bench.Message{
-		{Role: bench.RoleSystem, Content: "You are a helpful assistant"},
-		{Role: bench.RoleUser, Content: "Describe the image briefly in English.", Parts: []bench.Part{{Type: bench.PartImage, MediaType: "image/png", Data: png, Name: "wish.png"}}},
-	}
+	image := providertest.WishMessages(t)
 	tests := []struct {
 		file   string
 		msgs   []bench.Message
@@ -58,19 +49,12 @@ func TestGenerateReplay(t *testing.T) {
 			if err := provider.CheckInputs(c, tt.msgs); err != nil {
 				t.Fatalf("CheckInputs: %v", err)
 			}
-			var chunks []string
-			resp, err := c.Generate(t.Context(), provider.Request{Messages: tt.msgs, Stream: tt.stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}},
-				func(ch provider.Chunk) error { chunks = append(chunks, ch.Text); return nil })
-			if err != nil {
-				t.Fatalf("Generate: %v", err)
-			}
+			resp, chunks := providertest.GenerateChunks(t, c, provider.Request{Messages: tt.msgs, Stream: tt.stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}})
 			want := provider.Response{Text: tt.text, Model: "claude-sonnet-4-20250514", FinishReason: provider.FinishStop, RawFinishReason: "end_turn", Usage: tt.usage}
 			if diff := cmp.Diff(want, resp); diff != "" {
 				t.Errorf("response (-want +got):\n%s", diff)
 			}
-			if got := strings.Join(chunks, ""); got != tt.text || (tt.stream && len(chunks) < 2) || (!tt.stream && len(chunks) != 1) {
-				t.Errorf("emitted %q, want %q (streamed: %v)", chunks, tt.text, tt.stream)
-			}
+			providertest.CheckChunks(t, chunks, tt.text, tt.stream)
 			checkRequest(t, srv.Last(t), cas.Interactions[0].Request.Body, tt.stream)
 		})
 	}

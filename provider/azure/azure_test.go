@@ -50,12 +50,7 @@ func TestReplay(t *testing.T) {
 			}
 			srv := replay.ServeCassette(t, cas)
 			stream := strings.Contains(tt.file, "streaming")
-			var chunks []string
-			resp, err := newClient(t, srv.URL, nil).Generate(t.Context(), provider.Request{Messages: recorded.Messages, Stream: stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}},
-				func(c provider.Chunk) error { chunks = append(chunks, c.Text); return nil })
-			if err != nil {
-				t.Fatalf("Generate: %v", err)
-			}
+			resp, chunks := providertest.GenerateChunks(t, newClient(t, srv.URL, nil), provider.Request{Messages: recorded.Messages, Stream: stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}})
 			want := provider.Response{Text: tt.wantText, Model: "gpt-5-mini-2025-08-07", FinishReason: provider.FinishStop, RawFinishReason: "stop",
 				Usage: bench.Usage{Prompt: 19, Completion: 76, Reasoning: 64, Total: 95}}
 			if diff := cmp.Diff(want, resp); diff != "" {

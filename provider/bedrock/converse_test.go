@@ -2,8 +2,6 @@ package bedrock
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -31,12 +29,7 @@ func TestGenerateConverse(t *testing.T) {
 			t.Parallel()
 			srv := serve(t, tt.ct, tt.body)
 			c := newClient(t, srv.URL, nil)
-			var chunks []string
-			resp, err := c.Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}},
-				func(ch provider.Chunk) error { chunks = append(chunks, ch.Text); return nil })
-			if err != nil {
-				t.Fatalf("Generate: %v", err)
-			}
+			resp, chunks := providertest.GenerateChunks(t, c, provider.Request{Messages: hello, Stream: tt.stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}})
 			want := provider.Response{Text: helloText, Model: novaModel, FinishReason: provider.FinishStop, RawFinishReason: "end_turn", Usage: helloUsage}
 			if diff := cmp.Diff(want, resp); diff != "" {
 				t.Errorf("response (-want +got):\n%s", diff)
@@ -83,11 +76,7 @@ func TestGenerateModelInPath(t *testing.T) {
 
 func TestConverseBody(t *testing.T) {
 	t.Parallel()
-	png, err := os.ReadFile(filepath.Join(replay.Dir(), "TestImageUploadAgent", "wish.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	image := bench.Part{Type: bench.PartImage, MediaType: "image/png", Data: png, Name: "wish.png"}
+	image := providertest.WishImage(t)
 	tests := []struct {
 		name string
 		req  provider.Request

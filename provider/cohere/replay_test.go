@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -69,15 +70,7 @@ func TestGenerateDocumented(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := replay.Serve(t, []replay.Response{tt.resp})
-			var chunks []string
-			got, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream},
-				func(c provider.Chunk) error {
-					chunks = append(chunks, c.Text)
-					return nil
-				})
-			if err != nil {
-				t.Fatalf("Generate: %v", err)
-			}
+			got, chunks := providertest.GenerateChunks(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: tt.stream})
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("response (-want +got):\n%s", diff)
 			}

@@ -3,14 +3,13 @@ package cohere
 import (
 	"encoding/base64"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -100,18 +99,15 @@ func TestRequestRejectedBeforeCall(t *testing.T) {
 
 func TestRequestImage(t *testing.T) {
 	t.Parallel()
-	png, err := os.ReadFile(filepath.Join(replay.Dir(), "TestImageUploadAgent", "wish.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	image := providertest.WishImage(t)
 	msgs := []bench.Message{{Role: bench.RoleUser, Content: "What is in this image?", Parts: []bench.Part{
-		{Type: bench.PartImage, MediaType: "image/png", Data: png, Name: "wish.png"},
+		image,
 		{Type: bench.PartImage, MediaType: "image/jpeg", URL: "https://example.com/cat.jpg"},
 	}}}
 	body := sentBody(t, provider.Request{Messages: msgs})
 	want := []any{map[string]any{"role": "user", "content": []any{
 		map[string]any{"type": "text", "text": "What is in this image?"},
-		map[string]any{"type": "image_url", "image_url": map[string]any{"url": "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)}},
+		map[string]any{"type": "image_url", "image_url": map[string]any{"url": "data:image/png;base64," + base64.StdEncoding.EncodeToString(image.Data)}},
 		map[string]any{"type": "image_url", "image_url": map[string]any{"url": "https://example.com/cat.jpg"}},
 	}}}
 	if diff := cmp.Diff(want, body["messages"]); diff != "" {

@@ -52,19 +52,12 @@ func TestReplay(t *testing.T) {
 				t.Fatalf("New: %v", err)
 			}
 			stream := strings.Contains(tt.file, "streaming")
-			var chunks []string
-			resp, err := p.Generate(t.Context(), provider.Request{Messages: recorded.Messages, Stream: stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}},
-				func(c provider.Chunk) error { chunks = append(chunks, c.Text); return nil })
-			if err != nil {
-				t.Fatalf("Generate: %v", err)
-			}
+			resp, chunks := providertest.GenerateChunks(t, p, provider.Request{Messages: recorded.Messages, Stream: stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}})
 			want := provider.Response{Text: tt.wantText, Model: tt.wantModel, FinishReason: provider.FinishStop, RawFinishReason: "stop", Usage: tt.wantUsage, VendorCost: tt.wantCost}
 			if diff := cmp.Diff(want, resp); diff != "" {
 				t.Errorf("response (-want +got):\n%s", diff)
 			}
-			if strings.Join(chunks, "") != tt.wantText || (stream && len(chunks) < 2) {
-				t.Errorf("emitted %q", chunks)
-			}
+			providertest.CheckChunks(t, chunks, tt.wantText, stream)
 			seen := srv.Last(t)
 			if seen.Method != "POST" || seen.Path != "/v1/chat/completions" || seen.Header.Get("Authorization") != "Bearer "+testKey {
 				t.Errorf("request %s %s auth %q", seen.Method, seen.Path, seen.Header.Get("Authorization"))

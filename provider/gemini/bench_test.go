@@ -36,7 +36,7 @@ func BenchmarkRequestBody(b *testing.B) {
 		b.Fatalf("New: %v", err)
 	}
 	max := 4000
-	req := provider.Request{Messages: wishMessages(b), Sampling: provider.Sampling{MaxTokens: &max}}
+	req := provider.Request{Messages: providertest.WishMessages(b), Sampling: provider.Sampling{MaxTokens: &max}}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := c.body(req); err != nil {

@@ -83,7 +83,7 @@ func TestStreamCutOff(t *testing.T) {
 	body := cas.Interactions[0].Response.Body
 	cut := strings.Index(body, "\r\n\r\ndata: ") + 4 + 40 // in the middle of the second event
 	srv := replay.ServeCassette(t, cas, replay.CutAfter(cut))
-	providertest.CheckCut(t, newClient(t, srv.URL), provider.Request{Model: "gemini-2.5-pro", Messages: wishMessages(t), Stream: true},
+	providertest.CheckCut(t, newClient(t, srv.URL), provider.Request{Model: "gemini-2.5-pro", Messages: providertest.WishMessages(t), Stream: true},
 		recordedText(t, body[:strings.Index(body, "\r\n\r\n")], true))
 }
 

@@ -2,14 +2,13 @@ package gemini
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -21,21 +20,6 @@ var hello = []bench.Message{
 }
 
 func discard(provider.Chunk) error { return nil }
-
-// wishMessages is the conversation of the TestImageUploadAgent recordings.
-func wishMessages(t testing.TB) []bench.Message {
-	t.Helper()
-	png, err := os.ReadFile(filepath.Join(replay.Dir(), "TestImageUploadAgent", "wish.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return []bench.Message{
-		{Role: bench.RoleSystem, Content: "You are a helpful assistant"},
-		{Role: bench.RoleUser, Content: "Describe the image briefly in English.", Parts: []bench.Part{
-			{Type: bench.PartImage, MediaType: "image/png", Data: png, Name: "wish.png"},
-		}},
-	}
-}
 
 // recordedText joins the non-thought text parts of candidate 0 in a
 // recorded body (one JSON document, or SSE data lines), decoded generically
@@ -103,7 +87,7 @@ func TestGenerateReplay(t *testing.T) {
 			}
 			msgs := hello
 			if tt.image {
-				msgs = wishMessages(t)
+				msgs = providertest.WishMessages(t)
 			}
 			srv := replay.ServeCassette(t, cas)
 			c, err := New(provider.Config{Vendor: Vendor, Model: tt.wantModel, BaseURL: srv.URL, APIKey: testKey})
@@ -111,16 +95,9 @@ func TestGenerateReplay(t *testing.T) {
 				t.Fatalf("New: %v", err)
 			}
 			maxTokens := 4000
-			var chunks []string
-			resp, err := c.Generate(t.Context(), provider.Request{
+			resp, chunks := providertest.GenerateChunks(t, c, provider.Request{
 				Messages: msgs, Stream: stream, Sampling: provider.Sampling{MaxTokens: &maxTokens},
-			}, func(ch provider.Chunk) error {
-				chunks = append(chunks, ch.Text)
-				return nil
 			})
-			if err != nil {
-				t.Fatalf("Generate: %v", err)
-			}
 			want := provider.Response{Text: wantText, Model: tt.wantModel, FinishReason: provider.FinishStop, RawFinishReason: "STOP", Usage: tt.wantUsage}
 			if diff := cmp.Diff(want, resp); diff != "" {
 				t.Errorf("response (-want +got):\n%s", diff)

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -171,7 +172,7 @@ func TestCheckInput(t *testing.T) {
 			t.Errorf("CheckInput(%s) error %q does not name the vendor", name, err)
 		}
 	}
-	if err := provider.CheckInputs(c, wishMessages(t)); err != nil {
+	if err := provider.CheckInputs(c, providertest.WishMessages(t)); err != nil {
 		t.Errorf("CheckInputs(wish.png) = %v, want nil", err)
 	}
 }

@@ -116,15 +116,7 @@ func TestGenerateRecorded(t *testing.T) {
 				cas := replay.Load(t, tt.file)
 				srv := replay.ServeCassette(t, cas)
 				c := newClient(t, srv.URL, tt.model, tt.opts)
-				var chunks []string
-				resp, err := c.Generate(t.Context(), provider.Request{Messages: hello, Stream: stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}},
-					func(ch provider.Chunk) error {
-						chunks = append(chunks, ch.Text)
-						return nil
-					})
-				if err != nil {
-					t.Fatalf("Generate: %v", err)
-				}
+				resp, chunks := providertest.GenerateChunks(t, c, provider.Request{Messages: hello, Stream: stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}})
 				want := provider.Response{Text: tt.wantText, Model: tt.model, Usage: tt.wantUsage, FinishReason: provider.FinishStop, RawFinishReason: tt.wantRaw}
 				if diff := cmp.Diff(want, resp); diff != "" {
 					t.Errorf("response (-want +got):\n%s", diff)

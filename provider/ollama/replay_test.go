@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -81,16 +82,9 @@ func TestGenerateDocumented(t *testing.T) {
 			t.Parallel()
 			srv := replay.Serve(t, []replay.Response{documented(t, tt.fixture)})
 			c := newClient(t, srv.URL, tt.key)
-			var chunks []string
-			resp, err := c.Generate(t.Context(), provider.Request{
+			resp, chunks := providertest.GenerateChunks(t, c, provider.Request{
 				Messages: hello, Stream: tt.stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)},
-			}, func(ch provider.Chunk) error {
-				chunks = append(chunks, ch.Text)
-				return nil
 			})
-			if err != nil {
-				t.Fatalf("Generate: %v", err)
-			}
 			want := provider.Response{
 				Text: tt.wantText, Model: "llama3.2", FinishReason: provider.FinishStop, RawFinishReason: "stop",
 				Usage: bench.Usage{Prompt: 26, Completion: 282, Total: 308},
@@ -138,10 +132,6 @@ func checkRequest(t *testing.T, got replay.Seen, key string, msgs []any, stream 
 // URL, raw in the message's "images" list.
 func TestGenerateImage(t *testing.T) {
 	t.Parallel()
-	png, err := os.ReadFile(filepath.Join(replay.Dir(), "TestImageUploadAgent", "wish.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	recorded := replay.Load(t, "TestImageUploadAgent/openai-gpt-5.yaml").Interactions[0].Request.Body
 	var rec struct {
 		Messages []struct {
@@ -169,10 +159,7 @@ func TestGenerateImage(t *testing.T) {
 		t.Fatal("recording has no inline PNG")
 	}
 
-	msgs := []bench.Message{
-		{Role: bench.RoleSystem, Content: "You are a helpful assistant"},
-		{Role: bench.RoleUser, Content: "Describe the image briefly in English.", Parts: []bench.Part{{Type: bench.PartImage, MediaType: "image/png", Data: png, Name: "wish.png"}}},
-	}
+	msgs := providertest.WishMessages(t)
 	for _, stream := range []bool{false, true} {
 		fix := map[bool]string{false: "chat.json", true: "chat_stream.ndjson"}[stream]
 		srv := replay.Serve(t, []replay.Response{documented(t, fix)})

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -62,12 +63,7 @@ func TestGenerateAnswers(t *testing.T) {
 				ct = "application/x-ndjson"
 			}
 			srv := replay.Serve(t, []replay.Response{{Body: tt.body, Headers: map[string][]string{"Content-Type": {ct}}}})
-			var chunks []string
-			resp, err := newClient(t, srv.URL, "").Generate(t.Context(), provider.Request{Messages: hello, Stream: tt.stream},
-				func(c provider.Chunk) error { chunks = append(chunks, c.Text); return nil })
-			if err != nil {
-				t.Fatalf("Generate: %v", err)
-			}
+			resp, chunks := providertest.GenerateChunks(t, newClient(t, srv.URL, ""), provider.Request{Messages: hello, Stream: tt.stream})
 			if diff := cmp.Diff(tt.want, resp); diff != "" {
 				t.Errorf("response (-want +got):\n%s", diff)
 			}

@@ -2,14 +2,13 @@ package openai
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -69,16 +68,9 @@ func TestGenerateReplay(t *testing.T) {
 				t.Fatalf("New: %v", err)
 			}
 			maxTokens := 4000
-			var chunks []string
-			resp, err := c.Generate(t.Context(), provider.Request{
+			resp, chunks := providertest.GenerateChunks(t, c, provider.Request{
 				Messages: recorded.Messages, Stream: stream, Sampling: provider.Sampling{MaxTokens: &maxTokens},
-			}, func(ch provider.Chunk) error {
-				chunks = append(chunks, ch.Text)
-				return nil
 			})
-			if err != nil {
-				t.Fatalf("Generate: %v", err)
-			}
 			want := provider.Response{Text: tt.wantText, Model: tt.wantModel, FinishReason: provider.FinishStop, RawFinishReason: "stop", Usage: tt.wantUsage}
 			if strings.HasPrefix(tt.file, "TestOpenRouterCommon/") {
 				cost := 0.00001255 // usage.cost in the recording
@@ -87,7 +79,7 @@ func TestGenerateReplay(t *testing.T) {
 			if diff := cmp.Diff(want, resp); diff != "" {
 				t.Errorf("response (-want +got):\n%s", diff)
 			}
-			checkChunks(t, chunks, tt.wantText, stream)
+			providertest.CheckChunks(t, chunks, tt.wantText, stream)
 			var msgs []any
 			for _, m := range recorded.Messages {
 				msgs = append(msgs, map[string]any{"role": m.Role, "content": m.Content})
@@ -101,14 +93,7 @@ func TestGenerateReplay(t *testing.T) {
 // and checks the messages we send are exactly the recorded ones.
 func TestGenerateImageReplay(t *testing.T) {
 	t.Parallel()
-	png, err := os.ReadFile(filepath.Join(replay.Dir(), "TestImageUploadAgent", "wish.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	msgs := []bench.Message{
-		{Role: bench.RoleSystem, Content: "You are a helpful assistant"},
-		{Role: bench.RoleUser, Content: "Describe the image briefly in English.", Parts: []bench.Part{{Type: bench.PartImage, MediaType: "image/png", Data: png, Name: "wish.png"}}},
-	}
+	msgs := providertest.WishMessages(t)
 	tests := []struct {
 		file      string
 		stream    bool
@@ -138,17 +123,12 @@ func TestGenerateImageReplay(t *testing.T) {
 			if err := provider.CheckInputs(c, msgs); err != nil {
 				t.Fatalf("CheckInputs: %v", err)
 			}
-			var chunks []string
-			resp, err := c.Generate(t.Context(), provider.Request{Messages: msgs, Stream: tt.stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}},
-				func(ch provider.Chunk) error { chunks = append(chunks, ch.Text); return nil })
-			if err != nil {
-				t.Fatalf("Generate: %v", err)
-			}
+			resp, chunks := providertest.GenerateChunks(t, c, provider.Request{Messages: msgs, Stream: tt.stream, Sampling: provider.Sampling{MaxTokens: ptr(4000)}})
 			want := provider.Response{Text: tt.wantText, Model: "gpt-5-2025-08-07", FinishReason: provider.FinishStop, RawFinishReason: "stop", Usage: tt.wantUsage}
 			if diff := cmp.Diff(want, resp); diff != "" {
 				t.Errorf("response (-want +got):\n%s", diff)
 			}
-			checkChunks(t, chunks, tt.wantText, tt.stream)
+			providertest.CheckChunks(t, chunks, tt.wantText, tt.stream)
 			var wantMsgs []any
 			for _, m := range recorded.Messages {
 				var v any
@@ -159,15 +139,6 @@ func TestGenerateImageReplay(t *testing.T) {
 			}
 			checkRequest(t, srv.Last(t), "gpt-5", wantMsgs, tt.stream)
 		})
-	}
-}
-
-// checkChunks verifies what a call emitted: the whole text, in several
-// chunks when streamed and in one otherwise.
-func checkChunks(t *testing.T, chunks []string, want string, stream bool) {
-	t.Helper()
-	if got := strings.Join(chunks, ""); got != want || (stream && len(chunks) < 2) || (!stream && len(chunks) != 1) {
-		t.Errorf("emitted %q, want %q in %s", chunks, want, map[bool]string{true: "several chunks", false: "one chunk"}[stream])
 	}
 }
 
