@@ -105,13 +105,7 @@ func TestGenerateRejectsBeforeTheCall(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = c.Generate(t.Context(), tt.req, discard)
-			if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindBadRequest || !strings.Contains(err.Error(), tt.wantIn) {
-				t.Fatalf("Generate error = %v, want bad_request mentioning %q", err, tt.wantIn)
-			}
-			if n := len(srv.Requests()); n != 0 {
-				t.Errorf("%d requests sent, want none", n)
-			}
+			providertest.CheckRejected(t, c, tt.req, tt.wantIn, srv)
 		})
 	}
 }

@@ -85,14 +85,7 @@ func TestRequestRejectedBeforeCall(t *testing.T) {
 			if req.Messages == nil {
 				req.Messages = hello
 			}
-			_, err := newClient(t, srv.URL).Generate(t.Context(), req, discard)
-			pe := provider.AsError(err)
-			if pe == nil || pe.Kind != provider.KindBadRequest || !strings.Contains(err.Error(), tt.wantIn) {
-				t.Fatalf("Generate error = %v, want bad_request mentioning %q", err, tt.wantIn)
-			}
-			if n := len(srv.Requests()); n != 0 {
-				t.Errorf("%d requests sent, want none", n)
-			}
+			providertest.CheckRejected(t, newClient(t, srv.URL), req, tt.wantIn, srv)
 		})
 	}
 }

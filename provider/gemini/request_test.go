@@ -115,14 +115,7 @@ func TestRequestBodyErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := replay.Serve(t, []replay.Response{{Body: "{}"}})
-			_, err := newClient(t, srv.URL).Generate(t.Context(), tt.req, discard)
-			pe := provider.AsError(err)
-			if pe == nil || pe.Kind != provider.KindBadRequest || !strings.Contains(err.Error(), tt.wantIn) {
-				t.Fatalf("Generate error = %v, want bad_request mentioning %q", err, tt.wantIn)
-			}
-			if n := len(srv.Requests()); n != 0 {
-				t.Errorf("%d requests sent for a request that cannot be encoded", n)
-			}
+			providertest.CheckRejected(t, newClient(t, srv.URL), tt.req, tt.wantIn, srv)
 		})
 	}
 }

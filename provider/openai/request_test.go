@@ -2,12 +2,12 @@ package openai
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -91,13 +91,7 @@ func TestReasoningSamplingRejected(t *testing.T) {
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}
-			_, err = c.Generate(t.Context(), provider.Request{Messages: hello, Sampling: tt.sampling}, discard)
-			if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindBadRequest || !strings.Contains(err.Error(), tt.wantIn) {
-				t.Fatalf("Generate error = %v, want bad_request mentioning %q", err, tt.wantIn)
-			}
-			if n := len(srv.Requests()); n != 0 {
-				t.Errorf("%d requests sent, want none", n)
-			}
+			providertest.CheckRejected(t, c, provider.Request{Messages: hello, Sampling: tt.sampling}, tt.wantIn, srv)
 		})
 	}
 }

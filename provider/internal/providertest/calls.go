@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
 // StallingServer starts a server that reads each request, sends head (as
@@ -62,4 +63,17 @@ func CheckCut(t *testing.T, p provider.Provider, req provider.Request, want stri
 		t.Errorf("emitted %q before the drop, want %q", got, want)
 	}
 	return pe
+}
+
+// CheckRejected checks that p refuses req before calling srv: a
+// bad_request error mentioning in, and no request sent.
+func CheckRejected(t *testing.T, p provider.Provider, req provider.Request, in string, srv *replay.Server) {
+	t.Helper()
+	_, err := p.Generate(t.Context(), req, Discard)
+	if pe := provider.AsError(err); pe == nil || pe.Kind != provider.KindBadRequest || !strings.Contains(err.Error(), in) {
+		t.Fatalf("Generate error = %v, want bad_request mentioning %q", err, in)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests sent, want none", n)
+	}
 }
