@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
@@ -106,7 +105,7 @@ func (c *Client) shown(data []byte) string {
 	if s == "" {
 		return "(empty)"
 	}
-	return truncate(s)
+	return httpcall.Truncate(s, maxShown)
 }
 
 // bodyError returns the error error_path selects in doc, or nil.
@@ -120,7 +119,7 @@ func (c *Client) bodyError(status int, doc any) *provider.Error {
 	if pe.StatusCode == 0 {
 		pe.StatusCode = status
 	}
-	pe.Err = fmt.Errorf("%s: error in the response (%s): %s", Vendor, c.errPath.text, truncate(httpcall.Redact(msg, c.http.Secrets()...)))
+	pe.Err = fmt.Errorf("%s: error in the response (%s): %s", Vendor, c.errPath.text, httpcall.Truncate(httpcall.Redact(msg, c.http.Secrets()...), maxShown))
 	return pe
 }
 
@@ -238,17 +237,6 @@ func describe(n any) string {
 		return "an array"
 	}
 	return fmt.Sprintf("%T", n)
-}
-
-func truncate(s string) string {
-	if len(s) <= maxShown {
-		return s
-	}
-	cut := maxShown
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
 
 // mapFinish maps the usual vendor finish reasons, in any letter case, to

@@ -98,7 +98,7 @@ func Classify(vendor string, status int, h http.Header, body []byte, now time.Ti
 	case isJSON:
 		detail = describe(ve)
 	case json.Valid(body):
-		detail = fmt.Sprintf("response body without an error message: %q", truncate(string(bytes.TrimSpace(body)), 120))
+		detail = fmt.Sprintf("response body without an error message: %q", Truncate(string(bytes.TrimSpace(body)), 120))
 	default:
 		detail = summarise(h.Get("Content-Type"), body)
 	}
@@ -168,7 +168,7 @@ func isContextLength(text string) bool {
 
 // describe renders a vendor error as "message (type, code)".
 func describe(ve VendorError) string {
-	msg := truncate(strings.TrimSpace(ve.Message), maxMessage)
+	msg := Truncate(strings.TrimSpace(ve.Message), maxMessage)
 	if msg == "" {
 		msg = "no message"
 	}
@@ -190,15 +190,16 @@ func summarise(contentType string, body []byte) string {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return "empty response body"
 	}
-	prefix := truncate(strings.Join(strings.Fields(string(body)), " "), 120)
+	prefix := Truncate(strings.Join(strings.Fields(string(body)), " "), 120)
 	if contentType == "" {
 		contentType = "unknown type"
 	}
 	return fmt.Sprintf("non-JSON response body (%s, %d bytes): %q", contentType, len(body), prefix)
 }
 
-// truncate cuts s to at most n bytes on a rune boundary, marking the cut.
-func truncate(s string, n int) string {
+// Truncate cuts s to at most n bytes on a rune boundary, marking the cut
+// with "…".
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
