@@ -1,14 +1,12 @@
 package anthropic
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
-	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
@@ -123,10 +121,7 @@ func TestStreamTruncatedIsSentinel(t *testing.T) {
 	body := recordedBody(t, "TestAnthropicCommon/claude-sonnet-4/simple_streaming.yaml")
 	body = body[:strings.Index(body, "event: message_stop")]
 	srv := replay.Serve(t, []replay.Response{{Body: body}})
-	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, discard)
-	if !errors.Is(err, httpcall.ErrStreamTruncated) {
-		t.Fatalf("Generate error = %v, want ErrStreamTruncated", err)
-	}
+	providertest.CheckTruncated(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: true})
 }
 
 func TestGenerateEmitError(t *testing.T) {

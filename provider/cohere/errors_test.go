@@ -1,13 +1,11 @@
 package cohere
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
-	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
@@ -65,10 +63,7 @@ func TestGenerateStreamConnectionDrop(t *testing.T) {
 func TestStreamTruncatedIsSentinel(t *testing.T) {
 	t.Parallel()
 	srv := replay.Serve(t, []replay.Response{sseResponse(sseStart + sseContentStart + sseDelta)})
-	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, discard)
-	if !errors.Is(err, httpcall.ErrStreamTruncated) {
-		t.Fatalf("Generate error = %v, want ErrStreamTruncated", err)
-	}
+	providertest.CheckTruncated(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: true})
 }
 
 func TestGenerateEmitError(t *testing.T) {

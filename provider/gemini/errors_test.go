@@ -1,13 +1,11 @@
 package gemini
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
-	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
@@ -90,10 +88,7 @@ func TestStreamCutOff(t *testing.T) {
 func TestStreamTruncatedIsSentinel(t *testing.T) {
 	t.Parallel()
 	srv := replay.Serve(t, []replay.Response{{Body: "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"x\"}]}}]}\r\n\r\n"}})
-	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, discard)
-	if !errors.Is(err, httpcall.ErrStreamTruncated) {
-		t.Fatalf("Generate error = %v, want ErrStreamTruncated", err)
-	}
+	providertest.CheckTruncated(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: true})
 }
 
 func TestGenerateEmitError(t *testing.T) {

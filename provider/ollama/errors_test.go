@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
-	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
@@ -69,10 +68,7 @@ func TestGenerateErrors(t *testing.T) {
 func TestStreamTruncatedIsSentinel(t *testing.T) {
 	t.Parallel()
 	srv := replay.Serve(t, []replay.Response{{Body: firstLine}})
-	_, err := newClient(t, srv.URL, "").Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, discard)
-	if !errors.Is(err, httpcall.ErrStreamTruncated) {
-		t.Fatalf("Generate error = %v, want ErrStreamTruncated", err)
-	}
+	providertest.CheckTruncated(t, newClient(t, srv.URL, ""), provider.Request{Messages: hello, Stream: true})
 }
 
 func TestGenerateStreamConnectionDrop(t *testing.T) {

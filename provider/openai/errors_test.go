@@ -1,13 +1,11 @@
 package openai
 
 import (
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
-	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
@@ -93,8 +91,5 @@ func TestGenerateTimeout(t *testing.T) {
 func TestStreamTruncatedIsSentinel(t *testing.T) {
 	t.Parallel()
 	srv := fixed(t, 200, nil, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\n")
-	_, err := newClient(t, srv.URL).Generate(t.Context(), provider.Request{Messages: hello, Stream: true}, discard)
-	if !errors.Is(err, httpcall.ErrStreamTruncated) {
-		t.Fatalf("Generate error = %v, want ErrStreamTruncated", err)
-	}
+	providertest.CheckTruncated(t, newClient(t, srv.URL), provider.Request{Messages: hello, Stream: true})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 )
 
@@ -75,5 +76,14 @@ func CheckRejected(t *testing.T, p provider.Provider, req provider.Request, in s
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent, want none", n)
+	}
+}
+
+// CheckTruncated checks that p's call of req, whose stream ends before
+// the vendor's last event, fails wrapping httpcall.ErrStreamTruncated.
+func CheckTruncated(t *testing.T, p provider.Provider, req provider.Request) {
+	t.Helper()
+	if _, err := p.Generate(t.Context(), req, Discard); !errors.Is(err, httpcall.ErrStreamTruncated) {
+		t.Fatalf("Generate error = %v, want ErrStreamTruncated", err)
 	}
 }
