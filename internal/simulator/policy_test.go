@@ -39,8 +39,9 @@ func TestPolicies(t *testing.T) {
 		for _, stream := range []bool{false, true} {
 			t.Run(tt.name+"/stream="+strconv.FormatBool(stream), func(t *testing.T) {
 				t.Parallel()
-				tt.cfg.Seed = 11
-				ts := startServer(t, tt.cfg)
+				cfg := tt.cfg // the stream subtests of one row run in parallel
+				cfg.Seed = 11
+				ts := startServer(t, cfg)
 				body := `{"messages":` + tt.messages + `,"stream":` + strconv.FormatBool(stream) +
 					`,"stream_options":{"include_usage":true}}`
 				if !stream {
