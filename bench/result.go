@@ -22,6 +22,11 @@ type Usage struct {
 	Cached     int `json:"cached"`
 	Reasoning  int `json:"reasoning"`
 	Total      int `json:"total"`
+	// CacheWrite counts prompt tokens written to the vendor's prompt cache
+	// (Anthropic, Bedrock), billed above the plain input price; CacheWrite1h
+	// is the part of them written with a one-hour lifetime.
+	CacheWrite   int `json:"cache_write,omitempty"`
+	CacheWrite1h int `json:"cache_write_1h,omitempty"`
 }
 
 // Cost of one call.
@@ -30,6 +35,9 @@ type Cost struct {
 	Output   float64 `json:"output"`
 	Total    float64 `json:"total"`
 	Currency string  `json:"currency"`
+	// Unknown is set when no price is known for the model: the amounts are
+	// then 0 but must not be read as free.
+	Unknown bool `json:"unknown,omitempty"`
 }
 
 // Score is one assertion's or metric's verdict.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/tiktoken-go/tokenizer"
 
+	"github.com/llm-test-bench/llm-test-bench/provider"
+
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
 )
@@ -98,7 +100,7 @@ func (a *app) dryRun(ctx context.Context, w io.Writer, p *plan, targets []*runne
 }
 
 func outputEstimate(c *bench.Case, count func(string) int) int {
-	if s, _, err := runner.ParseSampling(c.Config); err == nil && s.MaxTokens != nil {
+	if s, _, err := provider.ParseSampling(c.Config); err == nil && s.MaxTokens != nil {
 		return *s.MaxTokens
 	}
 	if c.Expected != "" {

@@ -102,7 +102,7 @@ func (a *app) buildTarget(ctx context.Context, ts *targetSet, sp dataset.Provide
 			return nil, fmt.Errorf("provider %q: unknown vendor %q (known: %s)", sp.ID, vendor, strings.Join(append(provider.Vendors(), simulatorVendor), ", "))
 		}
 	}
-	sampling, extra, err := runner.ParseSampling(sp.Config)
+	sampling, extra, err := provider.ParseSampling(sp.Config)
 	if err != nil {
 		return nil, fmt.Errorf("provider %q: %w", sp.ID, err)
 	}

@@ -19,9 +19,9 @@ func (r *Runner) request(t *Target, j job) provider.Request {
 	if len(j.c.Config) > 0 {
 		// Case configs were validated at load time; a bad one here is ignored
 		// rather than failing the call.
-		if s, extra, err := ParseSampling(j.c.Config); err == nil {
-			req.Sampling = merge(req.Sampling, s)
-			req.Extra = mergeExtra(req.Extra, extra)
+		if s, extra, err := provider.ParseSampling(j.c.Config); err == nil {
+			req.Sampling = provider.MergeSampling(req.Sampling, s)
+			req.Extra = provider.MergeExtra(req.Extra, extra)
 		}
 	}
 	return req

@@ -1,16 +1,14 @@
-package runner
+package provider
 
 import (
 	"fmt"
 	"maps"
-
-	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
 // ParseSampling splits a config map (a provider's or a case's `config`) into
 // the sampling parameters every provider understands and vendor extras.
-func ParseSampling(cfg map[string]any) (provider.Sampling, map[string]any, error) {
-	var s provider.Sampling
+func ParseSampling(cfg map[string]any) (Sampling, map[string]any, error) {
+	var s Sampling
 	var extra map[string]any
 	for k, v := range cfg {
 		var err error
@@ -44,8 +42,8 @@ func ParseSampling(cfg map[string]any) (provider.Sampling, map[string]any, error
 	return s, extra, nil
 }
 
-// merge overlays o on s: every parameter o sets wins.
-func merge(s, o provider.Sampling) provider.Sampling {
+// MergeSampling overlays o on s: every parameter o sets wins.
+func MergeSampling(s, o Sampling) Sampling {
 	if o.Temperature != nil {
 		s.Temperature = o.Temperature
 	}
@@ -65,7 +63,7 @@ func merge(s, o provider.Sampling) provider.Sampling {
 	return s
 }
 
-func mergeExtra(a, b map[string]any) map[string]any {
+func MergeExtra(a, b map[string]any) map[string]any {
 	if len(b) == 0 {
 		return a
 	}
