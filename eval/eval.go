@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
 // Input is everything an evaluator may look at for one response.
@@ -25,6 +26,17 @@ type Input struct {
 	Usage        bench.Usage
 	Cost         bench.Cost
 	Logprobs     []float64
+	// Judges gives model-graded evaluators a provider by name, behind the
+	// run's call policy; nil when the run offers none.
+	Judges Judges
+}
+
+// Judges finds a judge provider by name: a target of the run or a
+// vendor:model id. Calls made through it are rate limited, retried, cached
+// and costed like the run's own calls, and their cost counts in the run's
+// totals and against its budget.
+type Judges interface {
+	Judge(ctx context.Context, name string) (provider.Provider, error)
 }
 
 // Evaluator scores one response against one assertion. It returns an error

@@ -17,7 +17,7 @@ type InputChecker interface {
 // CheckInputs reports, before any call is made, the first input in msgs that
 // p cannot send. The error names the input.
 func CheckInputs(p Provider, msgs []bench.Message) error {
-	ic, _ := p.(InputChecker)
+	ic, _ := As[InputChecker](p)
 	for _, m := range msgs {
 		for _, part := range m.Parts {
 			name := part.Name

@@ -12,82 +12,95 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
-	"github.com/llm-test-bench/llm-test-bench/internal/cache"
 	"github.com/llm-test-bench/llm-test-bench/internal/report"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
+	"github.com/llm-test-bench/llm-test-bench/internal/session"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 	"github.com/llm-test-bench/llm-test-bench/internal/store/backend"
 )
 
-// finish records the run's outcome, writes the outputs from the store,
-// prints the summary and chooses the exit code.
-func (a *app) finish(cmd *cobra.Command, st store.Store, run *bench.Run, sum runner.Summary, runErr error, outputs []string, live *report.Aggregator) error {
-	// Outputs and the final status are written even after Ctrl-C.
+// finish writes the outputs, prints the summary and chooses the exit code.
+// An output that cannot be written does not stop the others, the summary
+// or the run id from being printed.
+func (a *app) finish(cmd *cobra.Command, run *session.Run, res session.Result, o session.Options, outputs []string) error {
+	if res.Summary == nil {
+		return res.Err
+	}
+	// Outputs are written even after Ctrl-C.
 	ctx := context.WithoutCancel(cmd.Context())
-	switch {
-	case runErr != nil:
-		run.Status = bench.RunFailed
-	case sum.StoppedBy == runner.StopCancelled:
-		run.Status = bench.RunCancelled
-	case sum.StoppedBy == runner.StopMaxCost:
-		run.Status = bench.RunCostLimit
-	default:
-		run.Status = bench.RunCompleted
-	}
-	results := resultsOf(ctx, st, run.ID)
-	agg := live
-	if agg == nil {
-		agg = report.NewAggregator(*run)
-		for r, err := range results() {
-			if err != nil {
-				return errors.Join(runErr, fmt.Errorf("read results: %w", err))
-			}
-			agg.Add(&r)
-		}
-	}
-	s := agg.Summary()
-	run.Totals = bench.Totals{
-		Results: s.Total, Succeeded: s.Succeeded, Errored: s.Errored, Passed: s.Passed, Failed: s.Failed, CostUSD: s.CostUSD,
-	}
-	for _, p := range s.Providers {
-		run.Totals.Tokens += p.TokensTotal
-	}
-	run.UpdatedAt = store.Now()
-	if err := st.UpdateRun(ctx, run); err != nil {
-		return errors.Join(runErr, fmt.Errorf("save run: %w", err))
-	}
-	s.Run = *run
+	var outErrs []error
+	written := make([]string, 0, len(outputs))
 	for _, out := range outputs {
-		if err := report.WriteFile(ctx, out, *run, results); err != nil {
-			return errors.Join(runErr, fmt.Errorf("write %s: %w", out, err))
+		if err := a.writeOutput(ctx, out, res); err != nil {
+			outErrs = append(outErrs, fmt.Errorf("write %s: %w", out, err))
+			continue
 		}
+		written = append(written, out)
 	}
 	w := cmd.OutOrStdout()
+	s := res.Summary
 	if err := report.WriteTable(w, s, a.color()); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nRun %s %s: %d results, %d passed, %d failed, %d errors, $%.4f\n", run.ID, run.Status, s.Total, s.Passed, s.Failed-s.Errored, s.Errored, s.CostUSD)
-	for _, out := range outputs {
+	fmt.Fprintf(w, "\nRun %s %s: %d results, %d passed, %d failed, %d errors, $%.4f\n", res.Run.ID, res.Run.Status, s.Total, s.Passed, s.Failed-s.Errored, s.Errored, s.CostUSD)
+	for _, out := range written {
 		fmt.Fprintf(w, "Wrote %s\n", out)
 	}
-	return a.exitFor(run, s, runErr)
+	if err := a.exitFor(&res.Run, s, res.Err, o); err != nil || len(outErrs) == 0 {
+		return errors.Join(append([]error{err}, outErrs...)...)
+	}
+	return errors.Join(outErrs...)
+}
+
+// writeOutput writes one report from the store.
+func (a *app) writeOutput(ctx context.Context, path string, res session.Result) error {
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return report.WriteFile(ctx, path, res.Run, resultsOf(ctx, st, res.Run.ID))
+}
+
+// resultsOf is a re-iterable stream of a run's results from the store.
+func resultsOf(ctx context.Context, st store.Store, runID string) report.Results {
+	return func() iter.Seq2[bench.Result, error] {
+		return st.Results(ctx, runID, store.ResultFilter{})
+	}
 }
 
 // exitFor chooses the exit code of a finished run (SPEC §3).
-func (a *app) exitFor(run *bench.Run, s *report.Summary, runErr error) error {
+func (a *app) exitFor(run *bench.Run, s *report.Summary, runErr error, o session.Options) error {
 	switch {
 	case runErr != nil:
 		return runErr
 	case run.Status == bench.RunCancelled:
-		return fmt.Errorf("run cancelled; finished results are kept: continue it with `llm-test-bench bench --resume %s`", run.ID)
+		return fmt.Errorf("run cancelled; finished results are kept: continue it with `%s`", a.resumeHint(run.ID, ""))
 	case run.Status == bench.RunCostLimit:
-		return withCode(ExitCostLimit, fmt.Errorf("cost limit reached; continue with a higher --max-cost: `llm-test-bench bench --resume %s`", run.ID))
+		return withCode(ExitCostLimit, fmt.Errorf("cost limit of $%.4f reached; the resumed run keeps that cap unless you give a higher one: `%s`", o.MaxCost, a.resumeHint(run.ID, "--max-cost N")))
 	case s.Total > 0 && s.Succeeded == 0:
 		return withCode(ExitProvider, fmt.Errorf("no provider call succeeded (%s)", firstErrors(s)))
 	case s.Failed > 0:
+		// Errored cases count as not passed: a gate must not stay green
+		// while calls fail.
 		return silentExit(ExitCasesFailed)
 	}
 	return nil
+}
+
+// resumeHint is the command that continues a run, with the --db it lives in.
+func (a *app) resumeHint(id, extra string) string {
+	cmd := "llm-test-bench bench --resume " + id
+	if a.dbURL != "" {
+		cmd += " --db " + a.dbURL
+	}
+	if a.cfgFile != "" {
+		cmd += " --config " + a.cfgFile
+	}
+	if extra != "" {
+		cmd += " " + extra
+	}
+	return cmd
 }
 
 func firstErrors(s *report.Summary) string {
@@ -99,23 +112,26 @@ func firstErrors(s *report.Summary) string {
 	return "see `llm-test-bench runs show " + s.Run.ID + "`"
 }
 
-// resultsOf is a re-iterable stream of a run's results from the store.
-func resultsOf(ctx context.Context, st store.Store, runID string) report.Results {
-	return func() iter.Seq2[bench.Result, error] {
-		return st.Results(ctx, runID, store.ResultFilter{})
-	}
-}
-
+// checkOutputs tells before the run whether each output can be written.
 func checkOutputs(outputs []string) error {
 	for _, o := range outputs {
 		if _, err := report.FormatFromPath(o); err != nil {
 			return configErr("--output %s: %v", o, err)
 		}
-		if dir := filepath.Dir(o); dir != "." {
-			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-				return configErr("--output %s: directory %s does not exist", o, dir)
-			}
+		dir := filepath.Dir(o)
+		fi, err := os.Stat(dir)
+		switch {
+		case err != nil:
+			return configErr("--output %s: directory %s does not exist", o, dir)
+		case !fi.IsDir():
+			return configErr("--output %s: %s is a file, not a directory", o, dir)
 		}
+		f, err := os.CreateTemp(dir, ".ltb-check-*")
+		if err != nil {
+			return configErr("--output %s: cannot write in %s: %v", o, dir, err)
+		}
+		_ = f.Close()
+		_ = os.Remove(f.Name())
 	}
 	return nil
 }
@@ -137,26 +153,6 @@ func (a *app) openStore(ctx context.Context) (store.Store, error) {
 	return backend.Open(ctx, url)
 }
 
-// openCache opens the response cache unless it is disabled.
-func (a *app) openCache(disabled bool) (*cache.Disk, error) {
-	c := a.cfg.Cache
-	if disabled || !c.Enabled {
-		return nil, nil
-	}
-	if c.Backend != "disk" {
-		return nil, configErr("cache.backend %q is not available in this version; use \"disk\"", c.Backend)
-	}
-	dir := c.Dir
-	if dir == "" {
-		base, err := os.UserCacheDir()
-		if err != nil {
-			return nil, configErr("no cache directory: %v; set [cache] dir or pass --no-cache", err)
-		}
-		dir = filepath.Join(base, "llm-test-bench", "responses")
-	}
-	return cache.Open(dir, c.TTL, c.MaxMemoryEntries)
-}
-
 func (a *app) color() bool {
 	if a.noColor || !a.io.IsTerminal {
 		return false
@@ -167,7 +163,7 @@ func (a *app) color() bool {
 
 // showProgress draws a live progress line on a terminal and nothing in
 // pipes or CI logs. It returns a function that stops and clears it.
-func (a *app) showProgress(p *runner.Progress) func() {
+func (a *app) showProgress(c *runner.Counters) func() {
 	if !a.io.IsTerminal || a.quiet {
 		return func() {}
 	}
@@ -187,7 +183,7 @@ func (a *app) showProgress(p *runner.Progress) func() {
 				fmt.Fprint(w, "\r\033[K")
 				return
 			case <-t.C:
-				fmt.Fprint(w, "\r\033[K"+progressLine(p.Snapshot()))
+				fmt.Fprint(w, "\r\033[K"+progressLine(c.Snapshot()))
 			}
 		}
 	}()

@@ -45,8 +45,8 @@ func TestProgressDrawnOnlyOnATerminal(t *testing.T) {
 				t.Fatal(err)
 			}
 			a := &app{io: IO{Stderr: &buf, IsTerminal: tc.terminal}, quiet: tc.quiet, cfg: cfg}
-			p := &runner.Progress{}
-			p.SetTotal(10)
+			p := &runner.Counters{}
+			p.SetPlanned(10)
 			stop := a.showProgress(p)
 			time.Sleep(300 * time.Millisecond)
 			stop()

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
-	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
+	"github.com/llm-test-bench/llm-test-bench/internal/session"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
@@ -40,7 +40,7 @@ func (a *app) providersCommand() *cobra.Command {
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, keyVar, have, v.DefaultBaseURL)
 			}
-			fmt.Fprintf(tw, "%s\t\t-\tbuilt in (offline)\n", simulatorVendor)
+			fmt.Fprintf(tw, "%s\t\t-\tbuilt in (offline)\n", session.SimulatorVendor)
 			return tw.Flush()
 		},
 	}
@@ -52,7 +52,7 @@ func (a *app) providersCommand() *cobra.Command {
 				return err
 			}
 			defer stop()
-			l, ok := p.(provider.Lister)
+			l, ok := provider.As[provider.Lister](p)
 			if !ok {
 				return configErr("provider %s cannot list models", args[0])
 			}
@@ -74,7 +74,7 @@ func (a *app) providersCommand() *cobra.Command {
 				return err
 			}
 			defer stop()
-			h, ok := p.(provider.HealthChecker)
+			h, ok := provider.As[provider.HealthChecker](p)
 			if !ok {
 				return configErr("provider %s has no health check", args[0])
 			}
@@ -94,9 +94,6 @@ func (a *app) providersCommand() *cobra.Command {
 
 // oneProvider builds a single provider by name (vendor or vendor:model).
 func (a *app) oneProvider(ctx context.Context, name string) (provider.Provider, func(), error) {
-	ts, err := a.buildTargets(ctx, []dataset.ProviderSpec{{ID: name}}, nil, &benchOptions{})
-	if err != nil {
-		return nil, nil, err
-	}
-	return ts.targets[0].Provider, func() { ts.Close() }, nil
+	p, stop, err := a.session(nil).Provider(ctx, name)
+	return p, stop, a.sessionErr(err)
 }

@@ -183,7 +183,7 @@ func Default() *Config {
 		Benchmarks: Benchmarks{
 			Concurrency: 8, Repeat: 1, Timeout: 60 * time.Second, MaxRetries: 3, Stream: true,
 		},
-		Evaluation: Evaluation{DefaultThreshold: 0.7},
+		Evaluation: Evaluation{},
 		Multimodal: Multimodal{
 			EnableVision: true, EnableAudio: true, MaxImageSizeMB: 10, MaxAudioDurationSeconds: 300,
 			SupportedImageFormats: []string{"jpeg", "png", "webp", "gif"},

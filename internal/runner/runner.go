@@ -1,9 +1,8 @@
-// Package runner is the pipeline at the heart of a run: it expands cases x
-// prompts x providers x repetitions lazily, calls each provider through its
-// own bounded pool (concurrency, rate limits, retries, timeout, circuit
-// breaker, cache), scores every answer, and hands each result to one
-// batching writer. Memory is bounded by concurrency and batch size, never by
-// the size of the dataset.
+// Package runner is the pipeline at the heart of a run: it takes a lazy
+// stream of jobs (case x prompt x target x repetition), calls each target
+// through its own bounded pool and its call policy, scores every answer,
+// and hands each result to one writer with group commit. Memory is bounded
+// by concurrency and batch size, never by the size of the dataset.
 package runner
 
 import (
@@ -12,6 +11,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"maps"
 	"sync"
 	"time"
 
@@ -19,6 +19,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/event"
+	"github.com/llm-test-bench/llm-test-bench/internal/policy"
 )
 
 // Result ids come from a buffered random pool: one getrandom call per
@@ -32,34 +34,43 @@ const (
 	StopMaxCost   = "max_cost"
 )
 
-// Runner runs one suite. Set the fields, then call Run once.
+// Runner runs the jobs of one run. Set the fields, then call Run or
+// RunJobs once; Execute may be called any number of times.
 type Runner struct {
 	Targets []*Target
-	// Prompts are the prompt ids to run each case with; empty means one, "default".
+	// Prompts and Render are Run's single matrix; RunJobs does not use them.
 	Prompts []string
-	// Render turns a prompt id and a case into chat messages and display text.
-	Render func(promptID string, c *bench.Case) ([]bench.Message, string, error)
+	Render  RenderFunc
+	Repeat  int
 	// Concurrency is each target's pool size unless the target sets its own.
 	Concurrency int
-	Repeat      int
-	Timeout     time.Duration
-	MaxRetries  int
-	BackoffBase time.Duration
 	Stream      bool
-	Cache       Cache
-	// Cost prices a call; nil means calls are free.
-	Cost func(t *Target, model string, u bench.Usage) bench.Cost
-	// MaxCost stops new calls once this much has been spent (USD); 0 means no limit.
+	// Budget caps spending; when nil and MaxCost > 0 the runner makes one.
+	Budget  policy.Budget
 	MaxCost float64
 	// Skip reports results that already exist (resume); they are not redone.
 	Skip func(bench.Key) bool
+	// Judges gives evaluators judge providers; nil offers none.
+	Judges JudgeSource
 	// Saved, when set, sees every result once it is stored, one batch at a
 	// time from a single goroutine (live aggregates without re-reading).
-	Saved         func([]bench.Result)
-	Logger        *slog.Logger
-	Progress      *Progress
-	BatchSize     int
-	FlushInterval time.Duration
+	Saved func([]bench.Result)
+	// Events receives the run's attempt, result, batch and budget events.
+	Events   event.Publisher
+	Logger   *slog.Logger
+	Counters *Counters
+	// BatchSize caps one write; 0 means 1024.
+	BatchSize int
+
+	// Settings for targets that come without a Policy.
+	Timeout     time.Duration
+	MaxRetries  int
+	BackoffBase time.Duration
+	Cache       policy.Cache
+	// Cost prices a call of a target without a Policy; nil means free.
+	Cost func(t *Target, model string, u bench.Usage) bench.Cost
+
+	byID map[string]*Target
 }
 
 // Summary is what a finished run reports back.
@@ -75,43 +86,87 @@ type Summary struct {
 	StoppedBy string
 }
 
-type job struct {
-	c        *bench.Case
-	promptID string
-	messages []bench.Message
-	display  string
-	rep      int
-}
-
-func (r *Runner) logger() *slog.Logger {
-	if r.Logger == nil {
-		return slog.New(slog.DiscardHandler)
+// Run executes the runner's one matrix (cases x Prompts x Targets x Repeat).
+func (r *Runner) Run(ctx context.Context, runID string, cases iter.Seq2[bench.Case, error], sink ResultSink) (Summary, error) {
+	ids := make([]string, len(r.Targets))
+	for i, t := range r.Targets {
+		ids[i] = t.ID
 	}
-	return r.Logger
+	m := Matrix{Cases: cases, Prompts: r.Prompts, Render: r.Render, Targets: ids, Repeat: r.Repeat}
+	return r.RunJobs(ctx, runID, m.Jobs(runID), sink)
 }
 
-// Run executes the matrix for runID and writes every result to sink. It
+// Prepare wraps every target without a Policy and sets defaults. RunJobs
+// calls it; call it yourself before Execute.
+func (r *Runner) Prepare(runID string) error {
+	if len(r.Targets) == 0 {
+		return errors.New("run: no providers")
+	}
+	if r.Counters == nil {
+		r.Counters = &Counters{}
+	}
+	if r.Budget == nil && r.MaxCost > 0 {
+		r.Budget = policy.NewBudget(r.MaxCost, 0)
+	}
+	r.byID = make(map[string]*Target, len(r.Targets))
+	for _, t := range r.Targets {
+		if t.Policy == nil {
+			p, err := policy.Wrap(t.Provider, r.policyFor(t, runID))
+			if err != nil {
+				return err
+			}
+			t.Policy = p
+		}
+		r.byID[t.ID] = t
+	}
+	return nil
+}
+
+func (r *Runner) policyFor(t *Target, runID string) policy.Options {
+	o := policy.Options{
+		ID: t.ID, BaseURL: t.BaseURL, Scope: t.Extra,
+		Settings: policy.Settings{MaxRetries: r.MaxRetries, BackoffBase: r.BackoffBase, Timeout: r.Timeout},
+		Cache:    r.Cache, Budget: r.Budget, Events: r.Events, RunID: runID, Logger: r.Logger,
+	}
+	if l := policy.NewLocal(t.RequestsPerMinute, t.TokensPerMinute); l != nil {
+		o.Limiter = l
+	}
+	if r.Cost != nil {
+		o.Price = func(model string, u bench.Usage) bench.Cost {
+			if model == "" {
+				model = t.Model
+			}
+			return r.Cost(t, model, u)
+		}
+	}
+	return o
+}
+
+// RunJobs executes jobs for runID and writes every result to sink. It
 // returns an error only for infrastructure failures (unreadable cases, a
 // store that fails); failed calls are results.
-func (r *Runner) Run(ctx context.Context, runID string, cases iter.Seq2[bench.Case, error], sink ResultSink) (Summary, error) {
-	if len(r.Targets) == 0 {
-		return Summary{}, errors.New("run: no providers")
+func (r *Runner) RunJobs(ctx context.Context, runID string, jobs iter.Seq2[Job, error], sink ResultSink) (Summary, error) {
+	if err := r.Prepare(runID); err != nil {
+		return Summary{}, err
 	}
-	if r.Progress == nil {
-		r.Progress = &Progress{}
-	}
-	r.Progress.start(time.Now())
-	for _, t := range r.Targets {
-		t.init()
-	}
-	acc := &accumulator{}
+	r.Counters.start(time.Now())
 	// dispatch stops handing out new work (cost limit, Ctrl-C); ctx itself
 	// cancels calls in flight only on Ctrl-C.
 	dispatch, stopDispatch := context.WithCancelCause(ctx)
 	defer stopDispatch(nil)
+	if r.Budget != nil && r.Budget.Reached() {
+		stopDispatch(errMaxCost) // a resumed run whose budget was already spent
+	}
 
-	w := newBatcher(sink, r.batchSize(), r.flushInterval(), 4*r.totalConcurrency(), stopDispatch)
-	w.onSaved = r.Saved
+	w := newWriter(sink, r.batchSize(), 4*r.totalConcurrency(), stopDispatch)
+	stored := 0
+	w.onSaved = func(batch []bench.Result) {
+		stored += len(batch)
+		if r.Saved != nil {
+			r.Saved(batch)
+		}
+		r.publish(runID, event.Event{Type: event.TypeBatchSaved, BatchSaved: &event.BatchSaved{Count: len(batch), Stored: stored}})
+	}
 	var writerErr error
 	writerDone := make(chan struct{})
 	go func() {
@@ -119,42 +174,46 @@ func (r *Runner) Run(ctx context.Context, runID string, cases iter.Seq2[bench.Ca
 		writerErr = w.run(ctx)
 	}()
 
-	queues := make([]chan job, len(r.Targets))
-	g, gctx := errgroup.WithContext(dispatch)
+	queues := make(map[string]chan Job, len(r.Targets))
 	var workers sync.WaitGroup
-	for i, t := range r.Targets {
-		queues[i] = make(chan job, r.poolSize(t))
+	for _, t := range r.Targets {
+		q := make(chan Job, r.poolSize(t))
+		queues[t.ID] = q
 		for range r.poolSize(t) {
 			workers.Go(func() {
-				for j := range queues[i] {
+				for j := range q {
 					if dispatch.Err() != nil {
 						continue // drain: the run is stopping
 					}
-					res := r.execute(ctx, runID, t, j)
-					acc.add(&res)
-					r.Progress.add(&res)
+					res := r.execute(ctx, t, &j)
+					r.Counters.add(&res)
+					if r.Events != nil && r.Events.Active() {
+						rc := res
+						r.publish(runID, event.Event{Type: event.TypeResult, ResultReady: &event.ResultReady{Result: &rc}})
+					}
 					w.in <- res
-					if r.MaxCost > 0 && acc.cost() >= r.MaxCost {
+					if r.Budget != nil && r.Budget.Reached() {
 						stopDispatch(errMaxCost)
 					}
 				}
 			})
 		}
 	}
+	g, gctx := errgroup.WithContext(dispatch)
 	g.Go(func() error {
 		defer func() {
 			for _, q := range queues {
 				close(q)
 			}
 		}()
-		return r.produce(gctx, cases, queues)
+		return r.produce(gctx, jobs, queues)
 	})
 	prodErr := g.Wait()
 	workers.Wait()
 	close(w.in)
 	<-writerDone
 
-	sum := acc.summary()
+	sum := r.Counters.Summary()
 	switch cause := context.Cause(dispatch); {
 	case writerErr != nil:
 		return sum, writerErr
@@ -162,6 +221,7 @@ func (r *Runner) Run(ctx context.Context, runID string, cases iter.Seq2[bench.Ca
 		sum.StoppedBy = StopCancelled
 	case errors.Is(cause, errMaxCost):
 		sum.StoppedBy = StopMaxCost
+		r.publish(runID, event.Event{Type: event.TypeBudgetReached, BudgetReached: &event.BudgetReached{LimitUSD: r.Budget.Limit(), SpentUSD: r.Budget.Spent()}})
 	case prodErr != nil:
 		return sum, prodErr
 	}
@@ -170,11 +230,12 @@ func (r *Runner) Run(ctx context.Context, runID string, cases iter.Seq2[bench.Ca
 
 var errMaxCost = errors.New("cost limit reached")
 
-func (r *Runner) flushInterval() time.Duration {
-	if r.FlushInterval <= 0 {
-		return 200 * time.Millisecond
+func (r *Runner) publish(runID string, e event.Event) {
+	if r.Events == nil || !r.Events.Active() {
+		return
 	}
-	return r.FlushInterval
+	e.RunID, e.Time = runID, time.Now()
+	r.Events.Publish(e)
 }
 
 func (r *Runner) poolSize(t *Target) int {
@@ -192,106 +253,89 @@ func (r *Runner) totalConcurrency() int {
 	return n
 }
 
-// produce expands the matrix lazily and feeds each target's queue.
-func (r *Runner) produce(ctx context.Context, cases iter.Seq2[bench.Case, error], queues []chan job) error {
-	prompts := r.Prompts
-	if len(prompts) == 0 {
-		prompts = []string{"default"}
-	}
-	reps := max(r.Repeat, 1)
-	for c, err := range cases {
-		if err != nil {
-			return fmt.Errorf("read cases: %w", err)
-		}
-		c := c
-		for _, p := range prompts {
-			msgs, display, rerr := r.Render(p, &c)
-			if rerr != nil {
-				return fmt.Errorf("render case %q prompt %q: %w", c.ID, p, rerr)
-			}
-			for i, t := range r.Targets {
-				for rep := range reps {
-					if r.Skip != nil && r.Skip(bench.Key{CaseID: c.ID, PromptID: p, Provider: t.ID, Repetition: rep}) {
-						r.Progress.skip()
-						continue
-					}
-					j := job{c: &c, promptID: p, messages: msgs, display: display, rep: rep}
-					select {
-					case queues[i] <- j:
-					case <-ctx.Done():
-						return nil
-					}
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// execute makes one call and turns it into a scored result.
-func (r *Runner) execute(ctx context.Context, runID string, t *Target, j job) bench.Result {
-	req := r.request(t, j)
-	out := r.call(ctx, t, &req, j.rep)
-	res := bench.Result{
-		ID: uuid.Must(uuid.NewV7()).String(), RunID: runID,
-		CaseID: j.c.ID, PromptID: j.promptID, Provider: t.ID, Model: t.Model,
-		Repetition: j.rep, Prompt: j.display,
-		Scores: map[string]bench.Score{}, Tags: j.c.Tags, Metadata: j.c.Metadata,
-		Cached: out.cached,
-	}
-	res.Status, res.Error = statusOf(ctx, out.err)
-	if out.attempts > 1 {
-		res.Metadata = withAttempts(res.Metadata, out.attempts)
-	}
-	res.LatencyMs, res.TTFTMs = out.latencyMs, out.ttftMs
-	if out.err == nil || out.resp.Text != "" {
-		res.Response = out.resp.Text
-		res.FinishReason = out.resp.FinishReason
-		res.Tokens = out.resp.Usage
-		if out.resp.Model != "" {
-			res.Model = out.resp.Model
-		}
-	}
-	if r.Cost != nil && !out.cached {
-		res.Cost = r.Cost(t, res.Model, res.Tokens)
-	}
-	if vc := out.resp.VendorCost; vc != nil && !out.cached {
-		res.Cost = vendorCost(res.Cost, *vc)
-	}
-	if res.Cost.Currency == "" {
-		res.Cost.Currency = "USD"
-	}
-	if res.Status == bench.StatusSuccess {
-		o := evaluate(ctx, j, &res, out.resp.Logprobs)
-		res.Scores, res.Score, res.Passed = o.Scores, o.Score, o.Passed
-	}
-	res.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
-	return res
-}
-
-// vendorCost is the cost the vendor reported, split between input and
-// output as the pricing table would split it (all input when it cannot).
-func vendorCost(table bench.Cost, total float64) bench.Cost {
-	c := bench.Cost{Total: total, Input: total, Currency: "USD"}
-	if table.Total > 0 {
-		c.Input = total * table.Input / table.Total
-		c.Output = total - c.Input
-	}
-	return c
-}
-
-func withAttempts(md map[string]any, n int) map[string]any {
-	out := make(map[string]any, len(md)+1)
-	for k, v := range md {
-		out[k] = v
-	}
-	out["attempts"] = n
-	return out
-}
-
 func (r *Runner) batchSize() int {
 	if r.BatchSize <= 0 {
 		return 1024
 	}
 	return r.BatchSize
+}
+
+// produce feeds each job to its target's queue, skipping finished ones.
+func (r *Runner) produce(ctx context.Context, jobs iter.Seq2[Job, error], queues map[string]chan Job) error {
+	for j, err := range jobs {
+		if err != nil {
+			return err
+		}
+		if r.Skip != nil && r.Skip(j.Key) {
+			r.Counters.skip()
+			continue
+		}
+		q, ok := queues[j.Key.Provider]
+		if !ok {
+			return fmt.Errorf("job %s/%s: no target %q in this run", j.Key.CaseID, j.Key.PromptID, j.Key.Provider)
+		}
+		select {
+		case q <- j:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	return nil
+}
+
+// Execute runs one job to a scored result, as a worker given a job by a
+// queue does. Call Prepare first.
+func (r *Runner) Execute(ctx context.Context, j Job) (bench.Result, error) {
+	t, ok := r.byID[j.Key.Provider]
+	if !ok {
+		return bench.Result{}, fmt.Errorf("job %s: no target %q", j.Key.CaseID, j.Key.Provider)
+	}
+	return r.execute(ctx, t, &j), nil
+}
+
+// execute makes one call and turns it into a scored result.
+func (r *Runner) execute(ctx context.Context, t *Target, j *Job) bench.Result {
+	req := r.request(t, j)
+	out := t.Policy.Do(ctx, &req, policy.Call{CaseID: j.Key.CaseID, Repetition: j.Key.Repetition})
+	res := bench.Result{
+		ID: uuid.Must(uuid.NewV7()).String(), RunID: j.RunID,
+		CaseID: j.Key.CaseID, PromptID: j.Key.PromptID, Provider: t.ID, Model: t.Model,
+		Repetition: j.Key.Repetition, Prompt: j.Prompt,
+		Scores: map[string]bench.Score{}, Tags: j.Case.Tags, Metadata: j.Case.Metadata,
+		Cached: out.Cached, Cost: out.Cost,
+	}
+	res.Status, res.Error = statusOf(ctx, out.Err)
+	if out.Attempts > 1 {
+		res.Metadata = withMeta(res.Metadata, "attempts", out.Attempts)
+	}
+	res.LatencyMs, res.TTFTMs = out.LatencyMs, out.TTFTMs
+	if out.Err == nil || out.Response.Text != "" {
+		res.Response = out.Response.Text
+		res.FinishReason = out.Response.FinishReason
+		res.Tokens = out.Response.Usage
+		if out.Response.Model != "" {
+			res.Model = out.Response.Model
+		}
+	}
+	if res.Status == bench.StatusSuccess {
+		o, m := r.evaluate(ctx, j, &res, out.Response.Logprobs)
+		res.Scores, res.Score, res.Passed = o.Scores, o.Score, o.Passed
+		if m != nil && m.calls > 0 {
+			res.Cost.Total += m.cost
+			res.Metadata = withMeta(res.Metadata, "judge_calls", m.calls)
+			res.Metadata["judge_cost_usd"] = m.cost
+			res.Metadata["judge_tokens"] = m.tokens
+		}
+	}
+	res.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
+	return res
+}
+
+// withMeta returns a copy of md with k set: a case's metadata map is shared
+// by all its results.
+func withMeta(md map[string]any, k string, v any) map[string]any {
+	out := make(map[string]any, len(md)+4)
+	maps.Copy(out, md)
+	out[k] = v
+	return out
 }

@@ -107,7 +107,7 @@ func render(promptID string, c *bench.Case) ([]bench.Message, string, error) {
 }
 
 func newRunner(targets ...*Target) *Runner {
-	return &Runner{Targets: targets, Render: render, Concurrency: 4, BatchSize: 7, FlushInterval: 5 * time.Millisecond, BackoffBase: time.Millisecond}
+	return &Runner{Targets: targets, Render: render, Concurrency: 4, BatchSize: 7, BackoffBase: time.Millisecond}
 }
 
 func TestRunExpandsTheWholeMatrixOnce(t *testing.T) {

@@ -1,4 +1,4 @@
-package cli
+package session
 
 import (
 	"context"
@@ -13,44 +13,61 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
-	"github.com/llm-test-bench/llm-test-bench/internal/media"
+	"time"
 )
 
-// benchOptions are the settings of one `bench` invocation. They are saved
-// with the run so --resume and --retry-errors can repeat it exactly.
-type benchOptions struct {
-	Datasets    []string `json:"datasets"`
-	Providers   []string `json:"providers"`
-	Concurrency int      `json:"concurrency"`
-	Repeat      int      `json:"repeat"`
-	Timeout     string   `json:"timeout"`
-	MaxCost     float64  `json:"max_cost"`
-	Filter      string   `json:"filter"`
-	Sample      int      `json:"sample"`
-	Seed        uint64   `json:"seed"`
-	NoCache     bool     `json:"no_cache"`
-	Stream      bool     `json:"stream"`
+// Options are the settings of one run. They are saved with the run so
+// --resume and --retry-errors can repeat it exactly.
+type Options struct {
+	Datasets  []string `json:"datasets"`
+	Providers []string `json:"providers"`
+	// Concurrency is the calls in flight per provider; 0 means the
+	// configuration's. When set it wins over a provider's own setting.
+	Concurrency int     `json:"concurrency"`
+	Repeat      int     `json:"repeat"`
+	Timeout     string  `json:"timeout"`
+	MaxCost     float64 `json:"max_cost"`
+	Filter      string  `json:"filter"`
+	Sample      int     `json:"sample"`
+	Seed        uint64  `json:"seed"`
+	NoCache     bool    `json:"no_cache"`
+	Stream      bool    `json:"stream"`
 	// Simulate sends every provider's calls to one built-in simulator.
-	Simulate bool              `json:"simulate,omitempty"`
-	Name     string            `json:"name"`
-	Tags     map[string]string `json:"tags"`
+	Simulate bool `json:"simulate,omitempty"`
+	// AllowExec lets a suite's own provider list run local commands.
+	AllowExec bool              `json:"allow_exec,omitempty"`
+	Name      string            `json:"name"`
+	Tags      map[string]string `json:"tags"`
 }
 
-// plan is the loaded work of a run: its suites and how to select cases.
-type plan struct {
+// Plan is a run's validated work before anything is called: its suites,
+// how cases are selected, and its targets.
+type Plan struct {
+	svc    *Service
+	opts   Options
 	suites []*dataset.Suite
 	filter *regexp.Regexp
 	sample int
 	seed   uint64
 	multi  bool // several suites: case ids are prefixed with the suite name
+	// threshold is [evaluation] default_threshold for cases without their own.
+	threshold *float64
+	targets   *targetSet
+	timeout   time.Duration
+	// planned is how many results the run plans; selected is cases x prompts.
+	planned, selected int
+	caseCount         int
+	// prev is the run a resume continues, with the statuses it skips.
+	prev *bench.Run
+	skip []bench.Status
 }
 
-// loadPlan reads and validates every suite before any call is made.
-func loadPlan(ctx context.Context, o *benchOptions, lim media.Limits) (*plan, error) {
+// loadSuites reads and validates every suite before any call is made.
+func (s *Service) loadSuites(ctx context.Context, o *Options) (*Plan, error) {
 	if len(o.Datasets) == 0 {
 		return nil, configErr("no dataset: pass --dataset FILE (or a built-in name; see `llm-test-bench datasets list`)")
 	}
-	p := &plan{sample: o.Sample, seed: o.Seed, multi: len(o.Datasets) > 1}
+	p := &Plan{svc: s, opts: *o, sample: o.Sample, seed: o.Seed, multi: len(o.Datasets) > 1}
 	if o.Filter != "" {
 		re, err := regexp.Compile(o.Filter)
 		if err != nil {
@@ -61,19 +78,22 @@ func loadPlan(ctx context.Context, o *benchOptions, lim media.Limits) (*plan, er
 	if o.Sample < 0 {
 		return nil, configErr("--sample must be positive, got %d", o.Sample)
 	}
+	if t := s.cfg.Evaluation.DefaultThreshold; t > 0 {
+		p.threshold = &t
+	}
 	var problems []string
 	for _, path := range o.Datasets {
-		s, err := dataset.Load(path)
+		su, err := dataset.Load(path)
 		if err != nil {
 			problems = append(problems, err.Error())
 			continue
 		}
-		s.SetMediaLimits(lim)
-		if err := s.Validate(ctx); err != nil {
+		su.SetMediaLimits(s.mediaLimits())
+		if err := su.Validate(ctx); err != nil {
 			problems = append(problems, err.Error())
 			continue
 		}
-		p.suites = append(p.suites, s)
+		p.suites = append(p.suites, su)
 	}
 	if len(problems) > 0 {
 		return nil, inputErr(errors.New(strings.Join(problems, "\n")))
@@ -91,7 +111,7 @@ func suiteKey(s *dataset.Suite) string {
 
 // cases streams one suite's selected cases: filtered by id, category or tag,
 // then sampled. Sampling keeps N cases (reservoir, seeded), in file order.
-func (p *plan) cases(s *dataset.Suite) iter.Seq2[bench.Case, error] {
+func (p *Plan) cases(s *dataset.Suite) iter.Seq2[bench.Case, error] {
 	selected := func(yield func(bench.Case, error) bool) {
 		prefix := ""
 		if p.multi {
@@ -106,6 +126,9 @@ func (p *plan) cases(s *dataset.Suite) iter.Seq2[bench.Case, error] {
 				continue
 			}
 			c.ID = prefix + c.ID
+			if c.Threshold == nil && p.threshold != nil {
+				c.Threshold = p.threshold
+			}
 			if !yield(c, nil) {
 				return
 			}
@@ -117,7 +140,7 @@ func (p *plan) cases(s *dataset.Suite) iter.Seq2[bench.Case, error] {
 	return p.sampled(selected)
 }
 
-func (p *plan) matches(c *bench.Case) bool {
+func (p *Plan) matches(c *bench.Case) bool {
 	if p.filter.MatchString(c.ID) || (c.Category != "" && p.filter.MatchString(c.Category)) {
 		return true
 	}
@@ -126,7 +149,7 @@ func (p *plan) matches(c *bench.Case) bool {
 
 // sampled draws p.sample cases uniformly (Algorithm R), holding only the
 // sample in memory, and yields them in their original order.
-func (p *plan) sampled(all iter.Seq2[bench.Case, error]) iter.Seq2[bench.Case, error] {
+func (p *Plan) sampled(all iter.Seq2[bench.Case, error]) iter.Seq2[bench.Case, error] {
 	return func(yield func(bench.Case, error) bool) {
 		type slot struct {
 			idx int
@@ -157,7 +180,7 @@ func (p *plan) sampled(all iter.Seq2[bench.Case, error]) iter.Seq2[bench.Case, e
 }
 
 // count returns how many cases the plan selects from a suite.
-func (p *plan) count(s *dataset.Suite) (int, error) {
+func (p *Plan) count(s *dataset.Suite) (int, error) {
 	if n, ok := s.ValidatedCases(); ok && p.filter == nil && p.sample == 0 {
 		return n, nil
 	}
@@ -198,3 +221,6 @@ func renderer(s *dataset.Suite) func(string, *bench.Case) ([]bench.Message, stri
 		return s.Render(p, c)
 	}
 }
+
+// datasetSpec is a provider named by id alone.
+func datasetSpec(id string) dataset.ProviderSpec { return dataset.ProviderSpec{ID: id} }

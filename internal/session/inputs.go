@@ -1,18 +1,21 @@
-package cli
+package session
 
 import (
 	"fmt"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/media"
-	"github.com/llm-test-bench/llm-test-bench/internal/runner"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
 // mediaLimits are the [multimodal] bounds on cases' images and audio.
-func (a *app) mediaLimits() media.Limits {
-	m := a.cfg.Multimodal
+func (s *Service) mediaLimits() media.Limits { return MediaLimits(s.cfg) }
+
+// MediaLimits are cfg's [multimodal] bounds on cases' images and audio.
+func MediaLimits(cfg *config.Config) media.Limits {
+	m := cfg.Multimodal
 	return media.Limits{
 		DisableImages: !m.EnableVision,
 		DisableAudio:  !m.EnableAudio,
@@ -25,7 +28,7 @@ func (a *app) mediaLimits() media.Limits {
 
 // inputProblems lists, before any call, each provider that cannot take a
 // kind of input the suites carry, naming the first case that carries it.
-func inputProblems(p *plan, targets []*runner.Target) []string {
+func inputProblems(p *Plan, targets []*target) []string {
 	if p == nil {
 		return nil
 	}

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/session"
+)
+
+// eventsBuffer is how many events the --events writer may fall behind
+// before it loses some; a loss is counted and reported.
+const eventsBuffer = 1 << 16
+
+// writeEvents subscribes a JSON-lines writer to the run's events when
+// --events is given. The returned function waits for the last event to be
+// written and closes the file.
+func (a *app) writeEvents(run *session.Run, path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	var w io.Writer = a.io.Stderr
+	var f *os.File
+	if path != "-" {
+		var err error
+		if f, err = os.Create(path); err != nil {
+			return nil, configErr("--events %s: %v", path, err)
+		}
+		w = f
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	sub := run.Subscribe(eventsBuffer)
+	done := make(chan error, 1)
+	go func() {
+		enc := json.NewEncoder(bw)
+		var err error
+		for e := range sub.Events() {
+			if err == nil {
+				err = enc.Encode(e)
+			}
+		}
+		if ferr := bw.Flush(); err == nil {
+			err = ferr
+		}
+		if f != nil {
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		done <- err
+	}()
+	return func() {
+		if err := <-done; err != nil {
+			fmt.Fprintf(a.io.Stderr, "warning: --events %s: %v\n", path, err)
+		}
+		if n := sub.Dropped(); n > 0 {
+			fmt.Fprintf(a.io.Stderr, "warning: --events %s: %d events were dropped because the writer fell behind\n", path, n)
+		}
+	}, nil
+}

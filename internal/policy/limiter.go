@@ -1,0 +1,76 @@
+package policy
+
+import (
+	"context"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limiter paces calls to one target. It is an interface so that workers on
+// several machines can later share one (a Redis-backed limiter).
+type Limiter interface {
+	// Wait blocks until a call of about tokens tokens may start and returns
+	// how long it waited.
+	Wait(ctx context.Context, tokens int) (time.Duration, error)
+}
+
+// Local limits requests and tokens per minute within one process with token
+// buckets. A zero rate means no limit of that kind.
+type Local struct {
+	req, tok *rate.Limiter
+	now      func() time.Time
+	sleep    func(ctx context.Context, d time.Duration) error
+}
+
+// NewLocal returns a limiter for rpm requests and tpm tokens per minute, or
+// nil when both are 0. The request bucket holds one second's worth of calls
+// (at least one), so bursts stay short; the token bucket holds a minute's.
+func NewLocal(rpm, tpm float64) *Local {
+	if rpm <= 0 && tpm <= 0 {
+		return nil
+	}
+	l := &Local{now: time.Now, sleep: sleep}
+	if rpm > 0 {
+		l.req = rate.NewLimiter(rate.Limit(rpm/60), max(1, int(rpm/60)))
+	}
+	if tpm > 0 {
+		l.tok = rate.NewLimiter(rate.Limit(tpm/60), max(1, int(tpm)))
+	}
+	return l
+}
+
+// Wait reserves one request and about tokens tokens, then sleeps for the
+// longer of the two delays. A request larger than the token bucket waits
+// for a full bucket.
+func (l *Local) Wait(ctx context.Context, tokens int) (time.Duration, error) {
+	now := l.now()
+	var d time.Duration
+	if l.req != nil {
+		r := l.req.ReserveN(now, 1)
+		d = max(d, r.DelayFrom(now))
+	}
+	if l.tok != nil {
+		n := max(min(tokens, l.tok.Burst()), 1)
+		r := l.tok.ReserveN(now, n)
+		d = max(d, r.DelayFrom(now))
+	}
+	if d <= 0 {
+		return 0, nil
+	}
+	return d, l.sleep(ctx, d)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

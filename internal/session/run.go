@@ -1,0 +1,354 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/event"
+	"github.com/llm-test-bench/llm-test-bench/internal/policy"
+	"github.com/llm-test-bench/llm-test-bench/internal/report"
+	"github.com/llm-test-bench/llm-test-bench/internal/runner"
+	"github.com/llm-test-bench/llm-test-bench/internal/store"
+)
+
+// Run is one execution of a plan. Subscribe to its events before Start;
+// Wait for its result; Cancel it from anywhere.
+type Run struct {
+	plan     *Plan
+	svc      *Service
+	run      *bench.Run
+	bus      *event.Bus
+	counters *runner.Counters
+	budget   *policy.LocalBudget
+	cancel   context.CancelFunc
+	done     chan struct{}
+	res      Result
+
+	judgeMu sync.Mutex
+	judges  map[string]*policy.Provider
+}
+
+// Result is how a run ended.
+type Result struct {
+	// Run is the run as stored: final status and totals.
+	Run bench.Run
+	// Summary holds the per-provider aggregates for tables and reports.
+	Summary *report.Summary
+	// StoppedBy is "", runner.StopCancelled or runner.StopMaxCost.
+	StoppedBy string
+	// Err is an infrastructure failure (the store, unreadable cases).
+	Err error
+}
+
+// NewRun prepares a run of the plan: a new one, or the continuation the
+// plan was made for by Continue.
+func (p *Plan) NewRun() *Run {
+	r := &Run{plan: p, svc: p.svc, bus: event.NewBus(), counters: &runner.Counters{}, done: make(chan struct{})}
+	if p.prev != nil {
+		r.run = p.prev
+	} else {
+		r.run = &bench.Run{ID: uuid.Must(uuid.NewV7()).String(), Name: p.opts.Name, Tags: p.opts.Tags, CreatedAt: store.Now()}
+	}
+	return r
+}
+
+// ID is the run's id.
+func (r *Run) ID() string { return r.run.ID }
+
+// Subscribe returns a subscription to the run's events with room for
+// buffer events. Subscribe before Start to see run_started.
+func (r *Run) Subscribe(buffer int) *event.Subscription { return r.bus.Subscribe(buffer) }
+
+// Counters are the run's live totals (for progress).
+func (r *Run) Counters() *runner.Counters { return r.counters }
+
+// Cancel stops the run: no new calls, calls in flight are cancelled, and
+// every finished result is kept.
+func (r *Run) Cancel() {
+	if r.cancel != nil {
+		r.cancel()
+	}
+}
+
+// Wait blocks until the run has finished and returns how it ended.
+func (r *Run) Wait() Result {
+	<-r.done
+	return r.res
+}
+
+// Start saves the run and starts executing it in the background. It
+// returns once the run is stored, or with the error that prevented it.
+func (r *Run) Start(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			r.bus.Close() // subscribers learn that nothing will come
+		}
+	}()
+	st := r.svc.store
+	if st == nil {
+		return errors.New("start run: no store")
+	}
+	p := r.plan
+	run := r.run
+	if run.Name == "" {
+		names := make([]string, len(p.suites))
+		for i, s := range p.suites {
+			names[i] = suiteKey(s)
+		}
+		run.Name = strings.Join(names, " + ")
+	}
+	run.Config = map[string]any{"bench": p.opts}
+	run.Total = p.planned
+	run.Status = bench.RunRunning
+	run.UpdatedAt = store.Now()
+	if p.prev == nil {
+		err = st.CreateRun(ctx, run)
+	} else {
+		err = st.UpdateRun(ctx, run)
+	}
+	if err != nil {
+		return fmt.Errorf("save run: %w", err)
+	}
+	skip, err := r.skipSet(ctx)
+	if err != nil {
+		return err
+	}
+	spent := 0.0
+	if p.prev != nil {
+		spent = p.prev.Totals.CostUSD
+	}
+	r.budget = policy.NewBudget(p.opts.MaxCost, spent)
+	rn, err := r.runner(skip)
+	if err != nil {
+		return err
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	r.cancel = cancel
+	r.counters.SetPlanned(p.planned)
+	r.publish(event.Event{Type: event.TypeRunStarted, Started: &event.Started{
+		Total: p.planned, Cases: p.caseCount, Prompts: p.promptCount(), Providers: targetIDs(p.targets.targets),
+		Repetitions: max(p.opts.Repeat, 1), Resumed: p.prev != nil,
+	}})
+	go func() {
+		defer close(r.done)
+		defer cancel()
+		live := r.liveAggregate(rn)
+		sum, runErr := rn.RunJobs(rctx, run.ID, r.jobs(), st)
+		r.res = r.finish(ctx, sum, runErr, live)
+		r.publish(event.Event{Type: event.TypeRunFinished, Finished: &event.Finished{Status: r.res.Run.Status, Totals: r.res.Run.Totals}})
+		r.bus.Close()
+	}()
+	return nil
+}
+
+// runner builds the run's one runner: every target behind its own call
+// policy sharing the run's budget and event stream.
+func (r *Run) runner(skip func(bench.Key) bool) (*runner.Runner, error) {
+	p := r.plan
+	cfg := r.svc.cfg
+	var c policy.Cache
+	if !p.opts.NoCache {
+		var err error
+		if c, err = r.svc.responseCache(); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range p.targets.targets {
+		pp, err := r.policyFor(t, c)
+		if err != nil {
+			return nil, err
+		}
+		t.Policy = pp
+	}
+	conc := p.opts.Concurrency
+	if conc == 0 {
+		conc = cfg.Benchmarks.Concurrency
+	}
+	return &runner.Runner{
+		Targets: p.targets.runnerTargets(), Concurrency: conc, Stream: p.opts.Stream,
+		Budget: r.budget, Skip: skip, Judges: r.judge, Events: r.bus, Logger: r.svc.log,
+		Counters: r.counters,
+	}, nil
+}
+
+// policyFor puts one target behind the call policy.
+func (r *Run) policyFor(t *target, c policy.Cache) (*policy.Provider, error) {
+	cfg := r.svc.cfg
+	retries := cfg.Benchmarks.MaxRetries
+	if t.cfg.MaxRetries != nil {
+		retries = *t.cfg.MaxRetries
+	}
+	o := policy.Options{
+		ID: t.ID, BaseURL: t.BaseURL,
+		Scope:    map[string]any{"options": t.cfg.Options, "headers": t.cfg.Headers, "extra": t.Extra, "vendor": t.Vendor},
+		Settings: policy.Settings{MaxRetries: retries, Timeout: r.plan.timeout},
+		Budget:   r.budget, Events: r.bus, RunID: r.run.ID, Logger: r.svc.log.With("component", "policy"),
+	}
+	if l := policy.NewLocal(t.RequestsPerMinute, t.TokensPerMinute); l != nil {
+		o.Limiter = l
+	}
+	if !t.noCache {
+		o.Cache = c
+	}
+	price := r.svc.pricer()
+	vendor, model := t.Vendor, t.Model
+	o.Price = func(answered string, u bench.Usage) bench.Cost { return price(vendor, answered, model, u) }
+	return policy.Wrap(t.Provider, o)
+}
+
+// judge finds a judge provider for evaluators: a target of the run by id,
+// else a provider built on first use from a vendor:model id ("" means
+// [evaluation] judge_provider), behind its own call policy.
+func (r *Run) judge(ctx context.Context, name string) (*policy.Provider, error) {
+	if name == "" {
+		name = r.svc.cfg.Evaluation.JudgeProvider
+	}
+	if name == "" {
+		return nil, errors.New("no judge provider: set the assertion's provider or [evaluation] judge_provider")
+	}
+	for _, t := range r.plan.targets.targets {
+		if t.ID == name {
+			return t.Policy, nil
+		}
+	}
+	r.judgeMu.Lock()
+	defer r.judgeMu.Unlock()
+	if p, ok := r.judges[name]; ok {
+		return p, nil
+	}
+	ts := r.plan.targets
+	t, err := r.svc.buildTarget(ctx, ts, providerSpec{ProviderSpec: datasetSpec(name)}, r.plan, &r.plan.opts, true)
+	if err != nil {
+		return nil, fmt.Errorf("judge %s: %w", name, err)
+	}
+	c, _ := r.svc.responseCache()
+	if r.plan.opts.NoCache {
+		c = nil
+	}
+	p, err := r.policyFor(t, c)
+	if err != nil {
+		return nil, err
+	}
+	if r.judges == nil {
+		r.judges = map[string]*policy.Provider{}
+	}
+	r.judges[name] = p
+	return p, nil
+}
+
+// jobs is the run's work: every suite's matrix, one after the other.
+func (r *Run) jobs() iter.Seq2[runner.Job, error] {
+	p := r.plan
+	ids := targetIDs(p.targets.targets)
+	streams := make([]iter.Seq2[runner.Job, error], len(p.suites))
+	for i, s := range p.suites {
+		m := runner.Matrix{Cases: p.cases(s), Prompts: promptIDs(s), Render: renderer(s), Targets: ids, Repeat: p.opts.Repeat}
+		streams[i] = m.Jobs(r.run.ID)
+	}
+	return runner.Concat(streams...)
+}
+
+// skipSet loads the keys of results that must not be redone.
+func (r *Run) skipSet(ctx context.Context) (func(bench.Key) bool, error) {
+	if len(r.plan.skip) == 0 {
+		return nil, nil
+	}
+	done := map[bench.Key]struct{}{}
+	for k, err := range r.svc.store.Keys(ctx, r.run.ID, r.plan.skip...) {
+		if err != nil {
+			return nil, fmt.Errorf("read finished results: %w", err)
+		}
+		done[k] = struct{}{}
+	}
+	return func(k bench.Key) bool { _, ok := done[k]; return ok }, nil
+}
+
+// liveAggregate aggregates a new run's summary as results are saved; a
+// continued run's must include earlier results, so finish re-reads the
+// store instead.
+func (r *Run) liveAggregate(rn *runner.Runner) *report.Aggregator {
+	if r.plan.prev != nil {
+		return nil
+	}
+	live := report.NewAggregator(*r.run)
+	rn.Saved = func(batch []bench.Result) {
+		for i := range batch {
+			live.Add(&batch[i])
+		}
+	}
+	return live
+}
+
+// finish records the run's outcome and totals.
+func (r *Run) finish(ctx context.Context, sum runner.Summary, runErr error, live *report.Aggregator) Result {
+	// The final status is written even after a cancel.
+	ctx = context.WithoutCancel(ctx)
+	run := r.run
+	res := Result{StoppedBy: sum.StoppedBy, Err: runErr}
+	switch {
+	case runErr != nil:
+		run.Status = bench.RunFailed
+	case sum.StoppedBy == runner.StopCancelled:
+		run.Status = bench.RunCancelled
+	case sum.StoppedBy == runner.StopMaxCost:
+		run.Status = bench.RunCostLimit
+	default:
+		run.Status = bench.RunCompleted
+	}
+	agg := live
+	if agg == nil {
+		agg = report.NewAggregator(*run)
+		for res, err := range r.svc.store.Results(ctx, run.ID, store.ResultFilter{}) {
+			if err != nil {
+				return Result{Run: *run, Err: errors.Join(runErr, fmt.Errorf("read results: %w", err))}
+			}
+			agg.Add(&res)
+		}
+	}
+	s := agg.Summary()
+	run.Totals = bench.Totals{
+		Results: s.Total, Succeeded: s.Succeeded, Errored: s.Errored, Passed: s.Passed, Failed: s.Failed, CostUSD: s.CostUSD,
+	}
+	for _, p := range s.Providers {
+		run.Totals.Tokens += p.TokensTotal
+	}
+	run.UpdatedAt = store.Now()
+	if err := r.svc.store.UpdateRun(ctx, run); err != nil {
+		res.Err = errors.Join(runErr, fmt.Errorf("save run: %w", err))
+	}
+	s.Run = *run
+	res.Run, res.Summary = *run, s
+	return res
+}
+
+func (r *Run) publish(e event.Event) {
+	if !r.bus.Active() {
+		return
+	}
+	e.RunID, e.Time = r.run.ID, time.Now()
+	r.bus.Publish(e)
+}
+
+func targetIDs(ts []*target) []string {
+	ids := make([]string, len(ts))
+	for i, t := range ts {
+		ids[i] = t.ID
+	}
+	return ids
+}
+
+func (p *Plan) promptCount() int {
+	n := 0
+	for _, s := range p.suites {
+		n += len(s.PromptList())
+	}
+	return n
+}
