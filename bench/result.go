@@ -86,10 +86,10 @@ type Result struct {
 
 // Key identifies a result within a run; it is unique and makes writes idempotent.
 type Key struct {
-	CaseID     string
-	PromptID   string
-	Provider   string
-	Repetition int
+	CaseID     string `json:"case_id"`
+	PromptID   string `json:"prompt_id"`
+	Provider   string `json:"provider"`
+	Repetition int    `json:"repetition"`
 }
 
 // Key returns the result's identity within its run.

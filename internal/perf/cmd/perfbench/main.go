@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -80,6 +81,26 @@ func run(ctx context.Context, bin string, cases, memCases, conc int) error {
 	}
 	fmt.Printf("llm-test-bench bench:  %8.0f cases/s (%d cases, assertions + SQLite store, peak RSS %.0f MB)\n", rate, cases, rss)
 	fmt.Printf("ratio bench/bare:      %8.2f   (target >= 0.5)\n\n", rate/bare)
+
+	// The event stream's cost: runs with and without --events, alternated
+	// so the machine's drift hits both alike; the best of each is compared.
+	var plain, events float64
+	for i := range 4 {
+		var extra []string
+		if i%2 == 1 {
+			extra = []string{"--events", filepath.Join(dir, fmt.Sprintf("events-%d.jsonl", i))}
+		}
+		r, _, err := benchRun(ctx, bin, dir, base, ds, cases, conc, extra...)
+		if err != nil {
+			return err
+		}
+		if i%2 == 1 {
+			events = max(events, r)
+		} else {
+			plain = max(plain, r)
+		}
+	}
+	fmt.Printf("bench --events FILE:   %8.0f cases/s vs %.0f without: the event stream costs %.1f%% (target < 5%%)\n\n", events, plain, 100*(1-events/plain))
 
 	mds := filepath.Join(dir, "mem.jsonl")
 	if err := writeCases(mds, memCases); err != nil {
@@ -177,10 +198,13 @@ func writeCases(path string, n int) error {
 }
 
 // benchRun runs the CLI and returns its rate and peak RSS in MB.
-func benchRun(ctx context.Context, bin, dir, base, dataset string, n, conc int) (float64, float64, error) {
+// It fails unless every case was called successfully: a fast run of
+// errors measures nothing.
+func benchRun(ctx context.Context, bin, dir, base, dataset string, n, conc int, extra ...string) (float64, float64, error) {
 	db := filepath.Join(dir, fmt.Sprintf("perf-%d.db", time.Now().UnixNano()))
-	cmd := exec.CommandContext(ctx, bin, "bench", "--dataset", dataset, "--providers", "openai:sim",
-		"--concurrency", fmt.Sprint(conc), "--db", "sqlite:"+db, "--no-cache", "-q")
+	args := append([]string{"bench", "--dataset", dataset, "--providers", "openai:sim",
+		"--concurrency", fmt.Sprint(conc), "--db", "sqlite:" + db, "--no-cache", "-q"}, extra...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "OPENAI_API_KEY=sim", "LTB_PROVIDERS__OPENAI__BASE_URL="+base, "HOME="+dir)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -190,10 +214,29 @@ func benchRun(ctx context.Context, bin, dir, base, dataset string, n, conc int) 
 	if err != nil && cmd.ProcessState.ExitCode() != 100 {
 		return 0, 0, fmt.Errorf("bench: %w\n%s", err, out.String())
 	}
+	if err := allSucceeded(out.String(), n); err != nil {
+		return 0, 0, err
+	}
 	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	rss := 0.0
 	if ru != nil {
 		rss = float64(ru.Maxrss) / 1024
 	}
 	return float64(n) / elapsed.Seconds(), rss, nil
+}
+
+// summaryLine is the CLI's closing line: "Run ID STATUS: N results, P
+// passed, F failed, E errors, $C".
+var summaryLine = regexp.MustCompile(`Run \S+ (\w+): (\d+) results, \d+ passed, \d+ failed, (\d+) errors`)
+
+// allSucceeded checks the run completed with n results and no call error.
+func allSucceeded(out string, n int) error {
+	m := summaryLine.FindStringSubmatch(out)
+	if m == nil {
+		return fmt.Errorf("bench printed no summary:\n%s", out)
+	}
+	if m[1] != "completed" || m[2] != fmt.Sprint(n) || m[3] != "0" {
+		return fmt.Errorf("bench run not clean (status %s, %s of %d results, %s errors): the measurement would be meaningless", m[1], m[2], n, m[3])
+	}
+	return nil
 }
