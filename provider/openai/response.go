@@ -156,7 +156,7 @@ type state struct {
 	// promptN is llama.cpp's timings.prompt_n, valid when hasPromptN.
 	promptN    int
 	hasPromptN bool
-	// sawDelta is set by the first choice-0 delta (role or content).
+	// sawDelta is set once a choice-0 delta (role or content) arrived.
 	sawDelta bool
 }
 
