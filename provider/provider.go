@@ -59,6 +59,11 @@ type Response struct {
 	// VendorCost is what the vendor says the call cost, in USD (OpenRouter's
 	// usage.cost); nil when it does not say. It wins over the pricing table.
 	VendorCost *float64
+	// Warnings are human-readable notes about a call that succeeded but
+	// whose answer may be wrong, such as a prompt the server cut to fit its
+	// context. The runner records them in the result's metadata and logs
+	// them; nil when there is nothing to say.
+	Warnings []string
 }
 
 // Finish reasons in the common vocabulary.

@@ -10,7 +10,6 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
-	"github.com/llm-test-bench/llm-test-bench/provider/openai"
 )
 
 const testKey = "llama-test-key-0123456789"
@@ -19,7 +18,7 @@ var hello = []bench.Message{{Role: bench.RoleUser, Content: "Say hi in Portugues
 
 func discard(provider.Chunk) error { return nil }
 
-func newClient(t testing.TB, base, key string) *openai.Client {
+func newClient(t testing.TB, base, key string) *Client {
 	t.Helper()
 	c, err := New(provider.Config{Vendor: Vendor, Model: "openai/gpt-oss-20b", BaseURL: base, APIKey: key})
 	if err != nil {
@@ -37,7 +36,8 @@ func TestReplay(t *testing.T) {
 		wantUsage bench.Usage
 	}{
 		{"TestOpenAICompatibleCommon/llama-cpp-gpt-oss/simple.yaml", "", "", bench.Usage{Prompt: 84, Completion: 47, Total: 131}},
-		{"TestOpenAICompatibleCommon/llama-cpp-gpt-oss/simple_streaming.yaml", "/v1", testKey, bench.Usage{Prompt: 84, Completion: 57, Total: 141}},
+		// The streamed call reused the cache: timings say cache_n 83, prompt_n 1.
+		{"TestOpenAICompatibleCommon/llama-cpp-gpt-oss/simple_streaming.yaml", "/v1", testKey, bench.Usage{Prompt: 84, Completion: 57, Cached: 83, Total: 141}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -64,8 +64,14 @@ func TestReplay(t *testing.T) {
 			if diff := cmp.Diff(want, resp); diff != "" {
 				t.Errorf("response (-want +got):\n%s", diff)
 			}
-			if strings.Join(chunks, "") != "Olá!" {
-				t.Errorf("emitted %q", chunks)
+			wantChunks := []string{"Olá!"}
+			if stream {
+				// The role delta comes first, without text; the reasoning
+				// deltas are not emitted.
+				wantChunks = []string{"", "Olá", "!"}
+			}
+			if diff := cmp.Diff(wantChunks, chunks); diff != "" {
+				t.Errorf("emitted (-want +got):\n%s", diff)
 			}
 			seen := srv.Last(t)
 			wantAuth := ""
@@ -122,13 +128,26 @@ func TestErrors(t *testing.T) {
 		{Name: "loading", Resp: replay.Error(503, `{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}`), Stream: true, Kind: provider.KindOverloaded, Status: 503, In: "Loading model"},
 		{Name: "not supported", Resp: replay.Error(501, `{"error":{"code":501,"message":"This server does not support embeddings. Start it with --embeddings","type":"not_supported_error"}}`), Kind: provider.KindBadRequest, Status: 501, In: "not support"},
 		{Name: "server error", Resp: replay.Error(500, `{"error":{"code":500,"message":"failed to decode","type":"server_error"}}`), Kind: provider.KindTransient, Status: 500, In: "failed to decode"},
+		// Server-side errors that name no known cause stay transient, even
+		// when they mention a context.
+		{Name: "other 500", Resp: replay.Error(500, `{"error":{"code":500,"message":"failed to restore context shift state","type":"server_error"}}`), Kind: provider.KindTransient, Status: 500, In: "restore"},
+		// --no-context-shift and a prompt plus max_tokens over the context.
+		{Name: "context shift disabled", Resp: replay.Error(500, `{"error":{"code":500,"message":"context shift is disabled","type":"server_error"}}`), Kind: provider.KindContextLength, Status: 500, In: "context shift is disabled"},
+		{Name: "context shift disabled mid-stream", Resp: replay.Response{Body: chunk + `error: {"code":500,"message":"context shift is disabled","type":"server_error"}` + "\n\n"}, Stream: true, Kind: provider.KindContextLength, Status: 500, In: "context shift is disabled"},
+		// Request checks that early-2025 builds answer with 500.
+		{Name: "n 2", Resp: replay.Error(500, `{"error":{"code":500,"message":"Only one completion choice is allowed","type":"server_error"}}`), Kind: provider.KindBadRequest, Status: 500, In: "Only one completion choice"},
+		{Name: "n 2 streamed", Resp: replay.Error(500, `{"error":{"code":500,"message":"Only one completion choice is allowed","type":"server_error"}}`), Stream: true, Kind: provider.KindBadRequest, Status: 500, In: "Only one completion choice"},
+		{Name: "tools without jinja", Resp: replay.Error(500, `{"error":{"code":500,"message":"tools param requires --jinja flag","type":"server_error"}}`), Kind: provider.KindBadRequest, Status: 500, In: "--jinja"},
+		{Name: "unsupported param", Resp: replay.Error(500, `{"error":{"code":500,"message":"Unsupported param: tool_choice","type":"server_error"}}`), Kind: provider.KindBadRequest, Status: 500, In: "tool_choice"},
+		{Name: "top_logprobs alone", Resp: replay.Error(500, `{"error":{"code":500,"message":"top_logprobs requires logprobs to be set to true","type":"server_error"}}`), Kind: provider.KindBadRequest, Status: 500, In: "top_logprobs"},
+		{Name: "missing content", Resp: replay.Error(500, `{"error":{"code":500,"message":"Missing 'content' (ref: https://github.com/ggml-org/llama.cpp/issues/8367)","type":"server_error"}}`), Kind: provider.KindBadRequest, Status: 500, In: "Missing 'content'"},
 		{Name: "mid-stream error field", Resp: replay.Response{Body: chunk + `error: {"code":500,"message":"slot crashed","type":"server_error"}` + "\n\n"}, Stream: true, Kind: provider.KindTransient, Status: 500, In: "slot crashed"},
 		{Name: "mid-stream loading", Resp: replay.Response{Body: chunk + `error: {"code":503,"message":"Loading model","type":"unavailable_error"}` + "\n\n"}, Stream: true, Kind: provider.KindOverloaded, Status: 503, In: "Loading model"},
 		{Name: "mid-stream context", Resp: replay.Response{Body: `error: {"code":400,"message":"request (5827 tokens) exceeds the available context size (4096 tokens), try increasing it","type":"exceed_context_size_error"}` + "\n\n"}, Stream: true, Kind: provider.KindContextLength, Status: 400, In: "context size"},
 		{Name: "cut", Resp: replay.Response{Body: chunk + chunk + "data: [DONE]\n\n", CutAfter: len(chunk) + 9}, Stream: true, Kind: provider.KindTransient, In: "llamacpp"},
 		{Name: "no terminator, no finish", Resp: replay.Response{Body: chunk}, Stream: true, Kind: provider.KindTransient, Status: 200, In: "stream truncated"},
 	}
-	providertest.GenerateErrors(t, tests, provider.Request{Messages: hello}, testKey, func(t testing.TB, url string) *openai.Client { return newClient(t, url, testKey) })
+	providertest.GenerateErrors(t, tests, provider.Request{Messages: hello}, testKey, func(t testing.TB, url string) *Client { return newClient(t, url, testKey) })
 }
 
 func TestHealthModelsEmbed(t *testing.T) {
@@ -136,7 +155,9 @@ func TestHealthModelsEmbed(t *testing.T) {
 	srv := replay.Serve(t, []replay.Response{
 		replay.Error(503, `{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}`),
 		{Body: `{"status":"ok"}`},
+		{Body: `{"tokens":[]}`},
 		{Body: `{"object":"list","data":[{"id":"../models/Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf","object":"model","created":1735142223,"owned_by":"llamacpp","meta":{"vocab_type":2,"n_ctx_train":131072}}]}`},
+		{Body: `{"tokens":[]}`},
 		{Body: `{"model":"nomic","object":"list","data":[{"object":"embedding","index":0,"embedding":[0.5,0.25]}],"usage":{"prompt_tokens":2,"total_tokens":2}}`},
 	})
 	c := newClient(t, srv.URL, "")
@@ -158,7 +179,7 @@ func TestHealthModelsEmbed(t *testing.T) {
 	for _, r := range srv.Requests() {
 		paths = append(paths, r.Method+" "+r.Path)
 	}
-	if diff := cmp.Diff([]string{"GET /health", "GET /health", "GET /v1/models", "POST /v1/embeddings"}, paths); diff != "" {
+	if diff := cmp.Diff([]string{"GET /health", "GET /health", "POST /tokenize", "GET /v1/models", "POST /tokenize", "POST /v1/embeddings"}, paths); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }

@@ -10,7 +10,8 @@ import (
 
 // chunkFields is what the client reads from one completion or chunk: the
 // text of choice 0 (delta then message content), its last non-empty
-// finish_reason, the model, the usage and the logprobs.
+// finish_reason, the model, the usage, the logprobs and llama.cpp's
+// timings.prompt_n.
 type chunkFields struct {
 	text     []byte
 	model    []byte
@@ -22,6 +23,11 @@ type chunkFields struct {
 	// cost is usage.cost (OpenRouter), valid when hasCost.
 	cost    float64
 	hasCost bool
+	// promptN is timings.prompt_n (llama.cpp), valid when hasPromptN.
+	promptN    int
+	hasPromptN bool
+	// delta is true when choice 0 has a delta object (role or content).
+	delta bool
 }
 
 // fieldsOf maps a completion decoded by encoding/json to chunkFields; the
@@ -36,6 +42,9 @@ func fieldsOf(c *completion) chunkFields {
 		}
 	}
 	f.hasError = c.hasError()
+	if c.Timings != nil && c.Timings.PromptN != nil {
+		f.promptN, f.hasPromptN = *c.Timings.PromptN, true
+	}
 	for i := range c.Choices {
 		ch := &c.Choices[i]
 		if ch.Index != 0 {
@@ -43,6 +52,7 @@ func fieldsOf(c *completion) chunkFields {
 		}
 		if ch.Delta != nil {
 			f.text = append(f.text, ch.Delta.Content...)
+			f.delta = true
 		}
 		if ch.Message != nil {
 			f.text = append(f.text, ch.Message.Content...)
@@ -79,6 +89,7 @@ func (d *chunkDecoder) decode(data []byte) bool {
 	d.text, d.model, d.finish, d.logprobs = d.text[:0], d.model[:0], d.finish[:0], d.logprobs[:0]
 	d.usage, d.hasUsage, d.hasError = bench.Usage{}, false, false
 	d.cost, d.hasCost = 0, false
+	d.promptN, d.hasPromptN, d.delta = 0, false, false
 	d.data, d.pos = data, 0
 	ok := d.top()
 	d.ws()
@@ -192,6 +203,8 @@ func (d *chunkDecoder) top() bool {
 				d.hasError = !d.null()
 				ok = !d.hasError || d.skip(0)
 			}
+		case "timings":
+			ok = once(&set, 16) && d.timingsValue()
 		default:
 			ok = d.skip(0)
 		}
@@ -239,6 +252,7 @@ func (d *chunkDecoder) choice() bool {
 	textAt, lpAt := len(d.text), len(d.logprobs)
 	d.tmp = d.tmp[:0]
 	index := 0
+	hasDelta := false
 	var set uint32
 	for i := 0; ; i++ {
 		key, more, ok := d.member(i)
@@ -253,7 +267,10 @@ func (d *chunkDecoder) choice() bool {
 			ok = once(&set, 1) && (d.null() || d.int(&index))
 		case "delta":
 			// Text is delta then message whatever the key order.
-			ok = once(&set, 2) && set&4 == 0 && d.message()
+			if ok = once(&set, 2) && set&4 == 0; ok {
+				hasDelta = d.peek() == '{'
+				ok = d.message()
+			}
 		case "message":
 			ok = once(&set, 4) && d.message()
 		case "finish_reason":
@@ -269,9 +286,12 @@ func (d *chunkDecoder) choice() bool {
 	}
 	if index != 0 {
 		d.text, d.logprobs = d.text[:textAt], d.logprobs[:lpAt]
-	} else if len(d.tmp) > 0 {
+		return true
+	}
+	if len(d.tmp) > 0 {
 		d.finish = append(d.finish[:0], d.tmp...)
 	}
+	d.delta = d.delta || hasDelta
 	return true
 }
 
@@ -432,6 +452,38 @@ func (d *chunkDecoder) usageValue() bool {
 	}
 	d.usage, d.hasUsage = benchUsage(p, c, t, cached, reasoning), true
 	return true
+}
+
+// timingsValue decodes llama.cpp's timings object, keeping prompt_n.
+func (d *chunkDecoder) timingsValue() bool {
+	if d.null() {
+		return true
+	}
+	if d.peek() != '{' {
+		return false
+	}
+	d.pos++
+	var set uint32
+	for i := 0; ; i++ {
+		key, more, ok := d.member(i)
+		if !ok {
+			return false
+		}
+		if !more {
+			return true
+		}
+		if string(key) == "prompt_n" {
+			if ok = once(&set, 1); ok && !d.null() {
+				ok = d.int(&d.promptN)
+				d.hasPromptN = ok
+			}
+		} else {
+			ok = d.skip(0)
+		}
+		if !ok {
+			return false
+		}
+	}
 }
 
 // detail decodes a *_tokens_details object, reading the integer member name.

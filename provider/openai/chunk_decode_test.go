@@ -65,7 +65,8 @@ func checkFast(t *testing.T, d *chunkDecoder, data []byte) bool {
 	}
 	want, got := fieldsOf(&comp), d.chunkFields
 	if !bytes.Equal(got.text, want.text) || !bytes.Equal(got.model, want.model) || !bytes.Equal(got.finish, want.finish) ||
-		!slices.Equal(got.logprobs, want.logprobs) || got.usage != want.usage || got.hasUsage != want.hasUsage || got.hasError != want.hasError {
+		!slices.Equal(got.logprobs, want.logprobs) || got.usage != want.usage || got.hasUsage != want.hasUsage || got.hasError != want.hasError ||
+		got.promptN != want.promptN || got.hasPromptN != want.hasPromptN || got.delta != want.delta {
 		t.Fatalf("%q:\nfast %+v\njson %+v", data, got, want)
 	}
 	return true
@@ -92,7 +93,8 @@ func FuzzFastChunk(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	for _, s := range []string{`{"Model":"x"}`, `{"model":"a","model":"b"}`, `{"usage":{"prompt_tokens":1.0}}`, `{"choices":[{"index":1e0}]}`,
-		`{"choices":[{"message":{"content":"m"},"delta":{"content":"d"}}]}`, `{"model":"\xff\xfe"}`, `{"a":"\u12"}`, `null`, ` {} `, `{"choices":[{"logprobs":{"content":[{"logprob":1e400}]}}]}`, `{"usage":{"cost":null}}`, `{"usage":{"cost":1.5e-5,"cost":2}}`} {
+		`{"choices":[{"message":{"content":"m"},"delta":{"content":"d"}}]}`, `{"model":"\xff\xfe"}`, `{"a":"\u12"}`, `null`, ` {} `, `{"choices":[{"logprobs":{"content":[{"logprob":1e400}]}}]}`, `{"usage":{"cost":null}}`, `{"usage":{"cost":1.5e-5,"cost":2}}`,
+		`{"timings":{"prompt_n":null}}`, `{"timings":{"prompt_n":2.5}}`, `{"timings":null,"choices":[{"index":0,"delta":null},{"index":1,"delta":{}}]}`} {
 		f.Add([]byte(s))
 	}
 	warm := []byte(simulatorChunks[4])

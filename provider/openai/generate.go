@@ -96,11 +96,16 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 // [DONE]. A stream that ends without [DONE] and without a finish_reason was
 // cut off and fails as transient. Comments (keep-alives, OpenRouter's
 // processing notes) are skipped by the SSE decoder.
+//
+// The first chunk with a delta for the answer (often only its role) is
+// emitted even when it holds no text, so a caller sees when the model
+// started answering, also for an empty answer; later chunks are emitted
+// only when they carry text.
 func (c *Client) readStream(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
 	dec := sse.NewDecoder(resp.Body)
 	var st state
 	var fast chunkDecoder
-	done := false
+	done, started := false, false
 	for !done {
 		ev, err := dec.Next()
 		if errors.Is(err, io.EOF) {
@@ -114,7 +119,8 @@ func (c *Client) readStream(ctx context.Context, resp *http.Response, model stri
 			return provider.Response{}, err
 		}
 		done = end
-		if text != "" {
+		if text != "" || (!started && st.sawDelta) {
+			started = true
 			if err := emit(provider.Chunk{Text: text}); err != nil {
 				return provider.Response{}, fmt.Errorf("%s: emit: %w", c.d.Vendor, err)
 			}

@@ -46,7 +46,7 @@ func TestGenerateReplay(t *testing.T) {
 		{"TestOpenAICompatibleCommon/groq-kimi-k2/simple.yaml", "Olá!", "moonshotai/kimi-k2-instruct-0905", bench.Usage{Prompt: 20, Completion: 4, Total: 24}},
 		{"TestOpenAICompatibleCommon/groq-kimi-k2/simple_streaming.yaml", "Olá!", "moonshotai/kimi-k2-instruct-0905", bench.Usage{Prompt: 20, Completion: 4, Total: 24}},
 		{"TestOpenAICompatibleCommon/llama-cpp-gpt-oss/simple.yaml", "Olá!", "openai/gpt-oss-20b", bench.Usage{Prompt: 84, Completion: 47, Total: 131}},
-		{"TestOpenAICompatibleCommon/llama-cpp-gpt-oss/simple_streaming.yaml", "Olá!", "openai/gpt-oss-20b", bench.Usage{Prompt: 84, Completion: 57, Total: 141}},
+		{"TestOpenAICompatibleCommon/llama-cpp-gpt-oss/simple_streaming.yaml", "Olá!", "openai/gpt-oss-20b", bench.Usage{Prompt: 84, Completion: 57, Cached: 83, Total: 141}}, // timings: cache_n 83, prompt_n 1
 		{"TestOpenRouterCommon/openai/simple.yaml", "Oi! 😊", "openai/gpt-5.4-nano-20260317", bench.Usage{Prompt: 19, Completion: 7, Total: 26}},
 		{"TestOpenRouterCommon/openai/simple_streaming.yaml", "Olá! 😊", "openai/gpt-5.4-nano-20260317", bench.Usage{Prompt: 19, Completion: 7, Total: 26}},
 	}

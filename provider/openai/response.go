@@ -17,6 +17,16 @@ type completion struct {
 	Choices []choice        `json:"choices"`
 	Usage   *usage          `json:"usage"`
 	Error   json.RawMessage `json:"error"`
+	// Timings is llama.cpp's extension (llama-server and servers built on
+	// it): how long the prompt and the answer took to compute.
+	Timings *timings `json:"timings"`
+}
+
+// timings is the part of llama.cpp's "timings" object the bench reads.
+// prompt_n counts the prompt tokens the server computed for this call; the
+// rest of the prompt came from its cache.
+type timings struct {
+	PromptN *int `json:"prompt_n"`
 }
 
 type choice struct {
@@ -143,6 +153,11 @@ type state struct {
 	hasUsage bool
 	logprobs []float64
 	cost     *float64
+	// promptN is llama.cpp's timings.prompt_n, valid when hasPromptN.
+	promptN    int
+	hasPromptN bool
+	// sawDelta is set once a choice-0 delta (role or content) arrived.
+	sawDelta bool
 }
 
 // apply folds one completion or chunk into s and returns the new text it
@@ -157,6 +172,9 @@ func (s *state) apply(c *completion) string {
 			s.cost = c.Usage.Cost
 		}
 	}
+	if c.Timings != nil && c.Timings.PromptN != nil {
+		s.promptN, s.hasPromptN = *c.Timings.PromptN, true
+	}
 	var text string
 	for i := range c.Choices {
 		ch := &c.Choices[i]
@@ -165,6 +183,7 @@ func (s *state) apply(c *completion) string {
 		}
 		if ch.Delta != nil {
 			text += string(ch.Delta.Content)
+			s.sawDelta = true
 		}
 		if ch.Message != nil {
 			text += string(ch.Message.Content)
@@ -195,6 +214,10 @@ func (s *state) applyFields(f *chunkFields) string {
 		c := f.cost
 		s.cost = &c
 	}
+	if f.hasPromptN {
+		s.promptN, s.hasPromptN = f.promptN, true
+	}
+	s.sawDelta = s.sawDelta || f.delta
 	if len(f.finish) > 0 && s.finish != string(f.finish) {
 		s.finish = string(f.finish)
 	}
@@ -216,6 +239,11 @@ func (s *state) response(model string) provider.Response {
 	}
 	if s.hasUsage {
 		r.Usage = s.usage
+		if s.hasPromptN && r.Usage.Cached == 0 && s.promptN >= 0 && s.promptN <= r.Usage.Prompt {
+			// llama.cpp reports its prompt cache only in timings: the
+			// prompt tokens it did not compute (prompt_n) came from it.
+			r.Usage.Cached = r.Usage.Prompt - s.promptN
+		}
 	}
 	return r
 }
