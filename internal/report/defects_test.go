@@ -112,7 +112,7 @@ func TestEchoThroughputIsNotReported(t *testing.T) {
 	if !strings.Contains(md, "| 164 | — |") {
 		t.Errorf("markdown tokens/s cell is not —:\n%s", md)
 	}
-	if !strings.Contains(md, "Tokens/s —: no streamed answer lasted 10 ms or more after its first token") {
+	if !strings.Contains(md, "— tokens/s: no streamed answer lasted 10 ms or more after its first token") {
 		t.Errorf("markdown does not explain the —:\n%s", md)
 	}
 	html := renderResults(t, FormatHTML, bench.Run{ID: "r"}, echoResults())

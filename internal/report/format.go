@@ -155,7 +155,7 @@ func tableNotes(s *Summary, withRate bool) []string {
 		notes = append(notes, "TTFT "+notStreamed+": no call streamed a first token (calls made with --no-stream have none).")
 	}
 	if rate {
-		notes = append(notes, fmt.Sprintf("Tokens/s %s: no streamed answer lasted %s ms or more after its first token, too short to measure.",
+		notes = append(notes, fmt.Sprintf("%s tokens/s: no streamed answer lasted %s ms or more after its first token, too short to measure.",
 			noValue, fmtFixed(MinGenerationMs, 0)))
 	}
 	return notes
