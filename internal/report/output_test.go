@@ -314,3 +314,16 @@ func TestRegister(t *testing.T) {
 		t.Errorf("unknown extension error = %v, want it to list registered formats", err)
 	}
 }
+
+func TestWriteAllWithoutSummary(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "run.md")
+	err := WriteAll(context.Background(), []string{path}, bench.Run{}, nil, Slice(fixtureResults()))
+	if err == nil || !strings.Contains(err.Error(), "no summary") || !strings.Contains(err.Error(), path) {
+		t.Errorf("WriteAll without a summary = %v, want an error naming %s", err, path)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("%d files left behind", len(entries))
+	}
+}
