@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -21,30 +20,42 @@ var csvHeader = []string{
 	"prompt", "scores", "tags", "created_at",
 }
 
-// writeCSV writes a header and one row per result.
+// csvOutput writes a header and one row per result.
 //
 // Spreadsheet formula injection is neutralised: a text cell (ids, provider,
 // model, response, prompt, reasons, JSON columns) that starts with = + - @,
 // a tab or a carriage return gets a leading apostrophe, so Excel, LibreOffice
 // and Google Sheets show it as text instead of evaluating it. Numeric columns
-// are written by this package and left as they are.
-func writeCSV(ctx context.Context, w io.Writer, results Results) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
+// are written by this package and left as they are, with two exceptions
+// that keep a missing figure from reading as zero: ttft_ms is empty for a
+// call that streamed no first token (made with --no-stream, or empty), and
+// the cost columns say "unknown" for a model without a price.
+type csvOutput struct {
+	cw  *csv.Writer
+	row []string
+}
+
+var _ Output = (*csvOutput)(nil)
+
+func newCSVOutput(w io.Writer) Output {
+	return &csvOutput{cw: csv.NewWriter(w), row: make([]string, len(csvHeader))}
+}
+
+// Begin writes the header.
+func (o *csvOutput) Begin(bench.Run, *Summary) error { return o.cw.Write(csvHeader) }
+
+// Add writes r's row.
+func (o *csvOutput) Add(r *bench.Result) error {
+	if err := csvRow(o.row, r); err != nil {
 		return err
 	}
-	row := make([]string, len(csvHeader))
-	err := each(ctx, results, func(r *bench.Result) error {
-		if err := csvRow(row, r); err != nil {
-			return err
-		}
-		return cw.Write(row)
-	})
-	if err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
+	return o.cw.Write(o.row)
+}
+
+// End flushes the rows the CSV writer holds.
+func (o *csvOutput) End() error {
+	o.cw.Flush()
+	return o.cw.Error()
 }
 
 // csvRow fills row with r's columns in csvHeader order.
@@ -63,13 +74,21 @@ func csvRow(row []string, r *bench.Result) error {
 	}
 	text := neutralise
 	num := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+	ttft := ""
+	if r.TTFTMs > 0 && finite(r.TTFTMs) {
+		ttft = num(r.TTFTMs)
+	}
+	costIn, costOut, costTotal := num(r.Cost.Input), num(r.Cost.Output), num(r.Cost.Total)
+	if r.Cost.Unknown {
+		costIn, costOut, costTotal = "unknown", "unknown", "unknown"
+	}
 	copy(row, []string{
 		text(r.ID), text(r.RunID), text(r.CaseID), text(r.PromptID), text(r.Provider), text(r.Model),
 		strconv.Itoa(r.Repetition), text(string(r.Status)), strconv.FormatBool(r.Passed),
-		num(r.Score), num(r.LatencyMs), num(r.TTFTMs),
+		num(r.Score), num(r.LatencyMs), ttft,
 		strconv.Itoa(r.Tokens.Prompt), strconv.Itoa(r.Tokens.Completion), strconv.Itoa(r.Tokens.Cached),
 		strconv.Itoa(r.Tokens.Reasoning), strconv.Itoa(r.Tokens.Total),
-		num(r.Cost.Input), num(r.Cost.Output), num(r.Cost.Total),
+		costIn, costOut, costTotal,
 		text(r.FinishReason), strconv.FormatBool(r.Cached), text(errKind), text(errMsg),
 		text(r.Response), text(r.Prompt), text(string(scores)), text(string(tags)),
 		r.CreatedAt.UTC().Format(time.RFC3339Nano),

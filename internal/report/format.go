@@ -3,17 +3,25 @@ package report
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// fmtMs formats milliseconds for a table, "-" when there is no value.
+// noValue stands in a report for a figure that was not measured.
+const noValue = "—"
+
+// notStreamed stands for the TTFT of a provider none of whose calls
+// streamed a first token.
+const notStreamed = "n/a"
+
+// fmtMs formats milliseconds for a table, noValue when there is none.
 func fmtMs(ms float64) string {
 	switch {
 	case ms <= 0 || !finite(ms):
-		return "-"
+		return noValue
 	case ms >= 100:
 		return strconv.FormatFloat(ms, 'f', 0, 64)
 	default:
@@ -24,17 +32,60 @@ func fmtMs(ms float64) string {
 // fmtPct formats a ratio in [0, 1] as a percentage.
 func fmtPct(r float64) string { return strconv.FormatFloat(r*100, 'f', 1, 64) + "%" }
 
-// fmtUSD formats a cost in dollars with precision that suits its size.
-func fmtUSD(usd float64) string {
+// fmtTTFT formats a TTFT percentile, notStreamed when no call of the
+// provider streamed a first token: never a 0 ms TTFT for calls that have
+// none.
+func fmtTTFT(p Percentiles, ms float64) string {
+	if p.Count == 0 {
+		return notStreamed
+	}
+	return fmtMs(ms)
+}
+
+// FormatUSD formats a cost in US dollars with precision that suits its
+// size: cents from $1, four decimals from $0.01, and below that at least six
+// decimals and always two significant digits, so a small run never shows as
+// $0.0000 ($0.000015, $0.00000012). Zero is "$0"; a value that is not a
+// number is "—".
+func FormatUSD(usd float64) string {
+	a := math.Abs(usd)
 	switch {
+	case !finite(usd):
+		return noValue
 	case usd == 0:
 		return "$0"
-	case usd < 0.01:
-		return "$" + strconv.FormatFloat(usd, 'f', 6, 64)
-	case usd < 1:
-		return "$" + strconv.FormatFloat(usd, 'f', 4, 64)
+	case a >= 1:
+		return dollars(usd, 2)
+	case a >= 0.01:
+		return dollars(usd, 4)
+	}
+	// The exponent after rounding to two significant digits.
+	e := strconv.FormatFloat(a, 'e', 1, 64)
+	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
+	return dollars(usd, max(6, 1-exp))
+}
+
+// dollars formats usd with prec decimals and the sign before the dollar.
+func dollars(usd float64, prec int) string {
+	s := strconv.FormatFloat(math.Abs(usd), 'f', prec, 64)
+	if usd < 0 {
+		return "-$" + s
+	}
+	return "$" + s
+}
+
+// FormatCost formats a cost of which unpriced results are unknown: the
+// known sum alone when every result was priced, "unknown" when none of the
+// cost is known, and "$0.0012 + unknown" when only part of it is. An
+// unknown cost is never shown as $0.
+func FormatCost(usd float64, unpriced int) string {
+	switch {
+	case unpriced == 0:
+		return FormatUSD(usd)
+	case usd == 0:
+		return "unknown"
 	default:
-		return "$" + strconv.FormatFloat(usd, 'f', 2, 64)
+		return FormatUSD(usd) + " + unknown"
 	}
 }
 
@@ -56,18 +107,18 @@ func fmtInt(n int) string {
 	return b.String()
 }
 
-// fmtRate formats a throughput, "-" when unknown.
+// fmtRate formats a throughput, noValue when it was not measured.
 func fmtRate(f float64) string {
 	if f <= 0 || !finite(f) {
-		return "-"
+		return noValue
 	}
 	return strconv.FormatFloat(f, 'f', 1, 64)
 }
 
-// fmtTime formats a timestamp in UTC, "-" when unset.
+// fmtTime formats a timestamp in UTC, noValue when unset.
 func fmtTime(t time.Time) string {
 	if t.IsZero() {
-		return "-"
+		return noValue
 	}
 	return t.UTC().Format("2006-01-02 15:04:05 UTC")
 }
@@ -75,7 +126,7 @@ func fmtTime(t time.Time) string {
 // fmtKinds formats errors by kind as "kind: n, kind: n" in kind order.
 func fmtKinds(m map[string]int) string {
 	if len(m) == 0 {
-		return "-"
+		return noValue
 	}
 	parts := make([]string, 0, len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
@@ -89,3 +140,23 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // fmtFixed formats f with prec decimals.
 func fmtFixed(f float64, prec int) string { return strconv.FormatFloat(f, 'f', prec, 64) }
+
+// tableNotes explains the placeholders a provider table shows, one
+// sentence for each kind that appears in it; withRate says whether the
+// table has a throughput column.
+func tableNotes(s *Summary, withRate bool) []string {
+	var ttft, rate bool
+	for _, p := range s.Providers {
+		ttft = ttft || p.TTFT.Count == 0
+		rate = rate || (withRate && !(p.TokensPerSec > 0))
+	}
+	var notes []string
+	if ttft {
+		notes = append(notes, "TTFT "+notStreamed+": no call streamed a first token (calls made with --no-stream have none).")
+	}
+	if rate {
+		notes = append(notes, fmt.Sprintf("%s tokens/s: no streamed answer lasted %s ms or more after its first token, too short to measure.",
+			noValue, fmtFixed(MinGenerationMs, 0)))
+	}
+	return notes
+}

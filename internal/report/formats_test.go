@@ -21,14 +21,35 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/bench"
 )
 
-// render writes one format of the fixture and returns it.
+// render writes one format of the fixture through Render and returns it.
 func render(t *testing.T, format string) string {
 	t.Helper()
+	return renderResults(t, format, fixtureRun(), fixtureResults())
+}
+
+// renderResults writes one format of rs, with their summary, through
+// Render.
+func renderResults(t *testing.T, format string, run bench.Run, rs []bench.Result) string {
+	t.Helper()
+	s, err := Summarize(context.Background(), run, Slice(rs))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
-	if err := Write(context.Background(), &buf, format, fixtureRun(), SliceResults(fixtureResults())); err != nil {
-		t.Fatalf("Write(%s): %v", format, err)
+	if err := Render(context.Background(), &buf, format, run, s, Slice(rs)); err != nil {
+		t.Fatalf("Render(%s): %v", format, err)
 	}
 	return buf.String()
+}
+
+// fixtureSummary is the summary of the fixture.
+func fixtureSummary(t testing.TB) *Summary {
+	t.Helper()
+	s, err := Summarize(context.Background(), fixtureRun(), Slice(fixtureResults()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func TestJSONLRoundTrip(t *testing.T) {
@@ -237,11 +258,7 @@ func TestHTMLCapsFailures(t *testing.T) {
 	for i := range rs {
 		rs[i] = bench.Result{CaseID: "c", Provider: "p", Status: bench.StatusSuccess, Response: strings.Repeat("y", 2000)}
 	}
-	var buf bytes.Buffer
-	if err := Write(context.Background(), &buf, FormatHTML, bench.Run{ID: "r"}, SliceResults(rs)); err != nil {
-		t.Fatal(err)
-	}
-	page := buf.String()
+	page := renderResults(t, FormatHTML, bench.Run{ID: "r"}, rs)
 	if n := strings.Count(page, `<tr data-status="failed">`); n != maxHTMLFailures {
 		t.Errorf("failing rows = %d, want %d", n, maxHTMLFailures)
 	}
@@ -259,14 +276,11 @@ func TestMarkdownCapsFailures(t *testing.T) {
 	for i := range rs {
 		rs[i] = bench.Result{CaseID: "c|x", Provider: "p", Status: bench.StatusError}
 	}
-	var buf bytes.Buffer
-	if err := Write(context.Background(), &buf, FormatMarkdown, bench.Run{ID: "r"}, SliceResults(rs)); err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(buf.String(), "- **c\\|x \\#0**"); n != maxMarkdownFailures {
+	page := renderResults(t, FormatMarkdown, bench.Run{ID: "r"}, rs)
+	if n := strings.Count(page, "- **c\\|x \\#0**"); n != maxMarkdownFailures {
 		t.Errorf("listed failures = %d, want %d", n, maxMarkdownFailures)
 	}
-	if !strings.Contains(buf.String(), "… and 3 more") {
+	if !strings.Contains(page, "… and 3 more") {
 		t.Error("markdown does not say how many failures were left out")
 	}
 }
@@ -301,33 +315,31 @@ func TestFormatFromPath(t *testing.T) {
 	}
 }
 
-func TestWriteUnknownFormat(t *testing.T) {
+func TestRenderUnknownFormat(t *testing.T) {
 	t.Parallel()
-	err := Write(context.Background(), io.Discard, "pdf", bench.Run{}, SliceResults(nil))
-	if err == nil || !strings.Contains(err.Error(), "pdf") {
-		t.Errorf("Write(pdf) = %v, want an error naming the format", err)
+	err := Render(context.Background(), io.Discard, "pdf", bench.Run{}, &Summary{}, Slice(nil))
+	if err == nil || !strings.Contains(err.Error(), `"pdf"`) || !strings.Contains(err.Error(), "jsonl") {
+		t.Errorf("Render(pdf) = %v, want an error naming the format and the known ones", err)
 	}
 }
 
 // failingResults yields n results and then an error.
-func failingResults(n int, err error) Results {
-	return func() iter.Seq2[bench.Result, error] {
-		return func(yield func(bench.Result, error) bool) {
-			for i := range n {
-				if !yield(bench.Result{CaseID: "c", Provider: "p", Repetition: i}, nil) {
-					return
-				}
+func failingResults(n int, err error) iter.Seq2[bench.Result, error] {
+	return func(yield func(bench.Result, error) bool) {
+		for i := range n {
+			if !yield(bench.Result{CaseID: "c", Provider: "p", Repetition: i}, nil) {
+				return
 			}
-			yield(bench.Result{}, err)
 		}
+		yield(bench.Result{}, err)
 	}
 }
 
-func TestWriteFileIsAtomic(t *testing.T) {
+func TestWriteAllIsAtomic(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	good := filepath.Join(dir, "run.html")
-	if err := WriteFile(context.Background(), good, fixtureRun(), SliceResults(fixtureResults())); err != nil {
+	if err := WriteAll(context.Background(), []string{good}, fixtureRun(), fixtureSummary(t), Slice(fixtureResults())); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(good)
@@ -336,11 +348,14 @@ func TestWriteFileIsAtomic(t *testing.T) {
 	}
 
 	storeDown := errors.New("store down")
-	for _, name := range []string{"bad.jsonl", "bad.xml", "run.html"} {
-		path := filepath.Join(dir, name)
-		err := WriteFile(context.Background(), path, fixtureRun(), failingResults(300, storeDown))
-		if !errors.Is(err, storeDown) {
-			t.Errorf("WriteFile(%s) = %v, want the stream's error", name, err)
+	paths := []string{filepath.Join(dir, "bad.jsonl"), filepath.Join(dir, "bad.xml"), good}
+	err = WriteAll(context.Background(), paths, fixtureRun(), fixtureSummary(t), failingResults(300, storeDown))
+	if !errors.Is(err, storeDown) {
+		t.Errorf("WriteAll = %v, want the stream's error", err)
+	}
+	for _, p := range paths {
+		if err == nil || !strings.Contains(err.Error(), p) {
+			t.Errorf("error %v does not name %s", err, p)
 		}
 	}
 	entries, _ := os.ReadDir(dir)
@@ -354,21 +369,18 @@ func TestWriteFileIsAtomic(t *testing.T) {
 	if after, _ := os.Stat(good); after.Size() != info.Size() {
 		t.Error("a failed write replaced the existing report")
 	}
-	if err := WriteFile(context.Background(), filepath.Join(dir, "x.pdf"), bench.Run{}, SliceResults(nil)); err == nil {
-		t.Error("WriteFile(x.pdf) = nil, want an unknown extension error")
-	}
 }
 
-func TestWriteHonoursContext(t *testing.T) {
+func TestRenderHonoursContext(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, f := range []string{FormatJSON, FormatJSONL, FormatCSV, FormatJUnit, FormatHTML, FormatMarkdown} {
 		t.Run(f, func(t *testing.T) {
 			t.Parallel()
-			err := Write(ctx, io.Discard, f, bench.Run{}, SliceResults(fixtureResults()))
+			err := Render(ctx, io.Discard, f, bench.Run{}, fixtureSummary(t), Slice(fixtureResults()))
 			if !errors.Is(err, context.Canceled) {
-				t.Errorf("Write(%s) with a cancelled context = %v, want context.Canceled", f, err)
+				t.Errorf("Render(%s) with a cancelled context = %v, want context.Canceled", f, err)
 			}
 		})
 	}
@@ -399,18 +411,15 @@ func TestWriteEmptyRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
 			t.Parallel()
-			var buf bytes.Buffer
-			if err := Write(context.Background(), &buf, tt.format, bench.Run{ID: "empty"}, SliceResults(nil)); err != nil {
-				t.Fatal(err)
+			got := renderResults(t, tt.format, bench.Run{ID: "empty"}, nil)
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("empty %s report lacks %q:\n%s", tt.format, tt.want, got)
 			}
-			if !strings.Contains(buf.String(), tt.want) {
-				t.Errorf("empty %s report lacks %q:\n%s", tt.format, tt.want, buf.String())
+			if tt.format == FormatJSONL && got != "" {
+				t.Errorf("empty JSONL = %q, want nothing", got)
 			}
-			if tt.format == FormatJSONL && buf.Len() != 0 {
-				t.Errorf("empty JSONL = %q, want nothing", buf.String())
-			}
-			if tt.format == FormatJSON && !json.Valid(buf.Bytes()) {
-				t.Errorf("empty JSON report is not valid JSON: %s", buf.String())
+			if tt.format == FormatJSON && !json.Valid([]byte(got)) {
+				t.Errorf("empty JSON report is not valid JSON: %s", got)
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -45,21 +44,14 @@ func TestWriteGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
 			t.Parallel()
-			var buf bytes.Buffer
-			if err := Write(context.Background(), &buf, tt.format, fixtureRun(), SliceResults(fixtureResults())); err != nil {
-				t.Fatal(err)
-			}
-			golden(t, tt.file, buf.Bytes())
+			golden(t, tt.file, []byte(render(t, tt.format)))
 		})
 	}
 }
 
 func TestWriteTableGolden(t *testing.T) {
 	t.Parallel()
-	s, err := Summarize(context.Background(), fixtureRun(), SliceResults(fixtureResults()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := fixtureSummary(t)
 	for _, color := range []bool{false, true} {
 		name := "table.txt"
 		if color {

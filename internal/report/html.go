@@ -1,9 +1,7 @@
 package report
 
 import (
-	"bufio"
 	"cmp"
-	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -38,13 +36,14 @@ type htmlView struct {
 	Chart                                  *svgChart
 	Matrix                                 Matrix
 	FailCount                              int
+	Warnings, Notes                        []string
 }
 
 // htmlCard is one provider's card, pre-formatted.
 type htmlCard struct {
 	Provider, Model, PassRate, PassPct              string
 	Results, Passed, Failed, Errored, Cached        int
-	P50, P90, P95, P99, Mean, Max, TTFT50, TTFT95   string
+	P50, P90, P95, P99, Mean, Max, TTFT             string
 	TokensIn, TokensOut, TokPerSec, MeanScore, Cost string
 	Kinds                                           string
 }
@@ -60,39 +59,47 @@ type htmlFoot struct {
 	Shown, More int
 }
 
-// writeHTML writes one self-contained page: inline CSS, an inline SVG chart
-// and a little inline script, no external resource of any kind. The first
-// pass aggregates, the second streams the failing rows.
-func writeHTML(ctx context.Context, w io.Writer, run bench.Run, results Results) error {
-	sum, err := Summarize(ctx, run, results)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := htmlTemplate.ExecuteTemplate(bw, "head", newHTMLView(sum)); err != nil {
+// htmlOutput writes one self-contained page: inline CSS, an inline SVG
+// chart and a little inline script, no external resource of any kind. The
+// page head comes from the summary given up front; the failing rows stream.
+type htmlOutput struct {
+	w      io.Writer
+	listed int
+}
+
+var _ Output = (*htmlOutput)(nil)
+
+func newHTMLOutput(w io.Writer) Output { return &htmlOutput{w: w} }
+
+// Begin writes the page up to the failing results' table body.
+func (o *htmlOutput) Begin(_ bench.Run, s *Summary) error {
+	if err := htmlTemplate.ExecuteTemplate(o.w, "head", newHTMLView(s)); err != nil {
 		return fmt.Errorf("render page head: %w", err)
 	}
-	listed := 0
-	err = each(ctx, results, func(r *bench.Result) error {
-		if r.Passed && r.Status == bench.StatusSuccess {
-			return nil
-		}
-		if listed++; listed > maxHTMLFailures {
-			return nil
-		}
-		if err := htmlTemplate.ExecuteTemplate(bw, "failure", htmlFailureOf(r)); err != nil {
-			return fmt.Errorf("render failing result %s: %w", r.ID, err)
-		}
+	return nil
+}
+
+// Add writes r's row if it did not pass and the table is not full.
+func (o *htmlOutput) Add(r *bench.Result) error {
+	if r.Passed && r.Status == bench.StatusSuccess {
 		return nil
-	})
-	if err != nil {
-		return err
 	}
-	foot := htmlFoot{None: listed == 0, Shown: min(listed, maxHTMLFailures), More: max(listed-maxHTMLFailures, 0)}
-	if err := htmlTemplate.ExecuteTemplate(bw, "foot", foot); err != nil {
+	if o.listed++; o.listed > maxHTMLFailures {
+		return nil
+	}
+	if err := htmlTemplate.ExecuteTemplate(o.w, "failure", htmlFailureOf(r)); err != nil {
+		return fmt.Errorf("render failing result %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// End writes the rest of the page.
+func (o *htmlOutput) End() error {
+	foot := htmlFoot{None: o.listed == 0, Shown: min(o.listed, maxHTMLFailures), More: max(o.listed-maxHTMLFailures, 0)}
+	if err := htmlTemplate.ExecuteTemplate(o.w, "foot", foot); err != nil {
 		return fmt.Errorf("render page end: %w", err)
 	}
-	return bw.Flush()
+	return nil
 }
 
 // newHTMLView formats the summary for the page head.
@@ -101,7 +108,7 @@ func newHTMLView(s *Summary) htmlView {
 		Title:     cmp.Or(s.Run.Name, s.Run.ID, "Benchmark report"),
 		Started:   fmtTime(cmp.Or(s.Run.CreatedAt, s.FirstAt)),
 		PassRate:  fmtPct(s.PassRate),
-		Cost:      fmtUSD(s.CostUSD),
+		Cost:      FormatCost(s.CostUSD, s.Unpriced),
 		Total:     fmtInt(s.Total),
 		Passed:    fmtInt(s.Passed),
 		Failed:    fmtInt(s.Failed - s.Errored),
@@ -111,6 +118,8 @@ func newHTMLView(s *Summary) htmlView {
 		Matrix:    s.Matrix,
 		FailCount: s.Failed,
 		Chart:     newLatencyChart(s.Providers),
+		Warnings:  s.Warnings(),
+		Notes:     tableNotes(s, true),
 	}
 	for _, p := range s.Providers {
 		v.Cards = append(v.Cards, htmlCard{
@@ -119,13 +128,29 @@ func newHTMLView(s *Summary) htmlView {
 			Results: p.Results, Passed: p.Passed, Failed: p.Failed - p.Errored, Errored: p.Errored, Cached: p.Cached,
 			P50: fmtMs(p.Latency.P50), P90: fmtMs(p.Latency.P90), P95: fmtMs(p.Latency.P95), P99: fmtMs(p.Latency.P99),
 			Mean: fmtMs(p.Latency.Mean), Max: fmtMs(p.Latency.Max),
-			TTFT50: fmtMs(p.TTFT.P50), TTFT95: fmtMs(p.TTFT.P95),
+			TTFT:     ttftRange(p.TTFT),
 			TokensIn: fmtInt(p.TokensPrompt), TokensOut: fmtInt(p.TokensCompletion),
-			TokPerSec: fmtRate(p.TokensPerSec), MeanScore: strconv.FormatFloat(p.MeanScore, 'f', 3, 64),
-			Cost: fmtUSD(p.CostUSD), Kinds: fmtKinds(p.ErrorsByKind),
+			TokPerSec: rateUnit(p.TokensPerSec), MeanScore: strconv.FormatFloat(p.MeanScore, 'f', 3, 64),
+			Cost: FormatCost(p.CostUSD, p.Unpriced), Kinds: fmtKinds(p.ErrorsByKind),
 		})
 	}
 	return v
+}
+
+// ttftRange is a card's "p50 / p95 ms", or "n/a (not streamed)".
+func ttftRange(p Percentiles) string {
+	if p.Count == 0 {
+		return notStreamed + " (not streamed)"
+	}
+	return fmtMs(p.P50) + " / " + fmtMs(p.P95) + " ms"
+}
+
+// rateUnit is a card's throughput with its unit, or noValue.
+func rateUnit(tps float64) string {
+	if r := fmtRate(tps); r != noValue {
+		return r + " tok/s"
+	}
+	return noValue
 }
 
 // htmlFailureOf formats one failing result.

@@ -1,9 +1,7 @@
 package report
 
 import (
-	"bufio"
 	"cmp"
-	"context"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -18,7 +16,7 @@ import (
 // maxJUnitOutput bounds the response kept in a failing test case's system-out.
 const maxJUnitOutput = 2000
 
-// junitCounts are one suite's attributes, gathered in the first pass.
+// junitCounts are one suite's attributes, gathered as the rows pass.
 type junitCounts struct {
 	tests, failures, errors, skipped int
 	seconds                          float64
@@ -71,65 +69,117 @@ type junitProblem struct {
 	Text    string `xml:",chardata"`
 }
 
-// writeJUnit writes one <testsuite> per provider (sorted by id) and one
-// <testcase> per result. The first pass counts every suite; then one pass
-// per provider writes its test cases, so memory stays bounded by the number
-// of providers.
-func writeJUnit(ctx context.Context, w io.Writer, run bench.Run, results Results) error {
-	suites := map[string]*junitCounts{}
-	var total junitCounts
-	err := each(ctx, results, func(r *bench.Result) error {
-		c := suites[r.Provider]
-		if c == nil {
-			c = &junitCounts{}
-			suites[r.Provider] = c
+// junitOutput writes one <testsuite> per provider (sorted by id) and one
+// <testcase> per result. JUnit puts each suite's counts before its test
+// cases and groups them by provider, while the store yields results in
+// another order: so each provider's test cases are encoded into a spool of
+// their own (in memory up to a limit, then a temporary file), the counts
+// are taken as the rows pass, and End writes the suites one after another.
+// Memory stays bounded by the number of providers, never by the results.
+type junitOutput struct {
+	w      io.Writer
+	name   string
+	total  junitCounts
+	suites map[string]*junitSuite
+	// spoolLimit and spoolDir configure every suite's spool (tests).
+	spoolLimit int
+	spoolDir   string
+}
+
+// junitSuite is one provider's counts and encoded test cases.
+type junitSuite struct {
+	counts junitCounts
+	rows   spool
+	enc    *xml.Encoder
+}
+
+var (
+	_ Output  = (*junitOutput)(nil)
+	_ Aborter = (*junitOutput)(nil)
+)
+
+func newJUnitOutput(w io.Writer) Output {
+	return &junitOutput{w: w, suites: map[string]*junitSuite{}}
+}
+
+// Begin takes the name of the root element.
+func (o *junitOutput) Begin(run bench.Run, _ *Summary) error {
+	o.name = cmp.Or(run.Name, run.ID)
+	return nil
+}
+
+// Add counts r and encodes its <testcase> into its provider's spool.
+func (o *junitOutput) Add(r *bench.Result) error {
+	s := o.suites[r.Provider]
+	if s == nil {
+		s = &junitSuite{rows: spool{limit: o.spoolLimit, dir: o.spoolDir}}
+		// Test cases sit at depth 2: the prefix gives them the indentation
+		// they have inside <testsuites><testsuite>.
+		s.enc = xml.NewEncoder(&s.rows)
+		s.enc.Indent("    ", "  ")
+		o.suites[r.Provider] = s
+	}
+	s.counts.add(r)
+	o.total.add(r)
+	if err := s.enc.Encode(junitCaseOf(r)); err != nil {
+		return fmt.Errorf("encode result %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// End writes the document: the root with the totals, then each suite's
+// element around its spooled test cases.
+func (o *junitOutput) End() error {
+	defer o.Abort()
+	if _, err := io.WriteString(o.w, xml.Header); err != nil {
+		return err
+	}
+	if err := writeStartTag(o.w, "testsuites", o.total.attrs(o.name)); err != nil {
+		return err
+	}
+	for _, provider := range slices.Sorted(maps.Keys(o.suites)) {
+		s := o.suites[provider]
+		if _, err := io.WriteString(o.w, "\n  "); err != nil {
+			return err
 		}
-		c.add(r)
-		total.add(r)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(w, 32<<10)
-	bw.WriteString(xml.Header)
-	enc := xml.NewEncoder(bw)
-	enc.Indent("", "  ")
-	root := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: total.attrs(cmp.Or(run.Name, run.ID))}
-	if err := enc.EncodeToken(root); err != nil {
-		return err
-	}
-	for _, provider := range slices.Sorted(maps.Keys(suites)) {
-		if err := writeJUnitSuite(ctx, enc, provider, suites[provider], results); err != nil {
+		if err := writeStartTag(o.w, "testsuite", s.counts.attrs(provider)); err != nil {
+			return err
+		}
+		if !s.rows.empty() {
+			if _, err := io.WriteString(o.w, "\n"); err != nil {
+				return err
+			}
+			if _, err := s.rows.WriteTo(o.w); err != nil {
+				return err
+			}
+		}
+		if _, err := io.WriteString(o.w, "\n  </testsuite>"); err != nil {
 			return err
 		}
 	}
-	if err := enc.EncodeToken(root.End()); err != nil {
-		return err
+	end := "</testsuites>\n"
+	if len(o.suites) > 0 {
+		end = "\n" + end
 	}
-	if err := enc.Flush(); err != nil {
-		return err
-	}
-	bw.WriteByte('\n')
-	return bw.Flush()
+	_, err := io.WriteString(o.w, end)
+	return err
 }
 
-// writeJUnitSuite writes one provider's <testsuite>.
-func writeJUnitSuite(ctx context.Context, enc *xml.Encoder, provider string, c *junitCounts, results Results) error {
-	start := xml.StartElement{Name: xml.Name{Local: "testsuite"}, Attr: c.attrs(provider)}
-	if err := enc.EncodeToken(start); err != nil {
+// Abort removes the spools' temporary files.
+func (o *junitOutput) Abort() {
+	for _, s := range o.suites {
+		_ = s.rows.Close()
+	}
+}
+
+// writeStartTag writes <name attrs…> with the attributes escaped as
+// encoding/xml escapes them.
+func writeStartTag(w io.Writer, name string, attrs []xml.Attr) error {
+	enc := xml.NewEncoder(w)
+	if err := enc.EncodeToken(xml.StartElement{Name: xml.Name{Local: name}, Attr: attrs}); err != nil {
 		return err
 	}
-	err := each(ctx, results, func(r *bench.Result) error {
-		if r.Provider != provider {
-			return nil
-		}
-		return enc.Encode(junitCaseOf(r))
-	})
-	if err != nil {
-		return err
-	}
-	return enc.EncodeToken(start.End())
+	return enc.Flush()
 }
 
 // junitCaseOf maps a result to its <testcase>.

@@ -1,9 +1,7 @@
 package report
 
 import (
-	"bufio"
 	"cmp"
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -23,39 +21,56 @@ var mdEscaper = strings.NewReplacer(
 // md makes user text safe for one line of Markdown, including table cells.
 func md(s string) string { return mdEscaper.Replace(oneLine(s)) }
 
-// writeMarkdown writes the run header, the per-provider table, the failing
-// results (at most maxMarkdownFailures, then a count) and the cost line.
-func writeMarkdown(ctx context.Context, w io.Writer, run bench.Run, results Results) error {
-	sum, err := Summarize(ctx, run, results)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(w)
-	writeMarkdownHeader(bw, sum)
-	writeMarkdownProviders(bw, sum)
-	fmt.Fprintf(bw, "\n## Failing results (%d)\n\n", sum.Failed)
-	listed := 0
-	err = each(ctx, results, func(r *bench.Result) error {
-		if r.Passed && r.Status == bench.StatusSuccess {
-			return nil
-		}
-		if listed++; listed <= maxMarkdownFailures {
-			fmt.Fprintf(bw, "- **%s** · %s · %s — %s\n", md(caseName(r)), md(r.Provider), md(outcome(r)),
-				md(truncate(FailureReason(r), maxReason)))
-		}
+// markdownOutput writes the run header, the per-provider table (both from
+// the summary given up front), the failing results as they stream (at most
+// maxMarkdownFailures, then a count) and the cost line.
+type markdownOutput struct {
+	w      io.Writer
+	s      *Summary
+	listed int
+}
+
+var _ Output = (*markdownOutput)(nil)
+
+func newMarkdownOutput(w io.Writer) Output { return &markdownOutput{w: w} }
+
+// Begin writes everything that comes before the failing results.
+func (o *markdownOutput) Begin(_ bench.Run, s *Summary) error {
+	o.s = s
+	writeMarkdownHeader(o.w, s)
+	writeMarkdownProviders(o.w, s)
+	_, err := fmt.Fprintf(o.w, "\n## Failing results (%d)\n\n", s.Failed)
+	return err
+}
+
+// Add lists r if it did not pass and the list is not full.
+func (o *markdownOutput) Add(r *bench.Result) error {
+	if r.Passed && r.Status == bench.StatusSuccess {
 		return nil
-	})
-	if err != nil {
-		return err
 	}
+	if o.listed++; o.listed > maxMarkdownFailures {
+		return nil
+	}
+	_, err := fmt.Fprintf(o.w, "- **%s** · %s · %s — %s\n", md(caseName(r)), md(r.Provider), md(outcome(r)),
+		md(truncate(FailureReason(r), maxReason)))
+	return err
+}
+
+// End closes the list and writes the cost line and any warnings. Write
+// errors stick in the caller's buffer, which reports the first one.
+func (o *markdownOutput) End() error {
 	switch {
-	case listed == 0:
-		bw.WriteString("None: every result passed.\n")
-	case listed > maxMarkdownFailures:
-		fmt.Fprintf(bw, "- … and %d more\n", listed-maxMarkdownFailures)
+	case o.listed == 0:
+		fmt.Fprint(o.w, "None: every result passed.\n")
+	case o.listed > maxMarkdownFailures:
+		fmt.Fprintf(o.w, "- … and %d more\n", o.listed-maxMarkdownFailures)
 	}
-	fmt.Fprintf(bw, "\n**Total cost:** %s for %s results (%s tokens).\n", fmtUSD(sum.CostUSD), fmtInt(sum.Total), fmtInt(sum.Tokens))
-	return bw.Flush()
+	s := o.s
+	fmt.Fprintf(o.w, "\n**Total cost:** %s for %s results (%s tokens).\n", FormatCost(s.CostUSD, s.Unpriced), fmtInt(s.Total), fmtInt(s.Tokens))
+	for _, w := range s.Warnings() {
+		fmt.Fprintf(o.w, "\n> **Warning:** %s\n", md(w))
+	}
+	return nil
 }
 
 // writeMarkdownHeader writes the title and the run's facts.
@@ -82,7 +97,10 @@ func writeMarkdownProviders(w io.Writer, s *Summary) {
 	for _, p := range s.Providers {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			md(p.Provider), md(p.Model), fmtInt(p.Results), fmtPct(p.PassRate), fmtInt(p.Errored),
-			fmtMs(p.Latency.P50), fmtMs(p.Latency.P95), fmtMs(p.TTFT.P50), fmtInt(p.TokensTotal),
-			fmtRate(p.TokensPerSec), fmtUSD(p.CostUSD))
+			fmtMs(p.Latency.P50), fmtMs(p.Latency.P95), fmtTTFT(p.TTFT, p.TTFT.P50), fmtInt(p.TokensTotal),
+			fmtRate(p.TokensPerSec), FormatCost(p.CostUSD, p.Unpriced))
+	}
+	if notes := tableNotes(s, true); len(notes) > 0 {
+		fmt.Fprintf(w, "\n%s\n", strings.Join(notes, " "))
 	}
 }

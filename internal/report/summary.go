@@ -4,13 +4,21 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/stats"
 )
+
+// MinGenerationMs is the shortest generation window, in milliseconds, that
+// counts towards throughput. A shorter window (an echo, a cached or
+// in-process answer) measures the tool rather than a model, and would
+// report millions of tokens per second.
+const MinGenerationMs = 10.0
 
 // DefaultMatrixLimit is the number of distinct cases the pass/fail matrix
 // keeps before it is truncated.
@@ -46,7 +54,9 @@ func PercentilesOf(s *stats.Sketch) Percentiles {
 // Failed - Errored is the number of assertion failures. Latency, TTFT, TokensPerSec and
 // MeanScore are computed over succeeded results; cached results are left out
 // of the timing figures because they do not measure the provider. TTFT only
-// counts results that streamed (ttft_ms > 0).
+// counts results that streamed a first token (ttft_ms > 0): a call made
+// with --no-stream has none, and its TTFT is left out of the JSON summary
+// and shown as "n/a" rather than as a number.
 type ProviderSummary struct {
 	Provider  string  `json:"provider"`
 	Model     string  `json:"model"`
@@ -59,16 +69,21 @@ type ProviderSummary struct {
 	PassRate  float64 `json:"pass_rate"` // Passed / Results
 	// Latency is the total call time, TTFT the time to the first token.
 	Latency Percentiles `json:"latency_ms"`
-	TTFT    Percentiles `json:"ttft_ms"`
+	TTFT    Percentiles `json:"ttft_ms,omitzero"`
 	// Token sums over all results.
 	TokensPrompt     int `json:"tokens_prompt"`
 	TokensCompletion int `json:"tokens_completion"`
 	TokensTotal      int `json:"tokens_total"`
-	// TokensPerSec is completion tokens divided by generation seconds, where
-	// generation time is latency minus TTFT for streamed calls and the whole
-	// latency otherwise.
-	TokensPerSec float64 `json:"tokens_per_sec"`
-	CostUSD      float64 `json:"cost_usd"`
+	// TokensPerSec is completion tokens divided by generation seconds, the
+	// time from the first token to the end of the answer (latency minus
+	// TTFT). Only streamed calls have that window, and only windows of at
+	// least MinGenerationMs count; it is 0 (left out of JSON, shown as "—")
+	// when no call qualifies.
+	TokensPerSec float64 `json:"tokens_per_sec,omitzero"`
+	// CostUSD sums the known costs; Unpriced counts the results whose
+	// model has no price (bench.Cost.Unknown), whose cost is not in it.
+	CostUSD  float64 `json:"cost_usd"`
+	Unpriced int     `json:"unpriced"`
 	// ErrorsByKind counts errored results by error kind, or by status
 	// (timeout, cancelled, skipped) when the record has no error kind.
 	ErrorsByKind map[string]int `json:"errors_by_kind"`
@@ -88,7 +103,9 @@ type Summary struct {
 	Cached    int               `json:"cached"`
 	PassRate  float64           `json:"pass_rate"`
 	CostUSD   float64           `json:"cost_usd"`
-	Tokens    int               `json:"tokens"`
+	// Unpriced counts results whose cost is unknown; CostUSD leaves them out.
+	Unpriced int `json:"unpriced"`
+	Tokens   int `json:"tokens"`
 	// FirstAt and LastAt are the earliest and latest result timestamps.
 	FirstAt time.Time `json:"first_at"`
 	LastAt  time.Time `json:"last_at"`
@@ -143,7 +160,9 @@ func (a *Aggregator) Add(r *bench.Result) {
 	s.TokensPrompt += r.Tokens.Prompt
 	s.TokensCompletion += r.Tokens.Completion
 	s.TokensTotal += r.Tokens.Total
-	if finite(r.Cost.Total) {
+	if r.Cost.Unknown {
+		s.Unpriced++
+	} else if finite(r.Cost.Total) {
 		s.CostUSD += r.Cost.Total
 	}
 	if r.Cached {
@@ -184,16 +203,13 @@ func (p *providerAgg) addTimings(r *bench.Result) {
 	p.latency.Add(r.LatencyMs)
 	p.latSum += r.LatencyMs
 	p.latMax = max(p.latMax, r.LatencyMs)
-	gen := r.LatencyMs
-	if finite(r.TTFTMs) && r.TTFTMs > 0 {
-		p.ttft.Add(r.TTFTMs)
-		p.ttftSum += r.TTFTMs
-		p.ttftMax = max(p.ttftMax, r.TTFTMs)
-		if r.TTFTMs < r.LatencyMs {
-			gen = r.LatencyMs - r.TTFTMs
-		}
+	if !finite(r.TTFTMs) || r.TTFTMs <= 0 {
+		return
 	}
-	if r.Tokens.Completion > 0 {
+	p.ttft.Add(r.TTFTMs)
+	p.ttftSum += r.TTFTMs
+	p.ttftMax = max(p.ttftMax, r.TTFTMs)
+	if gen := r.LatencyMs - r.TTFTMs; gen >= MinGenerationMs && r.Tokens.Completion > 0 {
 		p.genSec += gen / 1000
 		p.genToks += r.Tokens.Completion
 	}
@@ -217,7 +233,9 @@ func (a *Aggregator) addTotals(r *bench.Result) {
 	if r.Cached {
 		t.Cached++
 	}
-	if finite(r.Cost.Total) {
+	if r.Cost.Unknown {
+		t.Unpriced++
+	} else if finite(r.Cost.Total) {
 		t.CostUSD += r.Cost.Total
 	}
 	t.Tokens += r.Tokens.Total
@@ -282,17 +300,47 @@ func exact(p Percentiles, sum, maxV float64) Percentiles {
 	return p
 }
 
-// Summarize aggregates every result of one pass over results.
-func Summarize(ctx context.Context, run bench.Run, results Results) (*Summary, error) {
+// Summarize aggregates every result of one pass over results. A run's
+// summary is normally aggregated live, as its results are saved; this is
+// for a run read back from the store.
+func Summarize(ctx context.Context, run bench.Run, results iter.Seq2[bench.Result, error]) (*Summary, error) {
 	a := NewAggregator(run)
-	err := each(ctx, results, func(r *bench.Result) error {
-		a.Add(r)
-		return nil
-	})
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("summarize run %s: %w", run.ID, err)
 	}
+	n := 0
+	for r, err := range results {
+		if err != nil {
+			return nil, fmt.Errorf("summarize run %s: read results: %w", run.ID, err)
+		}
+		if n++; n%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("summarize run %s: %w", run.ID, err)
+			}
+		}
+		a.Add(&r)
+	}
 	return a.Summary(), nil
+}
+
+// Warnings returns what a reader must know before trusting the summary's
+// figures, one sentence each: for now, one per provider whose results have
+// no price, saying how many and where to set one.
+func (s *Summary) Warnings() []string {
+	var out []string
+	for _, p := range s.Providers {
+		if p.Unpriced == 0 {
+			continue
+		}
+		name, _, _ := strings.Cut(p.Provider, ":")
+		have := "results have"
+		if p.Unpriced == 1 {
+			have = "result has"
+		}
+		out = append(out, fmt.Sprintf("%s: %s %s no price (model %q): cost unknown; set input_per_mtok and output_per_mtok under [providers.%s.pricing.%q]",
+			p.Provider, fmtInt(p.Unpriced), have, p.Model, name, p.Model))
+	}
+	return out
 }
 
 // errorKind names why a result did not succeed.

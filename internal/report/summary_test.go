@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -24,10 +23,7 @@ import (
 
 func TestSummaryOfFixture(t *testing.T) {
 	t.Parallel()
-	s, err := Summarize(context.Background(), fixtureRun(), SliceResults(fixtureResults()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := fixtureSummary(t)
 	type totals struct{ Total, Succeeded, Errored, Passed, Failed, Cached, Tokens int }
 	if diff := cmp.Diff(totals{8, 5, 3, 2, 6, 1, 92}, totals{s.Total, s.Succeeded, s.Errored, s.Passed, s.Failed, s.Cached, s.Tokens}); diff != "" {
 		t.Errorf("totals (-want +got):\n%s", diff)
@@ -40,8 +36,9 @@ func TestSummaryOfFixture(t *testing.T) {
 		Provider: "anthropic:claude-haiku-4-5", Model: "claude-haiku-4-5",
 		Results: 4, Succeeded: 2, Errored: 2, Passed: 1, Failed: 3, PassRate: 0.25,
 		TokensPrompt: 41, TokensCompletion: 5, TokensTotal: 46,
-		// 5 completion tokens over (550-275)+1100 ms of generation.
-		TokensPerSec: 5 / 1.375, CostUSD: 0.00003435,
+		// Only the streamed call has a generation window: 2 completion
+		// tokens over 550-275 ms after the first token.
+		TokensPerSec: 2 / 0.275, CostUSD: 0.00003435,
 		ErrorsByKind: map[string]int{"rate_limited": 1, "timeout": 1}, MeanScore: 0.5,
 	}
 	opts := cmp.Options{
@@ -65,10 +62,7 @@ func TestSummaryOfFixture(t *testing.T) {
 
 func TestMatrix(t *testing.T) {
 	t.Parallel()
-	s, err := Summarize(context.Background(), fixtureRun(), SliceResults(fixtureResults()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := fixtureSummary(t)
 	var got [][]string
 	for _, row := range s.Matrix.Rows {
 		states := []string{row.CaseID}
@@ -210,12 +204,8 @@ func FuzzUserDataInReports(f *testing.F) {
 			Scores:    map[string]bench.Score{"check": {Reason: reason}},
 			CreatedAt: time.Unix(0, 0).UTC(),
 		}
-		results := SliceResults([]bench.Result{r, {ID: "r2", CaseID: caseID, Status: bench.StatusError, Error: &bench.ErrorInfo{Message: reason}}})
-		var buf bytes.Buffer
-		if err := Write(context.Background(), &buf, FormatCSV, bench.Run{}, results); err != nil {
-			t.Fatal(err)
-		}
-		recs, err := csv.NewReader(&buf).ReadAll()
+		rs := []bench.Result{r, {ID: "r2", CaseID: caseID, Status: bench.StatusError, Error: &bench.ErrorInfo{Message: reason}}}
+		recs, err := csv.NewReader(strings.NewReader(renderResults(t, FormatCSV, bench.Run{}, rs))).ReadAll()
 		if err != nil {
 			t.Fatalf("CSV does not parse: %v", err)
 		}
@@ -224,11 +214,7 @@ func FuzzUserDataInReports(f *testing.F) {
 		if len(recs) != 3 || recs[1][indexOf(csvHeader, "response")] != wantResp {
 			t.Fatalf("CSV response = %q, want %q", recs[1][indexOf(csvHeader, "response")], wantResp)
 		}
-		buf.Reset()
-		if err := Write(context.Background(), &buf, FormatJUnit, bench.Run{Name: caseID}, results); err != nil {
-			t.Fatal(err)
-		}
-		dec := xml.NewDecoder(&buf)
+		dec := xml.NewDecoder(strings.NewReader(renderResults(t, FormatJUnit, bench.Run{Name: caseID}, rs)))
 		for {
 			if _, err := dec.Token(); errors.Is(err, io.EOF) {
 				break
@@ -264,22 +250,18 @@ func BenchmarkAggregatorAdd(b *testing.B) {
 	}
 }
 
-func BenchmarkWriteJSONL(b *testing.B) {
+func BenchmarkRenderJSONL(b *testing.B) {
 	r := benchResult(1)
-	results := func(n int) Results {
-		return func() iter.Seq2[bench.Result, error] {
-			return func(yield func(bench.Result, error) bool) {
-				for range n {
-					if !yield(r, nil) {
-						return
-					}
-				}
+	results := func(yield func(bench.Result, error) bool) {
+		for range b.N {
+			if !yield(r, nil) {
+				return
 			}
 		}
-	}(b.N)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	if err := Write(context.Background(), io.Discard, FormatJSONL, bench.Run{}, results); err != nil {
+	if err := Render(context.Background(), io.Discard, FormatJSONL, bench.Run{}, &Summary{}, results); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -26,8 +26,10 @@ type tableCell struct {
 }
 
 // WriteTable writes the terminal summary: one row per provider (results,
-// pass rate, errors, p50/p95 latency, TTFT p50, tokens, cost) and a totals
-// line. ANSI colour is used only when color is true.
+// pass rate, errors, p50/p95 latency, TTFT p50, tokens, cost), a totals
+// line, a note for each placeholder shown ("n/a" TTFT) and the summary's
+// warnings (results without a price). ANSI colour is used only when color
+// is true.
 func WriteTable(w io.Writer, s *Summary, color bool) error {
 	header := []string{"PROVIDER", "RESULTS", "PASS", "ERRORS", "P50 MS", "P95 MS", "TTFT P50", "TOKENS", "COST"}
 	rows := make([][]tableCell, 0, len(s.Providers)+1)
@@ -48,22 +50,32 @@ func WriteTable(w io.Writer, s *Summary, color bool) error {
 			{text: fmtInt(p.Errored), style: errStyle},
 			{text: fmtMs(p.Latency.P50)},
 			{text: fmtMs(p.Latency.P95)},
-			{text: fmtMs(p.TTFT.P50)},
+			{text: fmtTTFT(p.TTFT, p.TTFT.P50)},
 			{text: fmtInt(p.TokensTotal)},
-			{text: fmtUSD(p.CostUSD)},
+			{text: FormatCost(p.CostUSD, p.Unpriced)},
 		})
 	}
 	bw := bufio.NewWriter(w)
 	writeTableRows(bw, rows, color)
 	totals := fmt.Sprintf("Total: %s results, %s passed, %s failed assertions, %s errors, pass rate %s, %s tokens, cost %s",
 		fmtInt(s.Total), fmtInt(s.Passed), fmtInt(s.Failed-s.Errored), fmtInt(s.Errored), fmtPct(s.PassRate),
-		fmtInt(s.Tokens), fmtUSD(s.CostUSD))
+		fmtInt(s.Tokens), FormatCost(s.CostUSD, s.Unpriced))
 	if color {
 		totals = ansiBold + totals + ansiReset
 	}
 	bw.WriteString(totals + "\n")
 	if s.Matrix.Truncated {
 		fmt.Fprintf(bw, "(matrix truncated: %s results of later cases not shown)\n", fmtInt(s.Matrix.OmittedResults))
+	}
+	for _, n := range tableNotes(s, false) {
+		bw.WriteString(n + "\n")
+	}
+	for _, w := range s.Warnings() {
+		line := "Warning: " + termSafe(w)
+		if color {
+			line = ansiYellow + line + ansiReset
+		}
+		bw.WriteString(line + "\n")
 	}
 	return bw.Flush()
 }
