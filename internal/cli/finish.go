@@ -5,8 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"os"
-	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,40 +25,35 @@ func (a *app) finish(cmd *cobra.Command, run *session.Run, res session.Result, o
 	if res.Summary == nil {
 		return res.Err
 	}
-	// Outputs are written even after Ctrl-C.
+	// Outputs are written even after Ctrl-C, in one pass over the results.
 	ctx := context.WithoutCancel(cmd.Context())
-	var outErrs []error
-	written := make([]string, 0, len(outputs))
-	for _, out := range outputs {
-		if err := a.writeOutput(ctx, out, res); err != nil {
-			outErrs = append(outErrs, fmt.Errorf("write %s: %w", out, err))
-			continue
-		}
-		written = append(written, out)
-	}
+	outErr := a.writeOutputs(ctx, outputs, res)
 	w := cmd.OutOrStdout()
 	s := res.Summary
 	if err := report.WriteTable(w, s, a.color()); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nRun %s %s: %d results, %d passed, %d failed, %d errors, $%.4f\n", res.Run.ID, res.Run.Status, s.Total, s.Passed, s.Failed-s.Errored, s.Errored, s.CostUSD)
-	for _, out := range written {
-		fmt.Fprintf(w, "Wrote %s\n", out)
+	fmt.Fprintf(w, "\nRun %s %s: %d results, %d passed, %d failed, %d errors, %s\n", res.Run.ID, res.Run.Status, s.Total, s.Passed, s.Failed-s.Errored, s.Errored, report.FormatCost(s.CostUSD, s.Unpriced))
+	for _, out := range outputs {
+		if outErr == nil || !strings.Contains(outErr.Error(), out) {
+			fmt.Fprintf(w, "Wrote %s\n", out)
+		}
 	}
-	if err := a.exitFor(&res.Run, s, res.Err, o); err != nil || len(outErrs) == 0 {
-		return errors.Join(append([]error{err}, outErrs...)...)
-	}
-	return errors.Join(outErrs...)
+	return errors.Join(a.exitFor(&res.Run, s, res.Err, o), outErr)
 }
 
-// writeOutput writes one report from the store.
-func (a *app) writeOutput(ctx context.Context, path string, res session.Result) error {
+// writeOutputs writes every report in one pass over the stored results; a
+// report that fails does not stop the others.
+func (a *app) writeOutputs(ctx context.Context, outputs []string, res session.Result) error {
+	if len(outputs) == 0 {
+		return nil
+	}
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return report.WriteFile(ctx, path, res.Run, resultsOf(ctx, st, res.Run.ID))
+	return report.WriteAll(ctx, outputs, res.Run, res.Summary, st.Results(ctx, res.Run.ID, store.ResultFilter{}))
 }
 
 // resultsOf is a re-iterable stream of a run's results from the store.
@@ -115,23 +109,9 @@ func firstErrors(s *report.Summary) string {
 // checkOutputs tells before the run whether each output can be written.
 func checkOutputs(outputs []string) error {
 	for _, o := range outputs {
-		if _, err := report.FormatFromPath(o); err != nil {
+		if err := report.Check(o); err != nil {
 			return configErr("--output %s: %v", o, err)
 		}
-		dir := filepath.Dir(o)
-		fi, err := os.Stat(dir)
-		switch {
-		case err != nil:
-			return configErr("--output %s: directory %s does not exist", o, dir)
-		case !fi.IsDir():
-			return configErr("--output %s: %s is a file, not a directory", o, dir)
-		}
-		f, err := os.CreateTemp(dir, ".ltb-check-*")
-		if err != nil {
-			return configErr("--output %s: cannot write in %s: %v", o, dir, err)
-		}
-		_ = f.Close()
-		_ = os.Remove(f.Name())
 	}
 	return nil
 }
@@ -199,5 +179,5 @@ func progressLine(s runner.Snapshot) string {
 	if s.ETA >= 0 {
 		eta = s.ETA.String()
 	}
-	return fmt.Sprintf("%d/%d (%.0f%%)  %.1f/s  ETA %s  errors %d  failed %d  $%.4f", s.Done, s.Total, pct, s.Rate, eta, s.Errors, s.Failed, s.CostUSD)
+	return fmt.Sprintf("%d/%d (%.0f%%)  %.1f/s  ETA %s  errors %d  failed %d  %s", s.Done, s.Total, pct, s.Rate, eta, s.Errors, s.Failed, report.FormatUSD(s.CostUSD))
 }

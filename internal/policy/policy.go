@@ -239,9 +239,11 @@ func (p *Provider) measure(ctx context.Context, req *provider.Request, c Call) O
 	end := time.Now()
 	out := Outcome{Response: resp, LatencyMs: ms(end.Sub(start))}
 	switch {
+	case !req.Stream:
+		// A whole answer has no first token: providers emit its text once, at the end.
 	case !first.IsZero():
 		out.TTFTMs = ms(first.Sub(start))
-	case req.Stream && err == nil:
+	case err == nil:
 		// Nothing was streamed: the (empty) answer was complete at the end.
 		out.TTFTMs = out.LatencyMs
 	}
