@@ -24,9 +24,9 @@ type file struct {
 
 // entry is one model's prices in the file.
 type entry struct {
-	Input       float64     `yaml:"input"`
-	Output      float64     `yaml:"output"`
-	CachedInput float64     `yaml:"cached_input"`
+	Input        float64     `yaml:"input"`
+	Output       float64     `yaml:"output"`
+	CachedInput  float64     `yaml:"cached_input"`
 	CacheWrite   float64     `yaml:"cache_write"`
 	CacheWrite1h float64     `yaml:"cache_write_1h"`
 	Tiers        []tierEntry `yaml:"tiers"`

@@ -21,10 +21,10 @@ func TestPricerCost(t *testing.T) {
 	u := bench.Usage{Prompt: 1e6, Completion: 1e6}
 	unknown := bench.Cost{Currency: "USD", Unknown: true}
 	tests := []struct {
-		name                         string
+		name                        string
 		vendor, requested, answered string
-		u                            bench.Usage
-		want                         bench.Cost
+		u                           bench.Usage
+		want                        bench.Cost
 	}{
 		{"answered snapshot priced", "openai", "gpt-4o", "gpt-4o-2024-05-13", u, usd(5, 15)},
 		{"requested when the answer is not priced", "openai", "gpt-4o", "gpt-4o-weird-build", u, usd(2.50, 10)},

@@ -93,7 +93,7 @@ type Table struct {
 	// every name that starts with it stands for.
 	modelPrefixes map[string]map[string]string
 	routers       map[string]bool
-	free         map[string]bool
+	free          map[string]bool
 	// overrides maps "vendor:model" or "model" to a price that wins over the table.
 	overrides map[string]Price
 }
