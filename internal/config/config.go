@@ -53,11 +53,28 @@ type ProviderConfig struct {
 	Pricing           map[string]Price  `koanf:"pricing"`
 }
 
-// Price overrides the pricing table for one model, in USD per 1M tokens.
+// Price overrides the pricing table for one model, in USD per 1M tokens. A
+// zero cache price bills those tokens at the input price, except that an
+// Anthropic model's cache writes cost 1.25x (5-minute) and 2x (one-hour)
+// its input price unless set here.
 type Price struct {
 	InputPerMTok       float64 `koanf:"input_per_mtok"`
 	OutputPerMTok      float64 `koanf:"output_per_mtok"`
 	CachedInputPerMTok float64 `koanf:"cached_input_per_mtok"`
+	// CacheWritePerMTok prices prompt tokens written to the vendor's prompt
+	// cache (Anthropic's default 5-minute lifetime); CacheWrite1hPerMTok
+	// those written with a one-hour lifetime.
+	CacheWritePerMTok   float64 `koanf:"cache_write_per_mtok"`
+	CacheWrite1hPerMTok float64 `koanf:"cache_write_1h_per_mtok"`
+	// TierAbovePromptTokens, when above 0, starts a long-context tier: a
+	// request whose prompt has more tokens is billed whole at the Tier*
+	// prices, a zero one keeping the base price of its kind.
+	TierAbovePromptTokens   int     `koanf:"tier_above_prompt_tokens"`
+	TierInputPerMTok        float64 `koanf:"tier_input_per_mtok"`
+	TierOutputPerMTok       float64 `koanf:"tier_output_per_mtok"`
+	TierCachedInputPerMTok  float64 `koanf:"tier_cached_input_per_mtok"`
+	TierCacheWritePerMTok   float64 `koanf:"tier_cache_write_per_mtok"`
+	TierCacheWrite1hPerMTok float64 `koanf:"tier_cache_write_1h_per_mtok"`
 }
 
 // Benchmarks holds the defaults of `bench`.

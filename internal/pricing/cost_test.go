@@ -22,67 +22,85 @@ func TestCost(t *testing.T) {
 		name          string
 		vendor, model string
 		u             bench.Usage
-		cacheWrite    int
 		want          bench.Cost
 		ok            bool
 	}{
 		{"SPEC example record", "openai", "gpt-4o-mini-2024-07-18", bench.Usage{Prompt: 21, Completion: 2, Total: 23},
-			0, usd(0.00000315, 0.0000012), true},
+			usd(0.00000315, 0.0000012), true},
 		{"plain", "openai", "gpt-4.1", bench.Usage{Prompt: 1000, Completion: 500},
-			0, usd(1000*2.00/1e6, 500*8.00/1e6), true},
+			usd(1000*2.00/1e6, 500*8.00/1e6), true},
 		{"cached part of the prompt at the cache rate", "openai", "gpt-4o", bench.Usage{Prompt: 2000, Cached: 1500, Completion: 10},
-			0, usd((500*2.50+1500*1.25)/1e6, 10*10.00/1e6), true},
+			usd((500*2.50+1500*1.25)/1e6, 10*10.00/1e6), true},
 		{"reasoning is inside completion, not added", "openai", "o3", bench.Usage{Prompt: 100, Completion: 300, Reasoning: 250},
-			0, usd(100*2.00/1e6, 300*8.00/1e6), true},
+			usd(100*2.00/1e6, 300*8.00/1e6), true},
 		{"no cache rate: cached billed as input", "cohere", "command-r", bench.Usage{Prompt: 100, Cached: 50},
-			0, usd(100*0.15/1e6, 0), true},
+			usd(100*0.15/1e6, 0), true},
 		{"gemini tier boundary stays at base", "gemini", "gemini-2.5-pro", bench.Usage{Prompt: 200000, Cached: 100000, Completion: 1000},
-			0, usd((100000*1.25+100000*0.125)/1e6, 1000*10.00/1e6), true},
+			usd((100000*1.25+100000*0.125)/1e6, 1000*10.00/1e6), true},
 		{"gemini above tier prices whole request", "google", "gemini-2.5-pro", bench.Usage{Prompt: 200001, Cached: 100000, Completion: 1000},
-			0, usd((100001*2.50+100000*0.25)/1e6, 1000*15.00/1e6), true},
+			usd((100001*2.50+100000*0.25)/1e6, 1000*15.00/1e6), true},
+		{"gemini-1.5-pro above 128k", "gemini", "gemini-1.5-pro-002", bench.Usage{Prompt: 128001, Completion: 1000},
+			usd(128001*2.50/1e6, 1000*10.00/1e6), true},
 		{"gpt-5.4 long context tier", "openai", "gpt-5.4", bench.Usage{Prompt: 272001, Completion: 2000},
-			0, usd(272001*5.00/1e6, 2000*22.50/1e6), true},
+			usd(272001*5.00/1e6, 2000*22.50/1e6), true},
 		{"gpt-5.4 at the tier start", "openai", "gpt-5.4", bench.Usage{Prompt: 272000, Completion: 2000},
-			0, usd(272000*2.50/1e6, 2000*15.00/1e6), true},
-		{"anthropic cache read and write", "anthropic", "claude-haiku-4-5-20251001", bench.Usage{Prompt: 3000, Cached: 1000, Completion: 100},
-			500, usd((1500*1.00+1000*0.10+500*1.25)/1e6, 100*5.00/1e6), true},
-		{"anthropic tier raises cache write too", "anthropic", "claude-sonnet-4-5", bench.Usage{Prompt: 300000, Cached: 100000, Completion: 10},
-			100000, usd((100000*6.00+100000*0.60+100000*7.50)/1e6, 10*22.50/1e6), true},
-		{"anthropic bare major snapshot", "anthropic", "claude-sonnet-4-20250514", bench.Usage{Prompt: 1000000, Completion: 1000000},
-			0, usd(3.00, 15.00), true},
+			usd(272000*2.50/1e6, 2000*15.00/1e6), true},
+		// Anthropic's input_tokens excludes cache reads and writes; the client
+		// adds both to Prompt, and each token is billed once at its own price.
+		{"anthropic cache read and write", "anthropic", "claude-haiku-4-5-20251001", bench.Usage{Prompt: 3000, Cached: 1000, CacheWrite: 500, Completion: 100},
+			usd((1500*1.00+1000*0.10+500*1.25)/1e6, 100*5.00/1e6), true},
+		{"sonnet-4-5 writing 2k tokens costs what Anthropic charges", "anthropic", "claude-sonnet-4-5-20250929",
+			bench.Usage{Prompt: 2016, CacheWrite: 2000, Completion: 50},
+			usd((16*3.00+2000*3.75)/1e6, 50*15.00/1e6), true},
+		{"one-hour writes at 2x input", "anthropic", "claude-sonnet-4-5", bench.Usage{Prompt: 2016, CacheWrite: 2000, CacheWrite1h: 2000, Completion: 50},
+			usd((16*3.00+2000*6.00)/1e6, 50*15.00/1e6), true},
+		{"5-minute and one-hour writes in one call", "anthropic", "claude-opus-4-6", bench.Usage{Prompt: 1600, Cached: 100, CacheWrite: 1500, CacheWrite1h: 500},
+			usd((1000*6.25+500*10.00+100*0.50)/1e6, 0), true},
+		{"anthropic tier raises cache writes too", "anthropic", "claude-sonnet-4-5", bench.Usage{Prompt: 300000, Cached: 100000, CacheWrite: 100000, CacheWrite1h: 40000, Completion: 10},
+			usd((100000*6.00+100000*0.60+60000*7.50+40000*12.00)/1e6, 10*22.50/1e6), true},
+		{"sonnet 4 long-context tier", "anthropic", "claude-sonnet-4-20250514", bench.Usage{Prompt: 200001, Completion: 1000},
+			usd(200001*6.00/1e6, 1000*22.50/1e6), true},
+		{"sonnet 4 at the tier start", "anthropic", "claude-sonnet-4-20250514", bench.Usage{Prompt: 200000, Completion: 1000},
+			usd(200000*3.00/1e6, 1000*15.00/1e6), true},
+		{"bedrock regional opus 4.6 one-hour writes at 2x its input", "bedrock", "us.anthropic.claude-opus-4-6-v1:0", bench.Usage{Prompt: 1000, CacheWrite: 1000, CacheWrite1h: 1000},
+			usd(1000*11.00/1e6, 0), true},
+		{"bedrock converse writes of a non-Claude model at the input price", "bedrock", "amazon.nova-pro-v1:0", bench.Usage{Prompt: 1000, CacheWrite: 600},
+			usd(1000*0.80/1e6, 0), true},
+		{"writes above the prompt are capped", "anthropic", "claude-haiku-4-5", bench.Usage{Prompt: 100, Cached: 40, CacheWrite: 500, CacheWrite1h: 900},
+			usd((40*0.10+60*2.00)/1e6, 0), true},
+		{"anthropic bare major snapshot", "anthropic", "claude-sonnet-4-20250514", bench.Usage{Prompt: 100000, Completion: 1000000},
+			usd(0.30, 15.00), true},
 		{"azure uses openai prices", "azure", "gpt-5-mini", bench.Usage{Prompt: 1000000, Completion: 1000000},
-			0, usd(0.25, 2.00), true},
+			usd(0.25, 2.00), true},
 		{"mistral", "mistral", "mistral-small-2603", bench.Usage{Prompt: 4000, Cached: 2000, Completion: 1000},
-			0, usd((2000*0.15+2000*0.015)/1e6, 1000*0.60/1e6), true},
+			usd((2000*0.15+2000*0.015)/1e6, 1000*0.60/1e6), true},
+		{"deepseek-chat at the current price", "deepseek", "deepseek-chat", bench.Usage{Prompt: 1000000, Cached: 500000, Completion: 1000000},
+			usd(0.5*0.28+0.5*0.028, 0.42), true},
+		{"deepseek-reasoner is the same model", "deepseek", "deepseek-reasoner", bench.Usage{Prompt: 1000000, Completion: 1000000},
+			usd(0.28, 0.42), true},
 		{"embedding has no output price", "openai", "text-embedding-3-small", bench.Usage{Prompt: 5000},
-			0, usd(5000*0.02/1e6, 0), true},
+			usd(5000*0.02/1e6, 0), true},
 		{"cached above prompt is capped", "openai", "gpt-4o", bench.Usage{Prompt: 100, Cached: 500},
-			0, usd(100*1.25/1e6, 0), true},
-		{"negative counts are zero", "openai", "gpt-4o", bench.Usage{Prompt: -5, Completion: -1},
-			-3, usd(0, 0), true},
+			usd(100*1.25/1e6, 0), true},
+		{"negative counts are zero", "openai", "gpt-4o", bench.Usage{Prompt: -5, Completion: -1, CacheWrite: -3, CacheWrite1h: -2},
+			usd(0, 0), true},
 		{"local server is free", "ollama", "llama3.1:8b", bench.Usage{Prompt: 1000, Completion: 1000},
-			0, usd(0, 0), true},
-		{"simulator is unknown", "simulator", "sim-fast", bench.Usage{Prompt: 1000, Completion: 1000},
-			0, bench.Cost{Currency: "USD"}, false},
+			usd(0, 0), true},
+		{"simulator is free", "simulator", "sim-fast", bench.Usage{Prompt: 1000, Completion: 1000},
+			usd(0, 0), true},
 		{"unknown model", "openai", "gpt-99", bench.Usage{Prompt: 1000},
-			0, bench.Cost{Currency: "USD"}, false},
+			bench.Cost{Currency: "USD"}, false},
 	}
 	tab := Default()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, ok := tab.CostWithCacheWrite(tc.vendor, tc.model, tc.u, tc.cacheWrite)
+			got, ok := tab.Cost(tc.vendor, tc.model, tc.u)
 			if ok != tc.ok {
-				t.Fatalf("CostWithCacheWrite(%q, %q) ok = %v, want %v", tc.vendor, tc.model, ok, tc.ok)
+				t.Fatalf("Cost(%q, %q) ok = %v, want %v", tc.vendor, tc.model, ok, tc.ok)
 			}
 			if diff := cmp.Diff(tc.want, got, approx); diff != "" {
-				t.Errorf("CostWithCacheWrite(%q, %q) (-want +got):\n%s", tc.vendor, tc.model, diff)
-			}
-			if tc.cacheWrite == 0 {
-				plain, _ := tab.Cost(tc.vendor, tc.model, tc.u)
-				if diff := cmp.Diff(got, plain); diff != "" {
-					t.Errorf("Cost differs from CostWithCacheWrite with no writes (-want +got):\n%s", diff)
-				}
+				t.Errorf("Cost(%q, %q) (-want +got):\n%s", tc.vendor, tc.model, diff)
 			}
 		})
 	}
@@ -109,7 +127,7 @@ func TestPriceCostTiers(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if diff := cmp.Diff(tc.want, p.Cost(tc.u, 0), approx); diff != "" {
+			if diff := cmp.Diff(tc.want, p.Cost(tc.u), approx); diff != "" {
 				t.Errorf("Cost (-want +got):\n%s", diff)
 			}
 		})

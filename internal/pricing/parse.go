@@ -18,16 +18,18 @@ type file struct {
 	Routers       []string                     `yaml:"routers"`
 	FreeVendors   []string                     `yaml:"free_vendors"`
 	ModelAliases  map[string]map[string]string `yaml:"model_aliases"`
+	ModelPrefixes map[string]map[string]string `yaml:"model_prefixes"`
 	Vendors       map[string]map[string]entry  `yaml:"vendors"`
 }
 
 // entry is one model's prices in the file.
 type entry struct {
-	Input       float64     `yaml:"input"`
-	Output      float64     `yaml:"output"`
-	CachedInput float64     `yaml:"cached_input"`
-	CacheWrite  float64     `yaml:"cache_write"`
-	Tiers       []tierEntry `yaml:"tiers"`
+	Input        float64     `yaml:"input"`
+	Output       float64     `yaml:"output"`
+	CachedInput  float64     `yaml:"cached_input"`
+	CacheWrite   float64     `yaml:"cache_write"`
+	CacheWrite1h float64     `yaml:"cache_write_1h"`
+	Tiers        []tierEntry `yaml:"tiers"`
 }
 
 // tierEntry is one long-context tier in the file.
@@ -37,12 +39,13 @@ type tierEntry struct {
 	Output            float64 `yaml:"output"`
 	CachedInput       float64 `yaml:"cached_input"`
 	CacheWrite        float64 `yaml:"cache_write"`
+	CacheWrite1h      float64 `yaml:"cache_write_1h"`
 }
 
 // Parse reads a pricing table in the format of the embedded prices.yaml:
 // as_of (YYYY-MM-DD), source, vendor_aliases, routers, free_vendors,
-// model_aliases and vendors.<vendor>.<model> with input, output, cached_input,
-// cache_write and tiers. Unknown keys, negative or non-finite prices, tiers
+// model_aliases, model_prefixes and vendors.<vendor>.<model> with input,
+// output, cached_input, cache_write, cache_write_1h and tiers. Unknown keys, negative or non-finite prices, tiers
 // out of order and aliases to unknown names are errors. Names are matched
 // case-insensitively.
 func Parse(data []byte) (*Table, error) {
@@ -58,7 +61,6 @@ func Parse(data []byte) (*Table, error) {
 		source:        f.Source,
 		prices:        make(map[string]map[string]Price, len(f.Vendors)),
 		vendorAliases: make(map[string]string, len(f.VendorAliases)),
-		modelAliases:  make(map[string]map[string]string, len(f.ModelAliases)),
 		routers:       make(map[string]bool, len(f.Routers)),
 		free:          make(map[string]bool, len(f.FreeVendors)),
 	}
@@ -88,8 +90,9 @@ func Parse(data []byte) (*Table, error) {
 	return t, nil
 }
 
-// addAliases fills the table's vendor and model aliases, routers and free
-// vendors from f, checking that every alias names something priced.
+// addAliases fills the table's vendor and model aliases, model prefixes,
+// routers and free vendors from f, checking that every alias names
+// something priced.
 func (t *Table) addAliases(f file) error {
 	for from, to := range f.VendorAliases {
 		a, err := name("vendor alias", from)
@@ -116,41 +119,58 @@ func (t *Table) addAliases(f file) error {
 		}
 		t.free[n] = true
 	}
-	for vendor, aliases := range f.ModelAliases {
-		v := lower(vendor)
-		t.modelAliases[v] = make(map[string]string, len(aliases))
-		for from, to := range aliases {
-			a, err := name("model alias", from)
-			if err != nil {
-				return err
-			}
-			m := lower(to)
-			if _, ok := t.prices[v][m]; !ok {
-				return fmt.Errorf("parse pricing table: model alias %s:%s: no price for %q", vendor, from, to)
-			}
-			t.modelAliases[v][a] = m
-		}
+	var err error
+	if t.modelAliases, err = t.modelNames("model alias", f.ModelAliases); err != nil {
+		return err
+	}
+	if t.modelPrefixes, err = t.modelNames("model prefix", f.ModelPrefixes); err != nil {
+		return err
 	}
 	return nil
 }
 
+// modelNames checks a vendor -> name -> model map of the file (model aliases
+// or prefixes): every model it points to must have a price.
+func (t *Table) modelNames(what string, in map[string]map[string]string) (map[string]map[string]string, error) {
+	out := make(map[string]map[string]string, len(in))
+	for vendor, names := range in {
+		v := lower(vendor)
+		if out[v] == nil {
+			out[v] = make(map[string]string, len(names))
+		}
+		for from, to := range names {
+			a, err := name(what, from)
+			if err != nil {
+				return nil, err
+			}
+			m := lower(to)
+			if _, ok := t.prices[v][m]; !ok {
+				return nil, fmt.Errorf("parse pricing table: %s %s:%s: no price for %q", what, vendor, from, to)
+			}
+			out[v][a] = m
+		}
+	}
+	return out, nil
+}
+
 // price checks one entry and converts it.
 func (e entry) price() (Price, error) {
-	if err := checkPrices(e.Input, e.Output, e.CachedInput, e.CacheWrite); err != nil {
+	if err := checkPrices(e.Input, e.Output, e.CachedInput, e.CacheWrite, e.CacheWrite1h); err != nil {
 		return Price{}, err
 	}
 	p := Price{
-		InputPerMTok:       e.Input,
-		OutputPerMTok:      e.Output,
-		CachedInputPerMTok: e.CachedInput,
-		CacheWritePerMTok:  e.CacheWrite,
+		InputPerMTok:        e.Input,
+		OutputPerMTok:       e.Output,
+		CachedInputPerMTok:  e.CachedInput,
+		CacheWritePerMTok:   e.CacheWrite,
+		CacheWrite1hPerMTok: e.CacheWrite1h,
 	}
 	last := 0
 	for i, te := range e.Tiers {
 		if te.AbovePromptTokens <= last {
 			return Price{}, fmt.Errorf("tier %d: above_prompt_tokens %d must be positive and above the previous tier's", i, te.AbovePromptTokens)
 		}
-		if err := checkPrices(te.Input, te.Output, te.CachedInput, te.CacheWrite); err != nil {
+		if err := checkPrices(te.Input, te.Output, te.CachedInput, te.CacheWrite, te.CacheWrite1h); err != nil {
 			return Price{}, fmt.Errorf("tier %d: %w", i, err)
 		}
 		last = te.AbovePromptTokens

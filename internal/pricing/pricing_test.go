@@ -55,7 +55,34 @@ func TestLookup(t *testing.T) {
 		{"bedrock", "cohere.command-r-v1:0", ""},
 		{"huggingface", "meta-llama/Llama-3.3-70B-Instruct", ""},
 		{"openai", "claude-haiku-4-5", ""},
-		{"mistral", "mistral-large-2411", ""},
+		{"mistral", "mistral-large-2411", "mistral:mistral-large"},
+		{"mistral", "mistral-large-latest", "mistral:mistral-large"},
+		{"mistral", "codestral-latest", "mistral:codestral"},
+		{"mistral", "mistral-medium-2508", "mistral:mistral-medium-3"},
+		{"mistral", "magistral-small-2509", "mistral:magistral-small"},
+		{"cohere", "command-a-vision-07-2025", "cohere:command-a"},
+		{"cohere", "command-r7b-12-2024", "cohere:command-r7b"},
+		{"openai", "o1-2024-12-17", "openai:o1"},
+		{"openai", "o1-preview-2024-09-12", "openai:o1"},
+		{"openai", "o3-pro-2025-06-10", "openai:o3-pro"},
+		{"openai", "gpt-4-turbo-2024-04-09", "openai:gpt-4-turbo"},
+		{"openai", "gpt-4-1106-preview", "openai:gpt-4-turbo"},
+		{"azure", "gpt-35-turbo", "openai:gpt-3.5-turbo"},
+		{"anthropic", "claude-opus-4-6", "anthropic:claude-opus-4-6"},
+		{"anthropic", "claude-3-opus-20240229", "anthropic:claude-3-opus"},
+		{"gemini", "gemini-1.5-flash-002", "gemini:gemini-1.5-flash"},
+		{"google", "models/gemini-1.5-pro-latest", "gemini:gemini-1.5-pro"},
+		{"bedrock", "us.anthropic.claude-opus-4-6-v1:0", "bedrock:anthropic.claude-opus-4-6"},
+		{"bedrock", "global.anthropic.claude-opus-4-7", "bedrock:global.anthropic.claude-opus-4-7"},
+		{"bedrock", "eu.anthropic.claude-sonnet-4-6", "bedrock:anthropic.claude-sonnet-4-6"},
+		// Bedrock answers name the model without its region profile: not
+		// priced under bedrock, so the requested id decides.
+		{"bedrock", "claude-opus-4-6", ""},
+		{"gemini", "gemini-1.5-flash-8b", ""},
+		{"mistral", "mistral-large-2402", ""},
+		{"mistral", "codestral-2405", ""},
+		{"cohere", "command-r-plus-04-2024", ""},
+		{"http", "my-model", ""},
 		{"sim", "gpt-4o-mini", ""},
 		{"openai", "", ""},
 	}
@@ -84,39 +111,64 @@ func TestLookup(t *testing.T) {
 func TestBedrockRegionalPremium(t *testing.T) {
 	t.Parallel()
 	tab := Default()
-	regional, _ := tab.Lookup("bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0")
-	global, _ := tab.Lookup("bedrock", "global.anthropic.claude-sonnet-4-5-20250929-v1:0")
-	direct, _ := tab.Lookup("anthropic", "claude-sonnet-4-5-20250929")
-	if global.InputPerMTok != direct.InputPerMTok || global.OutputPerMTok != direct.OutputPerMTok {
-		t.Errorf("global profile %+v, want Anthropic's list price %+v", global, direct)
-	}
-	if math.Abs(regional.InputPerMTok-1.1*direct.InputPerMTok) > 1e-9 || math.Abs(regional.OutputPerMTok-1.1*direct.OutputPerMTok) > 1e-9 {
-		t.Errorf("in-region price %+v, want 1.1 x %+v", regional, direct)
+	for _, m := range []string{"claude-sonnet-4-5-20250929", "claude-sonnet-4-6", "claude-haiku-4-5-20251001",
+		"claude-opus-4-5-20251101", "claude-opus-4-6", "claude-opus-4-7"} {
+		t.Run(m, func(t *testing.T) {
+			t.Parallel()
+			direct, ok := tab.Lookup("anthropic", m)
+			if !ok {
+				t.Fatalf("anthropic:%s not priced", m)
+			}
+			for _, id := range []string{"global.anthropic." + m + "-v1:0"} {
+				if got, _ := tab.Lookup("bedrock", id); got.InputPerMTok != direct.InputPerMTok || got.OutputPerMTok != direct.OutputPerMTok {
+					t.Errorf("%s = %+v, want Anthropic's list price %+v", id, got, direct)
+				}
+			}
+			for _, id := range []string{"anthropic." + m + "-v1:0", "us.anthropic." + m + "-v1:0", "eu.anthropic." + m + "-v1:0"} {
+				got, _ := tab.Lookup("bedrock", id)
+				for _, pair := range [][2]float64{
+					{got.InputPerMTok, direct.InputPerMTok}, {got.OutputPerMTok, direct.OutputPerMTok},
+					{got.CachedInputPerMTok, direct.CachedInputPerMTok}, {got.CacheWritePerMTok, direct.CacheWritePerMTok},
+					{got.CacheWrite1hPerMTok, direct.CacheWrite1hPerMTok},
+				} {
+					if math.Abs(pair[0]-1.1*pair[1]) > 1e-9 {
+						t.Errorf("%s = %+v, want 1.1 x %+v", id, got, direct)
+						break
+					}
+				}
+			}
+		})
 	}
 }
 
 func TestStripSnapshot(t *testing.T) {
 	t.Parallel()
-	tests := map[string]string{
-		"gpt-4o-mini-2024-07-18":    "gpt-4o-mini",
-		"claude-haiku-4-5-20251001": "claude-haiku-4-5",
-		"command-r-08-2024":         "command-r",
-		"ministral-8b-2410":         "ministral-8b",
-		"gemini-2.0-flash-001":      "gemini-2.0-flash",
-		"mistral-small-latest":      "mistral-small",
-		"gpt-4o-mini":               "gpt-4o-mini",
-		"gpt-oss-120b":              "gpt-oss-120b",
-		"gpt-3.5-turbo-0125":        "gpt-3.5-turbo-0125",
-		"model-2024-13-01":          "model-2024-13-01",
-		"-latest":                   "-latest",
-		"latest":                    "latest",
-		"":                          "",
+	tests := []struct{ vendor, in, want string }{
+		{"openai", "gpt-4o-mini-2024-07-18", "gpt-4o-mini"},
+		{"anthropic", "claude-haiku-4-5-20251001", "claude-haiku-4-5"},
+		{"anthropic", "claude-3-5-haiku-latest", "claude-3-5-haiku"},
+		{"gemini", "gemini-2.0-flash-001", "gemini-2.0-flash"},
+		{"openai", "gpt-4o-mini", "gpt-4o-mini"},
+		{"openai", "gpt-oss-120b", "gpt-oss-120b"},
+		// A "-NNN" version is Gemini's only: o1-pro-001 is not o1-pro.
+		{"openai", "model-001", "model-001"},
+		// Four digits are a release of their own, never stripped: gpt-3.5-turbo-1106
+		// and ministral-3b-2512 have their own prices.
+		{"openai", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-1106"},
+		{"xai", "grok-2-1212", "grok-2-1212"},
+		{"mistral", "ministral-3b-2512", "ministral-3b-2512"},
+		{"mistral", "ministral-3b-latest", "ministral-3b-latest"},
+		{"cohere", "command-r-plus-04-2024", "command-r-plus-04-2024"},
+		{"openai", "model-2024-13-01", "model-2024-13-01"},
+		{"openai", "-latest", "-latest"},
+		{"openai", "latest", "latest"},
+		{"openai", "", ""},
 	}
-	for in, want := range tests {
-		t.Run(in, func(t *testing.T) {
+	for _, tc := range tests {
+		t.Run(tc.vendor+":"+tc.in, func(t *testing.T) {
 			t.Parallel()
-			if got := stripSnapshot(in); got != want {
-				t.Errorf("stripSnapshot(%q) = %q, want %q", in, got, want)
+			if got := stripSnapshot(tc.vendor, tc.in); got != tc.want {
+				t.Errorf("stripSnapshot(%q, %q) = %q, want %q", tc.vendor, tc.in, got, tc.want)
 			}
 		})
 	}
@@ -235,6 +287,9 @@ func TestParseErrors(t *testing.T) {
 		"empty model":           "as_of: \"2026-01-02\"\nvendors:\n  v:\n    \" \": {input: 1}\n",
 		"alias to no vendor":    ok + "vendor_aliases: {x: nowhere}\n",
 		"model alias to no one": ok + "model_aliases: {v: {a: nothing}}\n",
+		"prefix to no one":      ok + "model_prefixes: {v: {a: nothing}}\n",
+		"negative 1h write":     "as_of: \"2026-01-02\"\nvendors:\n  v:\n    m: {input: 1, cache_write_1h: -2}\n",
+		"negative tier 1h":      "as_of: \"2026-01-02\"\nvendors:\n  v:\n    m: {input: 1, tiers: [{above_prompt_tokens: 5, cache_write_1h: -1}]}\n",
 	}
 	for name, in := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -244,12 +299,18 @@ func TestParseErrors(t *testing.T) {
 			}
 		})
 	}
-	tab, err := Parse([]byte(ok + "vendor_aliases: {x: V}\nmodel_aliases: {v: {a: M}}\n"))
+	tab, err := Parse([]byte(ok + "vendor_aliases: {x: V}\nmodel_aliases: {v: {a: M}}\nmodel_prefixes: {v: {pre-: m}}\n"))
 	if err != nil {
 		t.Fatalf("Parse(valid) = %v", err)
 	}
 	if p, found := tab.Lookup("x", "a"); !found || p.InputPerMTok != 1 {
 		t.Errorf("Lookup through aliases = %+v, %v; want input 1", p, found)
+	}
+	if p, found := tab.Lookup("v", "pre-anything"); !found || p.InputPerMTok != 1 {
+		t.Errorf("Lookup through a prefix = %+v, %v; want input 1", p, found)
+	}
+	if _, found := tab.Lookup("v", "pre"); found {
+		t.Error("Lookup of a name shorter than the prefix found a price")
 	}
 }
 

@@ -5,8 +5,9 @@ import "strings"
 // candidatesInto returns the vendor whose prices apply and the model names to try,
 // most specific first: the model as given, then without a "models/" or
 // "vendor/" prefix, then without a snapshot suffix, then Anthropic's dotted
-// spelling with dashes, then the vendor's model alias of each. It appends
-// to names so that a caller can keep the list on its stack.
+// spelling with dashes, then the vendor's model alias of the first name that
+// has one, else the model a prefix of the vendor's names. It appends to names
+// so that a caller can keep the list on its stack.
 func (t *Table) candidatesInto(rawVendor, model string, names []string) (string, []string) {
 	vendor := t.canonical(rawVendor)
 	m := lower(model)
@@ -28,24 +29,38 @@ func (t *Table) candidatesInto(rawVendor, model string, names []string) (string,
 			names = append(names, m)
 		}
 	}
-	if s := stripSnapshot(m); s != m {
+	if s := stripSnapshot(vendor, m); s != m {
 		m = s
 		names = append(names, m)
 	}
 	if vendor == "anthropic" && strings.Contains(m, ".") {
 		m = strings.ReplaceAll(m, ".", "-")
 		names = append(names, m)
-		if s := stripSnapshot(m); s != m {
+		if s := stripSnapshot(vendor, m); s != m {
 			names = append(names, s)
 		}
 	}
 	for _, n := range names {
 		if a, ok := t.modelAliases[vendor][n]; ok {
-			names = append(names, a)
-			break
+			return vendor, append(names, a)
 		}
 	}
+	if a, ok := t.byPrefix(vendor, m); ok {
+		names = append(names, a)
+	}
 	return vendor, names
+}
+
+// byPrefix returns the model that the longest of a vendor's model prefixes
+// starting name stands for.
+func (t *Table) byPrefix(vendor, name string) (string, bool) {
+	best, model := -1, ""
+	for prefix, to := range t.modelPrefixes[vendor] {
+		if len(prefix) > best && strings.HasPrefix(name, prefix) {
+			best, model = len(prefix), to
+		}
+	}
+	return model, best >= 0
 }
 
 // bedrockRegions are the geographic prefixes of Bedrock's cross-region
@@ -79,6 +94,13 @@ func bedrockOwner(m string) (owner, model string, ok bool) {
 	return strings.Cut(m, ".")
 }
 
+// isBedrockClaude reports whether a Bedrock model id names one of
+// Anthropic's models, with or without a region or "global." prefix.
+func isBedrockClaude(m string) bool {
+	owner, _, ok := bedrockOwner(m)
+	return ok && owner == "anthropic"
+}
+
 // canonical maps a vendor name to the vendor whose prices it uses.
 func (t *Table) canonical(vendor string) string {
 	if a, ok := t.vendorAliases[vendor]; ok {
@@ -87,29 +109,30 @@ func (t *Table) canonical(vendor string) string {
 	return vendor
 }
 
-// stripSnapshot removes one snapshot suffix from a model name: a date
-// ("-2024-07-18", "-20251001", Cohere's "-08-2024"), "-latest", a Mistral
-// "-YYMM" release ("-2410") or a Gemini "-001" version. A name that would be
-// left empty is returned unchanged.
-func stripSnapshot(m string) string {
+// stripSnapshot removes one snapshot suffix from a vendor's model name: a
+// date ("-2024-07-18", "-20251001") or "-latest" for every vendor but
+// Mistral and Cohere, and a Gemini "-001" version. Mistral's "-2411" and
+// Cohere's "-08-2024" releases are not stripped: their dated models have
+// had prices of their own (ministral-3b-2512 is not ministral-3b), so the
+// table names the snapshots that share a price as model aliases or model
+// prefixes, as its source does. A name that would be left empty is
+// returned unchanged.
+func stripSnapshot(vendor, m string) string {
+	if vendor == "mistral" || vendor == "cohere" {
+		return m
+	}
 	i := strings.LastIndexByte(m, '-')
 	if i <= 0 {
 		return m
 	}
 	base, last := m[:i], m[i+1:]
 	switch {
-	case last == "latest", allDigits(last) && (len(last) == 8 || len(last) == 3):
+	case last == "latest", allDigits(last) && len(last) == 8:
+		return base
+	case allDigits(last) && len(last) == 3 && vendor == "gemini":
 		return base
 	case allDigits(last) && len(last) == 2:
 		return stripISODate(m)
-	case allDigits(last) && len(last) == 4:
-		// Cohere's "-MM-YYYY", else Mistral's "-YYMM".
-		if j := strings.LastIndexByte(base, '-'); j > 0 && validMonth(base[j+1:]) {
-			return base[:j]
-		}
-		if validMonth(last[2:]) {
-			return base
-		}
 	}
 	return m
 }

@@ -53,6 +53,8 @@ func FuzzStreamEvent(f *testing.F) {
 		f.Add(strings.Join(lines, "\n"))
 	}
 	f.Add(`{"type":"message_start","message":{"model":"m","usage":{"input_tokens":1,"cache_read_input_tokens":2}}}` + "\n" + `{"type":"error","error":{}}`)
+	f.Add(`{"type":"message_start","message":{"model":"m","usage":{"input_tokens":1,"cache_creation":{"ephemeral_5m_input_tokens":2,"ephemeral_1h_input_tokens":3}}}}` +
+		"\n" + `{"type":"message_delta","usage":{"cache_creation_input_tokens":4,"output_tokens":2}}`)
 	f.Fuzz(func(t *testing.T, events string) {
 		var s Stream
 		var texts strings.Builder
@@ -74,11 +76,16 @@ func FuzzStreamEvent(f *testing.F) {
 	})
 }
 
-// checkUsage checks that the total counts the prompt and the completion.
+// checkUsage checks that the total counts the prompt and the completion,
+// and that the one-hour cache writes are a part of the writes.
 func checkUsage(t *testing.T, resp provider.Response) {
 	t.Helper()
-	if u := resp.Usage; u.Total != u.Prompt+u.Completion {
+	u := resp.Usage
+	if u.Total != u.Prompt+u.Completion {
 		t.Fatalf("usage total %d != prompt %d + completion %d", u.Total, u.Prompt, u.Completion)
+	}
+	if u.CacheWrite1h > u.CacheWrite {
+		t.Fatalf("one-hour cache writes %d above the writes %d", u.CacheWrite1h, u.CacheWrite)
 	}
 }
 

@@ -34,34 +34,63 @@ type usage struct {
 	CacheCreationInputTokens *int `json:"cache_creation_input_tokens"`
 	CacheReadInputTokens     *int `json:"cache_read_input_tokens"`
 	OutputTokens             *int `json:"output_tokens"`
+	// CacheCreation splits the cache writes by lifetime; the two parts add
+	// up to cache_creation_input_tokens.
+	CacheCreation *struct {
+		Ephemeral5m *int `json:"ephemeral_5m_input_tokens"`
+		Ephemeral1h *int `json:"ephemeral_1h_input_tokens"`
+	} `json:"cache_creation"`
 }
 
 // counts is the running token count of an answer.
 type counts struct {
 	input, cacheCreation, cacheRead, output int
+	// write5m and write1h are cache_creation's split of cacheCreation;
+	// creationSent is set once cache_creation_input_tokens has been sent.
+	write5m, write1h int
+	creationSent     bool
 }
 
 // apply takes the fields u carries. Every count Anthropic sends is a total
 // so far (message_delta's output_tokens is cumulative), so the last value
 // wins; nothing is summed.
 func (c *counts) apply(u *usage) {
-	for _, f := range []struct {
-		dst *int
-		src *int
-	}{{&c.input, u.InputTokens}, {&c.cacheCreation, u.CacheCreationInputTokens}, {&c.cacheRead, u.CacheReadInputTokens}, {&c.output, u.OutputTokens}} {
-		if f.src != nil {
-			*f.dst = *f.src
-		}
+	set(&c.input, u.InputTokens)
+	set(&c.cacheCreation, u.CacheCreationInputTokens)
+	c.creationSent = c.creationSent || u.CacheCreationInputTokens != nil
+	set(&c.cacheRead, u.CacheReadInputTokens)
+	set(&c.output, u.OutputTokens)
+	if cc := u.CacheCreation; cc != nil {
+		set(&c.write5m, cc.Ephemeral5m)
+		set(&c.write1h, cc.Ephemeral1h)
+	}
+}
+
+// set stores *src in *dst when the field was sent.
+func set(dst, src *int) {
+	if src != nil {
+		*dst = *src
 	}
 }
 
 // benchUsage maps the counts to bench.Usage. input_tokens excludes the
 // cache reads and writes, so the prompt is their sum; the cached tokens are
-// the cache reads. Anthropic does not report thinking tokens apart from
-// output_tokens, so Reasoning stays 0.
+// the cache reads, and CacheWrite the writes (CacheWrite1h the part written
+// for one hour), all three parts of the prompt so that pricing bills each
+// token once. cache_creation_input_tokens is the count of writes; only
+// when it was never sent are the writes the sum of their split. Anthropic
+// does not report thinking tokens apart from output_tokens, so Reasoning
+// stays 0.
 func (c counts) benchUsage() bench.Usage {
-	prompt := c.input + c.cacheRead + c.cacheCreation
-	return bench.Usage{Prompt: prompt, Completion: c.output, Cached: c.cacheRead, Total: prompt + c.output}
+	written := c.cacheCreation
+	if !c.creationSent {
+		written = c.write5m + c.write1h
+	}
+	prompt := c.input + c.cacheRead + written
+	return bench.Usage{
+		Prompt: prompt, Completion: c.output, Cached: c.cacheRead, Total: prompt + c.output,
+		CacheWrite: written, CacheWrite1h: min(c.write1h, written),
+	}
 }
 
 // mapFinish maps a stop_reason to the common vocabulary; unknown values

@@ -39,7 +39,24 @@ func TestParseResponse(t *testing.T) {
 		{"cache tokens are added to the prompt", `{"type":"message","model":"claude-x","content":[{"type":"text","text":"ok"}],"stop_reason":"max_tokens",
 			"usage":{"input_tokens":10,"cache_creation_input_tokens":200,"cache_read_input_tokens":3000,"output_tokens":7}}`, provider.Response{
 			Text: "ok", Model: "claude-x", FinishReason: "length", RawFinishReason: "max_tokens",
-			Usage: bench.Usage{Prompt: 3210, Completion: 7, Cached: 3000, Total: 3217},
+			Usage: bench.Usage{Prompt: 3210, Completion: 7, Cached: 3000, Total: 3217, CacheWrite: 200},
+		}},
+		{"5-minute cache writes", `{"type":"message","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":"ok"}],"stop_reason":"end_turn",
+			"usage":{"input_tokens":16,"cache_creation_input_tokens":2000,"cache_read_input_tokens":0,
+			"cache_creation":{"ephemeral_5m_input_tokens":2000,"ephemeral_1h_input_tokens":0},"output_tokens":50,"service_tier":"standard"}}`, provider.Response{
+			Text: "ok", Model: "claude-sonnet-4-5-20250929", FinishReason: "stop", RawFinishReason: "end_turn",
+			Usage: bench.Usage{Prompt: 2016, Completion: 50, Total: 2066, CacheWrite: 2000},
+		}},
+		{"one-hour cache writes with reads", `{"type":"message","model":"claude-x","content":[],"stop_reason":"end_turn",
+			"usage":{"input_tokens":10,"cache_creation_input_tokens":3000,"cache_read_input_tokens":500,
+			"cache_creation":{"ephemeral_5m_input_tokens":1000,"ephemeral_1h_input_tokens":2000},"output_tokens":5}}`, provider.Response{
+			Model: "claude-x", FinishReason: "stop", RawFinishReason: "end_turn",
+			Usage: bench.Usage{Prompt: 3510, Completion: 5, Cached: 500, Total: 3515, CacheWrite: 3000, CacheWrite1h: 2000},
+		}},
+		{"split of the writes without their count", `{"type":"message","model":"claude-x","content":[],"stop_reason":"end_turn",
+			"usage":{"input_tokens":10,"cache_creation":{"ephemeral_5m_input_tokens":30,"ephemeral_1h_input_tokens":70},"output_tokens":5}}`, provider.Response{
+			Model: "claude-x", FinishReason: "stop", RawFinishReason: "end_turn",
+			Usage: bench.Usage{Prompt: 110, Completion: 5, Total: 115, CacheWrite: 100, CacheWrite1h: 70},
 		}},
 		{"null cache counts", `{"type":"message","model":"claude-x","content":[],"stop_reason":"end_turn",
 			"usage":{"input_tokens":4,"cache_creation_input_tokens":null,"cache_read_input_tokens":null,"output_tokens":1}}`, provider.Response{
@@ -193,7 +210,14 @@ func TestStreamEvents(t *testing.T) {
 			`{"type":"ping"}`,
 			`{"type":"message_stop"}`,
 		}, "Hello", true, provider.Response{Text: "Hello", Model: "claude-x", FinishReason: "stop", RawFinishReason: "stop_sequence",
-			Usage: bench.Usage{Prompt: 2112, Completion: 9, Cached: 2000, Total: 2121}}},
+			Usage: bench.Usage{Prompt: 2112, Completion: 9, Cached: 2000, Total: 2121, CacheWrite: 100}}},
+		{"cache write split in message_start, counts repeated in message_delta", []string{
+			`{"type":"message_start","message":{"model":"claude-x","usage":{"input_tokens":16,"cache_creation_input_tokens":2000,"cache_read_input_tokens":0,` +
+				`"cache_creation":{"ephemeral_5m_input_tokens":500,"ephemeral_1h_input_tokens":1500},"output_tokens":1}}}`,
+			`{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"input_tokens":16,"cache_creation_input_tokens":2000,"cache_read_input_tokens":0,"output_tokens":40}}`,
+			`{"type":"message_stop"}`,
+		}, "", true, provider.Response{Model: "claude-x", FinishReason: "stop", RawFinishReason: "end_turn",
+			Usage: bench.Usage{Prompt: 2016, Completion: 40, Total: 2056, CacheWrite: 2000, CacheWrite1h: 1500}}},
 		{"message_delta repeats input counts", []string{
 			start,
 			`{"type":"message_delta","delta":{"stop_reason":"max_tokens"},"usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":2100,"output_tokens":4}}`,
@@ -211,7 +235,7 @@ func TestStreamEvents(t *testing.T) {
 			`{"type":"some_future_event","x":1}`,
 			`{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":30}}`,
 		}, "", false, provider.Response{Model: "claude-x", FinishReason: "tool_calls", RawFinishReason: "tool_use",
-			Usage: bench.Usage{Prompt: 2112, Completion: 30, Cached: 2000, Total: 2142}}},
+			Usage: bench.Usage{Prompt: 2112, Completion: 30, Cached: 2000, Total: 2142, CacheWrite: 100}}},
 		{"bedrock message_stop with invocation metrics", []string{
 			`{"type":"message_start","message":{"model":"claude-haiku-4-5-20251001","usage":{"input_tokens":16,"output_tokens":5}}}`,
 			`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Olá!"}}`,

@@ -212,7 +212,10 @@ func TestConverseUsageAndBlocks(t *testing.T) {
 		wantUsage  bench.Usage
 	}{
 		{"cache read and write count in the prompt", `{"output":{"message":{"role":"assistant","content":[{"text":"Oi"}]}},"stopReason":"end_turn","usage":{"inputTokens":10,"outputTokens":5,"totalTokens":1515,"cacheReadInputTokens":1000,"cacheWriteInputTokens":500}}`,
-			false, "Oi", bench.Usage{Prompt: 1510, Cached: 1000, Completion: 5, Total: 1515}},
+			false, "Oi", bench.Usage{Prompt: 1510, Cached: 1000, Completion: 5, Total: 1515, CacheWrite: 500}},
+		{"cacheDetails splits the writes by lifetime", `{"output":{"message":{"role":"assistant","content":[{"text":"Oi"}]}},"stopReason":"end_turn","usage":{"inputTokens":16,"outputTokens":5,"totalTokens":2521,` +
+			`"cacheReadInputTokens":0,"cacheWriteInputTokens":2500,"cacheDetails":[{"inputTokens":2000,"ttl":"1h"},{"inputTokens":500,"ttl":"5m"}]}}`,
+			false, "Oi", bench.Usage{Prompt: 2516, Completion: 5, Total: 2521, CacheWrite: 2500, CacheWrite1h: 2000}},
 		{"reasoning block is not text", `{"output":{"message":{"role":"assistant","content":[{"reasoningContent":{"reasoningText":{"text":"hmm","signature":"x"}}},{"text":"Olá"},{"text":"!"}]}},"stopReason":"end_turn","usage":{"inputTokens":3,"outputTokens":4,"totalTokens":7}}`,
 			false, "Olá!", bench.Usage{Prompt: 3, Completion: 4, Total: 7}},
 		{"stream: reasoning and tool deltas are not text", eventStream(t,
@@ -222,8 +225,9 @@ func TestConverseUsageAndBlocks(t *testing.T) {
 			ev("contentBlockStart", `{"contentBlockIndex":2,"start":{"toolUse":{"toolUseId":"t1","name":"f"}}}`),
 			ev("contentBlockDelta", `{"contentBlockIndex":2,"delta":{"toolUse":{"input":"{}"}}}`),
 			ev("messageStop", `{"stopReason":"tool_use"}`),
-			ev("metadata", `{"usage":{"inputTokens":10,"outputTokens":5,"totalTokens":1515,"cacheReadInputTokens":1000,"cacheWriteInputTokens":500},"metrics":{"latencyMs":1}}`)),
-			true, "Oi", bench.Usage{Prompt: 1510, Cached: 1000, Completion: 5, Total: 1515}},
+			ev("metadata", `{"usage":{"inputTokens":10,"outputTokens":5,"totalTokens":1515,"cacheReadInputTokens":1000,"cacheWriteInputTokens":500,`+
+				`"cacheDetails":[{"inputTokens":500,"ttl":"1h"}]},"metrics":{"latencyMs":1}}`)),
+			true, "Oi", bench.Usage{Prompt: 1510, Cached: 1000, Completion: 5, Total: 1515, CacheWrite: 500, CacheWrite1h: 500}},
 		{"stream without metadata", eventStream(t, ev("contentBlockDelta", `{"delta":{"text":"Oi"}}`), ev("messageStop", `{"stopReason":"max_tokens"}`)),
 			true, "Oi", bench.Usage{}},
 	}

@@ -34,6 +34,7 @@ func FuzzGenerate(f *testing.F) {
 	f.Add([]byte(eventStream(f, ev("contentBlockDelta", `{"delta":{"text":"x"}}`), frame{"exception", "throttlingException", `{"message":"slow"}`})), APIConverse, true)
 	f.Add([]byte(eventStream(f, ev("chunk", `{"bytes":"bm90IGpzb24="}`))), APIInvoke, true)
 	f.Add([]byte(converseStream[:len(converseStream)/2]), APIConverse, true)
+	f.Add([]byte(`{"output":{"message":{"content":[{"text":"x"}]}},"usage":{"inputTokens":1,"cacheWriteInputTokens":5,"cacheDetails":[{"inputTokens":9,"ttl":"1h"}]}}`), APIConverse, false)
 	f.Fuzz(func(t *testing.T, body []byte, api string, stream bool) {
 		if api != APIInvoke {
 			api = APIConverse
@@ -43,6 +44,9 @@ func FuzzGenerate(f *testing.F) {
 		if err != nil {
 			t.Fatalf("New: %v", err)
 		}
-		providertest.CheckGenerate(t, c, provider.Request{Messages: hello, Stream: stream}, testKey)
+		resp, ok := providertest.CheckGenerate(t, c, provider.Request{Messages: hello, Stream: stream}, testKey)
+		if u := resp.Usage; ok && (u.CacheWrite1h > u.CacheWrite || u.Total != u.Prompt+u.Completion) {
+			t.Fatalf("usage %+v: one-hour writes above the writes, or total not prompt plus completion", u)
+		}
 	})
 }

@@ -1,6 +1,7 @@
 package bedrock
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -165,5 +166,43 @@ func TestIsAnthropic(t *testing.T) {
 		if got := isAnthropic(model); got != want {
 			t.Errorf("isAnthropic(%q) = %v, want %v", model, got, want)
 		}
+	}
+}
+
+// TestInvokeCacheWrites checks that InvokeModel's Anthropic answers,
+// streamed and not, carry the prompt-cache writes and their one-hour part
+// (Anthropic's documented usage fields) into the usage.
+func TestInvokeCacheWrites(t *testing.T) {
+	t.Parallel()
+	const usage = `"usage":{"input_tokens":16,"cache_creation_input_tokens":2000,"cache_read_input_tokens":300,` +
+		`"cache_creation":{"ephemeral_5m_input_tokens":800,"ephemeral_1h_input_tokens":1200},"output_tokens":`
+	chunk := func(event string) frame {
+		return ev("chunk", `{"bytes":"`+base64.StdEncoding.EncodeToString([]byte(event))+`","p":"abc"}`)
+	}
+	tests := []struct {
+		name, ct, body string
+		stream         bool
+	}{
+		{"invoke", "application/json", `{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929",` +
+			`"content":[{"type":"text","text":"Oi"}],"stop_reason":"end_turn",` + usage + `18}}`, false},
+		{"invoke stream", eventStreamType, eventStream(t,
+			chunk(`{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[],`+usage+`1}}}`),
+			chunk(`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Oi"}}`),
+			chunk(`{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":18}}`),
+			chunk(`{"type":"message_stop"}`)), true},
+	}
+	want := bench.Usage{Prompt: 2316, Completion: 18, Cached: 300, Total: 2334, CacheWrite: 2000, CacheWrite1h: 1200}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := newClient(t, serve(t, tt.ct, tt.body).URL, map[string]any{"api": APIInvoke})
+			resp, err := c.Generate(t.Context(), provider.Request{Model: testModel, Messages: hello, Stream: tt.stream}, discard)
+			if err != nil {
+				t.Fatalf("Generate: %v", err)
+			}
+			if diff := cmp.Diff(want, resp.Usage); diff != "" {
+				t.Errorf("usage (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -24,24 +24,44 @@ type converseResponse struct {
 }
 
 // tokenUsage is Converse's TokenUsage. inputTokens does not include the
-// cache reads and writes, which are counted apart.
+// cache reads and writes, which are counted apart; cacheDetails splits the
+// writes by lifetime.
 type tokenUsage struct {
-	InputTokens           int `json:"inputTokens"`
-	OutputTokens          int `json:"outputTokens"`
-	TotalTokens           int `json:"totalTokens"`
-	CacheReadInputTokens  int `json:"cacheReadInputTokens"`
-	CacheWriteInputTokens int `json:"cacheWriteInputTokens"`
+	InputTokens           int           `json:"inputTokens"`
+	OutputTokens          int           `json:"outputTokens"`
+	TotalTokens           int           `json:"totalTokens"`
+	CacheReadInputTokens  int           `json:"cacheReadInputTokens"`
+	CacheWriteInputTokens int           `json:"cacheWriteInputTokens"`
+	CacheDetails          []cacheDetail `json:"cacheDetails"`
+}
+
+// cacheDetail is Converse's CacheDetail: the tokens written to the prompt
+// cache with one lifetime, "5m" or "1h".
+type cacheDetail struct {
+	InputTokens int    `json:"inputTokens"`
+	TTL         string `json:"ttl"`
 }
 
 // usage maps Converse's counts to the bench's: the prompt is every input
-// token, fresh, read from the cache or written to it (so that Cached is a
-// part of Prompt, as the pricing expects); total is prompt plus completion.
+// token, fresh, read from the cache or written to it (so that Cached and
+// CacheWrite are parts of Prompt, as the pricing expects); CacheWrite1h is
+// the part of the writes cacheDetails gives a one-hour lifetime; total is
+// prompt plus completion.
 func (u *tokenUsage) usage() bench.Usage {
 	if u == nil {
 		return bench.Usage{}
 	}
 	prompt := u.InputTokens + u.CacheReadInputTokens + u.CacheWriteInputTokens
-	return bench.Usage{Prompt: prompt, Completion: u.OutputTokens, Cached: u.CacheReadInputTokens, Total: prompt + u.OutputTokens}
+	var written1h int
+	for _, d := range u.CacheDetails {
+		if d.TTL == "1h" {
+			written1h += d.InputTokens
+		}
+	}
+	return bench.Usage{
+		Prompt: prompt, Completion: u.OutputTokens, Cached: u.CacheReadInputTokens, Total: prompt + u.OutputTokens,
+		CacheWrite: u.CacheWriteInputTokens, CacheWrite1h: min(written1h, u.CacheWriteInputTokens),
+	}
 }
 
 // text joins the answer's text blocks.
