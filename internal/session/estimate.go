@@ -48,7 +48,10 @@ func (p *Plan) Estimate(ctx context.Context) (*Estimate, error) {
 		}
 		return n
 	}
-	price := p.svc.pricer()
+	price, err := p.svc.pricer()
+	if err != nil {
+		return nil, err
+	}
 	targets := p.targets.targets
 	est := &Estimate{Rows: make([]EstimateRow, len(targets))}
 	for i, t := range targets {
@@ -77,13 +80,13 @@ func (p *Plan) Estimate(ctx context.Context) (*Estimate, error) {
 					in += 4 + count(m.Content)
 				}
 				for i, t := range targets {
-					cost := price(t.Vendor, t.Model, t.Model, bench.Usage{Prompt: in, Completion: out, Total: in + out})
+					cost := price.Cost(t.Vendor, t.Model, t.Model, bench.Usage{Prompt: in, Completion: out, Total: in + out})
 					r := &est.Rows[i]
 					r.Calls += reps
 					r.PromptTokens += in * reps
 					r.OutputTokens += out * reps
 					r.CostUSD += cost.Total * float64(reps)
-					r.Priced = r.Priced || cost.Total > 0
+					r.Priced = r.Priced || !cost.Unknown
 				}
 			}
 		}

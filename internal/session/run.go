@@ -198,9 +198,12 @@ func (r *Run) policyFor(t *target, c policy.Cache) (*policy.Provider, error) {
 	if !t.noCache {
 		o.Cache = c
 	}
-	price := r.svc.pricer()
+	price, err := r.svc.pricer()
+	if err != nil {
+		return nil, err
+	}
 	vendor, model := t.Vendor, t.Model
-	o.Price = func(answered string, u bench.Usage) bench.Cost { return price(vendor, answered, model, u) }
+	o.Price = func(answered string, u bench.Usage) bench.Cost { return price.Cost(vendor, model, answered, u) }
 	return policy.Wrap(t.Provider, o)
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/cache"
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/policy"
+	"github.com/llm-test-bench/llm-test-bench/internal/pricing"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
 
@@ -36,6 +37,10 @@ type Service struct {
 	cacheOnce sync.Once
 	cache     policy.Cache
 	cacheErr  error
+
+	priceOnce sync.Once
+	price     *pricing.Pricer
+	priceErr  error
 }
 
 // New returns a service. st may be nil for planning only (dry runs, the
@@ -89,6 +94,10 @@ func (s *Service) Plan(ctx context.Context, o Options, mode Mode) (*Plan, error)
 		return nil, err
 	}
 	p.targets = ts
+	if err := s.checkPriced(ts, &o); err != nil {
+		_ = ts.Close()
+		return nil, err
+	}
 	p.planned = p.selected * len(ts.targets) * max(o.Repeat, 1)
 	return p, nil
 }

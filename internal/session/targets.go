@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
 	"github.com/llm-test-bench/llm-test-bench/internal/pricing"
@@ -233,26 +232,44 @@ func mergeHeaders(a, b map[string]string) map[string]string {
 	return out
 }
 
-// pricer prices calls from the pricing table with config overrides.
-func (s *Service) pricer() func(vendor, model, fallback string, u bench.Usage) bench.Cost {
-	over := map[string]pricing.Price{}
-	for name, pc := range s.cfg.Providers {
-		for model, pr := range pc.Pricing {
-			over[s.cfg.Provider(name).Type+":"+model] = pricing.Price{
-				InputPerMTok: pr.InputPerMTok, OutputPerMTok: pr.OutputPerMTok, CachedInputPerMTok: pr.CachedInputPerMTok,
-			}
+// pricer is the run's pricing: the embedded table with the config's
+// overrides, built once per service.
+func (s *Service) pricer() (*pricing.Pricer, error) {
+	s.priceOnce.Do(func() {
+		over, err := pricing.ConfigOverrides(s.cfg)
+		if err != nil {
+			s.priceErr = configErr("%v", err)
+			return
+		}
+		s.price = pricing.NewPricer(pricing.Default(), over)
+	})
+	return s.price, s.priceErr
+}
+
+// checkPriced refuses --max-cost when a target's model has no price: its
+// calls would cost "unknown" and the cap could never stop them.
+func (s *Service) checkPriced(ts *targetSet, o *Options) error {
+	if o.MaxCost <= 0 {
+		return nil
+	}
+	pr, err := s.pricer()
+	if err != nil {
+		return err
+	}
+	var problems []string
+	for _, t := range ts.targets {
+		if t.noCache {
+			continue // simulated: nothing is spent
+		}
+		if !pr.Priced(t.Vendor, t.Model) {
+			name, _, _ := strings.Cut(t.ID, ":")
+			problems = append(problems, fmt.Sprintf("provider %q: --max-cost cannot limit model %q: it has no price in the table (as of %s); set input_per_mtok and output_per_mtok under [providers.%s.pricing.%q]", t.ID, t.Model, pr.AsOf(), name, t.Model))
 		}
 	}
-	table := pricing.Default().WithOverrides(over)
-	return func(vendor, model, fallback string, u bench.Usage) bench.Cost {
-		if c, ok := table.Cost(vendor, model, u); ok {
-			return c
-		}
-		if c, ok := table.Cost(vendor, fallback, u); ok {
-			return c
-		}
-		return bench.Cost{Currency: "USD"}
+	if len(problems) > 0 {
+		return configErr("%s", strings.Join(problems, "\n"))
 	}
+	return nil
 }
 
 // Provider builds one provider by name (vendor or vendor:model) with its
