@@ -1,5 +1,8 @@
 // Package all registers every built-in assertion family with the eval
-// registry; the binary blank-imports it:
+// registry. The dataset package imports it, so whatever loads and validates
+// suites has the built-in types without doing anything; a program that
+// calls eval.Check on assertions it did not load from a suite blank-imports
+// it:
 //
 //	import _ "github.com/llm-test-bench/llm-test-bench/eval/all"
 package all

@@ -18,6 +18,9 @@
 // category, references (a JSON list) and assert (a JSON list) are the case's
 // fields; every other column is a variable.
 //
+// Importing this package registers the built-in assertion types (package
+// eval/all), which Validate checks assertions against.
+//
 // Templates use the syntax of package template. Only a case's variables
 // (after the suite's default variables are merged in) are visible to its
 // templates: the case's id, expected answer or category are not implicit
