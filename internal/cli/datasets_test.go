@@ -51,3 +51,32 @@ func TestDatasetsValidateCount(t *testing.T) {
 		})
 	}
 }
+
+// TestBadCaseConfigIsInputError checks that a case config with a setting of
+// the wrong type fails `datasets validate` and `bench` with exit 4, naming
+// the file, the line and the key, before any call.
+func TestBadCaseConfigIsInputError(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, suite, want string
+	}{
+		{"temperature", "test_cases:\n  - id: a\n    prompt: hi\n    config: {temperature: hot}\n", `s.yaml:4: case "a": config temperature: want a number`},
+		{"max_tokens", "defaults:\n  max_tokens: many\ntest_cases:\n  - {id: a, prompt: hi}\n", "s.yaml:2: defaults: config max_tokens: want a whole number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			suite := e.write("s.yaml", tt.suite)
+			for _, args := range [][]string{
+				{"datasets", "validate", suite},
+				{"bench", "--dataset", suite, "--providers", "echo"},
+			} {
+				code, _, stderr := e.run(context.Background(), args...)
+				if code != 4 || !strings.Contains(stderr, tt.want) {
+					t.Errorf("%s: exit %d, want 4 and %q\n%s", args[0], code, tt.want, stderr)
+				}
+			}
+		})
+	}
+}

@@ -13,6 +13,11 @@
 // may also be "file://PATH". Such paths are relative to the file naming them.
 // Unknown keys are errors (naming the key, its line and the closest known
 // key), except inside the free-form maps metadata, variables and config.
+// The sampling settings of a config (a case's, the defaults' or a suite
+// provider's: temperature, top_p, max_tokens, seed, stop, logprobs) are
+// checked as a run reads them (provider.ParseSampling), so a value of the
+// wrong type is an error naming its file, line and key; other config keys
+// are vendor extras, passed on as they are.
 // Cases without an id get "BASE-N": the base name of their file and their
 // 1-based position in it. In CSV files the columns id, prompt, expected,
 // category, references (a JSON list) and assert (a JSON list) are the case's
