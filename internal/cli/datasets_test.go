@@ -80,3 +80,20 @@ func TestBadCaseConfigIsInputError(t *testing.T) {
 		})
 	}
 }
+
+// TestInvalidUTF8IsInputError checks that a suite with a byte that is not
+// UTF-8 fails `datasets validate` and `bench` with exit 4 naming file:line.
+func TestInvalidUTF8IsInputError(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	suite := e.write("latin1.yaml", "test_cases:\n  - id: a\n    prompt: caf\xe9\n")
+	for _, args := range [][]string{
+		{"datasets", "validate", suite},
+		{"bench", "--dataset", suite, "--providers", "echo"},
+	} {
+		code, _, stderr := e.run(context.Background(), args...)
+		if code != 4 || !strings.Contains(stderr, "latin1.yaml:3:16: invalid UTF-8 (byte 0xe9)") {
+			t.Errorf("%s: exit %d, want 4 naming latin1.yaml:3:16\n%s", args[0], code, stderr)
+		}
+	}
+}

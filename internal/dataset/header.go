@@ -333,6 +333,9 @@ func readText(fsys files, name string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%s: read: %w", fsys.display(name), pathErr(err))
 	}
+	if err := checkUTF8(fsys.display(name), data, 1); err != nil {
+		return "", err
+	}
 	s := strings.TrimSuffix(string(data), "\n")
 	return strings.TrimSuffix(s, "\r"), nil
 }

@@ -23,6 +23,10 @@
 // category, references (a JSON list) and assert (a JSON list) are the case's
 // fields; every other column is a variable.
 //
+// Every file must be UTF-8 (a leading byte order mark is skipped): a byte
+// sequence that is not is an error naming its file, line and (except in
+// CSV, which names the column) column, never replaced or passed on.
+//
 // Importing this package registers the built-in assertion types (package
 // eval/all), which Validate checks assertions against.
 //
@@ -33,6 +37,7 @@
 package dataset
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -183,6 +188,10 @@ func parseFile(fsys files, name string) (*node, error) {
 	data, err := io.ReadAll(f)
 	if err != nil {
 		return nil, &LoadError{File: disp, Err: fmt.Errorf("read: %w", pathErr(err))}
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if err := checkUTF8(disp, data, 1); err != nil {
+		return nil, err
 	}
 	if strings.EqualFold(path.Ext(filepath.ToSlash(name)), ".json") {
 		return parseJSON(disp, data, 1)
