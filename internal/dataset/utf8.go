@@ -10,14 +10,14 @@ import (
 // Suites and case files must be UTF-8. A byte sequence that is not is
 // refused, naming its line and column, rather than replaced by U+FFFD or
 // passed on: a prompt that silently differs from its file would be
-// benchmarked as written by nobody. A UTF-8 byte order mark at the start of a
-// file is skipped.
+// benchmarked as written by nobody. A UTF-8 byte order mark at the start
+// of a file is skipped.
 
 // utf8BOM is the UTF-8 byte order mark, skipped at the start of a file.
 var utf8BOM = []byte("\xef\xbb\xbf")
 
-// invalidUTF8 describes the first invalid byte of text (a prefix of which
-// may already have been checked), or returns ok when text is valid UTF-8.
+// invalidUTF8 describes the first invalid byte of text, or returns ok when
+// text is valid UTF-8.
 // line and col are relative to text: 0-based line, 1-based column in
 // characters.
 func invalidUTF8(text []byte) (line, col int, b byte, ok bool) {
