@@ -1,12 +1,15 @@
 // Package all registers every built-in assertion family with the eval
-// registry; the binary blank-imports it:
+// registry. The dataset package imports it, so whatever loads and validates
+// suites has the built-in types without doing anything; a program that
+// calls eval.Check on assertions it did not load from a suite blank-imports
+// it:
 //
 //	import _ "github.com/llm-test-bench/llm-test-bench/eval/all"
 package all
 
 import (
 	// Each family registers its assertion types in init.
-	_ "github.com/llm-test-bench/llm-test-bench/eval/perf"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/callmeta"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/reference"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/refusal"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/structure"

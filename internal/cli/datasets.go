@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"text/tabwriter"
 
@@ -62,7 +61,7 @@ func (a *app) datasetsCommand() *cobra.Command {
 	validate := &cobra.Command{
 		Use: "validate FILE...", Short: "Check suites: syntax, templates, assertions; every problem at once", Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var bad error
+			var bad []error
 			for _, path := range args {
 				s, err := dataset.Load(path)
 				if err == nil {
@@ -71,26 +70,19 @@ func (a *app) datasetsCommand() *cobra.Command {
 				}
 				if err != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "%v\n", err)
-					bad = errors.Join(bad, err)
+					bad = append(bad, err)
 					continue
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", path)
 			}
-			if bad != nil {
-				return inputErr(fmt.Errorf("%d of %d files are invalid", countErrs(bad), len(args)))
+			if len(bad) > 0 {
+				return inputErr(fmt.Errorf("%d of %d files are invalid", len(bad), len(args)))
 			}
 			return nil
 		},
 	}
 	cmd.AddCommand(list, show, validate)
 	return cmd
-}
-
-func countErrs(err error) int {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return len(j.Unwrap())
-	}
-	return 1
 }
 
 func truncate(s string, n int) string {

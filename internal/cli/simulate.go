@@ -16,7 +16,7 @@ func (a *app) simulateCommand() *cobra.Command {
 	var datasets []string
 	cmd := &cobra.Command{
 		Use:   "simulate",
-		Short: "Serve the provider simulator (OpenAI wire format) for offline runs, load tests and fault injection",
+		Short: "Serve the provider simulator (OpenAI, Anthropic, Gemini, Ollama, Cohere, Bedrock and OpenAI-compatible wires) for offline runs, load tests and fault injection",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := f.Config()
@@ -47,9 +47,9 @@ func (a *app) simulateCommand() *cobra.Command {
 	fl.StringVar(&f.Policy, "policy", "echo", "answer policy: echo, expected (needs --dataset), scripted (needs --script)")
 	fl.StringArrayVar(&datasets, "dataset", nil, "dataset whose expected answers the expected policy returns (repeatable)")
 	fl.StringArrayVar(&f.Script, "script", nil, "scripted answer rule REGEX=>ANSWER (repeatable, first match wins)")
-	fl.StringVar(&f.Latency, "latency", "", "latency distribution: fixed:200ms, uniform:100ms-300ms, normal:200ms,50ms, lognormal:200ms,80ms, exp:200ms")
-	fl.StringVar(&f.TTFT, "ttft", "", "time-to-first-token distribution when streaming (same forms as --latency)")
-	fl.Float64Var(&f.TokensPerSec, "tokens-per-sec", 0, "streaming speed after the first token (0 = instant)")
+	fl.StringVar(&f.Latency, "latency", "", "total time of each answer, streamed or not (a stream's first token after --ttft, or a quarter of it, the rest spread evenly): fixed:200ms, uniform:100ms-300ms, normal:200ms,50ms, lognormal:200ms,80ms, exp:200ms")
+	fl.StringVar(&f.TTFT, "ttft", "", "time-to-first-token distribution (same forms as --latency; at most the latency when both are set)")
+	fl.Float64Var(&f.TokensPerSec, "tokens-per-sec", 0, "speed after the first token when --latency is not set (0 = instant)")
 	fl.Float64Var(&f.RateLimit, "rate-limit-rate", 0, "fraction of calls answered 429 with Retry-After")
 	fl.Float64Var(&f.Overload, "overload-rate", 0, "fraction of calls answered 503 overloaded")
 	fl.Float64Var(&f.ServerError, "server-error-rate", 0, "fraction of calls answered 500")

@@ -1,11 +1,11 @@
 package dataset
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/eval"
 )
 
 func TestBuiltins(t *testing.T) {
@@ -57,82 +57,21 @@ func TestBuiltins(t *testing.T) {
 	}
 }
 
-// checkExpectedPasses checks that a case's expected answer satisfies its
-// own text assertions: a wrong regex or answer in a built-in shows up here.
+// checkExpectedPasses checks that a case has an expected answer and that
+// it passes the case's own assertions (defaults included), scored by the
+// real evaluators: a simulated model that answers each case's expected
+// answer passes every built-in case.
 func checkExpectedPasses(t *testing.T, c bench.Case) {
 	t.Helper()
-	if c.Expected == "" {
+	if strings.TrimSpace(c.Expected) == "" {
+		t.Errorf("case %q has no expected answer", c.ID)
 		return
 	}
-	out := c.Expected
-	for _, a := range c.Assert {
-		typ, negate := strings.CutPrefix(a.Type, "not-")
-		pass, known := textCheck(t, typ, a.Value, out)
-		if !known {
-			continue
-		}
-		if pass == negate {
-			t.Errorf("case %q: expected answer %q fails its assertion %s %v", c.ID, out, a.Type, a.Value)
-		}
+	in := &eval.Input{Case: &c, Output: c.Expected, FinishReason: "stop"}
+	out := eval.Check(t.Context(), c.Assert, c.Threshold, in)
+	if !out.Passed {
+		t.Errorf("case %q: expected answer %q fails its own assertions: %+v", c.ID, c.Expected, out.Scores)
 	}
-}
-
-// textCheck is a minimal reading of the string assertion types, enough to
-// cross-check the built-in data; the real evaluators live in eval/.
-func textCheck(t *testing.T, typ string, value any, out string) (pass, known bool) {
-	lower := strings.ToLower(out)
-	list := func() []string {
-		var l []string
-		for _, v := range value.([]any) {
-			l = append(l, v.(string))
-		}
-		return l
-	}
-	switch typ {
-	case "contains":
-		return strings.Contains(out, value.(string)), true
-	case "icontains":
-		return strings.Contains(lower, strings.ToLower(value.(string))), true
-	case "starts-with":
-		return strings.HasPrefix(out, value.(string)), true
-	case "regex":
-		re, err := regexp.Compile(value.(string))
-		if err != nil {
-			t.Errorf("bad regex %q: %v", value, err)
-			return false, true
-		}
-		return re.MatchString(out), true
-	case "contains-any", "icontains-any":
-		for _, v := range list() {
-			if typ == "contains-any" && strings.Contains(out, v) || typ == "icontains-any" && strings.Contains(lower, strings.ToLower(v)) {
-				return true, true
-			}
-		}
-		return false, true
-	case "icontains-all":
-		for _, v := range list() {
-			if !strings.Contains(lower, strings.ToLower(v)) {
-				return false, true
-			}
-		}
-		return true, true
-	case "word-count":
-		n := len(strings.Fields(out))
-		switch v := value.(type) {
-		case int64:
-			return n == int(v), true
-		case map[string]any:
-			lo, hi := int64(0), int64(1<<31)
-			if m, ok := v["min"].(int64); ok {
-				lo = m
-			}
-			if m, ok := v["max"].(int64); ok {
-				hi = m
-			}
-			return int64(n) >= lo && int64(n) <= hi, true
-		}
-	}
-	return false, false
 }
 
 func TestLoadBuiltinByName(t *testing.T) {

@@ -62,6 +62,9 @@ func readCSVHeader(file string, r *csv.Reader) ([]string, error) {
 	if err != nil {
 		return nil, csvError(file, err)
 	}
+	if err := checkCSVRecord(file, r, rec, nil); err != nil {
+		return nil, err
+	}
 	header := make([]string, len(rec))
 	seen := map[string]int{}
 	for i, h := range rec {
@@ -128,6 +131,12 @@ func (s *csvSource) each(yield func(bench.Case, error) bool) {
 				le = &LoadError{File: disp, Line: pe.Line, Err: fmt.Errorf("row has %d columns, the header has %d", len(rec), len(s.header))}
 			}
 			if !yield(bench.Case{}, le) || !fieldCount {
+				return
+			}
+			continue
+		}
+		if err := checkCSVRecord(disp, r, rec, s.header); err != nil {
+			if !yield(bench.Case{}, err) {
 				return
 			}
 			continue

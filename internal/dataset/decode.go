@@ -236,7 +236,7 @@ func (d *decoder) caseField(c *bench.Case, k string, v *node, line int) error {
 	case "threshold":
 		c.Threshold, err = d.number(v, line, k)
 	case "config":
-		c.Config, err = d.freeMap(v, line, k)
+		c.Config, err = d.configMap(v, line, "")
 	case "tags":
 		c.Tags, err = d.strList(v, line, k)
 	case "metadata":

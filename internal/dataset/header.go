@@ -248,7 +248,7 @@ func (d *decoder) provider(e *node, line int, what string) (ProviderSpec, error)
 			case "headers":
 				p.Headers, err = d.stringMap(v, line, what+".headers")
 			case "config":
-				p.Config, err = d.freeMap(v, line, what+".config")
+				p.Config, err = d.configMap(v, line, what)
 			}
 			return err
 		})
@@ -286,7 +286,7 @@ func (d *decoder) defaults(v *node, line int) (Defaults, error) {
 		var err error
 		switch k {
 		case "config":
-			out.Config, err = d.freeMap(v, line, "defaults.config")
+			out.Config, err = d.configMap(v, line, "defaults")
 		case "assert":
 			out.Assert, err = d.assertions(v, line)
 		case "threshold":
@@ -300,6 +300,8 @@ func (d *decoder) defaults(v *node, line int) (Defaults, error) {
 		default:
 			if direct[k], err = v.toAny(); err != nil {
 				err = d.errorf(line, "defaults.%s: %v", k, err)
+			} else {
+				err = d.checkSampling(k, direct[k], line, "defaults")
 			}
 		}
 		return err
@@ -330,6 +332,9 @@ func readText(fsys files, name string) (string, error) {
 	data, err := io.ReadAll(io.LimitReader(f, maxLine))
 	if err != nil {
 		return "", fmt.Errorf("%s: read: %w", fsys.display(name), pathErr(err))
+	}
+	if err := checkUTF8(fsys.display(name), data, 1); err != nil {
+		return "", err
 	}
 	s := strings.TrimSuffix(string(data), "\n")
 	return strings.TrimSuffix(s, "\r"), nil

@@ -17,15 +17,8 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/eval"
 )
 
-// builtinAssertTypes are the assertion types the built-in datasets may use.
-var builtinAssertTypes = []string{
-	"equals", "contains", "icontains", "contains-any", "contains-all", "icontains-any",
-	"icontains-all", "starts-with", "regex", "is-json", "contains-json", "levenshtein",
-	"latency", "cost", "word-count", "finish-reason", "is-refusal",
-}
-
-// fakeEvaluator stands in for the real evaluators, which other packages
-// register; ValidateFn lets a test reject values.
+// fakeEvaluator is a test-only assertion type; ValidateFn lets a test
+// reject values.
 type fakeEvaluator struct {
 	ValidateFn func(a bench.Assertion) error
 }
@@ -42,9 +35,6 @@ func (f fakeEvaluator) Validate(a bench.Assertion) error {
 }
 
 func TestMain(m *testing.M) {
-	for _, typ := range builtinAssertTypes {
-		eval.Register(typ, fakeEvaluator{})
-	}
 	// test-needs-value is a test-only type whose value must be a string.
 	eval.Register("test-needs-value", fakeEvaluator{ValidateFn: func(a bench.Assertion) error {
 		if _, ok := a.Value.(string); !ok {

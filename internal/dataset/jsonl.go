@@ -36,7 +36,14 @@ func (s *jsonlSource) each(yield func(bench.Case, error) bool) {
 		lineNo++
 		line := sc.Bytes()
 		if lineNo == 1 {
-			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+			line = bytes.TrimPrefix(line, utf8BOM)
+		}
+		if err := checkUTF8(disp, line, lineNo); err != nil {
+			n++
+			if !yield(bench.Case{}, err) {
+				return
+			}
+			continue
 		}
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 {

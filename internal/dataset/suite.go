@@ -13,10 +13,22 @@
 // may also be "file://PATH". Such paths are relative to the file naming them.
 // Unknown keys are errors (naming the key, its line and the closest known
 // key), except inside the free-form maps metadata, variables and config.
+// The sampling settings of a config (a case's, the defaults' or a suite
+// provider's: temperature, top_p, max_tokens, seed, stop, logprobs) are
+// checked as a run reads them (provider.ParseSampling), so a value of the
+// wrong type is an error naming its file, line and key; other config keys
+// are vendor extras, passed on as they are.
 // Cases without an id get "BASE-N": the base name of their file and their
 // 1-based position in it. In CSV files the columns id, prompt, expected,
 // category, references (a JSON list) and assert (a JSON list) are the case's
 // fields; every other column is a variable.
+//
+// Every file must be UTF-8 (a leading byte order mark is skipped): a byte
+// sequence that is not is an error naming its file, line and (except in
+// CSV, which names the column) column, never replaced or passed on.
+//
+// Importing this package registers the built-in assertion types (package
+// eval/all), which Validate checks assertions against.
 //
 // Templates use the syntax of package template. Only a case's variables
 // (after the suite's default variables are merged in) are visible to its
@@ -25,6 +37,7 @@
 package dataset
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -175,6 +188,10 @@ func parseFile(fsys files, name string) (*node, error) {
 	data, err := io.ReadAll(f)
 	if err != nil {
 		return nil, &LoadError{File: disp, Err: fmt.Errorf("read: %w", pathErr(err))}
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if err := checkUTF8(disp, data, 1); err != nil {
+		return nil, err
 	}
 	if strings.EqualFold(path.Ext(filepath.ToSlash(name)), ".json") {
 		return parseJSON(disp, data, 1)

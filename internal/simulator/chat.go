@@ -188,19 +188,66 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, d dialect, t *
 
 // tokenOffset is the time after the first token at which token k is sent.
 func (s *Server) tokenOffset(k int) time.Duration {
-	if s.cfg.TokensPerSec == 0 || k <= 0 {
-		return 0
-	}
-	return time.Duration(float64(k) / s.cfg.TokensPerSec * float64(time.Second))
+	return tokenOffset(k, s.cfg.TokensPerSec)
 }
 
-// stream sends a streamed answer, one token per event. Events are flushed
-// one by one only when they are paced; otherwise the whole stream is
-// written at once. A truncated stream stops after half of its tokens,
-// without the events that end it well. It builds the events in b and
-// returns b for reuse.
+func tokenOffset(k int, tps float64) time.Duration {
+	if tps == 0 || k <= 0 {
+		return 0
+	}
+	return time.Duration(float64(k) / tps * float64(time.Second))
+}
+
+// streamPace is when the parts of one stream are due, counted from the
+// request's arrival.
+type streamPace struct {
+	first time.Duration // the first token
+	// total is when the stream ends; with spread set the tokens after the
+	// first are spread evenly up to it, else they follow at tps.
+	total  time.Duration
+	spread bool
+	n      int     // tokens in the whole answer
+	tps    float64 // tokens per second after the first, without spread
+}
+
+// pace draws the timing of a stream of n tokens. With Config.Latency set,
+// the latency drawn is the stream's total time: the first token comes
+// after TTFT when it is set (at most the total), else after TTFTShare of
+// the total, and the other tokens are spread evenly over the rest, so the
+// last one arrives at the total. Without it, the first token comes after
+// TTFT and the others at TokensPerSec.
+func (s *Server) pace(r *rng, n int) streamPace {
+	if s.cfg.Latency.Kind == "" {
+		return streamPace{first: s.cfg.TTFT.sample(r), n: n, tps: s.cfg.TokensPerSec}
+	}
+	total := s.cfg.Latency.sample(r)
+	first := time.Duration(float64(total) * TTFTShare)
+	if s.cfg.TTFT.Kind != "" {
+		first = min(s.cfg.TTFT.sample(r), total)
+	}
+	return streamPace{first: first, total: total, spread: true, n: n}
+}
+
+// at is when the k-th token (from 0) is due.
+func (p streamPace) at(k int) time.Duration {
+	switch {
+	case k <= 0:
+		return p.first
+	case !p.spread:
+		return p.first + tokenOffset(k, p.tps)
+	case p.n <= 1:
+		return p.total
+	}
+	return p.first + time.Duration(float64(p.total-p.first)*float64(k)/float64(p.n-1))
+}
+
+// stream sends a streamed answer, one token per event, paced as pace
+// describes. Events are flushed one by one only when they are paced;
+// otherwise the whole stream is written at once. A truncated stream stops
+// after half of its tokens, without the events that end it well. It builds
+// the events in b and returns b for reuse.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *turn, truncate bool, b []byte) []byte {
-	paced := s.cfg.TokensPerSec > 0 || !s.cfg.TTFT.isZero()
+	paced := s.cfg.TokensPerSec > 0 || !s.cfg.TTFT.isZero() || !s.cfg.Latency.isZero()
 	var rc *http.ResponseController // only paced streams flush
 	p := pacer{s: s, ctx: r.Context(), start: t.start}
 	defer p.stop()
@@ -209,8 +256,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *tu
 		w.WriteHeader(http.StatusOK)
 		_ = rc.Flush()
 	}
-	ttft := s.cfg.TTFT.sample(&t.rnd)
-	if !p.until(ttft) {
+	sp := s.pace(&t.rnd, t.completion)
+	if !p.until(sp.first) {
 		abort()
 	}
 	t.ttft = time.Since(t.start)
@@ -227,7 +274,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *tu
 			}
 			_ = rc.Flush()
 			b = b[:0]
-			if !p.until(ttft + s.tokenOffset(k)) {
+			if !p.until(sp.at(k)) {
 				abort()
 			}
 		}
@@ -238,6 +285,17 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *tu
 		s.stats.truncate.Add(1)
 		_, _ = w.Write(b)
 		return b
+	}
+	if sp.spread && time.Since(t.start) < sp.total {
+		// A one-token or empty answer still takes the whole latency.
+		if _, err := w.Write(b); err != nil {
+			return b
+		}
+		_ = rc.Flush()
+		b = b[:0]
+		if !p.until(sp.total) {
+			abort()
+		}
 	}
 	b = d.appendEnd(b, t)
 	if _, err := w.Write(b); err == nil {

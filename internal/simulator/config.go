@@ -27,6 +27,10 @@ const (
 // Config.DefaultAnswer is empty.
 const DefaultAnswer = "This is a simulated answer from the llm-test-bench simulator."
 
+// TTFTShare is the share of a stream's total latency (Config.Latency) that
+// passes before its first token when Config.TTFT is not set.
+const TTFTShare = 0.25
+
 // DefaultModel is the model name echoed back when neither the request nor
 // Config.Model names one.
 const DefaultModel = "llm-test-bench-simulator"
@@ -78,13 +82,18 @@ func (e ErrorRates) sum() float64 {
 
 // Config configures a Server. The zero value is a valid, instant echo server.
 type Config struct {
-	// Latency is the whole-response latency of a non-streaming answer. When
-	// its Kind is empty a non-streaming answer takes TTFT + tokens/TokensPerSec
-	// like a stream does. Streams ignore Latency.
+	// Latency is the total time of an answer, streamed or not. A
+	// non-streamed answer arrives whole after it; a stream sends its first
+	// token after TTFT (when TTFT is set, capped at the total) or after
+	// TTFTShare of the total (when it is not), and spreads the other tokens
+	// evenly over the rest, ending at the total; TokensPerSec then does not
+	// apply. When Latency's Kind is empty, answers take TTFT plus the
+	// tokens' time at TokensPerSec, streamed or not.
 	Latency Dist
 	// TTFT is the time to the first content chunk of a stream.
 	TTFT Dist
-	// TokensPerSec paces the content chunks of a stream; 0 is infinitely fast.
+	// TokensPerSec paces the content chunks of a stream when Latency is
+	// not set; 0 is infinitely fast.
 	TokensPerSec float64
 	// Errors are the fault injection rates.
 	Errors ErrorRates

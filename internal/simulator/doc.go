@@ -42,10 +42,21 @@
 // Every chat request goes through one core: the policy answers the last
 // user message, as each wire's request format carries it; the answer is
 // cut at the request's token limit (finishing with the vendor's "length"
-// reason); a non-streamed answer waits Config.Latency (or TTFT plus the
-// tokens' time); a stream sends one token per event, the first after TTFT
-// and the others paced at TokensPerSec. Usage is counted by the
+// reason); a stream sends one token per event. Usage is counted by the
 // approximate tokenizer in tokens.go, the same on every wire.
+//
+// # Timing
+//
+// Config.Latency, when set, is the total time of every answer, streamed or
+// not: a non-streamed answer arrives whole when it has passed; a stream
+// sends its first token after Config.TTFT (when set, and at most the
+// latency) or else after TTFTShare (a quarter) of the latency, spreads the
+// other tokens evenly over the rest and ends when the latency has passed,
+// so a one-token answer waits too. TokensPerSec does not apply then.
+// Without Latency, a stream's first token comes after TTFT and the others
+// at TokensPerSec, and a non-streamed answer waits that same time (TTFT
+// plus the tokens at TokensPerSec). With none of the three set, answers
+// are instant.
 //
 // Faults are drawn per request and rendered in the vendor's own shape
 // (rate limit; overload; server error; what a truncated stream lacks):

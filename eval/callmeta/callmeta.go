@@ -1,7 +1,8 @@
-// Package perf registers the call-metadata assertion types of SPEC §4.2:
-// latency (threshold in milliseconds), cost (threshold in USD) and
-// finish-reason. All three are binary: they score 1 or 0.
-package perf
+// Package callmeta registers the assertion types that check a call's
+// metadata rather than its text: latency (threshold in milliseconds), cost
+// (threshold in USD) and finish-reason. All three are binary: they score 1
+// or 0.
+package callmeta
 
 import (
 	"context"

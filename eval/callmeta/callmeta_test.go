@@ -1,4 +1,4 @@
-package perf_test
+package callmeta_test
 
 import (
 	"context"
@@ -9,12 +9,12 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/eval"
-	_ "github.com/llm-test-bench/llm-test-bench/eval/perf"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/callmeta"
 )
 
 func ptr(f float64) *float64 { return &f }
 
-func TestPerf(t *testing.T) {
+func TestCallMeta(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
