@@ -230,6 +230,13 @@ func (r *Runner) RunJobs(ctx context.Context, runID string, jobs iter.Seq2[Job, 
 
 var errMaxCost = errors.New("cost limit reached")
 
+func (r *Runner) logger() *slog.Logger {
+	if r.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return r.Logger
+}
+
 func (r *Runner) publish(runID string, e event.Event) {
 	if r.Events == nil || !r.Events.Active() {
 		return
@@ -315,6 +322,10 @@ func (r *Runner) execute(ctx context.Context, t *Target, j *Job) bench.Result {
 		res.Tokens = out.Response.Usage
 		if out.Response.Model != "" {
 			res.Model = out.Response.Model
+		}
+		if w := out.Response.Warnings; len(w) > 0 {
+			res.Metadata = withMeta(res.Metadata, "warnings", w)
+			r.logger().Warn("provider warning", "provider", t.ID, "case", j.Key.CaseID, "warnings", w)
 		}
 	}
 	if res.Status == bench.StatusSuccess {
