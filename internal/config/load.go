@@ -257,12 +257,6 @@ func (c *Config) isSet(key string) bool {
 	return ok
 }
 
-// SourceOf names where key was set (a file, a variable, the command line),
-// or "" when it holds its default.
-func (c *Config) SourceOf(key string) string {
-	return c.set[key].source
-}
-
 // Env returns a captured environment variable.
 func (c *Config) Env(name string) (string, bool) {
 	v, ok := c.env[name]

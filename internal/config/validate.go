@@ -72,13 +72,14 @@ type validation struct {
 }
 
 func (v *validation) add(key, format string, args ...any) {
-	v.probs = append(v.probs, Problem{Source: v.c.sourceNear(key), Key: key, Msg: fmt.Sprintf(format, args...)})
+	v.probs = append(v.probs, Problem{Source: v.c.SourceOf(key), Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
-// sourceNear names where key was set; for a key that was not set itself,
-// where the keys below it (a table's) or the nearest key above it (the list
-// an item belongs to) were set.
-func (c *Config) sourceNear(key string) string {
+// SourceOf names where key was set: a file, a variable or "command-line
+// flag". For a key not set itself it names where the keys below it (a
+// table's) or the nearest key above it (the list an item belongs to) were
+// set, the highest layer first; "" when all of it holds defaults.
+func (c *Config) SourceOf(key string) string {
 	if from, ok := c.set[key]; ok {
 		return from.source
 	}
