@@ -5,12 +5,16 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/cli"
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
 )
+
+// fileLine matches a provider problem that names the file and line.
+var fileLine = regexp.MustCompile(regexp.QuoteMeta(config.ProjectFile) + `:\d+: providers\.`)
 
 // The starter file must validate as written: config init, then config
 // validate, passes with nothing on stderr.
@@ -132,7 +136,7 @@ func TestConfigValidateProviderOptions(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", w, stderr)
 				}
 			}
-			if !strings.Contains(stderr, config.ProjectFile+": providers.") {
+			if !fileLine.MatchString(stderr) {
 				t.Errorf("the provider problem does not name the file:\n%s", stderr)
 			}
 		})
@@ -156,16 +160,16 @@ func TestConfigValidateReportsEveryProblem(t *testing.T) {
 		t.Errorf("exit %d, want 3", code)
 	}
 	for _, w := range []string{
-		config.ProjectFile + `: benchmarks.concurrency = "eight": want a whole number`,
-		`LTB_BENCHMARKS__REPEAT: benchmarks.repeat = "zero": want a whole number`,
-		`LTB_CACHE__ENABLED: cache.enabled = "maybe": want true or false`,
-		config.ProjectFile + `: providers.openai.base_ulr: unknown key (did you mean "providers.openai.base_url"?)`,
-		config.ProjectFile + ": benchmarks.max_retries: must not be negative, got -2",
-		config.ProjectFile + `: storage.backend: "postgresql" needs storage.database_url`,
-		config.ProjectFile + ": providers.openai: option reasoning_effort: unknown to the openai provider",
-		"problems: 7",
+		`toml:\d+: benchmarks.concurrency = "eight": want a whole number`,
+		`\nLTB_BENCHMARKS__REPEAT: benchmarks.repeat = "zero": want a whole number`,
+		`\nLTB_CACHE__ENABLED: cache.enabled = "maybe": want true or false`,
+		`toml:\d+: providers.openai.base_ulr: unknown key \(did you mean "providers.openai.base_url"\?\)`,
+		`toml:\d+: benchmarks.max_retries: must not be negative, got -2`,
+		`toml:\d+: storage.backend: "postgresql" needs storage.database_url`,
+		`toml:\d+: providers.openai: option reasoning_effort: unknown to the openai provider`,
+		`problems: 7`,
 	} {
-		if !strings.Contains(stderr, w) {
+		if !regexp.MustCompile(w).MatchString(stderr) {
 			t.Errorf("stderr lacks %q:\n%s", w, stderr)
 		}
 	}
@@ -181,7 +185,7 @@ func TestInvalidConfigurationStopsCommands(t *testing.T) {
 		want       string
 	}{
 		{"type error in the environment", "", []string{"LTB_BENCHMARKS__CONCURRENCY=eight"}, `LTB_BENCHMARKS__CONCURRENCY: benchmarks.concurrency = "eight": want a whole number`},
-		{"type error in a file", "[benchmarks]\nconcurrency = \"eight\"\n", nil, config.ProjectFile + `: benchmarks.concurrency = "eight": want a whole number`},
+		{"type error in a file", "[benchmarks]\nconcurrency = \"eight\"\n", nil, config.ProjectFile + `:2: benchmarks.concurrency = "eight": want a whole number`},
 		{"postgresql without a URL", "[storage]\nbackend = \"postgresql\"\n", nil, "storage.database_url"},
 	}
 	for _, tc := range tests {
@@ -227,7 +231,7 @@ func TestConfigValidateWarnsAboutReservedKeys(t *testing.T) {
 		t.Fatalf("seed sample: exit %d\n%s%s", code, out, stderr)
 	}
 	for _, w := range []string{
-		config.ProjectFile + ": server.host is not used by this version; it is reserved for the API server (serve)",
+		config.ProjectFile + ":44: server.host is not used by this version; it is reserved for the API server (serve)",
 		"distributed.coordinator_url is not used by this version; it is reserved for distributed execution",
 		"distributed.worker_capabilities.has_gpu is not used",
 		"monitoring.alert_rules is not used by this version; it is reserved for monitoring",

@@ -92,9 +92,9 @@ type loader struct {
 }
 
 // merge checks one layer's settings and merges those that pass.
-func (l *loader) merge(m map[string]any, from origin) {
+func (l *loader) merge(m map[string]any, from origin, lines map[string]int) {
 	var probs Problems
-	c := &checker{from: from, probs: &probs, set: l.set, text: from.rank >= rankEnv}
+	c := &checker{from: from, probs: &probs, set: l.set, text: from.rank >= rankEnv, lines: lines}
 	kept := c.table(m, configType, "")
 	l.probs = append(l.probs, probs.sorted()...)
 	// The kept map is nested and already typed: no delimiter, so that keys
@@ -161,14 +161,14 @@ func (l *loader) file(f configFile) {
 		l.probs = append(l.probs, p)
 		return
 	}
-	l.merge(m, origin{f.path, f.rank})
+	l.merge(m, origin{source: f.path, rank: f.rank}, keyLines(b))
 }
 
 // environment merges JWT_SECRET and then every LTB_SECTION__KEY variable,
 // one at a time so that each problem names its variable.
 func (l *loader) environment(env map[string]string) {
 	if s, ok := env[JWTSecretEnv]; ok && s != "" {
-		l.merge(map[string]any{"security": map[string]any{"jwt_secret": s}}, origin{JWTSecretEnv, rankEnv})
+		l.merge(map[string]any{"security": map[string]any{"jwt_secret": s}}, origin{source: JWTSecretEnv, rank: rankEnv}, nil)
 	}
 	names := make([]string, 0, len(env))
 	for name := range env {
@@ -180,7 +180,7 @@ func (l *loader) environment(env map[string]string) {
 	sort.Strings(names)
 	for _, name := range names {
 		path := strings.Split(strings.ToLower(strings.TrimPrefix(name, EnvPrefix)), envSeparator)
-		l.merge(nest(path, env[name]), origin{name, rankEnv})
+		l.merge(nest(path, env[name]), origin{source: name, rank: rankEnv}, nil)
 	}
 }
 
@@ -192,7 +192,7 @@ func (l *loader) flags(flags map[string]any) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		l.merge(nest(strings.Split(k, "."), flags[k]), origin{flagSource, rankFlag})
+		l.merge(nest(strings.Split(k, "."), flags[k]), origin{source: flagSource, rank: rankFlag}, nil)
 	}
 }
 

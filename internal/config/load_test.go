@@ -21,7 +21,7 @@ func TestTypeErrorsNameSourceKeyAndValue(t *testing.T) {
 	}{
 		{
 			name: "file int", project: "[benchmarks]\nconcurrency = \"eight\"\n",
-			want: ProjectFile + `: benchmarks.concurrency = "eight": want a whole number`,
+			want: ProjectFile + `:2: benchmarks.concurrency = "eight": want a whole number`,
 		},
 		{
 			name: "environment int", env: []string{"LTB_BENCHMARKS__CONCURRENCY=eight"},
@@ -33,15 +33,15 @@ func TestTypeErrorsNameSourceKeyAndValue(t *testing.T) {
 		},
 		{
 			name: "duration without unit", project: "[benchmarks]\ntimeout = 60\n",
-			want: ProjectFile + `: benchmarks.timeout = 60: want a duration in quotes, such as "90s"`,
+			want: ProjectFile + `:2: benchmarks.timeout = 60: want a duration in quotes, such as "90s"`,
 		},
 		{
 			name: "fractional int", project: "[benchmarks]\nrepeat = 2.5\n",
-			want: ProjectFile + `: benchmarks.repeat = 2.5: want a whole number`,
+			want: ProjectFile + `:2: benchmarks.repeat = 2.5: want a whole number`,
 		},
 		{
 			name: "bool", project: "[benchmarks]\nstream = \"often\"\n",
-			want: ProjectFile + `: benchmarks.stream = "often": want true or false`,
+			want: ProjectFile + `:2: benchmarks.stream = "often": want true or false`,
 		},
 		{
 			name: "environment bool", env: []string{"LTB_PLUGINS__AUTO_RELOAD=perhaps"},
@@ -53,19 +53,19 @@ func TestTypeErrorsNameSourceKeyAndValue(t *testing.T) {
 		},
 		{
 			name: "string", project: "[providers.openai]\ndefault_model = 4\n",
-			want: ProjectFile + `: providers.openai.default_model = 4: want a string`,
+			want: ProjectFile + `:2: providers.openai.default_model = 4: want a string`,
 		},
 		{
 			name: "secret value is not echoed", project: "[providers.openai]\napi_key = 123456789\n",
-			want: ProjectFile + `: providers.openai.api_key = [REDACTED]: want a string`,
+			want: ProjectFile + `:2: providers.openai.api_key = [REDACTED]: want a string`,
 		},
 		{
 			name: "section is a table", project: "benchmarks = 3\n",
-			want: ProjectFile + `: benchmarks = 3: want a table of settings`,
+			want: ProjectFile + `:1: benchmarks = 3: want a table of settings`,
 		},
 		{
 			name: "list of strings", project: "[multimodal]\nsupported_image_formats = [\"png\", 3]\n",
-			want: ProjectFile + `: multimodal.supported_image_formats = [png 3]: want a list of strings`,
+			want: ProjectFile + `:2: multimodal.supported_image_formats = [png 3]: want a list of strings`,
 		},
 		{
 			name: "list of tables from the environment", env: []string{"LTB_MONITORING__ALERT_RULES=x"},
@@ -73,7 +73,7 @@ func TestTypeErrorsNameSourceKeyAndValue(t *testing.T) {
 		},
 		{
 			name: "item of a list of tables", project: "[[security.roles]]\nname = \"admin\"\npermissions = \"*\"\n",
-			want: ProjectFile + `: security.roles[0].permissions = "*": want a list of strings`,
+			want: ProjectFile + `:3: security.roles[0].permissions = "*": want a list of strings`,
 		},
 		{
 			name: "unknown key from the environment", env: []string{"LTB_BENCHMARKS__CONCURENCY=3"},
@@ -203,7 +203,7 @@ func TestJWTSecretFromTheEnvironment(t *testing.T) {
 		{"JWT_SECRET", "", []string{"JWT_SECRET=from-jwt-env-0001"}, "from-jwt-env-0001", "JWT_SECRET"},
 		{"over the file", "[security]\njwt_secret = \"from-file-0002\"\n", []string{"JWT_SECRET=from-jwt-env-0001"}, "from-jwt-env-0001", "JWT_SECRET"},
 		{"LTB variable wins", "", []string{"JWT_SECRET=from-jwt-env-0001", "LTB_SECURITY__JWT_SECRET=from-ltb-0003"}, "from-ltb-0003", "LTB_SECURITY__JWT_SECRET"},
-		{"file alone", "[security]\njwt_secret = \"from-file-0002\"\n", nil, "from-file-0002", ProjectFile},
+		{"file alone", "[security]\njwt_secret = \"from-file-0002\"\n", nil, "from-file-0002", ProjectFile + ":2"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -304,4 +304,66 @@ func FuzzEnvironment(f *testing.F) {
 			t.Errorf("show: %v", err)
 		}
 	})
+}
+
+func TestKeyLines(t *testing.T) {
+	t.Parallel()
+	doc := `# comment
+[benchmarks]
+concurrency = 3
+providers.x.type = "openai"
+
+[providers."a.b".headers]
+X-Token = "t"
+
+[[security.roles]]
+name = "admin"
+
+[[security.roles]]
+name = "viewer"
+permissions = ["results.read"]
+
+[monitoring]
+alert_rules = [
+  { name = "x" },
+]
+`
+	lines := keyLines([]byte(doc))
+	tests := map[string]int{
+		"benchmarks":                        2,
+		"benchmarks.concurrency":            3,
+		"benchmarks.providers.x.type":       4,
+		`providers."a.b".headers.X-Token`:   7,
+		"security.roles[0].name":            10,
+		"security.roles[1]":                 12,
+		"security.roles[1].permissions":     14,
+		"security.roles":                    9,
+		"monitoring.alert_rules[0].name":    17, // inside an inline table: the line of its key
+		"monitoring.alert_rules[0]":         17,
+		"monitoring.enable_prometheus":      16, // absent: its table's line
+		"distributed.worker_count":          0,
+		`providers."a.b".headers.X-Missing`: 6,
+	}
+	for path, want := range tests {
+		if got := lineOf(lines, path); got != want {
+			t.Errorf("lineOf(%s) = %d, want %d", path, got, want)
+		}
+	}
+}
+
+func TestValidationProblemsNameTheLine(t *testing.T) {
+	t.Parallel()
+	body := "[benchmarks]\nrepeat = 1\nconcurrency = 0\n\n[[security.roles]]\nname = \"r\"\npermissions = [\"all\"]\n"
+	_, err := Load(layers(t, "", body, "", nil, nil))
+	probs, _ := problemsOf(t, err)
+	text := probs.Error()
+	for _, want := range []string{
+		ProjectFile + ":3: benchmarks.concurrency: must be at least 1",
+		ProjectFile + ":7: security.roles[0].permissions[0]:",
+		"\nsecurity.default_role:", // not set: no source
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("problems lack %q:\n%s", want, text)
+		}
+	}
 }

@@ -84,8 +84,11 @@ type Reserved struct {
 func (c *Config) ReservedSet() []Reserved {
 	var out []Reserved
 	for key, from := range c.set {
+		if strings.Contains(key, "[") {
+			continue // an item of a list, which is set (and reported) as a whole
+		}
 		if capability, ok := reservedFor(key); ok {
-			out = append(out, Reserved{Key: key, Source: from.source, Capability: capability})
+			out = append(out, Reserved{Key: key, Source: from.at(), Capability: capability})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })

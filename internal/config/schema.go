@@ -16,6 +16,8 @@ import (
 type origin struct {
 	source string
 	rank   int
+	// line is the line of a file the key is set on, 0 when unknown.
+	line int
 }
 
 // Layer ranks, lowest first (the precedence of the package comment).
@@ -43,6 +45,16 @@ type checker struct {
 	// text is set for the environment and flags, whose values are all
 	// strings: a list is then written with commas.
 	text bool
+	// lines maps the keys of a file to their lines (see keyLines); nil for
+	// the environment and flags.
+	lines map[string]int
+}
+
+// originOf is the checker's source, with the line of path in a file.
+func (c *checker) originOf(path string) origin {
+	o := c.from
+	o.line = lineOf(c.lines, path)
+	return o
 }
 
 // table checks a TOML table against struct type t and returns what it keeps.
@@ -108,7 +120,7 @@ func (c *checker) mapValue(v any, t reflect.Type, path string) (any, bool) {
 	}
 	if t.Elem().Kind() == reflect.Interface {
 		for k := range m {
-			c.set[join(path, k)] = c.from
+			c.set[join(path, k)] = c.originOf(join(path, k))
 		}
 		return m, true
 	}
@@ -130,9 +142,6 @@ func (c *checker) tables(v any, t reflect.Type, path string) (any, bool) {
 		}
 		return c.refuse(path, v, "want a list of tables")
 	}
-	// The list is set as a whole (a later layer replaces it): its items'
-	// keys are checked but not recorded one by one.
-	items := &checker{from: c.from, probs: c.probs, set: map[string]origin{}, text: c.text}
 	out := make([]any, 0, len(list))
 	for i, item := range list {
 		p := fmt.Sprintf("%s[%d]", path, i)
@@ -141,9 +150,9 @@ func (c *checker) tables(v any, t reflect.Type, path string) (any, bool) {
 			c.problem(p, item, "want a table of settings")
 			continue
 		}
-		out = append(out, items.table(m, t, p))
+		out = append(out, c.table(m, t, p))
 	}
-	c.set[path] = c.from
+	c.set[path] = c.originOf(path)
 	return out, true
 }
 
@@ -157,7 +166,7 @@ func (c *checker) stringList(v any, path string) (any, bool) {
 				out = append(out, part)
 			}
 		}
-		c.set[path] = c.from
+		c.set[path] = c.originOf(path)
 		return out, true
 	}
 	list, ok := v.([]any)
@@ -169,7 +178,7 @@ func (c *checker) stringList(v any, path string) (any, bool) {
 			return c.refuse(path, v, "want a list of strings")
 		}
 	}
-	c.set[path] = c.from
+	c.set[path] = c.originOf(path)
 	return list, true
 }
 
@@ -178,7 +187,7 @@ func (c *checker) scalar(v any, path string, parse func(any) (any, string)) (any
 	if want != "" {
 		return c.refuse(path, v, want)
 	}
-	c.set[path] = c.from
+	c.set[path] = c.originOf(path)
 	return out, true
 }
 
@@ -188,7 +197,7 @@ func (c *checker) refuse(path string, v any, msg string) (any, bool) {
 }
 
 func (c *checker) problem(path string, v any, msg string) {
-	p := Problem{Source: c.from.source, Key: path, Msg: msg}
+	p := Problem{Source: c.originOf(path).at(), Key: path, Msg: msg}
 	if v != nil {
 		p.Value = showValue(path, v)
 	}

@@ -124,7 +124,7 @@ func TestReservedSet(t *testing.T) {
 			t.Errorf("%s: reserved=%v for %q, want %q", key, ok, r.Capability, capability)
 		}
 	}
-	if got["server.port"].Source != "LTB_SERVER__PORT" || !strings.HasSuffix(got["server.host"].Source, ProjectFile) || got["security.jwt_secret"].Source != "JWT_SECRET" {
+	if got["server.port"].Source != "LTB_SERVER__PORT" || !strings.HasSuffix(got["server.host"].Source, ProjectFile+":44") || got["security.jwt_secret"].Source != "JWT_SECRET" {
 		t.Errorf("sources: %+v %+v %+v", got["server.port"], got["server.host"], got["security.jwt_secret"])
 	}
 	if len(got) != 35 {

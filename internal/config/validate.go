@@ -81,21 +81,24 @@ func (v *validation) add(key, format string, args ...any) {
 // set, the highest layer first; "" when all of it holds defaults.
 func (c *Config) SourceOf(key string) string {
 	if from, ok := c.set[key]; ok {
-		return from.source
+		return from.at()
 	}
 	best := origin{}
 	for k, from := range c.set {
-		if (strings.HasPrefix(k, key+".") || strings.HasPrefix(k, key+"[")) && from.rank > best.rank {
-			best = from
+		if !strings.HasPrefix(k, key+".") && !strings.HasPrefix(k, key+"[") {
+			continue
+		}
+		if from.rank > best.rank || from.rank == best.rank && from.line < best.line {
+			best = from // the highest layer, and in it the first line
 		}
 	}
 	if best.source != "" {
-		return best.source
+		return best.at()
 	}
 	for i := len(key) - 1; i > 0; i-- {
 		if key[i] == '.' || key[i] == '[' {
 			if from, ok := c.set[key[:i]]; ok {
-				return from.source
+				return from.at()
 			}
 		}
 	}
