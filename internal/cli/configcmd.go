@@ -66,7 +66,7 @@ func (a *app) configCommand() *cobra.Command {
 				return err
 			}
 			if len(refused) > 0 {
-				return withCode(ExitConfig, fmt.Errorf("the configuration above is invalid; refused values are shown at their defaults:\n%s", refused))
+				return withCode(ExitConfig, fmt.Errorf("the configuration above is invalid; refused values are shown at their defaults:\n%w", refused))
 			}
 			return nil
 		},
@@ -86,7 +86,7 @@ func (a *app) configCommand() *cobra.Command {
 				fmt.Fprintln(cmd.OutOrStdout(), "Configuration is valid.")
 				return nil
 			}
-			return withCode(ExitConfig, fmt.Errorf("invalid configuration (problems: %d):\n%s", len(ps), ps))
+			return withCode(ExitConfig, fmt.Errorf("invalid configuration (problems: %d):\n%w", len(ps), ps))
 		},
 	}
 	cmd.AddCommand(initCmd, show, validate)

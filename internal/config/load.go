@@ -77,9 +77,9 @@ func Load(opts LoadOptions) (*Config, error) {
 	}
 	cfg.env, cfg.raw, cfg.set = env, l.k.Raw(), l.set
 	cfg.resolve()
-	probs := append(l.probs, cfg.Validate()...)
-	if len(probs) > 0 {
-		return nil, &LoadError{Problems: probs, Config: cfg}
+	l.probs = append(l.probs, cfg.Validate()...)
+	if len(l.probs) > 0 {
+		return nil, &LoadError{Problems: l.probs, Config: cfg}
 	}
 	return cfg, nil
 }
@@ -224,7 +224,13 @@ func envMap(environ []string) map[string]string {
 // backend (`--db sqlite:x.db` over a file's backend = "postgresql").
 func (c *Config) resolve() {
 	short, full := "server.rate_limit_requests_per_minute", "server.rate_limit.requests_per_minute"
-	if c.isSet(short) && !c.isSet(full) && c.Server.RateLimitRequestsPerMinute >= 0 {
+	switch {
+	case !c.isSet(short):
+		// Not shown either: its zero would read as "no limit" next to the real one.
+		if server, ok := c.raw["server"].(map[string]any); ok {
+			delete(server, "rate_limit_requests_per_minute")
+		}
+	case !c.isSet(full) && c.Server.RateLimitRequestsPerMinute >= 0:
 		c.Server.RateLimit.RequestsPerMinute = c.Server.RateLimitRequestsPerMinute
 		c.setRaw(full, c.Server.RateLimit.RequestsPerMinute)
 	}

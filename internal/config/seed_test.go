@@ -73,6 +73,20 @@ func TestRateLimitShorthand(t *testing.T) {
 	if cfg.Server.RateLimit.RequestsPerMinute != 40 {
 		t.Errorf("shorthand not applied: %+v", cfg.Server.RateLimit)
 	}
+	out, err := cfg.ShowTOML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "rate_limit_requests_per_minute = 40") || !strings.Contains(string(out), "requests_per_minute = 40\n") {
+		t.Errorf("show does not give the limit in both places:\n%s", out)
+	}
+	def, err := Load(layers(t, "", "", "", nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := def.ShowTOML(); strings.Contains(string(out), "rate_limit_requests_per_minute") {
+		t.Errorf("show lists the unset shorthand:\n%s", out)
+	}
 	_, err = Load(layers(t, "", "[server]\nrate_limit_requests_per_minute = 40\n[server.rate_limit]\nrequests_per_minute = 50\n", "", nil, nil))
 	probs, _ := problemsOf(t, err)
 	if len(probs) != 1 || probs[0].Key != "server.rate_limit_requests_per_minute" {
