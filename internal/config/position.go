@@ -22,10 +22,10 @@ func keyLines(doc []byte) map[string]int {
 		e := p.Expression()
 		switch e.Kind {
 		case unstable.Table:
-			prefix = keyPath(&p, e, "")
+			prefix = keyPath(e, "")
 			lines[prefix] = keyLine(&p, e)
 		case unstable.ArrayTable:
-			name := keyPath(&p, e, "")
+			name := keyPath(e, "")
 			prefix = fmt.Sprintf("%s[%d]", name, arrays[name])
 			arrays[name]++
 			lines[prefix] = keyLine(&p, e)
@@ -33,14 +33,14 @@ func keyLines(doc []byte) map[string]int {
 				lines[name] = lines[prefix]
 			}
 		case unstable.KeyValue:
-			lines[keyPath(&p, e, prefix)] = keyLine(&p, e)
+			lines[keyPath(e, prefix)] = keyLine(&p, e)
 		}
 	}
 	return lines
 }
 
 // keyPath joins the parts of a node's (possibly dotted) key onto prefix.
-func keyPath(p *unstable.Parser, n *unstable.Node, prefix string) string {
+func keyPath(n *unstable.Node, prefix string) string {
 	path := prefix
 	it := n.Key()
 	for it.Next() {
