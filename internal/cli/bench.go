@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -63,6 +64,7 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 	if f.resume != "" && f.retryErrors != "" {
 		return configErr("--resume and --retry-errors cannot be combined")
 	}
+	f.outputs = a.outputPaths(f.outputs)
 	if err := checkOutputs(f.outputs); err != nil {
 		return err
 	}
@@ -160,4 +162,21 @@ func firstOf(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// outputPaths places relative output paths under [benchmarks] output_dir
+// when it is set.
+func (a *app) outputPaths(outputs []string) []string {
+	dir := a.cfg.Benchmarks.OutputDir
+	if dir == "" {
+		return outputs
+	}
+	out := make([]string, len(outputs))
+	for i, o := range outputs {
+		out[i] = o
+		if !filepath.IsAbs(o) {
+			out[i] = filepath.Join(dir, o)
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,20 @@ func write(t *testing.T, dir, name, body string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// problemsOf returns the problems of a failed Load, failing the test when
+// Load did not fail that way.
+func problemsOf(t *testing.T, err error) (Problems, *Config) {
+	t.Helper()
+	var le *LoadError
+	if !errors.As(err, &le) {
+		t.Fatalf("want a *LoadError, got %v", err)
+	}
+	if le.Config == nil {
+		t.Fatal("LoadError without the partial configuration")
+	}
+	return le.Problems, le.Config
 }
 
 // layers builds one directory per layer and returns load options.
@@ -100,7 +115,7 @@ func TestErrorsNameFileLineAndKey(t *testing.T) {
 
 func TestFreeFormKeysAreAccepted(t *testing.T) {
 	t.Parallel()
-	body := "[providers.local]\ntype = \"openai\"\n[providers.local.options]\nanything = 1\n[providers.local.headers]\nX-Custom = \"v\"\n[integrations.wandb]\nproject = \"p\"\n[[security.roles]]\nname = \"admin\"\npermissions = [\"*\"]\n"
+	body := "[providers.local]\ntype = \"openai\"\n[providers.local.options]\nanything = 1\n[providers.local.headers]\nX-Custom = \"v\"\n[integrations.wandb]\nproject = \"p\"\n[security]\ndefault_role = \"admin\"\n[[security.roles]]\nname = \"admin\"\npermissions = [\"*\"]\n"
 	cfg, err := Load(layers(t, "", "", body, nil, nil))
 	if err != nil {
 		t.Fatal(err)
@@ -113,13 +128,14 @@ func TestFreeFormKeysAreAccepted(t *testing.T) {
 func TestValidateReportsEveryProblem(t *testing.T) {
 	t.Parallel()
 	body := "[benchmarks]\nconcurrency = 0\nrepeat = 0\n[storage]\nbackend = \"mongo\"\n[providers.openai]\nbase_url = \"ftp://x\"\nconcurrency = -1\n"
-	cfg, err := Load(layers(t, "", "", body, nil, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, err := Load(layers(t, "", "", body, nil, nil))
+	probs, cfg := problemsOf(t, err)
 	var keys []string
-	for _, p := range cfg.Validate() {
+	for _, p := range probs {
 		keys = append(keys, p.Key)
+	}
+	if diff := cmp.Diff(probs, cfg.Validate()); diff != "" {
+		t.Errorf("Validate on the partial config differs from Load's problems (-load +validate):\n%s", diff)
 	}
 	want := []string{"benchmarks.concurrency", "benchmarks.repeat", "storage.backend", "providers.openai.base_url", "providers.openai.concurrency"}
 	if diff := cmp.Diff(want, keys); diff != "" {
@@ -187,6 +203,9 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("[benchmarks]\nconcurrency = 3\n"))
 	f.Add([]byte("[providers.x]\ntype = 1\n"))
 	f.Add([]byte("a = [[1]]"))
+	f.Add([]byte("[benchmarks]\nconcurrency = \"eight\"\ntimeout = 5\n[[security.roles]]\nname = 1\n"))
+	f.Add([]byte("[monitoring]\nalert_rules = [{ name = \"x\", condition = \"p95 > 1\", severity = \"warning\" }, 3]\n"))
+	f.Add([]byte("[providers.\"a.b\".headers]\n\"X-Token\" = \"s3cr3t-value\"\n"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		dir := t.TempDir()
 		p := filepath.Join(dir, "f.toml")
@@ -195,14 +214,25 @@ func FuzzLoad(f *testing.F) {
 		}
 		cfg, err := Load(LoadOptions{File: p, WorkDir: dir, HomeConfigDir: dir, Environ: []string{}})
 		if err != nil {
-			if !strings.Contains(err.Error(), "f.toml") && !strings.Contains(err.Error(), "decode") {
-				t.Errorf("error does not name the file: %v", err)
+			var le *LoadError
+			if !errors.As(err, &le) {
+				t.Fatalf("not a LoadError: %v", err)
 			}
-			return
+			for _, pr := range le.Problems {
+				if pr.Source != "" && !strings.Contains(pr.Source, "f.toml") {
+					t.Errorf("problem from an unexpected source: %v", pr)
+				}
+			}
+			cfg = le.Config
 		}
 		cfg.Validate()
-		if _, err := cfg.ShowTOML(); err != nil {
-			t.Errorf("show: %v", err)
+		cfg.ReservedSet()
+		out, err := cfg.ShowTOML()
+		if err != nil {
+			t.Fatalf("show: %v", err)
+		}
+		if cfg.ContainsSecret(out) {
+			t.Errorf("show leaks a secret:\n%s", out)
 		}
 	})
 }

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -62,81 +64,246 @@ func (c *Config) APIKey(name string) (key, source string) {
 	return "", ""
 }
 
-// Validate reports every problem at once, each with its key.
+// validation collects the problems of Validate, each tagged with the source
+// of its key when a file, a variable or a flag set it.
+type validation struct {
+	c     *Config
+	probs Problems
+}
+
+func (v *validation) add(key, format string, args ...any) {
+	v.probs = append(v.probs, Problem{Source: v.c.SourceOf(key), Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// SourceOf names where key was set: a file, a variable or "command-line
+// flag". For a key not set itself it names where the keys below it (a
+// table's) or the nearest key above it (the list an item belongs to) were
+// set, the highest layer first; "" when all of it holds defaults.
+func (c *Config) SourceOf(key string) string {
+	if from, ok := c.set[key]; ok {
+		return from.at()
+	}
+	best := origin{}
+	for k, from := range c.set {
+		if !strings.HasPrefix(k, key+".") && !strings.HasPrefix(k, key+"[") {
+			continue
+		}
+		if from.rank > best.rank || from.rank == best.rank && from.line < best.line {
+			best = from // the highest layer, and in it the first line
+		}
+	}
+	if best.source != "" {
+		return best.at()
+	}
+	for i := len(key) - 1; i > 0; i-- {
+		if key[i] == '.' || key[i] == '[' {
+			if from, ok := c.set[key[:i]]; ok {
+				return from.at()
+			}
+		}
+	}
+	return ""
+}
+
+// atLeast reports key when n is below lowest.
+func (v *validation) atLeast(key string, n, lowest int) {
+	switch {
+	case n >= lowest:
+	case lowest == 0:
+		v.add(key, "must not be negative, got %d", n)
+	default:
+		v.add(key, "must be at least %d, got %d", lowest, n)
+	}
+}
+
+// port reports key when it is no TCP port (0 lets the system choose).
+func (v *validation) port(key string, p int) {
+	if p < 0 || p > 65535 {
+		v.add(key, "must be a port number, 0-65535, got %d", p)
+	}
+}
+
+// url reports key when s is set but is not an absolute URL with one of the
+// schemes.
+func (v *validation) url(key, s string, schemes ...string) {
+	if s == "" {
+		return
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || !slices.Contains(schemes, strings.ToLower(u.Scheme)) {
+		v.add(key, "want a URL (%s) such as %s://HOST, got %q", strings.Join(schemes, ", "), schemes[0], RedactURL(s))
+	}
+}
+
+// Validate reports every problem at once, each with its key (and where it
+// was set). Load runs it; call it again after changing a Config.
 func (c *Config) Validate() Problems {
-	var ps Problems
-	add := func(key, format string, args ...any) {
-		ps = append(ps, Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
-	}
-	b := c.Benchmarks
-	if b.Concurrency < 1 {
-		add("benchmarks.concurrency", "must be at least 1, got %d", b.Concurrency)
-	}
-	if b.Repeat < 1 {
-		add("benchmarks.repeat", "must be at least 1, got %d", b.Repeat)
-	}
-	if b.Timeout <= 0 {
-		add("benchmarks.timeout", "must be a positive duration such as \"60s\", got %s", b.Timeout)
-	}
-	if b.MaxRetries < 0 {
-		add("benchmarks.max_retries", "must not be negative, got %d", b.MaxRetries)
-	}
-	if t := c.Evaluation.DefaultThreshold; t < 0 || t > 1 {
-		add("evaluation.default_threshold", "must be between 0 and 1, got %g", t)
-	}
-	switch c.Storage.Backend {
-	case "sqlite", "postgres", "postgresql":
-	default:
-		add("storage.backend", "must be sqlite or postgresql, got %q", c.Storage.Backend)
-	}
-	if u := c.Storage.DatabaseURL; u != "" && !strings.HasPrefix(u, "sqlite:") && !strings.HasPrefix(u, "postgres") && !strings.HasSuffix(u, ".db") && !strings.HasSuffix(u, ".sqlite") {
-		add("storage.database_url", "want sqlite:PATH or postgres://..., got %q", RedactURL(u))
-	}
-	switch c.Cache.Backend {
-	case "disk", "redis":
-	default:
-		add("cache.backend", "must be disk or redis, got %q", c.Cache.Backend)
-	}
-	if c.Cache.TTL < 0 {
-		add("cache.ttl", "must not be negative")
-	}
-	if p := c.Server.Port; p < 0 || p > 65535 {
-		add("server.port", "must be 0-65535, got %d", p)
-	}
+	v := &validation{c: c}
+	v.benchmarks()
+	v.evaluation()
+	v.multimodal()
+	v.monitoring()
+	v.plugins()
+	v.storage()
+	v.cache()
+	v.server()
+	v.security()
+	v.distributed()
+	v.integrations()
 	names := make([]string, 0, len(c.Providers))
 	for n := range c.Providers {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		c.validateProvider(n, add)
+		v.provider(n)
 	}
-	return ps
+	return v.probs
 }
 
-func (c *Config) validateProvider(n string, add func(key, format string, args ...any)) {
-	p := c.Provider(n)
-	key := "providers." + n
-	if p.BaseURL != "" {
-		if u, err := url.Parse(p.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			add(key+".base_url", "want an http(s) URL, got %q", RedactURL(p.BaseURL))
+func (v *validation) benchmarks() {
+	b := v.c.Benchmarks
+	v.atLeast("benchmarks.concurrency", b.Concurrency, 1)
+	v.atLeast("benchmarks.repeat", b.Repeat, 1)
+	if b.Timeout <= 0 {
+		v.add("benchmarks.timeout", "must be a positive duration such as \"60s\", got %s", b.Timeout)
+	}
+	v.atLeast("benchmarks.max_retries", b.MaxRetries, 0)
+	if b.OutputDir != "" && strings.TrimSpace(b.OutputDir) == "" {
+		v.add("benchmarks.output_dir", "must be a directory path, got only spaces")
+	}
+}
+
+// vendorModel is the form of a provider id: vendor:model.
+var vendorModel = regexp.MustCompile(`^[A-Za-z0-9_.-]+:\S+$`)
+
+func (v *validation) evaluation() {
+	e := v.c.Evaluation
+	if t := e.DefaultThreshold; t < 0 || t > 1 {
+		v.add("evaluation.default_threshold", "must be between 0 and 1, got %g", t)
+	}
+	if e.JudgeProvider != "" && !vendorModel.MatchString(e.JudgeProvider) {
+		v.add("evaluation.judge_provider", "want vendor:model, such as openai:gpt-4o-mini, got %q", e.JudgeProvider)
+	}
+	v.atLeast("evaluation.parallel_evaluations", e.ParallelEvaluations, 1)
+	v.atLeast("evaluation.cache_size", e.CacheSize, 0)
+	v.atLeast("evaluation.cache_ttl_hours", e.CacheTTLHours, 0)
+}
+
+// The media formats the input checks know (bench.Part.Format names).
+var (
+	imageFormats = []string{"gif", "jpeg", "jpg", "png", "webp"}
+	audioFormats = []string{"aac", "flac", "m4a", "mp3", "mp4", "ogg", "wav"}
+)
+
+func (v *validation) multimodal() {
+	m := v.c.Multimodal
+	v.atLeast("multimodal.max_image_size_mb", m.MaxImageSizeMB, 1)
+	v.atLeast("multimodal.max_audio_duration_seconds", m.MaxAudioDurationSeconds, 1)
+	v.formats("multimodal.supported_image_formats", m.SupportedImageFormats, imageFormats)
+	v.formats("multimodal.supported_audio_formats", m.SupportedAudioFormats, audioFormats)
+}
+
+func (v *validation) formats(key string, got, known []string) {
+	for _, f := range got {
+		if slices.Contains(known, strings.ToLower(f)) {
+			continue
+		}
+		msg := fmt.Sprintf("format %q is unknown (known: %s)", f, strings.Join(known, ", "))
+		if s := closest(strings.ToLower(f), known); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		v.add(key, "%s", msg)
+	}
+}
+
+// alertSeverities are the levels an alert rule can have.
+var alertSeverities = []string{"info", "warning", "error", "critical"}
+
+func (v *validation) monitoring() {
+	m := v.c.Monitoring
+	v.port("monitoring.websocket_port", m.WebsocketPort)
+	v.port("monitoring.metrics_port", m.MetricsPort)
+	seen := map[string]bool{}
+	for i, r := range m.AlertRules {
+		key := fmt.Sprintf("monitoring.alert_rules[%d]", i)
+		switch {
+		case strings.TrimSpace(r.Name) == "":
+			v.add(key+".name", "every alert rule needs a name")
+		case seen[r.Name]:
+			v.add(key+".name", "alert rule %q is defined twice", r.Name)
+		}
+		seen[r.Name] = true
+		if strings.TrimSpace(r.Condition) == "" {
+			v.add(key+".condition", "want a condition such as \"p95_latency_ms > 5000\"")
+		}
+		if !slices.Contains(alertSeverities, r.Severity) {
+			v.add(key+".severity", "want one of %s, got %q", strings.Join(alertSeverities, ", "), r.Severity)
 		}
 	}
-	if p.Timeout < 0 {
-		add(key+".timeout", "must not be negative")
+}
+
+func (v *validation) plugins() {
+	p := v.c.Plugins
+	if p.EnablePlugins && strings.TrimSpace(p.PluginDirectory) == "" {
+		v.add("plugins.plugin_directory", "must name a directory when plugins are enabled")
 	}
-	if p.Concurrency < 0 {
-		add(key+".concurrency", "must not be negative, got %d", p.Concurrency)
+	v.atLeast("plugins.max_plugin_memory_mb", p.MaxPluginMemoryMB, 1)
+	v.atLeast("plugins.plugin_timeout_seconds", p.PluginTimeoutSeconds, 1)
+}
+
+func (v *validation) cache() {
+	c := v.c.Cache
+	switch c.Backend {
+	case "disk", "redis":
+	default:
+		v.add("cache.backend", "must be disk or redis, got %q", c.Backend)
 	}
-	if p.RequestsPerMinute < 0 || p.TokensPerMinute < 0 {
-		add(key, "requests_per_minute and tokens_per_minute must not be negative")
+	if c.TTL < 0 {
+		v.add("cache.ttl", "must not be negative, got %s", c.TTL)
 	}
-	if p.MaxRetries != nil && *p.MaxRetries < 0 {
-		add(key+".max_retries", "must not be negative")
-	}
-	for model, pr := range p.Pricing {
-		if pr.InputPerMTok < 0 || pr.OutputPerMTok < 0 || pr.CachedInputPerMTok < 0 {
-			add(fmt.Sprintf("%s.pricing.%q", key, model), "prices must not be negative")
+	v.atLeast("cache.max_memory_entries", c.MaxMemoryEntries, 0)
+	v.url("cache.redis_url", c.RedisURL, "redis", "rediss")
+}
+
+func (v *validation) distributed() {
+	d := v.c.Distributed
+	v.url("distributed.nats_url", d.NATSURL, "nats", "tls", "ws", "wss")
+	v.url("distributed.coordinator_url", d.CoordinatorURL, "http", "https", "grpc", "grpcs")
+	v.atLeast("distributed.worker_count", d.WorkerCount, 1)
+	v.atLeast("distributed.worker_capabilities.max_concurrent_tasks", d.WorkerCapabilities.MaxConcurrentTasks, 1)
+}
+
+// integrations checks the free-form [integrations.NAME] tables as far as
+// their keys say what they hold: enable is a switch, *_url and *_uri are
+// web addresses.
+func (v *validation) integrations() {
+	for _, name := range sortedNames(v.c.Integrations) {
+		for _, k := range sortedNames(v.c.Integrations[name]) {
+			val := v.c.Integrations[name][k]
+			key := join(join("integrations", name), k)
+			switch {
+			case k == "enable" || k == "enabled":
+				if _, ok := val.(bool); !ok {
+					v.add(key, "want true or false, got %v", showValue(key, val))
+				}
+			case strings.HasSuffix(k, "_url") || strings.HasSuffix(k, "_uri"):
+				s, _ := val.(string)
+				if s == "" {
+					v.add(key, "want an http(s) URL, got %v", showValue(key, val))
+					continue
+				}
+				v.url(key, s, "http", "https")
+			}
 		}
 	}
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

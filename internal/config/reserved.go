@@ -1,0 +1,118 @@
+package config
+
+import (
+	"sort"
+	"strings"
+)
+
+// The capabilities that will read the reserved keys.
+const (
+	capServer      = "the API server (serve)"
+	capJudges      = "LLM judges (the evaluation stage)"
+	capMonitoring  = "monitoring (Prometheus metrics, alerts, tracing)"
+	capPlugins     = "plugins"
+	capDistributed = "distributed execution (worker processes)"
+	capExporters   = "exporters to outside tools (plugins)"
+	capRedis       = "the Redis cache backend"
+	capCallPolicy  = "per-provider retries of the call policy"
+)
+
+// reservedKeys lists every key this version accepts, types and validates
+// but does not read yet, with the capability that will read it. It is the
+// one place to look: when a capability starts reading a key, delete its
+// line. A key covers everything below it (server.rate_limit covers
+// server.rate_limit.burst_size); "*" stands for any one name (a provider's).
+var reservedKeys = []struct{ key, capability string }{
+	{"evaluation.parallel_evaluations", capJudges},
+	{"evaluation.enable_caching", capJudges},
+	{"evaluation.cache_size", capJudges},
+	{"evaluation.cache_ttl_hours", capJudges},
+
+	{"monitoring.enable_realtime", capMonitoring},
+	{"monitoring.enable_prometheus", capMonitoring},
+	{"monitoring.enable_tracing", capMonitoring},
+	{"monitoring.websocket_port", capMonitoring},
+	{"monitoring.metrics_port", capMonitoring},
+	{"monitoring.alert_rules", capMonitoring},
+
+	{"plugins.enable_plugins", capPlugins},
+	{"plugins.plugin_directory", capPlugins},
+	{"plugins.max_plugin_memory_mb", capPlugins},
+	{"plugins.plugin_timeout_seconds", capPlugins},
+	{"plugins.auto_reload", capPlugins},
+
+	{"server.host", capServer},
+	{"server.port", capServer},
+	{"server.enable_rest", capServer},
+	{"server.enable_graphql", capServer},
+	{"server.enable_websocket", capServer},
+	{"server.cors_allowed_origins", capServer},
+	{"server.rate_limit_requests_per_minute", capServer},
+	{"server.rate_limit", capServer},
+	{"server.websocket", capServer},
+	{"security.enable_rbac", capServer},
+	{"security.default_role", capServer},
+	{"security.jwt_secret", capServer},
+	{"security.roles", capServer},
+	{"providers.*.models", capServer},
+
+	{"distributed.enable_distributed", capDistributed},
+	{"distributed.nats_url", capDistributed},
+	{"distributed.coordinator_url", capDistributed},
+	{"distributed.worker_count", capDistributed},
+	{"distributed.worker_capabilities", capDistributed},
+
+	{"integrations", capExporters},
+
+	{"cache.redis_url", capRedis},
+
+}
+
+// Reserved is a key that is set but that no code of this version reads.
+type Reserved struct {
+	Key string
+	// Source is the file, variable or flag that set it.
+	Source string
+	// Capability is what will read it.
+	Capability string
+}
+
+// ReservedSet lists the reserved keys that a file, a variable or a flag
+// set, sorted by key, for `config validate` to warn about.
+func (c *Config) ReservedSet() []Reserved {
+	var out []Reserved
+	for key, from := range c.set {
+		if strings.Contains(key, "[") {
+			continue // an item of a list, which is set (and reported) as a whole
+		}
+		if capability, ok := reservedFor(key); ok {
+			out = append(out, Reserved{Key: key, Source: from.at(), Capability: capability})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// reservedFor returns the capability a key is reserved for.
+func reservedFor(key string) (string, bool) {
+	segs := splitPath(key)
+	for _, r := range reservedKeys {
+		if coveredBy(segs, strings.Split(r.key, ".")) {
+			return r.capability, true
+		}
+	}
+	return "", false
+}
+
+// coveredBy reports whether the path segs lies at or below pattern.
+func coveredBy(segs, pattern []string) bool {
+	if len(segs) < len(pattern) {
+		return false
+	}
+	for i, p := range pattern {
+		if p != "*" && p != segs[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,204 @@
+package config
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// storeKind classifies a database URL as the store opens it: "sqlite" for
+// sqlite:PATH, sqlite://PATH and paths ending in .db, .sqlite or .sqlite3;
+// "postgresql" for postgres:// and postgresql:// URLs; "" for anything else.
+func storeKind(u string) string {
+	l := strings.ToLower(strings.TrimSpace(u))
+	switch {
+	case strings.HasPrefix(l, "postgres://"), strings.HasPrefix(l, "postgresql://"):
+		return "postgresql"
+	case strings.HasPrefix(l, "sqlite:"):
+		return "sqlite"
+	}
+	switch filepath.Ext(l) {
+	case ".db", ".sqlite", ".sqlite3":
+		if !strings.Contains(l, "://") {
+			return "sqlite"
+		}
+	}
+	return ""
+}
+
+// backendKind maps a storage.backend name to storeKind's vocabulary.
+func backendKind(b string) string {
+	switch strings.ToLower(b) {
+	case "sqlite":
+		return "sqlite"
+	case "postgres", "postgresql":
+		return "postgresql"
+	}
+	return ""
+}
+
+func (v *validation) storage() {
+	s := v.c.Storage
+	backend, kind := backendKind(s.Backend), storeKind(s.DatabaseURL)
+	if backend == "" {
+		v.add("storage.backend", "must be sqlite or postgresql, got %q", s.Backend)
+	}
+	switch {
+	case s.DatabaseURL != "" && kind == "":
+		v.add("storage.database_url", "want sqlite:PATH, a path ending in .db, .sqlite or .sqlite3, or postgres://USER@HOST/DB, got %q", RedactURL(s.DatabaseURL))
+	case s.DatabaseURL == "" && backend == "postgresql":
+		v.add("storage.backend", "%q needs storage.database_url = \"postgres://USER@HOST/DB\" (or --db postgres://...); without it nothing would reach PostgreSQL", s.Backend)
+	case kind != "" && backend != "" && kind != backend:
+		v.add("storage.database_url", "is a %s URL but storage.backend is %q; make them agree, or leave backend out to follow the URL", kind, s.Backend)
+	}
+	v.atLeast("storage.max_connections", s.MaxConnections, 1)
+	v.atLeast("storage.connection_timeout_seconds", s.ConnectionTimeoutSeconds, 1)
+}
+
+func (v *validation) server() {
+	s := v.c.Server
+	if h := strings.TrimSpace(s.Host); h == "" || strings.ContainsAny(h, "/ ") {
+		v.add("server.host", "want a host name or address to listen on, such as 127.0.0.1, got %q", s.Host)
+	}
+	v.port("server.port", s.Port)
+	for i, o := range s.CORSAllowedOrigins {
+		if o != "*" && !isOrigin(o) {
+			v.add(fmt.Sprintf("server.cors_allowed_origins[%d]", i), "want \"*\" or an origin such as https://app.example.com (scheme and host, no path), got %q", o)
+		}
+	}
+	v.atLeast("server.rate_limit_requests_per_minute", s.RateLimitRequestsPerMinute, 0)
+	short, full := "server.rate_limit_requests_per_minute", "server.rate_limit.requests_per_minute"
+	if v.c.isSet(short) && v.c.isSet(full) && s.RateLimitRequestsPerMinute != s.RateLimit.RequestsPerMinute {
+		v.add(short, "is the shorthand of %s, which is set to %d; set only one", full, s.RateLimit.RequestsPerMinute)
+	}
+	rl := s.RateLimit
+	v.atLeast(full, rl.RequestsPerMinute, 0)
+	v.atLeast("server.rate_limit.burst_size", rl.BurstSize, 0)
+	if rl.RequestsPerMinute > 0 && rl.BurstSize < 1 {
+		v.add("server.rate_limit.burst_size", "must be at least 1 when requests_per_minute limits requests, got %d", rl.BurstSize)
+	}
+	seen := map[string]bool{}
+	for i, e := range rl.Endpoints {
+		key := fmt.Sprintf("server.rate_limit.endpoints[%d]", i)
+		switch {
+		case !strings.HasPrefix(e.Path, "/"):
+			v.add(key+".path", "want a route path such as /api/v1/benchmarks, got %q", e.Path)
+		case seen[e.Path]:
+			v.add(key+".path", "%s has two limits", e.Path)
+		}
+		seen[e.Path] = true
+		v.atLeast(key+".requests_per_minute", e.RequestsPerMinute, 1)
+	}
+	ws := s.Websocket
+	v.atLeast("server.websocket.ping_interval_seconds", ws.PingIntervalSeconds, 1)
+	v.atLeast("server.websocket.pong_timeout_seconds", ws.PongTimeoutSeconds, 1)
+	v.atLeast("server.websocket.max_message_size_mb", ws.MaxMessageSizeMB, 1)
+}
+
+// isOrigin reports whether o is a web origin: http(s)://host[:port].
+func isOrigin(o string) bool {
+	u, err := url.Parse(o)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		(u.Path == "" || u.Path == "/") && u.RawQuery == "" && u.Fragment == "" && u.User == nil
+}
+
+// permission is a permission string of a role: "*", "resource.*" or
+// "resource.action", as in benchmark.create.
+var permission = regexp.MustCompile(`^(\*|[a-z][a-z_]*\.(\*|[a-z][a-z_]*))$`)
+
+func (v *validation) security() {
+	s := v.c.Security
+	names := make([]string, 0, len(s.Roles))
+	for i, r := range s.Roles {
+		key := fmt.Sprintf("security.roles[%d]", i)
+		switch {
+		case strings.TrimSpace(r.Name) == "":
+			v.add(key+".name", "every role needs a name")
+		case slices.Contains(names, r.Name):
+			v.add(key+".name", "role %q is defined twice", r.Name)
+		}
+		names = append(names, r.Name)
+		for j, p := range r.Permissions {
+			if !permission.MatchString(p) {
+				v.add(fmt.Sprintf("%s.permissions[%d]", key, j), "want \"*\", \"resource.*\" or \"resource.action\" such as \"benchmark.create\", got %q", p)
+			}
+		}
+	}
+	switch {
+	case strings.TrimSpace(s.DefaultRole) == "":
+		v.add("security.default_role", "must name the role new users get, such as \"viewer\"")
+	case len(s.Roles) > 0 && !slices.Contains(names, s.DefaultRole):
+		v.add("security.default_role", "%q is not one of the roles defined under [[security.roles]] (%s); set default_role to one of them", s.DefaultRole, strings.Join(names, ", "))
+	}
+}
+
+// envName is the form of an environment variable's name.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func (v *validation) provider(n string) {
+	p := v.c.Provider(n)
+	key := join("providers", n)
+	v.url(key+".base_url", p.BaseURL, "http", "https")
+	if p.APIKeyEnv != "" && !envName.MatchString(p.APIKeyEnv) {
+		// The value is not shown: a key pasted here by mistake must not be echoed.
+		v.add(key+".api_key_env", "want the name of an environment variable, such as MY_API_KEY (the key itself belongs in that variable)")
+	}
+	if p.Timeout < 0 {
+		v.add(key+".timeout", "must not be negative, got %s", p.Timeout)
+	}
+	v.atLeast(key+".concurrency", p.Concurrency, 0)
+	if p.RequestsPerMinute < 0 {
+		v.add(key+".requests_per_minute", "must not be negative, got %g", p.RequestsPerMinute)
+	}
+	if p.TokensPerMinute < 0 {
+		v.add(key+".tokens_per_minute", "must not be negative, got %g", p.TokensPerMinute)
+	}
+	if p.MaxRetries != nil && *p.MaxRetries < 0 {
+		v.add(key+".max_retries", "must not be negative, got %d", *p.MaxRetries)
+	}
+	for _, name := range sortedNames(p.Headers) {
+		hk := join(key+".headers", name)
+		switch {
+		case !isHeaderName(name):
+			v.add(hk, "%q is not a valid HTTP header name", name)
+		case !isHeaderValue(p.Headers[name]):
+			v.add(hk, "the value holds a line break or a control character")
+		case http.CanonicalHeaderKey(name) == "Content-Length" || http.CanonicalHeaderKey(name) == "Host":
+			v.add(hk, "is set by the HTTP client and cannot be configured")
+		}
+	}
+	for _, model := range sortedNames(p.Pricing) {
+		if pr := p.Pricing[model]; pr.InputPerMTok < 0 || pr.OutputPerMTok < 0 || pr.CachedInputPerMTok < 0 {
+			v.add(join(key+".pricing", model), "prices must not be negative")
+		}
+	}
+}
+
+// isHeaderName reports whether s is an HTTP field name (an RFC 9110 token).
+func isHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		ok := r < 0x7f && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r))
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// isHeaderValue reports whether s can be sent as a field value: no control
+// characters but the tab, so no header can be smuggled in with a line break.
+func isHeaderValue(s string) bool {
+	for _, r := range s {
+		if r == 0x7f || (r < 0x20 && r != '\t') {
+			return false
+		}
+	}
+	return true
+}

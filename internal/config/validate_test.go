@@ -1,0 +1,94 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// Each row sets one bad value; Load must report exactly one problem, on
+// the row's key, and the message must say what is wanted.
+func TestValidateRanges(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body, key, msg string
+	}{
+		{"concurrency", "[benchmarks]\nconcurrency = 0", "benchmarks.concurrency", "at least 1"},
+		{"repeat", "[benchmarks]\nrepeat = -1", "benchmarks.repeat", "at least 1"},
+		{"timeout", "[benchmarks]\ntimeout = \"0s\"", "benchmarks.timeout", "positive"},
+		{"max retries", "[benchmarks]\nmax_retries = -1", "benchmarks.max_retries", "negative"},
+		{"output dir", "[benchmarks]\noutput_dir = \"  \"", "benchmarks.output_dir", "directory"},
+		{"threshold high", "[evaluation]\ndefault_threshold = 1.5", "evaluation.default_threshold", "between 0 and 1"},
+		{"threshold low", "[evaluation]\ndefault_threshold = -0.1", "evaluation.default_threshold", "between 0 and 1"},
+		{"judge", "[evaluation]\njudge_provider = \"gpt-4o\"", "evaluation.judge_provider", "vendor:model"},
+		{"parallel evaluations", "[evaluation]\nparallel_evaluations = 0", "evaluation.parallel_evaluations", "at least 1"},
+		{"cache size", "[evaluation]\ncache_size = -5", "evaluation.cache_size", "negative"},
+		{"cache ttl hours", "[evaluation]\ncache_ttl_hours = -1", "evaluation.cache_ttl_hours", "negative"},
+		{"image size", "[multimodal]\nmax_image_size_mb = 0", "multimodal.max_image_size_mb", "at least 1"},
+		{"audio duration", "[multimodal]\nmax_audio_duration_seconds = 0", "multimodal.max_audio_duration_seconds", "at least 1"},
+		{"image format", "[multimodal]\nsupported_image_formats = [\"webm\"]", "multimodal.supported_image_formats", `did you mean "webp"`},
+		{"audio format", "[multimodal]\nsupported_audio_formats = [\"midi\"]", "multimodal.supported_audio_formats", "unknown"},
+		{"websocket port", "[monitoring]\nwebsocket_port = 70000", "monitoring.websocket_port", "0-65535"},
+		{"metrics port", "[monitoring]\nmetrics_port = -1", "monitoring.metrics_port", "0-65535"},
+		{"alert severity", "[[monitoring.alert_rules]]\nname = \"a\"\ncondition = \"x > 1\"\nseverity = \"loud\"", "monitoring.alert_rules[0].severity", "warning"},
+		{"alert condition", "[[monitoring.alert_rules]]\nname = \"a\"\nseverity = \"error\"", "monitoring.alert_rules[0].condition", "condition"},
+		{"alert name", "[[monitoring.alert_rules]]\ncondition = \"x > 1\"\nseverity = \"error\"", "monitoring.alert_rules[0].name", "name"},
+		{"plugin dir", "[plugins]\nenable_plugins = true\nplugin_directory = \"\"", "plugins.plugin_directory", "directory"},
+		{"plugin memory", "[plugins]\nmax_plugin_memory_mb = 0", "plugins.max_plugin_memory_mb", "at least 1"},
+		{"plugin timeout", "[plugins]\nplugin_timeout_seconds = 0", "plugins.plugin_timeout_seconds", "at least 1"},
+		{"max connections", "[storage]\nmax_connections = 0", "storage.max_connections", "at least 1"},
+		{"connection timeout", "[storage]\nconnection_timeout_seconds = 0", "storage.connection_timeout_seconds", "at least 1"},
+		{"cache backend", "[cache]\nbackend = \"memcached\"", "cache.backend", "disk or redis"},
+		{"cache ttl", "[cache]\nttl = \"-1h\"", "cache.ttl", "negative"},
+		{"cache entries", "[cache]\nmax_memory_entries = -1", "cache.max_memory_entries", "negative"},
+		{"redis url", "[cache]\nredis_url = \"http://r:6379\"", "cache.redis_url", "redis"},
+		{"host", "[server]\nhost = \"http://0.0.0.0\"", "server.host", "host name"},
+		{"port", "[server]\nport = 65536", "server.port", "0-65535"},
+		{"cors", "[server]\ncors_allowed_origins = [\"example.com\"]", "server.cors_allowed_origins[0]", "origin"},
+		{"cors path", "[server]\ncors_allowed_origins = [\"https://a.example/app\"]", "server.cors_allowed_origins[0]", "no path"},
+		{"rate shorthand", "[server]\nrate_limit_requests_per_minute = -1", "server.rate_limit_requests_per_minute", "negative"},
+		{"rate", "[server.rate_limit]\nrequests_per_minute = -1", "server.rate_limit.requests_per_minute", "negative"},
+		{"burst", "[server.rate_limit]\nburst_size = 0", "server.rate_limit.burst_size", "at least 1"},
+		{"endpoint path", "[[server.rate_limit.endpoints]]\npath = \"api\"\nrequests_per_minute = 5", "server.rate_limit.endpoints[0].path", "route path"},
+		{"endpoint rate", "[[server.rate_limit.endpoints]]\npath = \"/api\"\nrequests_per_minute = 0", "server.rate_limit.endpoints[0].requests_per_minute", "at least 1"},
+		{"ping", "[server.websocket]\nping_interval_seconds = 0", "server.websocket.ping_interval_seconds", "at least 1"},
+		{"pong", "[server.websocket]\npong_timeout_seconds = 0", "server.websocket.pong_timeout_seconds", "at least 1"},
+		{"message size", "[server.websocket]\nmax_message_size_mb = 0", "server.websocket.max_message_size_mb", "at least 1"},
+		{"default role", "[security]\ndefault_role = \"\"", "security.default_role", "role"},
+		{"unknown default role", "[security]\ndefault_role = \"guest\"\n[[security.roles]]\nname = \"guest2\"\npermissions = [\"*\"]", "security.default_role", "guest2"},
+		{"permission", "[security]\ndefault_role = \"r\"\n[[security.roles]]\nname = \"r\"\npermissions = [\"everything\"]", "security.roles[0].permissions[0]", "resource.action"},
+		{"duplicate role", "[security]\ndefault_role = \"r\"\n[[security.roles]]\nname = \"r\"\n[[security.roles]]\nname = \"r\"", "security.roles[1].name", "twice"},
+		{"nats", "[distributed]\nnats_url = \"localhost:4222\"", "distributed.nats_url", "nats"},
+		{"coordinator", "[distributed]\ncoordinator_url = \"localhost\"", "distributed.coordinator_url", "http"},
+		{"workers", "[distributed]\nworker_count = 0", "distributed.worker_count", "at least 1"},
+		{"worker tasks", "[distributed.worker_capabilities]\nmax_concurrent_tasks = 0", "distributed.worker_capabilities.max_concurrent_tasks", "at least 1"},
+		{"integration switch", "[integrations.wandb]\nenable = \"yes\"", "integrations.wandb.enable", "true or false"},
+		{"integration url", "[integrations.mlflow]\ntracking_uri = \"localhost:5000\"", "integrations.mlflow.tracking_uri", "http"},
+		{"base url", "[providers.openai]\nbase_url = \"ftp://x\"", "providers.openai.base_url", "http"},
+		{"api key env", "[providers.local]\ntype = \"openai\"\napi_key_env = \"sk-pasted-key-by-mistake\"", "providers.local.api_key_env", "name of an environment variable"},
+		{"provider timeout", "[providers.openai]\ntimeout = \"-1s\"", "providers.openai.timeout", "negative"},
+		{"provider concurrency", "[providers.openai]\nconcurrency = -1", "providers.openai.concurrency", "negative"},
+		{"provider rpm", "[providers.openai]\nrequests_per_minute = -1", "providers.openai.requests_per_minute", "negative"},
+		{"provider tpm", "[providers.openai]\ntokens_per_minute = -1", "providers.openai.tokens_per_minute", "negative"},
+		{"provider retries", "[providers.openai]\nmax_retries = -1", "providers.openai.max_retries", "negative"},
+		{"header name", "[providers.openai.headers]\n\"Bad Header\" = \"x\"", `providers.openai.headers."Bad Header"`, "header name"},
+		{"header value", "[providers.openai.headers]\nX-Trace = \"a\\r\\nX-Injected: 1\"", "providers.openai.headers.X-Trace", "line break"},
+		{"header host", "[providers.openai.headers]\nHost = \"evil\"", "providers.openai.headers.Host", "HTTP client"},
+		{"price", "[providers.openai.pricing.\"gpt-4.1\"]\ninput_per_mtok = -1", `providers.openai.pricing."gpt-4.1"`, "negative"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load(layers(t, "", tc.body+"\n", "", nil, nil))
+			probs, _ := problemsOf(t, err)
+			if len(probs) != 1 || probs[0].Key != tc.key || !strings.Contains(probs[0].Msg, tc.msg) {
+				t.Errorf("want one problem on %s saying %q, got:\n%s", tc.key, tc.msg, probs)
+			}
+			if strings.Contains(probs.Error(), "sk-pasted-key") {
+				t.Errorf("a value that may be a key was echoed:\n%s", probs)
+			}
+			if !strings.Contains(probs[0].Source, ProjectFile) {
+				t.Errorf("problem does not name the file that set it: %v", probs[0])
+			}
+		})
+	}
+}
