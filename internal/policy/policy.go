@@ -139,6 +139,12 @@ func (p *Provider) Do(ctx context.Context, req *provider.Request, c Call) Outcom
 	if key != "" {
 		if e, ok := p.o.Cache.Get(ctx, key); ok {
 			p.debug(ctx, "cache hit", "provider", p.o.ID, "case", c.CaseID)
+			if c.Emit != nil && e.Text != "" {
+				// A caller that streams sees the cached answer as one chunk.
+				if err := c.Emit(provider.Chunk{Text: e.Text}); err != nil {
+					return Outcome{Err: err, Cached: true, Cost: bench.Cost{Currency: "USD"}}
+				}
+			}
 			return Outcome{Response: e.Response(), LatencyMs: e.LatencyMs, TTFTMs: e.TTFTMs, Cached: true, Cost: bench.Cost{Currency: "USD"}}
 		}
 	}
