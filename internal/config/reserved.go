@@ -65,7 +65,6 @@ var reservedKeys = []struct{ key, capability string }{
 	{"integrations", capExporters},
 
 	{"cache.redis_url", capRedis},
-
 }
 
 // Reserved is a key that is set but that no code of this version reads.
