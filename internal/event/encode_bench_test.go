@@ -1,0 +1,39 @@
+package event
+
+import (
+	"encoding/json"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+)
+
+func benchResult() *bench.Result {
+	return &bench.Result{
+		ID: "0193a6c2-7f3e-7b1a-9d2e-5f7c8a9b0c1d", RunID: "0193a6c2-7f3e-7b1a-9d2e-000000000000", CaseID: "c123", PromptID: "default",
+		Provider: "openai:sim", Model: "sim", Status: bench.StatusSuccess, Prompt: "What is 123 plus 123? Answer with the number.",
+		Response: "What is 123 plus 123? Answer with the number.", FinishReason: "stop", LatencyMs: 1.234, TTFTMs: 0.5,
+		Tokens: bench.Usage{Prompt: 12, Completion: 12, Total: 24}, Cost: bench.Cost{Currency: "USD"},
+		Scores: map[string]bench.Score{"contains": {Score: 1, Pass: true}, "latency": {Score: 1, Pass: true}},
+		Score:  1, Passed: true, CreatedAt: time.Now(),
+	}
+}
+
+// BenchmarkEncodeEvents measures what --events spends per result: one
+// attempt event and one result event encoded as JSON lines.
+func BenchmarkEncodeEvents(b *testing.B) {
+	enc := json.NewEncoder(io.Discard)
+	r := benchResult()
+	at := &Attempt{Number: 1, Provider: "openai:sim", CaseID: "c123", Wait: WaitNone}
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := enc.Encode(Event{Type: TypeAttempt, RunID: r.RunID, Time: now, Attempt: at}); err != nil {
+			b.Fatal(err)
+		}
+		if err := enc.Encode(Event{Type: TypeResult, RunID: r.RunID, Time: now, ResultReady: &ResultReady{Result: r}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
