@@ -158,13 +158,13 @@ func checkEvents(t *testing.T, events []event.Event, id, other string, results [
 		if e.RunID != id {
 			t.Fatalf("event %s carries run id %q in the stream of %s (other run %s)", e.Type, e.RunID, id, other)
 		}
-		if e.Type == event.TypeResult && e.ResultReady.Result.RunID != id {
-			t.Fatalf("result event of run %s carries a result of run %s", id, e.ResultReady.Result.RunID)
+		if e.Type == event.TypeResult && e.Result.RunID != id {
+			t.Fatalf("result event of run %s carries a result of run %s", id, e.Result.RunID)
 		}
 	}
 	ids := map[string]int{}
 	for _, e := range ofType(events, event.TypeResult) {
-		ids[e.ResultReady.Result.ID]++
+		ids[e.Result.ID]++
 	}
 	for _, r := range results {
 		if ids[r.ID] != 1 {

@@ -28,8 +28,11 @@ type Run struct {
 	bus      *event.Bus
 	counters *runner.Counters
 	budget   *policy.LocalBudget
-	cancel   context.CancelFunc
 	done     chan struct{}
+
+	cancelMu  sync.Mutex
+	cancel    context.CancelFunc
+	cancelled bool
 	res      Result
 
 	judgeMu sync.Mutex
@@ -73,8 +76,12 @@ func (r *Run) Counters() *runner.Counters { return r.counters }
 // Cancel stops the run: no new calls, calls in flight are cancelled, and
 // every finished result is kept.
 func (r *Run) Cancel() {
-	if r.cancel != nil {
-		r.cancel()
+	r.cancelMu.Lock()
+	r.cancelled = true
+	cancel := r.cancel
+	r.cancelMu.Unlock()
+	if cancel != nil {
+		cancel()
 	}
 }
 
@@ -89,6 +96,8 @@ func (r *Run) Wait() Result {
 func (r *Run) Start(ctx context.Context) (err error) {
 	defer func() {
 		if err != nil {
+			r.res = Result{Run: *r.run, Err: err}
+			close(r.done)
 			r.bus.Close() // subscribers learn that nothing will come
 		}
 	}()
@@ -131,7 +140,12 @@ func (r *Run) Start(ctx context.Context) (err error) {
 		return err
 	}
 	rctx, cancel := context.WithCancel(ctx)
+	r.cancelMu.Lock()
 	r.cancel = cancel
+	if r.cancelled {
+		cancel() // Cancel came before Start
+	}
+	r.cancelMu.Unlock()
 	r.counters.SetPlanned(p.planned)
 	r.publish(event.Event{Type: event.TypeRunStarted, Started: &event.Started{
 		Total: p.planned, Cases: p.caseCount, Prompts: p.promptCount(), Providers: targetIDs(p.targets.targets),
