@@ -134,7 +134,7 @@ func (a *app) openStore(ctx context.Context) (store.Store, error) {
 	if _, err := backend.Parse(url); err != nil {
 		return nil, withCode(ExitConfig, err)
 	}
-	return backend.Open(ctx, url)
+	return backend.Open(ctx, url, backend.OptionsFrom(a.cfg.Storage))
 }
 
 // openCache opens the response cache unless it is disabled.
