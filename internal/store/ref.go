@@ -98,7 +98,7 @@ func ResolveRun(ctx context.Context, ref string, f RunFinder) (*bench.Run, error
 	case isNum:
 		return bySeq(ctx, ref, seq, f)
 	}
-	return nil, &RefError{Ref: ref, Reason: "no such run", Err: ErrNotFound}
+	return nil, &RefError{Ref: ref, Reason: "not found", Err: ErrNotFound}
 }
 
 func bySeq(ctx context.Context, ref string, seq int64, f RunFinder) (*bench.Run, error) {

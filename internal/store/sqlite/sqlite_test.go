@@ -154,3 +154,31 @@ func TestConcurrentOpenersOfANewDatabase(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTotals measures the grouped count `runs list` makes: 50 runs of
+// 2,000 results each.
+func BenchmarkTotals(b *testing.B) {
+	s := open(b)
+	defer s.Close()
+	ctx := context.Background()
+	ids := make([]string, 50)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("run-%02d", i)
+		run := &bench.Run{ID: ids[i], Status: bench.RunCompleted, CreatedAt: store.Now(), UpdatedAt: store.Now()}
+		if err := s.CreateRun(ctx, run); err != nil {
+			b.Fatal(err)
+		}
+		for j := 0; j < 2000; j += 500 {
+			if err := s.WriteResults(ctx, benchResults(ids[i], 500, i*2000+j)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		got, err := s.Totals(ctx, ids...)
+		if err != nil || len(got) != len(ids) {
+			b.Fatalf("Totals = %d runs, %v", len(got), err)
+		}
+	}
+}

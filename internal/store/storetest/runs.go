@@ -173,7 +173,7 @@ func testRunRefs(t *testing.T, s store.Store) {
 		{ref: "#x", wantErr: store.ErrNotFound},
 		{ref: "01234", wantErr: store.ErrNotFound}, // five digits: run #1234
 		{ref: "123456", wantErr: store.ErrNotFound},
-		{ref: "nomatch-at-all", wantErr: store.ErrNotFound, msg: `run reference "nomatch-at-all": no such run`},
+		{ref: "nomatch-at-all", wantErr: store.ErrNotFound, msg: `run reference "nomatch-at-all": not found`},
 		{ref: "01a24c%", wantErr: store.ErrNotFound},
 		{ref: "01a24cc_-3f10", wantErr: store.ErrNotFound},
 	}
@@ -184,6 +184,9 @@ func testRunRefs(t *testing.T, s store.Store) {
 			if tc.wantErr != nil {
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("GetRun(%q) = %v, %v; want %v", tc.ref, got, err, tc.wantErr)
+				}
+				if tc.wantErr == store.ErrRefTooShort && !errors.Is(err, store.ErrNotFound) {
+					t.Errorf("a reference too short is not also ErrNotFound: %v", err)
 				}
 				if tc.msg != "" && err.Error() != tc.msg {
 					t.Errorf("error %q, want %q", err, tc.msg)
