@@ -154,7 +154,7 @@ func (a *app) openCache(disabled bool) (*cache.Disk, error) {
 		}
 		dir = filepath.Join(base, "llm-test-bench", "responses")
 	}
-	return cache.Open(dir, c.TTL, c.MaxMemoryEntries)
+	return cache.OpenDisk(dir, cache.TTLs{Default: c.TTL}, c.MaxMemoryEntries)
 }
 
 func (a *app) color() bool {
