@@ -78,4 +78,3 @@ func TTLsFrom(cfg config.Cache) (TTLs, error) {
 	}
 	return t, nil
 }
-
