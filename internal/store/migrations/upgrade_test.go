@@ -85,9 +85,9 @@ func TestUpgradeNumbersExistingRuns(t *testing.T) {
 			upTo(t, ctx, db, dd, dd.before)
 			insert := `INSERT INTO sessions (id, status, created_at, updated_at) VALUES (` + dd.mark(1) + `, 'completed', ` + dd.mark(2) + `, ` + dd.mark(2) + `)`
 			for _, r := range [][2]string{
-				{"c-third", "2026-01-03T00:00:00.000000Z"},
-				{"a-first", "2026-01-01T00:00:00.000000Z"},
-				{"b-second", "2026-01-02T00:00:00.000000Z"},
+				{"a-third", "2026-01-03T00:00:00.000000Z"},
+				{"z-first", "2026-01-01T00:00:00.000000Z"},
+				{"m-second", "2026-01-02T00:00:00.000000Z"},
 			} {
 				if _, err := db.ExecContext(ctx, insert, r[0], r[1]); err != nil {
 					t.Fatalf("insert %s: %v", r[0], err)
@@ -96,14 +96,14 @@ func TestUpgradeNumbersExistingRuns(t *testing.T) {
 			if _, err := db.ExecContext(ctx, `INSERT INTO results (id, session_id, case_id, prompt_id, provider, model, repetition, status, prompt,
 				response, finish_reason, latency_ms, ttft_ms, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens,
 				total_tokens, cost_input, cost_output, cost_total, currency, score, passed, cached, trace_id, span_id, created_at)
-				VALUES ('r', 'a-first', 'c', '', '', '', 0, 'success', '', '', '', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '', 0, false, false, '', '', '2026-01-01T00:00:00.000000Z')`); err != nil {
+				VALUES ('r', 'z-first', 'c', '', '', '', 0, 'success', '', '', '', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '', 0, false, false, '', '', '2026-01-01T00:00:00.000000Z')`); err != nil {
 				t.Fatalf("insert result: %v", err)
 			}
 			if v, err := migrations.Up(ctx, db, dd.d); err != nil || v != latest {
 				t.Fatalf("Up = %d, %v", v, err)
 			}
 			got := names(t, db, `SELECT id || ' #' || seq FROM sessions ORDER BY seq`)
-			if d := cmp.Diff([]string{"a-first #1", "b-second #2", "c-third #3"}, got); d != "" {
+			if d := cmp.Diff([]string{"z-first #1", "m-second #2", "a-third #3"}, got); d != "" {
 				t.Errorf("numbers (-want +got):\n%s", d)
 			}
 			var next int64
