@@ -55,7 +55,7 @@ func OpenRedis(ctx context.Context, url string, o RedisOptions) (*Redis, error) 
 	}
 	client := redis.NewClient(opts)
 	if err := client.Ping(ctx).Err(); err != nil {
-		client.Close()
+		_ = client.Close() // the ping error is the one worth reporting
 		return nil, fmt.Errorf("open redis cache: cannot reach Redis at %s: %w", opts.Addr, redactError(err, opts.Password))
 	}
 	prefix := o.Prefix

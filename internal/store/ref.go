@@ -39,7 +39,7 @@ func (e *RefError) Error() string { return fmt.Sprintf("run reference %q: %s", e
 
 // Unwrap returns the sentinels.
 func (e *RefError) Unwrap() []error {
-	if e.Err == ErrRefTooShort {
+	if errors.Is(e.Err, ErrRefTooShort) {
 		return []error{e.Err, ErrNotFound}
 	}
 	return []error{e.Err}

@@ -32,7 +32,7 @@ func Redis(t testing.TB) (url, prefix string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {
-		client.Close()
+		_ = client.Close()
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("Redis unreachable on CI: %v", err)
 		}
@@ -42,7 +42,7 @@ func Redis(t testing.TB) (url, prefix string) {
 	rand.Read(b[:])
 	prefix = "ltb-test:" + hex.EncodeToString(b[:]) + ":"
 	t.Cleanup(func() {
-		defer client.Close()
+		defer func() { _ = client.Close() }()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		iter := client.Scan(ctx, 0, prefix+"*", 1000).Iterator()

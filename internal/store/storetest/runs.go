@@ -185,7 +185,7 @@ func testRunRefs(t *testing.T, s store.Store) {
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("GetRun(%q) = %v, %v; want %v", tc.ref, got, err, tc.wantErr)
 				}
-				if tc.wantErr == store.ErrRefTooShort && !errors.Is(err, store.ErrNotFound) {
+				if errors.Is(tc.wantErr, store.ErrRefTooShort) && !errors.Is(err, store.ErrNotFound) {
 					t.Errorf("a reference too short is not also ErrNotFound: %v", err)
 				}
 				if tc.msg != "" && err.Error() != tc.msg {
