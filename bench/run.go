@@ -13,6 +13,10 @@ const (
 	RunCancelled RunStatus = "cancelled"
 	// RunCostLimit means the run stopped because --max-cost was reached.
 	RunCostLimit RunStatus = "cost_limit"
+	// RunInterrupted is never stored: the store reports a running run as
+	// interrupted when its heartbeat has stopped (its process is gone), so
+	// that it can be resumed.
+	RunInterrupted RunStatus = "interrupted"
 )
 
 // Totals aggregates a run's results.
@@ -29,7 +33,11 @@ type Totals struct {
 // Run is one execution of a suite: its identity, the configuration it ran
 // with, its progress and totals.
 type Run struct {
-	ID          string    `json:"id"`
+	ID string `json:"id"`
+	// Seq is the run's number in its database (1, 2, ...), assigned by the
+	// store when the run is created and never reused; "#12" or "12" names
+	// the run wherever a run id is taken.
+	Seq         int64     `json:"seq"`
 	Name        string    `json:"name"`
 	Description string    `json:"description"`
 	UserID      string    `json:"user_id,omitempty"`
@@ -41,4 +49,7 @@ type Run struct {
 	Totals    Totals            `json:"totals"`
 	CreatedAt time.Time         `json:"created_at"`
 	UpdatedAt time.Time         `json:"updated_at"`
+	// HeartbeatAt is when the process executing the run last said it was
+	// alive; zero when it never did.
+	HeartbeatAt time.Time `json:"heartbeat_at,omitzero"`
 }

@@ -1,7 +1,13 @@
-// Package cache keeps provider responses so re-running a suite does not pay
-// twice. Entries are keyed by a hash of the provider, model, base URL, the
-// full request and the repetition index, live on disk (one small JSON file
-// each, written atomically) behind an in-memory LRU, and expire after a TTL.
+// Package cache keeps provider answers so that re-running a suite does not
+// pay twice. Entries are keyed by a hash (Key) of the provider, model, base
+// URL, the full request and the repetition index, and expire after a TTL
+// chosen by their kind (responses, embeddings, judge verdicts).
+//
+// Two backends implement Cache and pass one conformance suite (cachetest):
+// Disk, one small JSON file per entry behind an in-memory LRU, for one
+// machine; Redis, for workers on several machines that share answers.
+// A key computed once by Key names the same entry in both. Open builds the
+// one that [cache] in the configuration asks for.
 package cache
 
 import (
@@ -9,22 +15,82 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
-
-	"github.com/maypok86/otter/v2"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
+// Cache is the seam the call policy uses: read before a call, write after
+// a successful one. Every backend passes cachetest.
+type Cache interface {
+	// Get returns the fresh entry stored under key, or false: absent,
+	// expired, unreadable and unreachable all count as a miss, since a
+	// miss only costs a call.
+	Get(ctx context.Context, key string) (*Entry, bool)
+	// Put stores e under key for the TTL of e.Kind, stamping a zero
+	// StoredAt with the current time. key must come from Key.
+	Put(ctx context.Context, key string, e *Entry) error
+	// Close releases the backend's resources.
+	Close() error
+}
+
+// Kind is the kind of answer an entry holds; each kind has its own TTL.
+type Kind string
+
+// Kinds of entries. An entry without a kind is a response.
+const (
+	KindResponse  Kind = "response"
+	KindEmbedding Kind = "embedding"
+	KindJudge     Kind = "judge"
+)
+
+// Kinds lists every kind, for validation and help text.
+var Kinds = []Kind{KindResponse, KindEmbedding, KindJudge}
+
+func (k Kind) valid() bool {
+	switch k {
+	case "", KindResponse, KindEmbedding, KindJudge:
+		return true
+	}
+	return false
+}
+
+// norm returns the kind an entry is stored as.
+func (k Kind) norm() Kind {
+	if k == "" {
+		return KindResponse
+	}
+	return k
+}
+
+// TTLs says how long entries live. A duration <= 0 keeps entries for good.
+type TTLs struct {
+	// Default applies to every kind without an override.
+	Default time.Duration
+	// Kinds overrides Default per kind.
+	Kinds map[Kind]time.Duration
+}
+
+// For returns the TTL of entries of kind k.
+func (t TTLs) For(k Kind) time.Duration {
+	if d, ok := t.Kinds[k.norm()]; ok {
+		return d
+	}
+	return t.Default
+}
+
+// fresh reports whether e, stored at e.StoredAt, is still alive at now.
+func (t TTLs) fresh(e *Entry, now time.Time) bool {
+	ttl := t.For(e.Kind)
+	return ttl <= 0 || now.Sub(e.StoredAt) < ttl
+}
+
 // Entry is one cached provider answer with the timings measured when it was
 // first fetched.
 type Entry struct {
+	Kind            Kind        `json:"kind,omitempty"`
 	Text            string      `json:"text"`
 	Model           string      `json:"model"`
 	FinishReason    string      `json:"finish_reason"`
@@ -44,8 +110,9 @@ func (e *Entry) Response() provider.Response {
 	}
 }
 
-// Key hashes everything that determines an answer. The API key is not part
-// of it: the same request to the same endpoint gives the same answer.
+// Key hashes everything that determines an answer into the lowercase hex
+// string every backend stores it under. The API key is not part of it: the
+// same request to the same endpoint gives the same answer.
 func Key(providerID, baseURL string, req *provider.Request, repetition int) (string, error) {
 	body, err := json.Marshal(req)
 	if err != nil {
@@ -57,107 +124,30 @@ func Key(providerID, baseURL string, req *provider.Request, repetition int) (str
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// Disk is a response cache on disk with an in-memory LRU in front.
-type Disk struct {
-	dir string
-	ttl time.Duration
-	mem *otter.Cache[string, *Entry]
-	now func() time.Time
-}
-
-// Open creates (if needed) and opens a cache directory. ttl <= 0 means entries never expire.
-func Open(dir string, ttl time.Duration, memEntries int) (*Disk, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("open cache %s: %w", dir, err)
+// validKey accepts what Key makes (and shorter hex strings, for tests): a
+// key becomes a file name and a Redis key, so nothing else may pass.
+func validKey(key string) bool {
+	if len(key) < 2 || len(key) > 128 {
+		return false
 	}
-	if memEntries <= 0 {
-		memEntries = 4096
-	}
-	mem, err := otter.New(&otter.Options[string, *Entry]{MaximumSize: memEntries})
-	if err != nil {
-		return nil, fmt.Errorf("open cache memory: %w", err)
-	}
-	return &Disk{dir: dir, ttl: ttl, mem: mem, now: time.Now}, nil
-}
-
-func (d *Disk) path(key string) string {
-	return filepath.Join(d.dir, key[:2], key+".json")
-}
-
-func (d *Disk) fresh(e *Entry) bool {
-	return d.ttl <= 0 || d.now().Sub(e.StoredAt) < d.ttl
-}
-
-// Get returns the entry for key, or false when it is absent or expired. A
-// corrupt file counts as a miss.
-func (d *Disk) Get(_ context.Context, key string) (*Entry, bool) {
-	if e, ok := d.mem.GetIfPresent(key); ok {
-		if d.fresh(e) {
-			return e, true
+	for i := range len(key) {
+		if c := key[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
 		}
-		d.mem.Invalidate(key)
 	}
-	b, err := os.ReadFile(d.path(key))
-	if err != nil {
-		return nil, false
-	}
-	var e Entry
-	if json.Unmarshal(b, &e) != nil || !d.fresh(&e) {
-		return nil, false
-	}
-	d.mem.Set(key, &e)
-	return &e, true
+	return true
 }
 
-// Put stores an entry. The file is written to a temporary name and renamed,
-// so a crash never leaves a half-written entry.
-func (d *Disk) Put(_ context.Context, key string, e *Entry) error {
+// checkPut validates a Put and stamps a zero StoredAt.
+func checkPut(key string, e *Entry, now time.Time) error {
+	if !validKey(key) {
+		return fmt.Errorf("cache put: %q is not a cache key (want the hex digest from cache.Key)", key)
+	}
+	if !e.Kind.valid() {
+		return fmt.Errorf("cache put: unknown kind %q", e.Kind)
+	}
 	if e.StoredAt.IsZero() {
-		e.StoredAt = d.now().UTC()
-	}
-	b, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("cache put: %w", err)
-	}
-	p := d.path(key)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("cache put: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cache put: %w", err)
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("cache put: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("cache put: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("cache put: %w", err)
-	}
-	d.mem.Set(key, e)
-	return nil
-}
-
-// Clear removes every entry.
-func (d *Disk) Clear() error {
-	d.mem.InvalidateAll()
-	entries, err := os.ReadDir(d.dir)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return fmt.Errorf("clear cache: %w", err)
-	}
-	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(d.dir, e.Name())); err != nil {
-			return fmt.Errorf("clear cache: %w", err)
-		}
+		e.StoredAt = now.UTC()
 	}
 	return nil
 }

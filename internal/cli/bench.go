@@ -78,7 +78,9 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 			return err
 		}
 		defer st.Close()
-		p, err := a.session(st).Continue(ctx, prev, f.retryErrors != "", maxCost)
+		svc := a.session(st)
+		defer svc.Close()
+		p, err := svc.Continue(ctx, prev, f.retryErrors != "", maxCost)
 		if err != nil {
 			return a.sessionErr(err)
 		}
@@ -115,7 +117,9 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 		return err
 	}
 	defer st.Close()
-	p, err := a.session(st).Plan(ctx, o, session.ModeRun)
+	svc := a.session(st)
+	defer svc.Close()
+	p, err := svc.Plan(ctx, o, session.ModeRun)
 	if err != nil {
 		return a.sessionErr(err)
 	}

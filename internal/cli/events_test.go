@@ -16,6 +16,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/simulator"
+	"github.com/llm-test-bench/llm-test-bench/internal/store"
 	"github.com/llm-test-bench/llm-test-bench/internal/store/backend"
 )
 
@@ -311,7 +312,7 @@ func checkTotals(t *testing.T, e *env, last eventLine, runID string, records map
 		t.Fatalf("run_finished: status %q totals %v", last.Status, last.Totals)
 	}
 	got := *last.Totals
-	st, err := backend.Open(context.Background(), e.db)
+	st, err := backend.Open(context.Background(), e.db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,14 +82,12 @@ func (a *app) exitFor(run *bench.Run, s *report.Summary, runErr error, o session
 	return nil
 }
 
-// resumeHint is the command that continues a run, with the --db it lives in.
+// resumeHint is the command that continues a run, with the --db and
+// --config it was run with.
 func (a *app) resumeHint(id, extra string) string {
-	cmd := "llm-test-bench bench --resume " + id
-	if a.dbURL != "" {
-		cmd += " --db " + a.dbURL
-	}
+	cmd := a.resumeCommand(id)
 	if a.cfgFile != "" {
-		cmd += " --config " + a.cfgFile
+		cmd += " --config " + shellQuote(a.cfgFile)
 	}
 	if extra != "" {
 		cmd += " " + extra
@@ -130,7 +128,7 @@ func (a *app) openStore(ctx context.Context) (store.Store, error) {
 	if _, err := backend.Parse(url); err != nil {
 		return nil, withCode(ExitConfig, err)
 	}
-	return backend.Open(ctx, url)
+	return backend.Open(ctx, url, backend.OptionsFrom(a.cfg.Storage))
 }
 
 func (a *app) color() bool {

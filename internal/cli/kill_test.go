@@ -80,7 +80,7 @@ func waitForStored(t *testing.T, db string, min int, out fmt.Stringer) (string, 
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
-		st, err := backend.Open(context.Background(), db)
+		st, err := backend.Open(context.Background(), db, store.Options{})
 		if err != nil {
 			continue
 		}
@@ -106,7 +106,7 @@ func waitForStored(t *testing.T, db string, min int, out fmt.Stringer) (string, 
 
 func storedKeys(t *testing.T, db, runID string) map[string]bool {
 	t.Helper()
-	st, err := backend.Open(context.Background(), db)
+	st, err := backend.Open(context.Background(), db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -165,6 +165,13 @@ type Cache struct {
 	TTL              time.Duration `koanf:"ttl"`
 	MaxMemoryEntries int           `koanf:"max_memory_entries"`
 	RedisURL         string        `koanf:"redis_url"`
+	// KeyPrefix starts every Redis key, so that several tools or
+	// environments can share one server; "" means "llm-test-bench:".
+	KeyPrefix string `koanf:"key_prefix"`
+	// KindTTL overrides TTL per kind of entry ([cache.kind_ttl] judge =
+	// "720h"): response, embedding or judge; 0 keeps entries of that kind
+	// for good.
+	KindTTL map[string]time.Duration `koanf:"kind_ttl"`
 }
 
 // Server configures `serve`.

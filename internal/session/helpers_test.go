@@ -65,7 +65,7 @@ type recordingStore struct {
 
 func openStore(t *testing.T) *recordingStore {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ltb.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ltb.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

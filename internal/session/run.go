@@ -135,7 +135,7 @@ func (r *Run) Start(ctx context.Context) (err error) {
 		spent = p.prev.Totals.CostUSD
 	}
 	r.budget = policy.NewBudget(p.opts.MaxCost, spent)
-	rn, err := r.runner(skip)
+	rn, err := r.runner(ctx, skip)
 	if err != nil {
 		return err
 	}
@@ -154,6 +154,8 @@ func (r *Run) Start(ctx context.Context) (err error) {
 	go func() {
 		defer close(r.done)
 		defer cancel()
+		stopBeat := r.heartbeat(ctx)
+		defer stopBeat()
 		live := r.liveAggregate(rn)
 		sum, runErr := rn.RunJobs(rctx, run.ID, r.jobs(), st)
 		r.res = r.finish(ctx, sum, runErr, live)
@@ -163,15 +165,39 @@ func (r *Run) Start(ctx context.Context) (err error) {
 	return nil
 }
 
+// heartbeat tells the store every store.HeartbeatInterval that the run is
+// alive, so a run whose process died shows as interrupted. It returns a
+// function that stops it.
+func (r *Run) heartbeat(ctx context.Context) func() {
+	ctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(store.HeartbeatInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := r.svc.store.Heartbeat(ctx, r.run.ID, store.Now()); err != nil {
+					r.svc.log.Warn("run heartbeat failed", "run", r.run.ID, "error", err)
+				}
+			}
+		}
+	}()
+	return func() { stop(); <-done }
+}
+
 // runner builds the run's one runner: every target behind its own call
 // policy sharing the run's budget and event stream.
-func (r *Run) runner(skip func(bench.Key) bool) (*runner.Runner, error) {
+func (r *Run) runner(ctx context.Context, skip func(bench.Key) bool) (*runner.Runner, error) {
 	p := r.plan
 	cfg := r.svc.cfg
 	var c policy.Cache
 	if !p.opts.NoCache {
 		var err error
-		if c, err = r.svc.responseCache(); err != nil {
+		if c, err = r.svc.responseCache(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -246,7 +272,7 @@ func (r *Run) judge(ctx context.Context, name string) (*policy.Provider, error) 
 	if err != nil {
 		return nil, fmt.Errorf("judge %s: %w", name, err)
 	}
-	c, _ := r.svc.responseCache()
+	c, _ := r.svc.responseCache(ctx)
 	if r.plan.opts.NoCache {
 		c = nil
 	}

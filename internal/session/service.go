@@ -34,9 +34,10 @@ type Service struct {
 	store store.Store
 	log   *slog.Logger
 
-	cacheOnce sync.Once
-	cache     policy.Cache
-	cacheErr  error
+	cacheOnce  sync.Once
+	cache      policy.Cache
+	cacheClose func() error
+	cacheErr   error
 
 	priceOnce sync.Once
 	price     *pricing.Pricer
@@ -186,34 +187,29 @@ func (p *Plan) Close() error {
 	return p.targets.Close()
 }
 
-// responseCache opens the configured response cache once per service.
-func (s *Service) responseCache() (policy.Cache, error) {
+// responseCache opens the configured response cache ([cache]: disk or
+// Redis) once per service; nil when caching is off.
+func (s *Service) responseCache(ctx context.Context) (policy.Cache, error) {
 	s.cacheOnce.Do(func() {
-		c := s.cfg.Cache
-		if !c.Enabled {
-			return
-		}
-		if c.Backend != "disk" {
-			s.cacheErr = configErr("cache.backend %q is not available in this version; use \"disk\"", c.Backend)
-			return
-		}
-		dir := c.Dir
-		if dir == "" {
-			base, err := os.UserCacheDir()
-			if err != nil {
-				s.cacheErr = configErr("no cache directory: %v; set [cache] dir or pass --no-cache", err)
-				return
-			}
-			dir = filepath.Join(base, "llm-test-bench", "responses")
-		}
-		d, err := cache.Open(dir, c.TTL, c.MaxMemoryEntries)
+		c, err := cache.Open(ctx, s.cfg.Cache, cache.Options{Logger: s.log.With("component", "cache")})
 		if err != nil {
-			s.cacheErr = err
+			s.cacheErr = configErr("%v", err)
 			return
 		}
-		s.cache = d
+		if c != nil {
+			s.cache, s.cacheClose = c, c.Close
+		}
 	})
 	return s.cache, s.cacheErr
+}
+
+// Close releases what the service opened (the cache's connections). Runs
+// must have finished.
+func (s *Service) Close() error {
+	if s.cacheClose != nil {
+		return s.cacheClose()
+	}
+	return nil
 }
 
 func parseTimeout(s string, def time.Duration) (time.Duration, error) {

@@ -1,63 +1,57 @@
-// Package store keeps runs and their result records. One interface, two
-// backends (SQLite by default, PostgreSQL for teams) that pass one
+// Package store keeps runs and their result records. Two backends, SQLite
+// by default and PostgreSQL for teams, implement it and pass one
 // conformance suite (storetest).
+//
+// The store is split by concern, as prometheus splits its Appender from
+// its Querier, so that each caller sees only what it uses:
+//
+//   - RunStore (runs.go): create, update, find, list and delete runs, and
+//     the heartbeat of a live run.
+//   - ResultWriter (results.go): what the runner needs, one method.
+//   - ResultReader (results.go): what reports, resume and `runs` need.
+//
+// Store composes them with Ping and Close; it is what a backend returns.
+//
+// # Adding a concern
+//
+// A later issue that brings a new kind of record (users and API keys,
+// alerts, plugins, model profiles, ...) adds it beside the others rather
+// than growing an existing interface:
+//
+//  1. its own interface in its own file here (e.g. users.go with a
+//     UserStore), named after what its callers do, with its own filter and
+//     sentinel errors if it needs them;
+//  2. its own migration on each dialect (migrations/sqlite and
+//     migrations/postgres, the next free number; old migrations are never
+//     edited), creating only the tables it uses;
+//  3. its own section of the conformance suite (storetest/users.go, listed
+//     in storetest.Run), which both backends then pass;
+//  4. the methods on both backends (sqlite/users.go, postgres/users.go),
+//     and the interface embedded in Store.
+//
+// Callers keep depending on the narrow interface, never on Store, unless
+// they truly use every concern.
 package store
 
 import (
 	"context"
 	"errors"
-	"iter"
 	"time"
-
-	"github.com/llm-test-bench/llm-test-bench/bench"
 )
 
 // ErrNotFound is returned when a run or result does not exist.
 var ErrNotFound = errors.New("not found")
 
-// RunFilter narrows ListRuns. Zero values mean "no filter"; Limit 0 means 50.
-type RunFilter struct {
-	Status bench.RunStatus
-	Limit  int
-	Offset int
-}
-
-// ResultFilter narrows Results. Zero values mean "no filter".
-type ResultFilter struct {
-	Status   bench.Status
-	Provider string
-	// Passed filters on the verdict when non-nil.
-	Passed *bool
-	Limit  int
-	Offset int
-}
-
-// Store is the persistence seam used by the runner, the CLI and the server.
+// Store is everything a backend keeps. Callers should depend on the
+// narrow interface they use (RunStore, ResultWriter, ResultReader).
 type Store interface {
-	// CreateRun inserts a new run; run.ID must be set.
-	CreateRun(ctx context.Context, run *bench.Run) error
-	// UpdateRun saves a run's status, total, totals, config and UpdatedAt.
-	UpdateRun(ctx context.Context, run *bench.Run) error
-	// GetRun returns a run by id, or by a unique id prefix of at least 6 characters.
-	GetRun(ctx context.Context, id string) (*bench.Run, error)
-	// ListRuns returns runs, newest first.
-	ListRuns(ctx context.Context, f RunFilter) ([]bench.Run, error)
-	// DeleteRun removes a run and its results.
-	DeleteRun(ctx context.Context, id string) error
-
-	// WriteResults stores a batch in one transaction. A result whose
-	// (run, case, prompt, provider, repetition) already exists replaces it,
-	// so writes are idempotent and --retry-errors can overwrite errors.
-	WriteResults(ctx context.Context, results []bench.Result) error
-	// Results streams a run's results in creation order without holding
-	// them all in memory.
-	Results(ctx context.Context, runID string, f ResultFilter) iter.Seq2[bench.Result, error]
-	// Keys streams the keys of a run's results with one of the given
-	// statuses (all statuses when none are given).
-	Keys(ctx context.Context, runID string, statuses ...bench.Status) iter.Seq2[bench.Key, error]
+	RunStore
+	ResultWriter
+	ResultReader
 
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error
+	// Close releases the database; the store is unusable afterwards.
 	Close() error
 }
 

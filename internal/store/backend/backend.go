@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 	"github.com/llm-test-bench/llm-test-bench/internal/store/postgres"
 	"github.com/llm-test-bench/llm-test-bench/internal/store/sqlite"
@@ -84,22 +86,34 @@ func Redact(raw string) string {
 	return u.Redacted()
 }
 
-// Open opens the store at raw (see Forms). A PostgreSQL server that cannot
-// be reached gives an error naming host:port, never the password.
-func Open(ctx context.Context, raw string) (store.Store, error) {
+// OptionsFrom turns the [storage] settings into open options:
+// max_connections, connection_timeout_seconds and enable_migrations.
+func OptionsFrom(c config.Storage) store.Options {
+	return store.Options{
+		MaxConnections: c.MaxConnections,
+		ConnectTimeout: time.Duration(c.ConnectionTimeoutSeconds) * time.Second,
+		NoMigrate:      !c.EnableMigrations,
+	}
+}
+
+// Open opens the store at raw (see Forms) with o. A PostgreSQL server that
+// cannot be reached gives an error naming host:port, never the password;
+// a schema behind this build's, when o.NoMigrate is set, an error wrapping
+// migrations.ErrPending that says to run `llm-test-bench migrate`.
+func Open(ctx context.Context, raw string, o store.Options) (store.Store, error) {
 	t, err := Parse(raw)
 	if err != nil {
 		return nil, err
 	}
 	switch t.Kind {
 	case SQLite:
-		s, err := sqlite.Open(ctx, t.Location)
+		s, err := sqlite.Open(ctx, t.Location, o)
 		if err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 		return s, nil
 	default:
-		s, err := postgres.Open(ctx, t.Location)
+		s, err := postgres.Open(ctx, t.Location, o)
 		if err != nil {
 			return nil, fmt.Errorf("open store %s: %w", Redact(raw), err)
 		}

@@ -12,8 +12,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 	"github.com/llm-test-bench/llm-test-bench/internal/store/backend"
+	"github.com/llm-test-bench/llm-test-bench/internal/store/migrations"
 	"github.com/llm-test-bench/llm-test-bench/internal/store/storetest"
 )
 
@@ -73,7 +75,7 @@ func TestBadURLRedactsPassword(t *testing.T) {
 		"redis://h/x?password=Sup3rSecret",
 		"weird://admin:Sup3rSecret@h:port/%zz",
 	} {
-		_, err := backend.Open(t.Context(), raw)
+		_, err := backend.Open(t.Context(), raw, store.Options{})
 		if err == nil {
 			t.Fatalf("Open(%q) succeeded", raw)
 		}
@@ -90,7 +92,7 @@ func TestOpenSQLite(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "sub", "ltb.db")
 	for _, raw := range []string{"sqlite:" + path, "sqlite://" + path, path} {
-		s, err := backend.Open(t.Context(), raw)
+		s, err := backend.Open(t.Context(), raw, store.Options{})
 		if err != nil {
 			t.Fatalf("Open(%q): %v", raw, err)
 		}
@@ -103,7 +105,7 @@ func TestOpenSQLite(t *testing.T) {
 
 func TestOpenPostgres(t *testing.T) {
 	t.Parallel()
-	s, err := backend.Open(t.Context(), storetest.PostgresURL(t))
+	s, err := backend.Open(t.Context(), storetest.PostgresURL(t), store.Options{})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -121,7 +123,7 @@ func TestOpenPostgresUnreachable(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	_, err := backend.Open(ctx, "postgresql://ltb:Pa55word99@127.0.0.1:1/ltb?sslmode=disable&connect_timeout=2")
+	_, err := backend.Open(ctx, "postgresql://ltb:Pa55word99@127.0.0.1:1/ltb?sslmode=disable&connect_timeout=2", store.Options{})
 	if err == nil {
 		t.Fatal("Open succeeded")
 	}
@@ -186,4 +188,36 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q): unknown kind %q", raw, got.Kind)
 		}
 	})
+}
+
+func TestOptionsFrom(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   config.Storage
+		want store.Options
+	}{
+		{"defaults", config.Default().Storage, store.Options{MaxConnections: 20, ConnectTimeout: 5 * time.Second}},
+		{"migrations off", config.Storage{MaxConnections: 3, ConnectionTimeoutSeconds: 1, EnableMigrations: false},
+			store.Options{MaxConnections: 3, ConnectTimeout: time.Second, NoMigrate: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if d := cmp.Diff(tc.want, backend.OptionsFrom(tc.in)); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestOpenWithoutMigrations checks that backend.Open passes the options
+// through: with migrations off, a new database is refused with the command
+// that fixes it.
+func TestOpenWithoutMigrations(t *testing.T) {
+	t.Parallel()
+	_, err := backend.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "x.db"), store.Options{NoMigrate: true})
+	if !errors.Is(err, migrations.ErrPending) || !strings.Contains(err.Error(), "llm-test-bench migrate") {
+		t.Errorf("Open = %v; want ErrPending naming `llm-test-bench migrate`", err)
+	}
 }

@@ -14,8 +14,15 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/store/storetest"
 )
 
-var tables = []string{"alerts", "api_keys", "audit_log", "model_profiles", "plugins", "providers",
-	"refresh_tokens", "results", "sessions", "users"}
+// The tables of the first migration, plus SQLite's run_counter (00004;
+// PostgreSQL numbers runs with a sequence).
+var (
+	tables       = []string{"alerts", "api_keys", "audit_log", "model_profiles", "plugins", "providers", "refresh_tokens", "results", "sessions", "users"}
+	sqliteTables = []string{"alerts", "api_keys", "audit_log", "model_profiles", "plugins", "providers", "refresh_tokens", "results", "run_counter", "sessions", "users"}
+)
+
+// latest is the schema version of this build, on both dialects.
+const latest = 4
 
 func TestSQLiteSchemaAndFTS(t *testing.T) {
 	t.Parallel()
@@ -26,13 +33,13 @@ func TestSQLiteSchemaAndFTS(t *testing.T) {
 	}
 	defer db.Close()
 	v, err := migrations.Up(ctx, db, migrations.SQLite)
-	if err != nil || v != 3 {
-		t.Fatalf("Up = %d, %v; want version 3", v, err)
+	if err != nil || v != latest {
+		t.Fatalf("Up = %d, %v; want version %d", v, err, latest)
 	}
-	if v, err := migrations.Up(ctx, db, migrations.SQLite); err != nil || v != 3 {
+	if v, err := migrations.Up(ctx, db, migrations.SQLite); err != nil || v != latest {
 		t.Fatalf("second Up = %d, %v", v, err)
 	}
-	if d := cmp.Diff(tables, names(t, db, `SELECT name FROM sqlite_master WHERE type = 'table'
+	if d := cmp.Diff(sqliteTables, names(t, db, `SELECT name FROM sqlite_master WHERE type = 'table'
 		AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'goose_%' AND name NOT LIKE 'results_prompt_fts%' ORDER BY name`)); d != "" {
 		t.Errorf("tables (-want +got):\n%s", d)
 	}
@@ -76,8 +83,8 @@ func TestPostgresSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if v, err := migrations.Up(t.Context(), db, migrations.Postgres); err != nil || v != 1 {
-		t.Fatalf("Up = %d, %v; want version 1", v, err)
+	if v, err := migrations.Up(t.Context(), db, migrations.Postgres); err != nil || v != latest {
+		t.Fatalf("Up = %d, %v; want version %d", v, err, latest)
 	}
 	if d := cmp.Diff(tables, names(t, db, `SELECT table_name FROM information_schema.tables
 		WHERE table_schema = current_schema() AND table_name NOT LIKE 'goose_%' ORDER BY table_name`)); d != "" {

@@ -15,7 +15,7 @@ import (
 
 func open(t testing.TB) *postgres.Store {
 	t.Helper()
-	s, err := postgres.Open(t.Context(), storetest.PostgresURL(t))
+	s, err := postgres.Open(t.Context(), storetest.PostgresURL(t), store.Options{})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -31,7 +31,7 @@ func TestOpenTwiceMigratesOnce(t *testing.T) {
 	t.Parallel()
 	url := storetest.PostgresURL(t)
 	for range 2 {
-		s, err := postgres.Open(t.Context(), url)
+		s, err := postgres.Open(t.Context(), url, store.Options{})
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
@@ -44,7 +44,7 @@ func TestOpenUnreachable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	// Port 1 on loopback refuses connections.
-	_, err := postgres.Open(ctx, "postgres://alice:s3cr3t-pw@127.0.0.1:1/db?sslmode=disable&connect_timeout=2")
+	_, err := postgres.Open(ctx, "postgres://alice:s3cr3t-pw@127.0.0.1:1/db?sslmode=disable&connect_timeout=2", store.Options{})
 	if err == nil {
 		t.Fatal("Open succeeded")
 	}
@@ -59,7 +59,7 @@ func TestOpenUnreachable(t *testing.T) {
 
 func TestOpenInvalid(t *testing.T) {
 	t.Parallel()
-	_, err := postgres.Open(t.Context(), "postgres://bob:hunter2@host:notaport/db")
+	_, err := postgres.Open(t.Context(), "postgres://bob:hunter2@host:notaport/db", store.Options{})
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("Open(invalid) = %v", err)
 	}

@@ -19,7 +19,8 @@ const resultColumns = `id, session_id, case_id, prompt_id, provider, model, repe
 	prompt, response, finish_reason, latency_ms, ttft_ms,
 	prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, total_tokens,
 	cost_input, cost_output, cost_total, currency, scores, score, passed, error, cached,
-	trace_id, span_id, tags, metadata, created_at`
+	trace_id, span_id, tags, metadata, created_at,
+	cache_write_tokens, cache_write_1h_tokens, cost_unknown`
 
 // upsertSQL replaces every column of a result whose key already exists.
 var upsertSQL = func() string {
@@ -80,6 +81,7 @@ func resultArgs(r *bench.Result, now time.Time) ([]any, error) {
 		r.Tokens.Prompt, r.Tokens.Completion, r.Tokens.Cached, r.Tokens.Reasoning, r.Tokens.Total,
 		r.Cost.Input, r.Cost.Output, r.Cost.Total, r.Cost.Currency, j.Scores, r.Score, r.Passed,
 		j.Error, r.Cached, r.TraceID, r.SpanID, j.Tags, j.Metadata, created.UTC(),
+		r.Tokens.CacheWrite, r.Tokens.CacheWrite1h, r.Cost.Unknown,
 	}, nil
 }
 
@@ -94,7 +96,8 @@ func scanResult(rows pgx.Rows) (bench.Result, error) {
 		&r.Prompt, &r.Response, &r.FinishReason, &r.LatencyMs, &r.TTFTMs,
 		&r.Tokens.Prompt, &r.Tokens.Completion, &r.Tokens.Cached, &r.Tokens.Reasoning, &r.Tokens.Total,
 		&r.Cost.Input, &r.Cost.Output, &r.Cost.Total, &r.Cost.Currency, &j.Scores, &r.Score, &r.Passed,
-		&j.Error, &r.Cached, &r.TraceID, &r.SpanID, &j.Tags, &j.Metadata, &created)
+		&j.Error, &r.Cached, &r.TraceID, &r.SpanID, &j.Tags, &j.Metadata, &created,
+		&r.Tokens.CacheWrite, &r.Tokens.CacheWrite1h, &r.Cost.Unknown)
 	if err != nil {
 		return r, err
 	}
@@ -187,4 +190,33 @@ func (s *Store) Keys(ctx context.Context, runID string, statuses ...bench.Status
 			yield(bench.Key{}, fmt.Errorf("postgres keys of run %s: %w", runID, err))
 		}
 	}
+}
+
+// Totals counts the stored results of each of runIDs in one grouped query.
+func (s *Store) Totals(ctx context.Context, runIDs ...string) (map[string]bench.Totals, error) {
+	out := make(map[string]bench.Totals, len(runIDs))
+	if len(runIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT session_id, count(*),
+		count(*) FILTER (WHERE status = 'success'), count(*) FILTER (WHERE status <> 'success'),
+		count(*) FILTER (WHERE passed), count(*) FILTER (WHERE NOT passed),
+		coalesce(sum(cost_total), 0), coalesce(sum(total_tokens), 0)
+		FROM results WHERE session_id = ANY($1) GROUP BY session_id`, runIDs)
+	if err != nil {
+		return nil, fmt.Errorf("postgres totals: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var t bench.Totals
+		if err := rows.Scan(&id, &t.Results, &t.Succeeded, &t.Errored, &t.Passed, &t.Failed, &t.CostUSD, &t.Tokens); err != nil {
+			return nil, fmt.Errorf("postgres totals: %w", err)
+		}
+		out[id] = t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres totals: %w", err)
+	}
+	return out, nil
 }

@@ -18,7 +18,7 @@ import (
 func TestPromptSearchFollowsWrites(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "fts.db"))
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "fts.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,13 @@ import (
 
 	"github.com/ncruces/go-sqlite3/driver"
 	"github.com/ncruces/go-sqlite3/ext/fts5"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
 
 func TestNewDatabasePragmas(t *testing.T) {
 	t.Parallel()
-	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "p.db"))
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "p.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +41,7 @@ func TestOpenKeepsAnExistingPageSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	s, err := Open(t.Context(), path)
+	s, err := Open(t.Context(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,13 +10,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 	"github.com/llm-test-bench/llm-test-bench/internal/store/migrations"
-	"github.com/llm-test-bench/llm-test-bench/internal/store/record"
 
 	"github.com/ncruces/go-sqlite3/driver"
 	"github.com/ncruces/go-sqlite3/ext/fts5"
@@ -33,9 +30,16 @@ type Store struct {
 	w  *writer
 }
 
+// Default pool and open settings, used when Options leave them at zero.
+const (
+	defaultMaxConns    = 8
+	defaultOpenTimeout = 3 * time.Second
+)
+
 // Open opens (creating it and its parent directories if needed) the SQLite
-// database at path and applies pending migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
+// database at path and applies pending migrations (with o.NoMigrate, checks
+// that none is pending instead).
+func Open(ctx context.Context, path string, o store.Options) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("sqlite open: empty path")
 	}
@@ -47,38 +51,59 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// Two processes opening a new database at once race to switch it to WAL
 	// and to apply the same migration (goose has no lock for SQLite); the
 	// loser sees "database is locked" or "already exists", and on a retry
-	// finds the work done.
+	// finds the work done. The connect timeout bounds the retries.
+	timeout := o.ConnectTimeout
+	if timeout <= 0 {
+		timeout = defaultOpenTimeout
+	}
+	deadline := time.Now().Add(timeout)
 	var err error
-	for attempt := range 10 {
+	for attempt := 0; ; attempt++ {
 		var st *Store
-		if st, err = openOnce(ctx, path); err == nil {
+		if st, err = openOnce(ctx, path, o); err == nil {
 			return st, nil
+		}
+		if errors.Is(err, migrations.ErrPending) {
+			return nil, fmt.Errorf("sqlite open %s: %w", path, err)
+		}
+		wait := min(time.Duration(attempt+1)*40*time.Millisecond, 400*time.Millisecond)
+		if time.Now().Add(wait).After(deadline) {
+			return nil, fmt.Errorf("sqlite open %s: %w", path, err)
 		}
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("sqlite open %s: %w", path, errors.Join(err, ctx.Err()))
-		case <-time.After(time.Duration(attempt+1) * 40 * time.Millisecond):
+		case <-time.After(wait):
 		}
 	}
-	return nil, fmt.Errorf("sqlite open %s: %w", path, err)
 }
 
-func openOnce(ctx context.Context, path string) (*Store, error) {
+func openOnce(ctx context.Context, path string, o store.Options) (*Store, error) {
 	// FTS5 is an extension of the wasm build, registered on every connection.
 	db, err := driver.Open(dsn(path), fts5.Register)
 	if err != nil {
 		return nil, err
 	}
-	// SQLite has one writer at a time; a bounded pool keeps a leaked cursor
+	// SQLite has one writer at a time, and the writer holds one connection
+	// for good; a bounded pool of readers beside it keeps a leaked cursor
 	// from going unnoticed while leaving room for readers that write as
 	// they stream.
-	db.SetMaxOpenConns(8)
-	db.SetMaxIdleConns(4)
+	conns := defaultMaxConns
+	if o.MaxConnections > 0 {
+		conns = max(o.MaxConnections, 2)
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(max(conns/2, 1))
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if _, err := migrations.Up(ctx, db, migrations.SQLite); err != nil {
+	if o.NoMigrate {
+		_, err = migrations.Check(ctx, db, migrations.SQLite)
+	} else {
+		_, err = migrations.Up(ctx, db, migrations.SQLite)
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -139,168 +164,10 @@ func parseTime(s string) (time.Time, error) {
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
-// CreateRun inserts run.
-func (s *Store) CreateRun(ctx context.Context, run *bench.Run) error {
-	if run.ID == "" {
-		return errors.New("sqlite create run: empty id")
+// nullTime stores a zero time as NULL.
+func nullTime(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
 	}
-	j, err := record.EncodeRun(run)
-	if err != nil {
-		return fmt.Errorf("sqlite create run: %w", err)
-	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO sessions
-		(id, name, description, user_id, status, config, tags, total, totals, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		run.ID, run.Name, run.Description, nullString(run.UserID), string(run.Status),
-		string(j.Config), string(j.Tags), run.Total, string(j.Totals),
-		formatTime(run.CreatedAt), formatTime(run.UpdatedAt))
-	if err != nil {
-		return fmt.Errorf("sqlite create run %s: %w", run.ID, err)
-	}
-	return nil
-}
-
-// UpdateRun saves run's status, total, totals, config and UpdatedAt.
-func (s *Store) UpdateRun(ctx context.Context, run *bench.Run) error {
-	j, err := record.EncodeRun(run)
-	if err != nil {
-		return fmt.Errorf("sqlite update run: %w", err)
-	}
-	res, err := s.db.ExecContext(ctx, `UPDATE sessions SET status = ?, total = ?, totals = ?, config = ?, updated_at = ?
-		WHERE id = ?`,
-		string(run.Status), run.Total, string(j.Totals), string(j.Config), formatTime(run.UpdatedAt), run.ID)
-	if err != nil {
-		return fmt.Errorf("sqlite update run %s: %w", run.ID, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("sqlite update run %s: %w", run.ID, err)
-	} else if n == 0 {
-		return fmt.Errorf("sqlite update run %s: %w", run.ID, store.ErrNotFound)
-	}
-	return nil
-}
-
-const runColumns = `id, name, description, user_id, status, config, tags, total, totals, created_at, updated_at`
-
-func scanRun(sc interface{ Scan(...any) error }) (bench.Run, error) {
-	var (
-		run                  bench.Run
-		user                 sql.NullString
-		status               string
-		config, tags, totals string
-		created, updated     string
-	)
-	if err := sc.Scan(&run.ID, &run.Name, &run.Description, &user, &status,
-		&config, &tags, &run.Total, &totals, &created, &updated); err != nil {
-		return run, err
-	}
-	run.UserID = user.String
-	run.Status = bench.RunStatus(status)
-	if err := record.DecodeRun(&run, record.RunJSON{Config: []byte(config), Tags: []byte(tags), Totals: []byte(totals)}); err != nil {
-		return run, err
-	}
-	var err error
-	if run.CreatedAt, err = parseTime(created); err != nil {
-		return run, err
-	}
-	if run.UpdatedAt, err = parseTime(updated); err != nil {
-		return run, err
-	}
-	return run, nil
-}
-
-// GetRun returns the run with id, or the only run whose id starts with id
-// when id has at least 6 characters.
-func (s *Store) GetRun(ctx context.Context, id string) (*bench.Run, error) {
-	run, err := scanRun(s.db.QueryRowContext(ctx, `SELECT `+runColumns+` FROM sessions WHERE id = ?`, id))
-	if err == nil {
-		return &run, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("sqlite get run %s: %w", id, err)
-	}
-	if len(id) < store.MinPrefix {
-		return nil, fmt.Errorf("sqlite get run %s: %w", id, store.ErrNotFound)
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+` FROM sessions
-		WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 2`, len([]rune(id)), id)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite get run %s: %w", id, err)
-	}
-	defer rows.Close()
-	var found []bench.Run
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite get run %s: %w", id, err)
-		}
-		found = append(found, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite get run %s: %w", id, err)
-	}
-	return store.PickPrefix(id, found)
-}
-
-// ListRuns returns runs newest first.
-func (s *Store) ListRuns(ctx context.Context, f store.RunFilter) ([]bench.Run, error) {
-	q := `SELECT ` + runColumns + ` FROM sessions`
-	var args []any
-	if f.Status != "" {
-		q += ` WHERE status = ?`
-		args = append(args, string(f.Status))
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	q += ` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`
-	args = append(args, limit, max(f.Offset, 0))
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite list runs: %w", err)
-	}
-	defer rows.Close()
-	runs := []bench.Run{}
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite list runs: %w", err)
-		}
-		runs = append(runs, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite list runs: %w", err)
-	}
-	return runs, nil
-}
-
-// DeleteRun removes the run with exactly this id and its results.
-func (s *Store) DeleteRun(ctx context.Context, id string) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite delete run %s: %w", id, err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE session_id = ?`, id); err != nil {
-		return fmt.Errorf("sqlite delete run %s: results: %w", id, err)
-	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("sqlite delete run %s: %w", id, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("sqlite delete run %s: %w", id, err)
-	} else if n == 0 {
-		return fmt.Errorf("sqlite delete run %s: %w", id, store.ErrNotFound)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite delete run %s: commit: %w", id, err)
-	}
-	return nil
-}
-
-// placeholders returns "?, ?, ..." with n marks.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+	return sql.NullString{String: formatTime(t), Valid: true}
 }

@@ -14,7 +14,7 @@ import (
 
 func open(t testing.TB) *sqlite.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "nested", "dir", "ltb.db"))
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "nested", "dir", "ltb.db"), store.Options{})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -30,7 +30,7 @@ func TestReopenKeepsData(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "ltb.db")
-	s, err := sqlite.Open(ctx, path)
+	s, err := sqlite.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -41,7 +41,7 @@ func TestReopenKeepsData(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	s, err = sqlite.Open(ctx, path) // migrations already applied: a no-op
+	s, err = sqlite.Open(ctx, path, store.Options{}) // migrations already applied: a no-op
 	if err != nil {
 		t.Fatalf("reopen: %v", err)
 	}
@@ -63,7 +63,7 @@ func TestOpenErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if s, err := sqlite.Open(t.Context(), tc.path(t)); err == nil {
+			if s, err := sqlite.Open(t.Context(), tc.path(t), store.Options{}); err == nil {
 				s.Close()
 				t.Fatal("Open succeeded")
 			}
@@ -141,7 +141,7 @@ func TestConcurrentOpenersOfANewDatabase(t *testing.T) {
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {
-			s, err := sqlite.Open(context.Background(), path)
+			s, err := sqlite.Open(context.Background(), path, store.Options{})
 			if err == nil {
 				err = s.Close()
 			}
@@ -151,6 +151,34 @@ func TestConcurrentOpenersOfANewDatabase(t *testing.T) {
 	for range 4 {
 		if err := <-errs; err != nil {
 			t.Errorf("concurrent open: %v", err)
+		}
+	}
+}
+
+// BenchmarkTotals measures the grouped count `runs list` makes: 50 runs of
+// 2,000 results each.
+func BenchmarkTotals(b *testing.B) {
+	s := open(b)
+	defer s.Close()
+	ctx := context.Background()
+	ids := make([]string, 50)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("run-%02d", i)
+		run := &bench.Run{ID: ids[i], Status: bench.RunCompleted, CreatedAt: store.Now(), UpdatedAt: store.Now()}
+		if err := s.CreateRun(ctx, run); err != nil {
+			b.Fatal(err)
+		}
+		for j := 0; j < 2000; j += 500 {
+			if err := s.WriteResults(ctx, benchResults(ids[i], 500, i*2000+j)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		got, err := s.Totals(ctx, ids...)
+		if err != nil || len(got) != len(ids) {
+			b.Fatalf("Totals = %d runs, %v", len(got), err)
 		}
 	}
 }

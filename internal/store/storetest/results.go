@@ -14,6 +14,25 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
 
+// resultWriterTests is the ResultWriter section.
+var resultWriterTests = []test{
+	{"RoundTrip", testResultRoundTrip},
+	{"Upsert", testUpsert},
+	{"BatchOrder", testBatchOrder},
+	{"Cancellation", testCancellation},
+	{"ConcurrentWriters", testConcurrentWriters},
+	{"DeleteRunDeletesResults", testDeleteRunDeletesResults},
+	{"UnknownRun", testUnknownRun},
+}
+
+// resultReaderTests is the ResultReader section.
+var resultReaderTests = []test{
+	{"Filters", testFilters},
+	{"Keys", testKeys},
+	{"Totals", testTotals},
+	{"EarlyBreak", testEarlyBreak},
+}
+
 func mustWrite(t *testing.T, s store.Store, rs []bench.Result) {
 	t.Helper()
 	if err := s.WriteResults(ctxT(t), rs); err != nil {
@@ -314,5 +333,52 @@ func testUnknownRun(t *testing.T, s store.Store) {
 	}
 	if err := s.WriteResults(ctxT(t), nil); err != nil {
 		t.Errorf("WriteResults(nil) = %v", err)
+	}
+}
+
+func testTotals(t *testing.T, s store.Store) {
+	ctx := ctxT(t)
+	filterFixture(t, s, "tot") // 12 results: 4 succeeded, 3 passed
+	want := bench.Totals{Results: 12, Succeeded: 4, Errored: 8, Passed: 3, Failed: 9, Tokens: 12 * 13}
+	for range 12 {
+		want.CostUSD += fullResult("tot", 0).Cost.Total
+	}
+	mustCreate(t, s, newRun("tot-2", 1), newRun("tot-empty", 2))
+	second := fullResult("tot-2", 0)
+	second.ID, second.Passed, second.Cost.Total, second.Tokens.Total = "tot-2-r", false, 0.5, 7
+	mustWrite(t, s, []bench.Result{second})
+
+	// Many ids travel in one query.
+	ids := []string{"tot", "tot-2", "tot-empty", "no-such-run"}
+	for i := range 1200 {
+		ids = append(ids, fmt.Sprintf("padding-%d", i))
+	}
+	got, err := s.Totals(ctx, ids...)
+	if err != nil {
+		t.Fatalf("Totals: %v", err)
+	}
+	approx := cmp.Comparer(func(a, b float64) bool { return a == b || (a-b)*(a-b) < 1e-24 })
+	wantAll := map[string]bench.Totals{
+		"tot":   want,
+		"tot-2": {Results: 1, Succeeded: 1, Failed: 1, CostUSD: 0.5, Tokens: 7},
+	}
+	if d := cmp.Diff(wantAll, got, approx); d != "" {
+		t.Errorf("Totals (-want +got):\n%s", d)
+	}
+
+	// Totals follow upserts: one error retried into a success.
+	retry := fullResult("tot", 1)
+	retry.Provider, retry.Passed, retry.Status = "anthropic", false, bench.StatusSuccess
+	mustWrite(t, s, []bench.Result{retry})
+	got, err = s.Totals(ctx, "tot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Succeeded, want.Errored = 5, 7
+	if d := cmp.Diff(map[string]bench.Totals{"tot": want}, got, approx); d != "" {
+		t.Errorf("Totals after an upsert (-want +got):\n%s", d)
+	}
+	if got, err := s.Totals(ctx); err != nil || len(got) != 0 {
+		t.Errorf("Totals() = %v, %v; want an empty map", got, err)
 	}
 }
