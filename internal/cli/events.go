@@ -2,11 +2,12 @@ package cli
 
 import (
 	"bufio"
-	"encoding/json"
+
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
 )
 
@@ -34,7 +35,7 @@ func (a *app) writeEvents(run *session.Run, path string) (func(), error) {
 	sub := run.Subscribe(eventsBuffer)
 	done := make(chan error, 1)
 	go func() {
-		enc := json.NewEncoder(bw)
+		enc := event.NewEncoder(bw)
 		var err error
 		for e := range sub.Events() {
 			if err == nil {

@@ -2,7 +2,9 @@ package event
 
 import (
 	"encoding/json"
+
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,7 +25,7 @@ func benchResult() *bench.Result {
 // BenchmarkEncodeEvents measures what --events spends per result: one
 // attempt event and one result event encoded as JSON lines.
 func BenchmarkEncodeEvents(b *testing.B) {
-	enc := json.NewEncoder(io.Discard)
+	enc := NewEncoder(io.Discard)
 	r := benchResult()
 	at := &Attempt{Number: 1, Provider: "openai:sim", CaseID: "c123", Wait: WaitNone}
 	now := time.Now()
@@ -34,6 +36,55 @@ func BenchmarkEncodeEvents(b *testing.B) {
 		}
 		if err := enc.Encode(Event{Type: TypeResult, RunID: r.RunID, Time: now, ResultReady: &ResultReady{Result: r}}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEncodeEventsStdlib is the same with encoding/json, the baseline
+// the Encoder is measured against.
+func BenchmarkEncodeEventsStdlib(b *testing.B) {
+	enc := json.NewEncoder(io.Discard)
+	enc.SetEscapeHTML(false)
+	r := benchResult()
+	at := &Attempt{Number: 1, Provider: "openai:sim", CaseID: "c123", Wait: WaitNone}
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := enc.Encode(Event{Type: TypeAttempt, RunID: r.RunID, Time: now, Attempt: at}); err != nil {
+			b.Fatal(err)
+		}
+		if err := enc.Encode(Event{Type: TypeResult, RunID: r.RunID, Time: now, ResultReady: &ResultReady{Result: r}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestEncoderMatchesStdlib: the fast encoder writes what encoding/json
+// writes, so the documented schema holds whichever encodes it.
+func TestEncoderMatchesStdlib(t *testing.T) {
+	t.Parallel()
+	r := benchResult()
+	r.Metadata = map[string]any{"b": 1, "a": []any{"x", 2.5}, "html": "<&>"}
+	r.Tags = []string{"t1"}
+	r.Error = &bench.ErrorInfo{Kind: "rate_limited", Message: "slow down", Status: 429}
+	evs := []Event{
+		{Type: TypeRunStarted, RunID: "r", Time: r.CreatedAt, Started: &Started{Total: 3, Providers: []string{"a"}}},
+		{Type: TypeAttempt, RunID: "r", Time: r.CreatedAt, Attempt: &Attempt{Number: 2, Provider: "a", CaseID: "c", Wait: WaitRetryAfter, WaitMs: 12.5, Error: "rate_limited"}},
+		{Type: TypeResult, RunID: "r", Time: r.CreatedAt, ResultReady: &ResultReady{Result: r}},
+		{Type: TypeRunFinished, RunID: "r", Time: r.CreatedAt, Finished: &Finished{Status: bench.RunCompleted, Totals: bench.Totals{Results: 3, CostUSD: 0.25}}},
+	}
+	for _, ev := range evs {
+		var fast, std strings.Builder
+		if err := NewEncoder(&fast).Encode(ev); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&std)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(ev); err != nil {
+			t.Fatal(err)
+		}
+		if fast.String() != std.String() {
+			t.Errorf("%s:\nfast %s\nstd  %s", ev.Type, fast.String(), std.String())
 		}
 	}
 }
