@@ -13,7 +13,6 @@ const (
 	capPlugins     = "plugins"
 	capDistributed = "distributed execution (worker processes)"
 	capExporters   = "exporters to outside tools (plugins)"
-	capRedis       = "the Redis cache backend"
 	capCallPolicy  = "per-provider retries of the call policy"
 )
 
@@ -63,8 +62,6 @@ var reservedKeys = []struct{ key, capability string }{
 	{"distributed.worker_capabilities", capDistributed},
 
 	{"integrations", capExporters},
-
-	{"cache.redis_url", capRedis},
 }
 
 // Reserved is a key that is set but that no code of this version reads.
