@@ -173,7 +173,7 @@ func (s *Service) buildTarget(ctx context.Context, ts *targetSet, sp providerSpe
 	t.BaseURL = pcfg.BaseURL
 	prov, err := provider.New(pcfg)
 	if err != nil {
-		return nil, fmt.Errorf("provider %q: %w", sp.ID, err)
+		return nil, err // it names the provider
 	}
 	t.Provider = prov
 	return t, nil
