@@ -52,7 +52,13 @@ func (c *Config) APIKey(name string) (key, source string) {
 	if p.APIKey != "" {
 		return p.APIKey, "providers." + name + ".api_key"
 	}
-	names := KeyEnvNames(p.Type)
+	// A named endpoint of a vendor's type ([providers.local] type =
+	// "openai") talks to another host: the vendor's own key must not go
+	// there unless the config names it with api_key_env.
+	var names []string
+	if name == p.Type {
+		names = KeyEnvNames(p.Type)
+	}
 	if p.APIKeyEnv != "" {
 		names = []string{p.APIKeyEnv}
 	}
