@@ -79,8 +79,6 @@ type Attempt struct {
 	WaitMs float64 `json:"wait_ms"`
 	// Error is the failure's kind (rate_limited, overloaded, ...), "" on success.
 	Error string `json:"error,omitempty"`
-	// Cached is true when the answer came from the response cache (no call made).
-	Cached bool `json:"cached,omitempty"`
 }
 
 // ResultReady carries one finished result record, before it is stored.

@@ -70,12 +70,6 @@ func TestEventJSONIsFlat(t *testing.T) {
 			},
 		},
 		{
-			name:     "cached attempt",
-			ev:       Event{Type: TypeAttempt, Attempt: &Attempt{Number: 1, Provider: "p", CaseID: "c", Wait: WaitNone, Cached: true}},
-			wantType: "attempt",
-			keys:     []string{"attempt", "provider", "case_id", "wait", "wait_ms", "cached"},
-		},
-		{
 			name:     "result",
 			ev:       Event{Type: TypeResult, ResultReady: &ResultReady{Result: sampleResult()}},
 			wantType: "result",

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -84,8 +86,17 @@ func (b *Breaker) record(p permit, err error, now time.Time) {
 		b.openUntil = time.Time{}
 		return
 	}
-	if pe := provider.AsError(err); pe != nil && pe.Kind == provider.KindAuth {
+	pe := provider.AsError(err)
+	switch {
+	case pe != nil && pe.Kind == provider.KindAuth:
 		b.authErr = err
+		return
+	case pe != nil && !pe.Kind.Retryable(), pe == nil && errors.Is(err, context.Canceled):
+		// A bad request, an over-long prompt or a cancelled call says
+		// nothing about the target's health.
+		if p == permitProbe {
+			b.openUntil = now // let the next call probe again
+		}
 		return
 	}
 	b.streak++

@@ -12,6 +12,16 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/cache"
 )
 
+// openDisk opens internal/cache's disk cache in dir, entries never expiring.
+func openDisk(t *testing.T, dir string) *cache.Disk {
+	t.Helper()
+	d, err := cache.OpenDisk(dir, cache.TTLs{}, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 // target is what one wrapped provider is set up with in the cache tests.
 type target struct {
 	id, url string
@@ -84,10 +94,7 @@ func TestCacheKeyScope(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			disk, err := cache.Open(t.TempDir(), 0, 16)
-			if err != nil {
-				t.Fatal(err)
-			}
+			disk := openDisk(t, t.TempDir())
 			a, b := scripted(), scripted()
 			pa, _ := wrap(t, a, Options{ID: tc.first.id, BaseURL: tc.first.url, Scope: tc.first.scope, Cache: disk})
 			pb, _ := wrap(t, b, Options{ID: tc.second.id, BaseURL: tc.second.url, Scope: tc.second.scope, Cache: disk})
@@ -179,10 +186,7 @@ func TestCacheKeepsNoSecrets(t *testing.T) {
 	t.Parallel()
 	const secret = "sk-live-0123456789abcdef"
 	dir := t.TempDir()
-	disk, err := cache.Open(dir, 0, 16)
-	if err != nil {
-		t.Fatal(err)
-	}
+	disk := openDisk(t, dir)
 	scope := map[string]any{"headers": map[string]string{"Authorization": "Bearer " + secret}}
 	p, _ := wrap(t, scripted(), Options{Scope: scope, Cache: disk})
 	if strings.Contains(p.scope, secret) {
@@ -192,7 +196,7 @@ func TestCacheKeepsNoSecrets(t *testing.T) {
 		t.Fatal(out.Err)
 	}
 	files := 0
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

@@ -33,7 +33,7 @@ type Run struct {
 	cancelMu  sync.Mutex
 	cancel    context.CancelFunc
 	cancelled bool
-	res      Result
+	res       Result
 
 	judgeMu sync.Mutex
 	judges  map[string]*policy.Provider
@@ -228,7 +228,7 @@ func (r *Run) policyFor(t *target, c policy.Cache) (*policy.Provider, error) {
 	}
 	o := policy.Options{
 		ID: t.ID, BaseURL: t.BaseURL,
-		Scope:    map[string]any{"options": t.cfg.Options, "headers": t.cfg.Headers, "extra": t.Extra, "vendor": t.Vendor},
+		Scope:    map[string]any{"options": t.cfg.Options, "headers": t.headers, "extra": t.Extra, "vendor": t.Vendor},
 		Settings: policy.Settings{MaxRetries: retries, Timeout: r.plan.timeout},
 		Budget:   r.budget, Events: r.bus, RunID: r.run.ID, Logger: r.svc.log.With("component", "policy"),
 	}

@@ -23,6 +23,8 @@ const SimulatorVendor = "simulator"
 type target struct {
 	*runner.Target
 	cfg config.ProviderConfig
+	// headers are the config's and the suite's, merged (cache scope).
+	headers map[string]string
 	// noCache is set for answers that must not be cached (the simulator's).
 	noCache bool
 }
@@ -170,7 +172,7 @@ func (s *Service) buildTarget(ctx context.Context, ts *targetSet, sp providerSpe
 			return nil, err
 		}
 	}
-	t.BaseURL = pcfg.BaseURL
+	t.BaseURL, t.headers = pcfg.BaseURL, pcfg.Headers
 	prov, err := provider.New(pcfg)
 	if err != nil {
 		return nil, err // it names the provider
