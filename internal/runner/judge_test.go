@@ -160,7 +160,7 @@ func judgedRunner(judges JudgeSource, budget policy.Budget, events event.Publish
 // and cached, like a bench call.
 func TestJudgeCallsGoThroughTheCallPolicy(t *testing.T) {
 	t.Parallel()
-	c, err := cache.Open(t.TempDir(), time.Hour, 64)
+	c, err := cache.OpenDisk(t.TempDir(), cache.TTLs{Default: time.Hour}, 64)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -356,7 +356,7 @@ func TestSkipResumesWithoutRepeatingCalls(t *testing.T) {
 
 func TestCacheAvoidsPayingTwice(t *testing.T) {
 	t.Parallel()
-	c, err := cache.Open(t.TempDir(), time.Hour, 64)
+	c, err := cache.OpenDisk(t.TempDir(), cache.TTLs{Default: time.Hour}, 64)
 	if err != nil {
 		t.Fatal(err)
 	}
