@@ -22,7 +22,7 @@ type Location struct {
 	Line int    `json:"line,omitempty"`
 }
 
-// Case is one test case of a suite (SPEC §4.1). Prompt or Messages carry the
+// Case is one test case of a suite (the README's "Suites"). Prompt or Messages carry the
 // input; templates in them are rendered with Variables.
 type Case struct {
 	ID         string         `json:"id" yaml:"id"`
@@ -44,7 +44,7 @@ type Case struct {
 	Source Location `json:"-" yaml:"-"`
 }
 
-// Assertion is one check on a response (SPEC §4.2). A Type prefixed with
+// Assertion is one check on a response (the README's "Assertions"). A Type prefixed with
 // "not-" negates the check.
 type Assertion struct {
 	Type  string `json:"type" yaml:"type"`

@@ -5,7 +5,7 @@ import "time"
 // Status is the outcome of one provider call.
 type Status string
 
-// Call outcomes (SPEC §4.5).
+// Call outcomes (the README's "Result record").
 const (
 	StatusSuccess   Status = "success"
 	StatusError     Status = "error"
@@ -55,7 +55,7 @@ type ErrorInfo struct {
 }
 
 // Result is the record kept for each case x prompt x provider x repetition
-// (SPEC §4.5). JSONL output writes exactly these fields.
+// (the README's "Result record"). JSONL output writes exactly these fields.
 type Result struct {
 	ID           string           `json:"id"`
 	RunID        string           `json:"run_id"`

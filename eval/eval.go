@@ -1,6 +1,6 @@
 // Package eval defines the Evaluator contract, the registry of assertion
 // types, and Check, which scores one response against a case's assertions
-// (SPEC §4.2): weighted mean, per-case threshold, "not-" negation and
+// (the README's "Assertions"): weighted mean, per-case threshold, "not-" negation and
 // weight-0 metrics that record without gating.
 package eval
 

@@ -9,7 +9,7 @@ import (
 // Kind classifies a failed call so callers can decide whether to retry.
 type Kind string
 
-// Error kinds (SPEC §4.3).
+// Error kinds (the README's "Providers").
 const (
 	KindRateLimited   Kind = "rate_limited"
 	KindOverloaded    Kind = "overloaded"

@@ -1,5 +1,5 @@
-// Package structure registers the structured-output assertion types of SPEC
-// §4.2: is-json (the whole output is JSON) and contains-json (the output
+// Package structure registers the structured-output assertion types (the
+// README's "Assertions"): is-json (the whole output is JSON) and contains-json (the output
 // embeds a JSON object or array). Both take an optional JSON Schema as their
 // value, as a map or as a JSON string; schemas are compiled once and cached
 // by their canonical JSON. Both are binary: they score 1 or 0.

@@ -1,4 +1,4 @@
-// Package text registers the string assertion types of SPEC §4.2: equals,
+// Package text registers the string assertion types of the README's "Assertions": equals,
 // contains, icontains, contains-any, contains-all, icontains-any,
 // icontains-all, starts-with, regex, levenshtein and word-count. String
 // values are rendered with the case's variables ({{var}}) before checking.

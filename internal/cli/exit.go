@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Exit codes (SPEC §3). This package is the only place they are chosen.
+// Exit codes (the README's "Exit codes"). This package is the only place they are chosen.
 const (
 	ExitOK          = 0
 	ExitError       = 1

@@ -63,7 +63,7 @@ func resultsOf(ctx context.Context, st store.Store, runID string) report.Results
 	}
 }
 
-// exitFor chooses the exit code of a finished run (SPEC §3).
+// exitFor chooses the exit code of a finished run (the README's "Exit codes").
 func (a *app) exitFor(run *bench.Run, s *report.Summary, runErr error, o session.Options) error {
 	switch {
 	case runErr != nil:

@@ -1,5 +1,5 @@
 // Package cli implements the llm-test-bench command line: one file per
-// command. It is the only place exit codes are chosen (SPEC §3).
+// command. It is the only place exit codes are chosen (the README's "Exit codes").
 package cli
 
 import (

@@ -1,4 +1,4 @@
-// Package dataset reads evaluation suites and their test cases (SPEC §4.1):
+// Package dataset reads evaluation suites and their test cases (the README's "Suites"):
 // YAML or JSON suite files with prompts, providers, defaults and inline or
 // referenced test cases; bare test-case files in JSONL, CSV, or a JSON/YAML
 // list; and the built-in datasets.

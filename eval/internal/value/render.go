@@ -10,7 +10,7 @@ import (
 )
 
 // Render substitutes {{path}} placeholders in s with the case's variables.
-// It follows the syntax of the prompt templates (SPEC §4.1): spaces around
+// It follows the syntax of the prompt templates (the README's "Suites"): spaces around
 // the path are ignored, dotted paths walk maps, whole-number segments index
 // lists. Unlike a prompt, an assertion value keeps a placeholder that does
 // not resolve verbatim, so the reason shows what was not substituted.

@@ -1,4 +1,4 @@
-// Command perfbench measures LLM Test Bench's own overhead (SPEC §10), in one
+// Command perfbench measures LLM Test Bench's own overhead (the README's "Performance"), in one
 // run on one machine:
 //
 //  1. the request rate a bare Go HTTP client reaches against the simulator
