@@ -25,19 +25,7 @@ func benchResult() *bench.Result {
 // BenchmarkEncodeEvents measures what --events spends per result: one
 // attempt event and one result event encoded as JSON lines.
 func BenchmarkEncodeEvents(b *testing.B) {
-	enc := NewEncoder(io.Discard)
-	r := benchResult()
-	at := &Attempt{Number: 1, Provider: "openai:sim", CaseID: "c123", Wait: WaitNone}
-	now := time.Now()
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := enc.Encode(Event{Type: TypeAttempt, RunID: r.RunID, Time: now, Attempt: at}); err != nil {
-			b.Fatal(err)
-		}
-		if err := enc.Encode(Event{Type: TypeResult, RunID: r.RunID, Time: now, ResultReady: &ResultReady{Result: r}}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchEncode(b, NewEncoder(io.Discard).Encode)
 }
 
 // BenchmarkEncodeEventsStdlib is the same with encoding/json, the baseline
@@ -45,15 +33,19 @@ func BenchmarkEncodeEvents(b *testing.B) {
 func BenchmarkEncodeEventsStdlib(b *testing.B) {
 	enc := json.NewEncoder(io.Discard)
 	enc.SetEscapeHTML(false)
+	benchEncode(b, func(e Event) error { return enc.Encode(e) })
+}
+
+func benchEncode(b *testing.B, encode func(Event) error) {
 	r := benchResult()
 	at := &Attempt{Number: 1, Provider: "openai:sim", CaseID: "c123", Wait: WaitNone}
 	now := time.Now()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := enc.Encode(Event{Type: TypeAttempt, RunID: r.RunID, Time: now, Attempt: at}); err != nil {
+		if err := encode(Event{Type: TypeAttempt, RunID: r.RunID, Time: now, Attempt: at}); err != nil {
 			b.Fatal(err)
 		}
-		if err := enc.Encode(Event{Type: TypeResult, RunID: r.RunID, Time: now, ResultReady: &ResultReady{Result: r}}); err != nil {
+		if err := encode(Event{Type: TypeResult, RunID: r.RunID, Time: now, ResultReady: &ResultReady{Result: r}}); err != nil {
 			b.Fatal(err)
 		}
 	}
