@@ -67,6 +67,9 @@ func (o *markdownOutput) End() error {
 	}
 	s := o.s
 	fmt.Fprintf(o.w, "\n**Total cost:** %s for %s results (%s tokens).\n", FormatCost(s.CostUSD, s.Unpriced), fmtInt(s.Total), fmtInt(s.Tokens))
+	if s.PricesAsOf != "" {
+		fmt.Fprintf(o.w, "Costs use the pricing table as of %s.\n", md(s.PricesAsOf))
+	}
 	for _, w := range s.Warnings() {
 		fmt.Fprintf(o.w, "\n> **Warning:** %s\n", md(w))
 	}

@@ -105,6 +105,8 @@ type Summary struct {
 	CostUSD   float64           `json:"cost_usd"`
 	// Unpriced counts results whose cost is unknown; CostUSD leaves them out.
 	Unpriced int `json:"unpriced"`
+	// PricesAsOf is the date of the pricing table the costs come from.
+	PricesAsOf string `json:"prices_as_of,omitempty"`
 	Tokens   int `json:"tokens"`
 	// FirstAt and LastAt are the earliest and latest result timestamps.
 	FirstAt time.Time `json:"first_at"`

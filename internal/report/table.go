@@ -70,6 +70,9 @@ func WriteTable(w io.Writer, s *Summary, color bool) error {
 	for _, n := range tableNotes(s, false) {
 		bw.WriteString(n + "\n")
 	}
+	if s.PricesAsOf != "" {
+		bw.WriteString("Costs use the pricing table as of " + termSafe(s.PricesAsOf) + ".\n")
+	}
 	for _, w := range s.Warnings() {
 		line := "Warning: " + termSafe(w)
 		if color {

@@ -368,6 +368,9 @@ func (r *Run) finish(ctx context.Context, sum runner.Summary, runErr error, live
 		res.Err = errors.Join(runErr, fmt.Errorf("save run: %w", err))
 	}
 	s.Run = *run
+	if pr, err := r.svc.pricer(); err == nil {
+		s.PricesAsOf = pr.AsOf()
+	}
 	res.Run, res.Summary = *run, s
 	return res
 }
