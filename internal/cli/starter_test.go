@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"context"
+	"io/fs"
+	"path/filepath"
 	"testing"
 )
 
@@ -21,5 +23,27 @@ func TestStarterConfigRunsTheSimulator(t *testing.T) {
 	code, out, errb := e.run(ctx, "bench", "--dataset", "builtin:reasoning", "--providers", "simulator:x", "--filter", "^bat-and-ball$")
 	if code != 0 {
 		t.Fatalf("bench with the starter file: exit %d\n%s%s", code, out, errb)
+	}
+}
+
+// TestSimulatedAnswersAreNotCached: a simulator's port changes every run,
+// so its answers could never be served again; they must not fill the
+// response cache (issue 15, item 15).
+func TestSimulatedAnswersAreNotCached(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	code, out, errb := e.run(context.Background(), "bench", "--dataset", "builtin:reasoning", "--providers", "simulator:x")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errb)
+	}
+	var files []string
+	_ = filepath.WalkDir(filepath.Join(e.dir, "cache"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) > 0 {
+		t.Errorf("a simulated run wrote %d cache entries, e.g. %s", len(files), files[0])
 	}
 }
