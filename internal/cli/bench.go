@@ -79,12 +79,12 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 		}
 		defer st.Close()
 		svc := a.session(st)
-		defer svc.Close()
+		defer func() { _ = svc.Close() }()
 		p, err := svc.Continue(ctx, prev, f.retryErrors != "", maxCost)
 		if err != nil {
 			return a.sessionErr(err)
 		}
-		defer p.Close()
+		defer func() { _ = p.Close() }()
 		return a.execute(cmd, p, f)
 	}
 	o := f.opts
@@ -105,7 +105,7 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 		if err != nil {
 			return a.sessionErr(err)
 		}
-		defer p.Close()
+		defer func() { _ = p.Close() }()
 		est, err := p.Estimate(ctx)
 		if err != nil {
 			return a.sessionErr(err)
@@ -118,12 +118,12 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 	}
 	defer st.Close()
 	svc := a.session(st)
-	defer svc.Close()
+	defer func() { _ = svc.Close() }()
 	p, err := svc.Plan(ctx, o, session.ModeRun)
 	if err != nil {
 		return a.sessionErr(err)
 	}
-	defer p.Close()
+	defer func() { _ = p.Close() }()
 	return a.execute(cmd, p, f)
 }
 

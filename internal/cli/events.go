@@ -4,7 +4,6 @@ import (
 	"bufio"
 
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
@@ -22,7 +21,7 @@ func (a *app) writeEvents(run *session.Run, path string) (func(), error) {
 	if path == "" {
 		return func() {}, nil
 	}
-	var w io.Writer = a.io.Stderr
+	w := a.io.Stderr
 	var f *os.File
 	if path != "-" {
 		var err error

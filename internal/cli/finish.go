@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"strings"
 	"time"
 
@@ -54,13 +53,6 @@ func (a *app) writeOutputs(ctx context.Context, outputs []string, res session.Re
 	}
 	defer st.Close()
 	return report.WriteAll(ctx, outputs, res.Run, res.Summary, st.Results(ctx, res.Run.ID, store.ResultFilter{}))
-}
-
-// resultsOf is a re-iterable stream of a run's results from the store.
-func resultsOf(ctx context.Context, st store.Store, runID string) report.Results {
-	return func() iter.Seq2[bench.Result, error] {
-		return st.Results(ctx, runID, store.ResultFilter{})
-	}
 }
 
 // exitFor chooses the exit code of a finished run (the README's "Exit codes").

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 	"text/tabwriter"
 
@@ -136,17 +137,22 @@ func (a *app) runsExportCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			results := resultsOf(ctx, st, run.ID)
+			results := func() iter.Seq2[bench.Result, error] { return st.Results(ctx, run.ID, store.ResultFilter{}) }
 			if len(outputs) == 0 {
-				return report.Write(ctx, cmd.OutOrStdout(), "jsonl", *run, results)
+				// JSONL reads no summary: one pass straight to stdout.
+				return report.Render(ctx, cmd.OutOrStdout(), report.FormatJSONL, *run, &report.Summary{Run: *run}, results())
 			}
+			s, err := report.Summarize(ctx, *run, results())
+			if err != nil {
+				return err
+			}
+			err = report.WriteAll(ctx, outputs, *run, s, results())
 			for _, o := range outputs {
-				if err := report.WriteFile(ctx, o, *run, results); err != nil {
-					return fmt.Errorf("write %s: %w", o, err)
+				if err == nil || !strings.Contains(err.Error(), o) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s\n", o)
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s\n", o)
 			}
-			return nil
+			return err
 		},
 	}
 	export.Flags().StringArrayVar(&outputs, "output", nil, "file to write: .json .jsonl .csv .xml .html .md (repeatable)")
