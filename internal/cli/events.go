@@ -2,13 +2,36 @@ package cli
 
 import (
 	"bufio"
-
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
 )
+
+// eventsPoll is how long the --events writer sleeps when it has caught up.
+// Waking once per event (tens of thousands a second) costs more than
+// encoding them; at this pace the buffer holds what arrives meanwhile.
+const eventsPoll = 5 * time.Millisecond
+
+// forEachBatched calls f for every event until ch is closed. It takes what
+// is waiting without blocking and sleeps between bursts instead of parking
+// on the channel for each event.
+func forEachBatched(ch <-chan event.Event, f func(event.Event)) {
+	for {
+		select {
+		case e, ok := <-ch:
+			if !ok {
+				return
+			}
+			f(e)
+			continue
+		default:
+		}
+		time.Sleep(eventsPoll)
+	}
+}
 
 // eventsBuffer is how many events the --events writer may fall behind
 // before it loses some; a loss is counted and reported.
@@ -36,11 +59,11 @@ func (a *app) writeEvents(run *session.Run, path string) (func(), error) {
 	go func() {
 		enc := event.NewEncoder(bw)
 		var err error
-		for e := range sub.Events() {
+		forEachBatched(sub.Events(), func(e event.Event) {
 			if err == nil {
 				err = enc.Encode(e)
 			}
-		}
+		})
 		if ferr := bw.Flush(); err == nil {
 			err = ferr
 		}
