@@ -165,7 +165,7 @@ func (r *Run) Start(ctx context.Context) (err error) {
 	return nil
 }
 
-// heartbeat tells the store every store.HeartbeatInterval that the run is
+// heartbeat tells the store every HeartbeatEvery that the run is
 // alive, so a run whose process died shows as interrupted. It returns a
 // function that stops it.
 func (r *Run) heartbeat(ctx context.Context) func() {
@@ -173,7 +173,11 @@ func (r *Run) heartbeat(ctx context.Context) func() {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(store.HeartbeatInterval)
+		every := r.svc.HeartbeatEvery
+		if every <= 0 {
+			every = store.HeartbeatInterval
+		}
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {

@@ -33,6 +33,9 @@ type Service struct {
 	cfg   *config.Config
 	store store.Store
 	log   *slog.Logger
+	// HeartbeatEvery is how often a live run tells the store it is alive;
+	// 0 means store.HeartbeatInterval.
+	HeartbeatEvery time.Duration
 
 	cacheOnce  sync.Once
 	cache      policy.Cache
