@@ -148,11 +148,12 @@ func (a *app) execute(cmd *cobra.Command, p *session.Plan, f *benchFlags) error 
 	if err != nil {
 		return err
 	}
+	stopProgress := a.showProgress(run)
 	if err := run.Start(ctx); err != nil {
+		stopProgress()
 		stopEvents()
 		return a.sessionErr(err)
 	}
-	stopProgress := a.showProgress(run.Counters())
 	res := run.Wait()
 	stopProgress()
 	stopEvents()

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/report"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
@@ -132,32 +134,56 @@ func (a *app) color() bool {
 }
 
 // showProgress draws a live progress line on a terminal and nothing in
-// pipes or CI logs. It returns a function that stops and clears it.
-func (a *app) showProgress(c *runner.Counters) func() {
+// pipes or CI logs. It subscribes to the run's events (call it before the
+// run starts): batch_saved events carry the running totals. It returns a
+// function that waits for the run's stream to end and clears the line.
+func (a *app) showProgress(run interface{ Subscribe(int) *event.Subscription }) func() {
 	if !a.io.IsTerminal || a.quiet {
 		return func() {}
 	}
 	if v, _ := a.cfg.Env("CI"); v != "" {
 		return func() {}
 	}
-	done := make(chan struct{})
+	sub := run.Subscribe(256)
 	stopped := make(chan struct{})
 	w := a.io.Stderr
 	go func() {
 		defer close(stopped)
 		t := time.NewTicker(250 * time.Millisecond)
 		defer t.Stop()
+		var p event.Progress
+		start := time.Now()
 		for {
 			select {
-			case <-done:
-				fmt.Fprint(w, "\r\033[K")
-				return
+			case e, ok := <-sub.Events():
+				if !ok {
+					fmt.Fprint(w, "\r\033[K")
+					return
+				}
+				switch {
+				case e.Started != nil:
+					p.Total, start = e.Started.Total, e.Time
+				case e.BatchSaved != nil:
+					p = e.BatchSaved.Progress
+				}
 			case <-t.C:
-				fmt.Fprint(w, "\r\033[K"+progressLine(c.Snapshot()))
+				fmt.Fprint(w, "\r\033[K"+progressLine(snapshot(p, time.Since(start))))
 			}
 		}
 	}()
-	return func() { close(done); <-stopped }
+	return func() { <-stopped }
+}
+
+// snapshot derives rate and ETA from running totals and the time elapsed.
+func snapshot(p event.Progress, elapsed time.Duration) runner.Snapshot {
+	s := runner.Snapshot{Total: p.Total, Done: p.Done, Skipped: p.Skipped, Errors: p.Errors, Failed: p.Failed, CostUSD: p.CostUSD, Elapsed: elapsed, ETA: -1}
+	if secs := elapsed.Seconds(); secs > 0 {
+		s.Rate = float64(p.Done) / secs
+	}
+	if s.Rate > 0 && s.Total > s.Done {
+		s.ETA = time.Duration(math.Round(float64(s.Total-s.Done)/s.Rate)) * time.Second
+	}
+	return s
 }
 
 func progressLine(s runner.Snapshot) string {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
+	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
 )
 
@@ -45,14 +46,25 @@ func TestProgressDrawnOnlyOnATerminal(t *testing.T) {
 				t.Fatal(err)
 			}
 			a := &app{io: IO{Stderr: &buf, IsTerminal: tc.terminal}, quiet: tc.quiet, cfg: cfg}
-			p := &runner.Counters{}
-			p.SetPlanned(10)
-			stop := a.showProgress(p)
+			bus := event.NewBus()
+			stop := a.showProgress(bus)
+			bus.Publish(event.Event{Type: event.TypeRunStarted, Time: time.Now(), Started: &event.Started{Total: 10}})
 			time.Sleep(300 * time.Millisecond)
+			bus.Close()
 			stop()
 			if drawn := strings.Contains(buf.String(), "0/10"); drawn != tc.want {
 				t.Errorf("drawn = %v, want %v (%q)", drawn, tc.want, buf.String())
 			}
 		})
+	}
+}
+
+// TestProgressFollowsBatchTotals: the line shows the running totals the
+// last batch_saved event carried, so a missed event costs nothing.
+func TestProgressFollowsBatchTotals(t *testing.T) {
+	t.Parallel()
+	s := snapshot(event.Progress{Total: 100, Done: 40, Errors: 1, Failed: 2, CostUSD: 0.5}, 4*time.Second)
+	if s.Rate != 10 || s.ETA != 6*time.Second || s.Done != 40 || s.Errors != 1 || s.Failed != 2 {
+		t.Errorf("snapshot %+v: want 10/s, ETA 6s", s)
 	}
 }

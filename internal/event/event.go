@@ -87,11 +87,25 @@ type ResultReady struct {
 	Result *bench.Result `json:"result"`
 }
 
-// BatchSaved says the writer stored a batch.
+// BatchSaved says the writer stored a batch, with the run's running
+// totals: they are cumulative, so a subscriber that missed events still
+// shows the right figures at the next one.
 type BatchSaved struct {
 	Count int `json:"count"`
 	// Stored is how many results this invocation has stored so far.
-	Stored int `json:"stored"`
+	Stored   int      `json:"stored"`
+	Progress Progress `json:"progress"`
+}
+
+// Progress is a run's running totals for this invocation.
+type Progress struct {
+	// Total is what this invocation will produce: planned minus skipped so far.
+	Total   int     `json:"total"`
+	Done    int     `json:"done"`
+	Skipped int     `json:"skipped"`
+	Errors  int     `json:"errors"`
+	Failed  int     `json:"failed"`
+	CostUSD float64 `json:"cost_usd"`
 }
 
 // BudgetReached says --max-cost stopped new calls.

@@ -85,7 +85,7 @@ func TestEventJSONIsFlat(t *testing.T) {
 			name:     "batch saved",
 			ev:       Event{Type: TypeBatchSaved, BatchSaved: &BatchSaved{Count: 64, Stored: 1024}},
 			wantType: "batch_saved",
-			keys:     []string{"count", "stored"},
+			keys:     []string{"count", "stored", "progress"},
 		},
 		{
 			name:     "budget reached",

@@ -165,7 +165,12 @@ func (r *Runner) RunJobs(ctx context.Context, runID string, jobs iter.Seq2[Job, 
 		if r.Saved != nil {
 			r.Saved(batch)
 		}
-		r.publish(runID, event.Event{Type: event.TypeBatchSaved, BatchSaved: &event.BatchSaved{Count: len(batch), Stored: stored}})
+		if r.Events != nil && r.Events.Active() {
+			s := r.Counters.Snapshot()
+			r.publish(runID, event.Event{Type: event.TypeBatchSaved, BatchSaved: &event.BatchSaved{Count: len(batch), Stored: stored, Progress: event.Progress{
+				Total: s.Total, Done: s.Done, Skipped: s.Skipped, Errors: s.Errors, Failed: s.Failed, CostUSD: s.CostUSD,
+			}}})
+		}
 	}
 	var writerErr error
 	writerDone := make(chan struct{})
