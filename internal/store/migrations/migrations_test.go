@@ -15,14 +15,19 @@ import (
 )
 
 // The tables of the first migration, plus SQLite's run_counter (00004;
-// PostgreSQL numbers runs with a sequence).
+// PostgreSQL numbers runs with a sequence) and results_fts_indexed (00005).
 var (
 	tables       = []string{"alerts", "api_keys", "audit_log", "model_profiles", "plugins", "providers", "refresh_tokens", "results", "sessions", "users"}
-	sqliteTables = []string{"alerts", "api_keys", "audit_log", "model_profiles", "plugins", "providers", "refresh_tokens", "results", "run_counter", "sessions", "users"}
+	sqliteTables = []string{"alerts", "api_keys", "audit_log", "model_profiles", "plugins", "providers", "refresh_tokens", "results", "results_fts_indexed", "run_counter", "sessions", "users"}
 )
 
-// latest is the schema version of this build, on both dialects.
-const latest = 4
+// The schema versions of this build. SQLite has one more migration than
+// PostgreSQL (00005, the prompt index watermark: PostgreSQL has no FTS5);
+// each dialect is versioned on its own.
+const (
+	latestSQLite   = 5
+	latestPostgres = 4
+)
 
 func TestSQLiteSchemaAndFTS(t *testing.T) {
 	t.Parallel()
@@ -33,10 +38,10 @@ func TestSQLiteSchemaAndFTS(t *testing.T) {
 	}
 	defer db.Close()
 	v, err := migrations.Up(ctx, db, migrations.SQLite)
-	if err != nil || v != latest {
-		t.Fatalf("Up = %d, %v; want version %d", v, err, latest)
+	if err != nil || v != latestSQLite {
+		t.Fatalf("Up = %d, %v; want version %d", v, err, latestSQLite)
 	}
-	if v, err := migrations.Up(ctx, db, migrations.SQLite); err != nil || v != latest {
+	if v, err := migrations.Up(ctx, db, migrations.SQLite); err != nil || v != latestSQLite {
 		t.Fatalf("second Up = %d, %v", v, err)
 	}
 	if d := cmp.Diff(sqliteTables, names(t, db, `SELECT name FROM sqlite_master WHERE type = 'table'
@@ -58,9 +63,10 @@ func TestSQLiteSchemaAndFTS(t *testing.T) {
 	exec(insert, "a", "c1", "translate the weather report")
 	exec(insert, "b", "c2", "summarise the quarterly report")
 	exec(insert, "c", "c3", "write a haiku")
-	// New rows are indexed by the writer, once per batch (00002); updates
-	// and deletes by triggers.
+	// New rows are indexed by the store, in bulk, up to a watermark (00002,
+	// 00005); updates and deletes of indexed rows by triggers.
 	exec(`INSERT INTO results_prompt_fts (rowid, prompt) SELECT rowid, prompt FROM results WHERE rowid > 0`)
+	exec(`UPDATE results_fts_indexed SET upto = (SELECT max(rowid) FROM results)`)
 	search := `SELECT r.id FROM results_prompt_fts f JOIN results r ON r.rowid = f.rowid
 		WHERE results_prompt_fts MATCH ? ORDER BY r.id`
 	if d := cmp.Diff([]string{"a", "b"}, names(t, db, search, "report")); d != "" {
@@ -83,8 +89,8 @@ func TestPostgresSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if v, err := migrations.Up(t.Context(), db, migrations.Postgres); err != nil || v != latest {
-		t.Fatalf("Up = %d, %v; want version %d", v, err, latest)
+	if v, err := migrations.Up(t.Context(), db, migrations.Postgres); err != nil || v != latestPostgres {
+		t.Fatalf("Up = %d, %v; want version %d", v, err, latestPostgres)
 	}
 	if d := cmp.Diff(tables, names(t, db, `SELECT table_name FROM information_schema.tables
 		WHERE table_schema = current_schema() AND table_name NOT LIKE 'goose_%' ORDER BY table_name`)); d != "" {

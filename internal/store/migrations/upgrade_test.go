@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,6 +25,7 @@ type dialectDB struct {
 	d       migrations.Dialect
 	gd      goose.Dialect
 	before  int64 // the version before 00004
+	latest  int64 // this build's version
 	open    func(t *testing.T) *sql.DB
 	mark    func(i int) string
 	counter string // the next number CreateRun would take
@@ -31,7 +33,7 @@ type dialectDB struct {
 
 var dialects = []dialectDB{
 	{
-		name: "sqlite", d: migrations.SQLite, gd: goose.DialectSQLite3, before: 3,
+		name: "sqlite", d: migrations.SQLite, gd: goose.DialectSQLite3, before: 3, latest: latestSQLite,
 		open: func(t *testing.T) *sql.DB {
 			db, err := driver.Open("file:"+filepath.Join(t.TempDir(), "m.db"), fts5.Register)
 			if err != nil {
@@ -43,7 +45,7 @@ var dialects = []dialectDB{
 		counter: `SELECT last_seq + 1 FROM run_counter`,
 	},
 	{
-		name: "postgres", d: migrations.Postgres, gd: goose.DialectPostgres, before: 1,
+		name: "postgres", d: migrations.Postgres, gd: goose.DialectPostgres, before: 1, latest: latestPostgres,
 		open: func(t *testing.T) *sql.DB {
 			db, err := sql.Open("pgx", storetest.PostgresURL(t))
 			if err != nil {
@@ -99,7 +101,7 @@ func TestUpgradeNumbersExistingRuns(t *testing.T) {
 				VALUES ('r', 'z-first', 'c', '', '', '', 0, 'success', '', '', '', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '', 0, false, false, '', '', '2026-01-01T00:00:00.000000Z')`); err != nil {
 				t.Fatalf("insert result: %v", err)
 			}
-			if v, err := migrations.Up(ctx, db, dd.d); err != nil || v != latest {
+			if v, err := migrations.Up(ctx, db, dd.d); err != nil || v != dd.latest {
 				t.Fatalf("Up = %d, %v", v, err)
 			}
 			got := names(t, db, `SELECT id || ' #' || seq FROM sessions ORDER BY seq`)
@@ -129,8 +131,8 @@ func TestCheck(t *testing.T) {
 			ctx := t.Context()
 			db := dd.open(t)
 			defer db.Close()
-			if v, err := migrations.Latest(dd.d); err != nil || v != latest {
-				t.Fatalf("Latest = %d, %v; want %d", v, err, latest)
+			if v, err := migrations.Latest(dd.d); err != nil || v != dd.latest {
+				t.Fatalf("Latest = %d, %v; want %d", v, err, dd.latest)
 			}
 			v, err := migrations.Check(ctx, db, dd.d)
 			if !errors.Is(err, migrations.ErrPending) || v != 0 || !strings.Contains(err.Error(), "llm-test-bench migrate") {
@@ -138,21 +140,22 @@ func TestCheck(t *testing.T) {
 			}
 			upTo(t, ctx, db, dd, dd.before)
 			v, err = migrations.Check(ctx, db, dd.d)
-			want := "at version " + string(rune('0'+dd.before)) + ", this build needs 4"
+			want := fmt.Sprintf("at version %d, this build needs %d", dd.before, dd.latest)
 			if !errors.Is(err, migrations.ErrPending) || v != dd.before || !strings.Contains(err.Error(), want) {
 				t.Fatalf("Check(old schema) = %d, %v; want %q", v, err, want)
 			}
 			if _, err := migrations.Up(ctx, db, dd.d); err != nil {
 				t.Fatal(err)
 			}
-			if v, err := migrations.Check(ctx, db, dd.d); err != nil || v != latest {
+			if v, err := migrations.Check(ctx, db, dd.d); err != nil || v != dd.latest {
 				t.Errorf("Check(migrated) = %d, %v", v, err)
 			}
 		})
 	}
 }
 
-// TestDown checks that 00004 can be rolled back and applied again.
+// TestDown checks that 00004 (and 00005 on SQLite) can be rolled back and
+// applied again.
 func TestDown(t *testing.T) {
 	t.Parallel()
 	for _, dd := range dialects {
@@ -172,7 +175,7 @@ func TestDown(t *testing.T) {
 			if _, err := p.DownTo(ctx, dd.before); err != nil {
 				t.Fatalf("down to %d: %v", dd.before, err)
 			}
-			if v, err := migrations.Up(ctx, db, dd.d); err != nil || v != latest {
+			if v, err := migrations.Up(ctx, db, dd.d); err != nil || v != dd.latest {
 				t.Fatalf("Up again = %d, %v", v, err)
 			}
 		})

@@ -11,10 +11,10 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
 
-// TestPromptSearchFollowsWrites checks the prompt full-text index, filled
-// once per WriteResults batch, against every way a result changes: new rows
-// in batches of odd sizes, a key repeated within a batch, an upsert that
-// replaces the prompt, and DeleteRun.
+// TestPromptSearchFollowsWrites checks the prompt full-text index, brought
+// up to date before each search, against every way a result changes: new
+// rows in batches of odd sizes, a key repeated within a batch, an upsert
+// that replaces the prompt, and DeleteRun.
 func TestPromptSearchFollowsWrites(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -34,6 +34,9 @@ func TestPromptSearchFollowsWrites(t *testing.T) {
 	}
 	search := func(term string) []string {
 		t.Helper()
+		if err := s.indexPrompts(ctx); err != nil { // as every search must
+			t.Fatal(err)
+		}
 		rows, err := s.db.QueryContext(ctx, `SELECT r.id FROM results_prompt_fts f JOIN results r ON r.rowid = f.rowid
 			WHERE results_prompt_fts MATCH ? ORDER BY r.id`, term)
 		if err != nil {

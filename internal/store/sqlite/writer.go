@@ -42,17 +42,28 @@ func upsertSQL(n int) string {
 		ON CONFLICT (session_id, case_id, prompt_id, provider, repetition) DO UPDATE SET ` + strings.Join(set, ", ")
 }
 
-// The prompt full-text index is filled here, once per batch, rather than by
-// a per-row trigger (migration 00002): FTS5 writes a segment for every
-// statement that adds terms, so one statement per batch keeps the index to
-// one segment per batch. Rows a batch adds are those with a rowid above the
-// largest before it (SQLite gives a new row max(rowid)+1, and the IMMEDIATE
-// transaction keeps other writers out); rows it updates keep their rowid and
-// are re-indexed by the results_fts_update trigger.
+// The prompt full-text index is filled in bulk (migration 00005), not in
+// every write: FTS5 writes a segment for every transaction that adds terms,
+// and with group commit a run sends many small batches. The watermark
+// results_fts_indexed.upto says how far the index goes: every row whose
+// rowid is at most upto is indexed with its current prompt (the update and
+// delete triggers keep it so), no row above it is. Indexing adds the rows
+// above it in one statement and moves it to max(rowid), in one transaction,
+// so a crash leaves both or neither. Rows a write adds get rowids above
+// max(rowid) as it was when the write began (the IMMEDIATE transaction keeps
+// other writers out), which is lowered first to keep them above the
+// watermark when deletes have left it higher.
 const (
-	maxRowidSQL = `SELECT coalesce(max(rowid), 0) FROM results`
+	ftsStateSQL = `SELECT (SELECT coalesce(max(rowid), 0) FROM results), (SELECT upto FROM results_fts_indexed)`
+	ftsLowerSQL = `UPDATE results_fts_indexed SET upto = ?`
 	ftsIndexSQL = `INSERT INTO results_prompt_fts (rowid, prompt) SELECT rowid, prompt FROM results WHERE rowid > ?`
+	ftsRaiseSQL = `UPDATE results_fts_indexed SET upto = (SELECT coalesce(max(rowid), 0) FROM results)`
 )
+
+// indexEvery is how many rows may wait above the watermark before a write
+// indexes them: about one 500-row batch's worth of FTS5 work every 64 small
+// batches instead of a segment for each.
+const indexEvery = 1024
 
 // insertSizes is the number of upsert statements kept prepared: the i-th
 // carries 1<<i rows, so a batch of any size takes full rowsPerInsert chunks
@@ -75,8 +86,10 @@ type writer struct {
 	mu       sync.Mutex
 	conn     *sql.Conn // nil once closed
 	insert   [insertSizes]*sqlite3.Stmt
-	maxRowid *sqlite3.Stmt
+	ftsState *sqlite3.Stmt // max(rowid), watermark
+	ftsLower *sqlite3.Stmt
 	ftsIndex *sqlite3.Stmt
+	ftsRaise *sqlite3.Stmt
 	last     map[resultKey]int // lastPerKey's, kept between batches
 }
 
@@ -94,45 +107,56 @@ func openWriter(ctx context.Context, db *sql.DB) (*writer, error) {
 				return fmt.Errorf("prepare %d-row upsert: %w", 1<<i, err)
 			}
 		}
-		if w.maxRowid, _, err = c.Prepare(maxRowidSQL); err != nil {
-			return fmt.Errorf("prepare: %w", err)
-		}
-		if w.ftsIndex, _, err = c.Prepare(ftsIndexSQL); err != nil {
-			return fmt.Errorf("prepare: %w", err)
+		for _, p := range []struct {
+			st  **sqlite3.Stmt
+			sql string
+		}{{&w.ftsState, ftsStateSQL}, {&w.ftsLower, ftsLowerSQL}, {&w.ftsIndex, ftsIndexSQL}, {&w.ftsRaise, ftsRaiseSQL}} {
+			if *p.st, _, err = c.Prepare(p.sql); err != nil {
+				return fmt.Errorf("prepare %q: %w", p.sql, err)
+			}
 		}
 		return nil
 	})
+	if err == nil {
+		err = w.indexLocked(ctx) // rows a crashed process left waiting; w is not shared yet
+	}
 	if err != nil {
 		return nil, errors.Join(err, w.close())
 	}
 	return w, nil
 }
 
-// close finalizes the statements (a connection with statements left cannot
-// close) and returns the connection to the pool.
+// close indexes the prompts still waiting, finalizes the statements (a
+// connection with statements left cannot close) and returns the connection
+// to the pool. The statements are closed even when indexing fails; the rows
+// are then indexed when the database is next opened.
 func (w *writer) close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.conn == nil {
 		return nil
 	}
+	var errs []error
+	if w.ftsRaise != nil { // every statement was prepared
+		errs = append(errs, w.indexLocked(context.Background()))
+	}
 	err := w.conn.Raw(func(any) error {
 		var errs []error
-		for _, st := range append(w.insert[:], w.maxRowid, w.ftsIndex) {
+		for _, st := range append(w.insert[:], w.ftsState, w.ftsLower, w.ftsIndex, w.ftsRaise) {
 			if st != nil {
 				errs = append(errs, st.Close())
 			}
 		}
 		return errors.Join(errs...)
 	})
-	err = errors.Join(err, w.conn.Close())
+	err = errors.Join(append(errs, err, w.conn.Close())...)
 	w.conn = nil
 	return err
 }
 
 // WriteResults upserts results in one transaction, rowsPerInsert rows per
-// statement, and indexes the prompts of the rows it added. A zero CreatedAt
-// is stamped with store.Now().
+// statement, and indexes the prompts waiting once there are indexEvery of
+// them. A zero CreatedAt is stamped with store.Now().
 func (s *Store) WriteResults(ctx context.Context, results []bench.Result) error {
 	if len(results) == 0 {
 		return nil
@@ -143,9 +167,9 @@ func (s *Store) WriteResults(ctx context.Context, results []bench.Result) error 
 	if w.conn == nil {
 		return errors.New("sqlite write results: store closed")
 	}
-	// A key repeated within the batch would update a row the batch itself
-	// added, before its prompt is indexed; keep only its last occurrence,
-	// which is what the upsert would have stored.
+	// Keep only the last occurrence of a key repeated within the batch,
+	// which is what the upsert would have stored, so each row is written
+	// once.
 	results = w.lastPerKey(results)
 	err := w.conn.Raw(func(dc any) error {
 		return w.write(ctx, dc.(driver.Conn).Raw(), results)
@@ -156,28 +180,30 @@ func (s *Store) WriteResults(ctx context.Context, results []bench.Result) error 
 	return nil
 }
 
-func (w *writer) write(ctx context.Context, c *sqlite3.Conn, results []bench.Result) (err error) {
+func (w *writer) write(ctx context.Context, c *sqlite3.Conn, results []bench.Result) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if old := c.SetInterrupt(ctx); old != ctx {
 		defer c.SetInterrupt(old)
 	}
-	if err := c.Exec(`BEGIN IMMEDIATE`); err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer func() {
-		if err != nil && !c.GetAutocommit() {
-			c.SetInterrupt(context.Background()) // roll back even if interrupted
-			err = errors.Join(err, c.Exec(`ROLLBACK`))
-		}
-	}()
-	var before int64
-	if w.maxRowid.Step() {
-		before = w.maxRowid.ColumnInt64(0)
-	}
-	if err := w.maxRowid.Reset(); err != nil {
+	return immediate(c, func() error { return w.writeTx(results) })
+}
+
+// writeTx is write's transaction.
+func (w *writer) writeTx(results []bench.Result) error {
+	before, upto, err := w.ftsWatermark()
+	if err != nil {
 		return err
+	}
+	if before < upto { // deletes took the last rows: keep new ones above it
+		if err := w.ftsLower.BindInt64(1, before); err != nil {
+			return err
+		}
+		if err := w.ftsLower.Exec(); err != nil {
+			return fmt.Errorf("lower index watermark: %w", err)
+		}
+		upto = before
 	}
 	now := formatTime(store.Now())
 	for start := 0; start < len(results); {
@@ -194,14 +220,13 @@ func (w *writer) write(ctx context.Context, c *sqlite3.Conn, results []bench.Res
 			return fmt.Errorf("%s..%s of run %s: %w", chunk[0].ID, chunk[len(chunk)-1].ID, chunk[0].RunID, err)
 		}
 	}
-	if err := w.ftsIndex.BindInt64(1, before); err != nil {
-		return err
-	}
-	if err := w.ftsIndex.Exec(); err != nil {
-		return fmt.Errorf("index prompts: %w", err)
-	}
-	if err := c.Exec(`COMMIT`); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	// Updates among results make this an overestimate, which only indexes
+	// a little early; the watermark, not this count, decides what is
+	// indexed.
+	if before-upto+int64(len(results)) >= indexEvery {
+		if err := w.ftsCatchUp(upto); err != nil {
+			return err
+		}
 	}
 	return nil
 }
