@@ -160,11 +160,11 @@ func (a *app) showProgress(run interface{ Subscribe(int) *event.Subscription }) 
 					fmt.Fprint(w, "\r\033[K")
 					return
 				}
-				switch {
-				case e.Started != nil:
-					p.Total, start = e.Started.Total, e.Time
-				case e.BatchSaved != nil:
-					p = e.BatchSaved.Progress
+				if st := e.Started; st != nil {
+					p.Total, start = st.Total, e.Time
+				}
+				if b := e.BatchSaved; b != nil {
+					p = b.Progress
 				}
 			case <-t.C:
 				fmt.Fprint(w, "\r\033[K"+progressLine(snapshot(p, time.Since(start))))
