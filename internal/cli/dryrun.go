@@ -3,8 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/report"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
 )
 
@@ -16,13 +18,13 @@ func printEstimate(w io.Writer, est *session.Estimate) error {
 	for _, r := range est.Rows {
 		cost := "unpriced"
 		if r.Priced {
-			cost = fmt.Sprintf("%.4f", r.CostUSD)
+			cost = strings.TrimPrefix(report.FormatUSD(r.CostUSD), "$")
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t\n", r.Provider, r.Calls, r.PromptTokens, r.OutputTokens, cost)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nEstimated total: $%.4f (prompt tokens counted with o200k_base; output estimated from max_tokens, the expected answer, or %d tokens)\n", est.TotalUSD, session.DefaultOutputTokens)
+	fmt.Fprintf(w, "\nEstimated total: %s (prompt tokens counted with o200k_base; output estimated from max_tokens, the expected answer, or %d tokens)\n", report.FormatUSD(est.TotalUSD), session.DefaultOutputTokens)
 	return nil
 }

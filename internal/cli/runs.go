@@ -66,8 +66,8 @@ func (a *app) runsListCommand() *cobra.Command {
 				if r.Status == bench.RunInterrupted {
 					interrupted = append(interrupted, r)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d/%d\t%d\t%d\t$%.4f\n", r.ID, runNumber(r.Seq), r.Name, r.Status,
-					r.CreatedAt.Local().Format("2006-01-02 15:04"), t.Results, r.Total, t.Passed, t.Errored, t.CostUSD)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d/%d\t%d\t%d\t%s\n", r.ID, runNumber(r.Seq), r.Name, r.Status,
+					r.CreatedAt.Local().Format("2006-01-02 15:04"), t.Results, r.Total, t.Passed, t.Errored, report.FormatUSD(t.CostUSD))
 			}
 			if err := tw.Flush(); err != nil {
 				return err
