@@ -107,7 +107,7 @@ type Summary struct {
 	Unpriced int `json:"unpriced"`
 	// PricesAsOf is the date of the pricing table the costs come from.
 	PricesAsOf string `json:"prices_as_of,omitempty"`
-	Tokens   int `json:"tokens"`
+	Tokens     int    `json:"tokens"`
 	// FirstAt and LastAt are the earliest and latest result timestamps.
 	FirstAt time.Time `json:"first_at"`
 	LastAt  time.Time `json:"last_at"`

@@ -13,6 +13,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
+	"github.com/llm-test-bench/llm-test-bench/internal/journal"
 	"github.com/llm-test-bench/llm-test-bench/internal/policy"
 	"github.com/llm-test-bench/llm-test-bench/internal/report"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
@@ -126,6 +127,15 @@ func (r *Run) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("save run: %w", err)
 	}
+	sink, js, err := r.sink(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil && js != nil {
+			_ = js.j.Close() // the run never started: keep what the journal holds
+		}
+	}()
 	skip, err := r.skipSet(ctx)
 	if err != nil {
 		return err
@@ -157,7 +167,12 @@ func (r *Run) Start(ctx context.Context) (err error) {
 		stopBeat := r.heartbeat(ctx)
 		defer stopBeat()
 		live := r.liveAggregate(rn)
-		sum, runErr := rn.RunJobs(rctx, run.ID, r.jobs(), st)
+		sum, runErr := rn.RunJobs(rctx, run.ID, r.jobs(), sink)
+		if js != nil {
+			if err := js.close(context.WithoutCancel(ctx)); err != nil {
+				runErr = errors.Join(runErr, err)
+			}
+		}
 		r.res = r.finish(ctx, sum, runErr, live)
 		r.publish(event.Event{Type: event.TypeRunFinished, Finished: &event.Finished{Status: r.res.Run.Status, Totals: r.res.Run.Totals}})
 		r.bus.Close()
@@ -301,6 +316,30 @@ func (r *Run) jobs() iter.Seq2[runner.Job, error] {
 		streams[i] = m.Jobs(r.run.ID)
 	}
 	return runner.Concat(streams...)
+}
+
+// sink is where the run's results go: the store, or with a JournalDir a
+// journal in front of it. A continued run's journal, left by a process
+// that died, is replayed into the store first, so its results count as
+// finished.
+func (r *Run) sink(ctx context.Context) (runner.ResultSink, *journaledSink, error) {
+	st, dir := r.svc.store, r.svc.JournalDir
+	if dir == "" {
+		return st, nil, nil
+	}
+	n, err := journal.Replay(dir, r.run.ID, storeBatch, func(rs []bench.Result) error { return st.WriteResults(ctx, rs) })
+	if err != nil {
+		return nil, nil, err
+	}
+	if n > 0 {
+		r.svc.log.Info("replayed results a stopped process had journaled", "run", r.run.ID, "results", n)
+	}
+	j, err := journal.Open(dir, r.run.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	js := newJournaledSink(j, st)
+	return js, js, nil
 }
 
 // skipSet loads the keys of results that must not be redone.

@@ -36,6 +36,10 @@ type Service struct {
 	// HeartbeatEvery is how often a live run tells the store it is alive;
 	// 0 means store.HeartbeatInterval.
 	HeartbeatEvery time.Duration
+	// JournalDir, when set, keeps each run's results in a journal there
+	// before they reach the store in large batches (internal/journal);
+	// when empty, the runner's group commit writes to the store directly.
+	JournalDir string
 
 	cacheOnce  sync.Once
 	cache      policy.Cache

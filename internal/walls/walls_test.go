@@ -25,6 +25,7 @@ var walls = []wall{
 	{from: "provider", to: []string{"internal/store", "internal/runner", "internal/session", "internal/server", "internal/cli", "internal/policy", "eval"}, why: "providers speak to vendors and know nothing of runs"},
 	{from: "eval", to: []string{"provider/", "internal/store", "internal/runner", "internal/session", "internal/server", "internal/cli", "internal/policy"}, why: "evaluators know the provider contract only, not a vendor or the engine"},
 	{from: "internal/store", to: []string{"internal/runner", "internal/session", "internal/server", "internal/cli"}, why: "the store keeps records; it does not run anything"},
+	{from: "internal/journal", to: []string{"internal/store", "internal/runner", "internal/session", "internal/cli"}, why: "the journal is a file of results, below the store and the engine"},
 	{from: "internal/runner", to: []string{"internal/session", "internal/server", "internal/cli"}, why: "the runner is below the run lifecycle"},
 	{from: "internal/policy", to: []string{"internal/runner", "internal/session", "internal/server", "internal/cli", "internal/store"}, why: "the call policy wraps providers for any caller"},
 	{from: "internal/session", to: []string{"internal/cli", "internal/server"}, why: "front ends use the session, never the other way round"},
