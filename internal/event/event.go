@@ -87,7 +87,8 @@ type ResultReady struct {
 	Result *bench.Result `json:"result"`
 }
 
-// BatchSaved says the writer stored a batch, with the run's running
+// BatchSaved says the writer saved a group of results (to the run's
+// journal, or straight to the store when there is none), with the run's running
 // totals: they are cumulative, so a subscriber that missed events still
 // shows the right figures at the next one.
 type BatchSaved struct {
