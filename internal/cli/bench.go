@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"path/filepath"
 	"strings"
 
@@ -68,7 +69,7 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 	if err := checkOutputs(f.outputs); err != nil {
 		return err
 	}
-	if prev := firstOf(f.resume, f.retryErrors); prev != "" {
+	if prev := cmp.Or(f.resume, f.retryErrors); prev != "" {
 		var maxCost *float64
 		if cmd.Flags().Changed("max-cost") {
 			maxCost = &f.opts.MaxCost
@@ -158,15 +159,6 @@ func (a *app) execute(cmd *cobra.Command, p *session.Plan, f *benchFlags) error 
 	stopProgress()
 	stopEvents()
 	return a.finish(cmd, run, res, p.Options(), f.outputs)
-}
-
-func firstOf(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // outputPaths places relative output paths under [benchmarks] output_dir

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,8 +34,9 @@ func (a *app) finish(cmd *cobra.Command, run *session.Run, res session.Result, o
 		return err
 	}
 	fmt.Fprintf(w, "\nRun %s %s: %d results, %d passed, %d failed, %d errors, %s\n", res.Run.ID, res.Run.Status, s.Total, s.Passed, s.Failed-s.Errored, s.Errored, report.FormatCost(s.CostUSD, s.Unpriced))
+	failed := report.Failed(outErr)
 	for _, out := range outputs {
-		if outErr == nil || !strings.Contains(outErr.Error(), out) {
+		if !failed[out] {
 			fmt.Fprintf(w, "Wrote %s\n", out)
 		}
 	}

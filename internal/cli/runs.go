@@ -147,8 +147,9 @@ func (a *app) runsExportCommand() *cobra.Command {
 				return err
 			}
 			err = report.WriteAll(ctx, outputs, *run, s, results())
+			failed := report.Failed(err)
 			for _, o := range outputs {
-				if err == nil || !strings.Contains(err.Error(), o) {
+				if !failed[o] {
 					fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s\n", o)
 				}
 			}

@@ -327,3 +327,17 @@ func TestWriteAllWithoutSummary(t *testing.T) {
 		t.Errorf("%d files left behind", len(entries))
 	}
 }
+
+// TestFailedNamesOnlyTheFailedOutputs: a path that is part of another
+// path's name is not taken for a failed one.
+func TestFailedNamesOnlyTheFailedOutputs(t *testing.T) {
+	t.Parallel()
+	err := errors.Join(&OutputError{Path: "xa.md", Err: errors.New("disk full")}, &OutputError{Path: "b.csv", Err: errors.New("no")})
+	got := Failed(fmt.Errorf("outputs: %w", err))
+	if !got["xa.md"] || !got["b.csv"] || got["a.md"] || len(got) != 2 {
+		t.Errorf("Failed = %v", got)
+	}
+	if len(Failed(nil)) != 0 {
+		t.Error("no error names a failed output")
+	}
+}

@@ -129,7 +129,7 @@ func fanOut(ctx context.Context, run bench.Run, s *Summary, results iter.Seq2[be
 			sk.do(sk.commit)
 		}
 		if sk.err != nil {
-			errs = append(errs, fmt.Errorf("write report %q: %w", sk.name, sk.err))
+			errs = append(errs, &OutputError{Path: sk.name, Err: sk.err})
 		}
 	}
 	return errors.Join(errs...)
@@ -223,4 +223,34 @@ func (s *stickyWriter) Write(p []byte) (int, error) {
 		s.err = err
 	}
 	return n, err
+}
+
+// OutputError is one output WriteAll could not write.
+type OutputError struct {
+	Path string
+	Err  error
+}
+
+func (e *OutputError) Error() string { return fmt.Sprintf("write report %q: %v", e.Path, e.Err) }
+func (e *OutputError) Unwrap() error { return e.Err }
+
+// Failed lists the paths of the outputs err (from WriteAll) says failed.
+func Failed(err error) map[string]bool {
+	out := map[string]bool{}
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case *OutputError:
+			out[e.Path] = true
+		case interface{ Unwrap() []error }:
+			for _, inner := range e.Unwrap() {
+				walk(inner)
+			}
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
+		}
+	}
+	walk(err)
+	return out
 }

@@ -221,6 +221,3 @@ func renderer(s *dataset.Suite) func(string, *bench.Case) ([]bench.Message, stri
 		return s.Render(p, c)
 	}
 }
-
-// datasetSpec is a provider named by id alone.
-func datasetSpec(id string) dataset.ProviderSpec { return dataset.ProviderSpec{ID: id} }

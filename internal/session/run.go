@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/journal"
 	"github.com/llm-test-bench/llm-test-bench/internal/policy"
@@ -287,7 +288,7 @@ func (r *Run) judge(ctx context.Context, name string) (*policy.Provider, error) 
 		return p, nil
 	}
 	ts := r.plan.targets
-	t, err := r.svc.buildTarget(ctx, ts, providerSpec{ProviderSpec: datasetSpec(name)}, r.plan, &r.plan.opts, true)
+	t, err := r.svc.buildTarget(ctx, ts, providerSpec{ProviderSpec: dataset.ProviderSpec{ID: name}}, r.plan, &r.plan.opts, true)
 	if err != nil {
 		return nil, fmt.Errorf("judge %s: %w", name, err)
 	}
@@ -392,11 +393,11 @@ func (r *Run) finish(ctx context.Context, sum runner.Summary, runErr error, live
 	agg := live
 	if agg == nil {
 		agg = report.NewAggregator(*run)
-		for res, err := range r.svc.store.Results(ctx, run.ID, store.ResultFilter{}) {
+		for rec, err := range r.svc.store.Results(ctx, run.ID, store.ResultFilter{}) {
 			if err != nil {
 				return Result{Run: *run, Err: errors.Join(runErr, fmt.Errorf("read results: %w", err))}
 			}
-			agg.Add(&res)
+			agg.Add(&rec)
 		}
 	}
 	s := agg.Summary()

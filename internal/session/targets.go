@@ -1,9 +1,11 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
@@ -148,7 +150,7 @@ func (s *Service) buildTarget(ctx context.Context, ts *targetSet, sp providerSpe
 		t.Concurrency = 0 // the operator's --concurrency wins over the config's
 	}
 	pcfg := provider.Config{
-		ID: sp.ID, Vendor: vendor, Model: model, BaseURL: firstOf(sp.BaseURL, pc.BaseURL),
+		ID: sp.ID, Vendor: vendor, Model: model, BaseURL: cmp.Or(sp.BaseURL, pc.BaseURL),
 		Headers: mergeHeaders(pc.Headers, sp.Headers), Timeout: pc.Timeout, Options: pc.Options,
 	}
 	switch {
@@ -211,26 +213,15 @@ func (s *Service) resolveKey(pcfg *provider.Config, name string, sp providerSpec
 	return nil
 }
 
-func firstOf(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 func mergeHeaders(a, b map[string]string) map[string]string {
 	if len(b) == 0 {
 		return a
 	}
-	out := make(map[string]string, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
+	out := maps.Clone(a)
+	if out == nil {
+		out = make(map[string]string, len(b))
 	}
-	for k, v := range b {
-		out[k] = v
-	}
+	maps.Copy(out, b)
 	return out
 }
 
