@@ -239,7 +239,7 @@ func Failed(err error) map[string]bool {
 	out := map[string]bool{}
 	var walk func(error)
 	walk = func(err error) {
-		switch e := err.(type) {
+		switch e := err.(type) { //nolint:errorlint // it walks the wrap chain itself, to reach every joined error
 		case nil:
 		case *OutputError:
 			out[e.Path] = true
