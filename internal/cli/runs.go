@@ -219,12 +219,7 @@ func runNumber(seq int64) string {
 func (a *app) resumeCommand(runID string) string {
 	c := "llm-test-bench bench --resume " + runID
 	if a.dbURL != "" {
-		db := a.dbURL
-		// Redact re-encodes what it parses; use it only when it hides something.
-		if r := backend.Redact(db); strings.Contains(r, "xxxxx") && !strings.Contains(db, "xxxxx") {
-			db = r
-		}
-		c += " --db " + shellQuote(db)
+		c += " --db " + shellQuote(backend.Redact(a.dbURL))
 	}
 	return c
 }

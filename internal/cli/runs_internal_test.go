@@ -17,6 +17,8 @@ func TestResumeCommand(t *testing.T) {
 		{"/tmp/my runs/x.db", "llm-test-bench bench --resume R --db '/tmp/my runs/x.db'", ""},
 		{"postgres://ltb:s3cret@db:5432/ltb?sslmode=disable&x=1", "llm-test-bench bench --resume R --db 'postgres://ltb:xxxxx@db:5432/ltb?sslmode=disable&x=1'", "s3cret"},
 		{"sqlite:/tmp/it's.db", `--db 'sqlite:/tmp/it'\''s.db'`, ""},
+		{"postgres://xxxxx:s3cret@db/ltb", "--db postgres://xxxxx:xxxxx@db/ltb", "s3cret"},
+		{"postgres://ltb@db/ltb?password=s3cret", "password=xxxxx", "s3cret"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.db, func(t *testing.T) {

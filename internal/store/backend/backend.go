@@ -66,7 +66,8 @@ func sqliteTarget(raw, path string) (Target, error) {
 }
 
 // Redact hides any password in a URL (user:password@ or a password query
-// parameter) so that it can appear in messages and logs.
+// parameter) so that it can appear in messages and logs. A URL with no
+// password is returned as it was written, not re-encoded.
 func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -79,6 +80,9 @@ func Redact(raw string) string {
 		return raw
 	}
 	q := u.Query()
+	if _, hasPass := u.User.Password(); !hasPass && !q.Has("password") {
+		return raw
+	}
 	if q.Has("password") {
 		q.Set("password", "xxxxx")
 		u.RawQuery = q.Encode()
