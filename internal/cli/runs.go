@@ -97,14 +97,10 @@ func (a *app) runsShowCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			agg := report.NewAggregator(*run)
-			for r, err := range st.Results(ctx, run.ID, store.ResultFilter{}) {
-				if err != nil {
-					return err
-				}
-				agg.Add(&r)
+			sum, err := report.Summarize(ctx, *run, st.Results(ctx, run.ID, store.ResultFilter{}))
+			if err != nil {
+				return err
 			}
-			sum := agg.Summary()
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "Run %s %s  %q  %s  %d/%d results  created %s\n", run.ID, runNumber(run.Seq), run.Name, run.Status,
 				sum.Total, run.Total, run.CreatedAt.Local().Format("2006-01-02 15:04:05"))

@@ -186,12 +186,7 @@ func (l *loader) environment(env map[string]string) {
 
 // flags merges the command-line settings, keyed by dotted config path.
 func (l *loader) flags(flags map[string]any) {
-	keys := make([]string, 0, len(flags))
-	for k := range flags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range sortedNames(flags) {
 		l.merge(nest(strings.Split(k, "."), flags[k]), origin{source: flagSource, rank: rankFlag}, nil)
 	}
 }

@@ -231,7 +231,7 @@ func (r *redactor) value(v any, parent, key string) any {
 
 // ContainsSecret reports whether b contains any secret the config holds
 // (every value ShowTOML hides, and the API keys found in the environment),
-// for tests and for checks on outputs.
+// for tests.
 func (c *Config) ContainsSecret(b []byte) bool {
 	for _, s := range c.secrets() {
 		if len(s) >= 4 && bytes.Contains(b, []byte(s)) {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -66,7 +65,7 @@ func (c *checker) table(m map[string]any, t reflect.Type, prefix string) map[str
 		ft, ok := fields[key]
 		if !ok {
 			msg := "unknown key"
-			if s := closest(key, sortedKeys(fields)); s != "" {
+			if s := closest(key, sortedNames(fields)); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", join(prefix, s))
 			}
 			c.problem(path, nil, msg)
@@ -322,15 +321,6 @@ func join(prefix, key string) string {
 		return key
 	}
 	return prefix + "." + key
-}
-
-func sortedKeys(m map[string]reflect.Type) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // closest returns the candidate nearest to s by edit distance, if near enough.

@@ -54,6 +54,3 @@ func (p *Pricer) AsOf() string { return p.table.AsOf() }
 
 // Source names where the table's prices came from.
 func (p *Pricer) Source() string { return p.table.Source() }
-
-// Table returns the table the Pricer uses, overrides included.
-func (p *Pricer) Table() *Table { return p.table }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 )
@@ -124,4 +125,21 @@ func ambiguity(found []bench.Run) string {
 	}
 	b.WriteString("; give more characters or the run number")
 	return b.String()
+}
+
+// GetRun is a backend's GetRun: the run ref names through f, with its
+// derived status; a reference error passes through as it is, any other is
+// wrapped with what (e.g. "sqlite get run").
+func GetRun(ctx context.Context, ref string, f RunFinder, what string) (*bench.Run, error) {
+	now := time.Now()
+	run, err := ResolveRun(ctx, ref, f)
+	if err != nil {
+		var re *RefError
+		if errors.As(err, &re) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s %s: %w", what, ref, err)
+	}
+	DeriveStatus(run, now)
+	return run, nil
 }

@@ -19,7 +19,7 @@ type RunStore interface {
 	// Heartbeat records that the process executing runID is alive at at.
 	// A live run beats every HeartbeatInterval.
 	Heartbeat(ctx context.Context, runID string, at time.Time) error
-	// GetRun returns a run by reference (see ParseRef): its id, a unique id
+	// GetRun returns a run by reference (see ResolveRun): its id, a unique id
 	// prefix of at least MinPrefix characters, or its number (#12 or 12).
 	// A running run whose heartbeat is stale comes back interrupted.
 	GetRun(ctx context.Context, ref string) (*bench.Run, error)

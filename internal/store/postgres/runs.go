@@ -115,17 +115,7 @@ func scanRun(row pgx.Row) (bench.Run, error) {
 
 // GetRun returns the run that ref names (see store.ResolveRun).
 func (s *Store) GetRun(ctx context.Context, ref string) (*bench.Run, error) {
-	now := time.Now()
-	run, err := store.ResolveRun(ctx, ref, finder{s})
-	if err != nil {
-		var re *store.RefError
-		if errors.As(err, &re) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("postgres get run %s: %w", ref, err)
-	}
-	store.DeriveStatus(run, now)
-	return run, nil
+	return store.GetRun(ctx, ref, finder{s}, "postgres get run")
 }
 
 // finder looks runs up for store.ResolveRun.
