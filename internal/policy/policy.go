@@ -108,10 +108,13 @@ type Outcome struct {
 	Err  error
 }
 
-// Call names the work a call belongs to, for events and logs.
+// Call names the work a call belongs to, for events, logs and the cache.
 type Call struct {
 	CaseID     string
 	Repetition int
+	// Kind is the kind of answer it caches as ("" is a response); each
+	// kind keeps its own TTL ([cache.kind_ttl]).
+	Kind cache.Kind
 	// Emit, when set, sees every streamed chunk.
 	Emit func(provider.Chunk) error
 }
@@ -125,10 +128,11 @@ func WithCaseID(ctx context.Context, id string) context.Context {
 
 // Generate makes a policy-governed call for callers that speak the plain
 // provider contract, such as evaluators calling a judge. Its cost is spent
-// from the budget like any other call.
+// from the budget like any other call, and its answers cache as judge
+// answers (their own TTL).
 func (p *Provider) Generate(ctx context.Context, req provider.Request, emit func(provider.Chunk) error) (provider.Response, error) {
 	id, _ := ctx.Value(caseKey{}).(string)
-	out := p.Do(ctx, &req, Call{CaseID: id, Emit: emit})
+	out := p.Do(ctx, &req, Call{CaseID: id, Emit: emit, Kind: cache.KindJudge})
 	return out.Response, out.Err
 }
 
@@ -150,7 +154,7 @@ func (p *Provider) Do(ctx context.Context, req *provider.Request, c Call) Outcom
 	}
 	out := p.retry(ctx, req, c)
 	if out.Err == nil && key != "" {
-		if err := p.o.Cache.Put(ctx, key, entryOf(&out)); err != nil {
+		if err := p.o.Cache.Put(ctx, key, entryOf(&out, c.Kind)); err != nil {
 			p.o.Logger.Warn("cache write failed", "provider", p.o.ID, "error", err)
 		}
 	}
@@ -346,9 +350,10 @@ func estimateTokens(req *provider.Request) int {
 	return n
 }
 
-func entryOf(out *Outcome) *cache.Entry {
+func entryOf(out *Outcome, kind cache.Kind) *cache.Entry {
 	r := &out.Response
 	return &cache.Entry{
+		Kind: kind,
 		Text: r.Text, Model: r.Model, FinishReason: r.FinishReason,
 		RawFinishReason: r.RawFinishReason, Usage: r.Usage, Logprobs: r.Logprobs,
 		LatencyMs: out.LatencyMs, TTFTMs: out.TTFTMs,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/eval"
+	"github.com/llm-test-bench/llm-test-bench/internal/cache"
 	"github.com/llm-test-bench/llm-test-bench/internal/policy"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
@@ -75,7 +76,7 @@ type meteredJudge struct {
 }
 
 func (j meteredJudge) Generate(ctx context.Context, req provider.Request, emit func(provider.Chunk) error) (provider.Response, error) {
-	out := j.p.Do(ctx, &req, policy.Call{CaseID: j.m.caseID, Emit: emit})
+	out := j.p.Do(ctx, &req, policy.Call{CaseID: j.m.caseID, Emit: emit, Kind: cache.KindJudge})
 	j.m.mu.Lock()
 	j.m.cost += out.Cost.Total
 	j.m.tokens += out.Response.Usage.Total
