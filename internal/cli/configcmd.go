@@ -5,13 +5,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
+	"github.com/llm-test-bench/llm-test-bench/internal/pricing"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
 	"github.com/llm-test-bench/llm-test-bench/internal/simulator"
 	"github.com/llm-test-bench/llm-test-bench/provider"
@@ -110,16 +112,19 @@ func warnReserved(w io.Writer, rs []config.Reserved) {
 // a network call, and reports what a run would refuse under the provider's
 // key: unknown options, bad option values, a missing base URL.
 func providerProblems(cfg *config.Config) config.Problems {
-	names := make([]string, 0, len(cfg.Providers))
-	for n := range cfg.Providers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	var out config.Problems
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(cfg.Providers)) {
 		key := "providers." + n
-		if err := checkProvider(n, cfg.Provider(n)); err != nil {
+		pc := cfg.Provider(n)
+		if err := checkProvider(n, pc); err != nil {
 			out = append(out, config.Problem{Source: cfg.SourceOf(key), Key: key, Msg: err.Error()})
+		}
+		// Price overrides as a run reads them (cache-write and tier prices included).
+		for _, model := range slices.Sorted(maps.Keys(pc.Pricing)) {
+			if _, err := pricing.FromConfig(pc.Pricing[model]); err != nil {
+				pkey := fmt.Sprintf("%s.pricing.%q", key, model)
+				out = append(out, config.Problem{Source: cfg.SourceOf(pkey), Key: pkey, Msg: err.Error()})
+			}
 		}
 	}
 	return out
