@@ -131,7 +131,7 @@ func providerProblems(cfg *config.Config) config.Problems {
 }
 
 // checkProvider builds one provider. The simulator's options are its own
-// (session.SimulatorFromOptions, as `bench` reads them); a vendor's go through its
+// (session.SimulatorConfig, as `bench` reads them); a vendor's go through its
 // factory. Without a configured model (a run names it: vendor:model) only
 // the failures that do not depend on the model count.
 func checkProvider(name string, pc config.ProviderConfig) error {
@@ -140,11 +140,7 @@ func checkProvider(name string, pc config.ProviderConfig) error {
 		model = pc.Models[0]
 	}
 	if pc.Type == session.SimulatorVendor {
-		f, err := session.SimulatorFromOptions(pc.Options, model)
-		if err != nil {
-			return err
-		}
-		scfg, err := f.Config()
+		scfg, err := session.SimulatorConfig(pc.Options, model)
 		if err != nil {
 			return err
 		}

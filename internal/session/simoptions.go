@@ -103,3 +103,13 @@ func SimulatorFromOptions(opts map[string]any, model string) (*SimulatorSettings
 	}
 	return f, nil
 }
+
+// SimulatorConfig is the simulator's configuration from a provider's
+// options, as a `simulator:` target reads them.
+func SimulatorConfig(opts map[string]any, model string) (simulator.Config, error) {
+	f, err := SimulatorFromOptions(opts, model)
+	if err != nil {
+		return simulator.Config{}, err
+	}
+	return f.Config()
+}

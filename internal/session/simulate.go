@@ -53,11 +53,7 @@ func (s *Service) simulateTarget(ctx context.Context, ts *targetSet, pcfg *provi
 // With the "expected" policy it answers each case's rendered prompt with the
 // case's expected answer.
 func (s *Service) startSimulator(ctx context.Context, pc config.ProviderConfig, model string, p *Plan) (string, func() error, error) {
-	f, err := SimulatorFromOptions(pc.Options, model)
-	if err != nil {
-		return "", nil, err
-	}
-	cfg, err := f.Config()
+	cfg, err := SimulatorConfig(pc.Options, model)
 	if err != nil {
 		return "", nil, err
 	}
