@@ -72,7 +72,8 @@ func (r *Run) ID() string { return r.run.ID }
 // buffer events. Subscribe before Start to see run_started.
 func (r *Run) Subscribe(buffer int) *event.Subscription { return r.bus.Subscribe(buffer) }
 
-// Counters are the run's live totals (for progress).
+// Counters are the run's live totals, for library callers and tests;
+// the CLI's progress line reads them from batch_saved events.
 func (r *Run) Counters() *runner.Counters { return r.counters }
 
 // Cancel stops the run: no new calls, calls in flight are cancelled, and

@@ -1,6 +1,6 @@
 -- Runs get a number and a heartbeat; results get the fields the record
--- gained (cache-write tokens, unknown cost). The number is 00004 as on
--- SQLite, so one version means one schema on both dialects.
+-- gained (cache-write tokens, unknown cost). It is 00004 on SQLite too:
+-- the same change has the same number on both dialects.
 --
 -- seq is the run's number in this database, so that "#12" names a run
 -- when id prefixes (UUIDv7, a timestamp first) are shared by every run of
