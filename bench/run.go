@@ -7,6 +7,8 @@ type RunStatus string
 
 // Run states.
 const (
+	// RunQueued is a run accepted by the API server and waiting for a slot.
+	RunQueued    RunStatus = "queued"
 	RunRunning   RunStatus = "running"
 	RunCompleted RunStatus = "completed"
 	RunFailed    RunStatus = "failed"

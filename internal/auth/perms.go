@@ -1,0 +1,25 @@
+package auth
+
+import "strings"
+
+// AllPermissions is the wildcard that grants everything.
+const AllPermissions = "*"
+
+// Permissions is a set of permission strings: "*", "resource.*" or
+// "resource.action".
+type Permissions []string
+
+// Allows reports whether the set grants perm (a "resource.action").
+// Deny by default: only "*", "resource.*" and the exact string match.
+func (ps Permissions) Allows(perm string) bool {
+	res, _, ok := strings.Cut(perm, ".")
+	if !ok {
+		return false
+	}
+	for _, p := range ps {
+		if p == AllPermissions || p == perm || p == res+".*" {
+			return true
+		}
+	}
+	return false
+}
