@@ -38,6 +38,15 @@ func (c *Core) QueryResults(ctx context.Context, q store.ResultQuery) (*Page[ben
 	if q.MinScore != nil && q.MaxScore != nil && *q.MinScore > *q.MaxScore {
 		return nil, badField("min_score", "min_score is above max_score")
 	}
+	if q.RunID != "" {
+		// A benchmark the caller may not see is 404, not an empty page,
+		// and a prefix or run number works as elsewhere.
+		run, err := c.run(ctx, p, q.RunID)
+		if err != nil {
+			return nil, err
+		}
+		q.RunID = run.ID
+	}
 	items, next, err := c.store.QueryResults(ctx, q)
 	if err != nil {
 		return nil, c.queryErr(ctx, "query results", err)

@@ -15,10 +15,10 @@ import (
 // handlers turn HTTP requests into api.Service calls and their answers
 // into JSON; they hold no logic of their own.
 type handlers struct {
-	svc     api.Service
-	log     *slog.Logger
-	prom    http.Handler
-	ping    func(ctx context.Context) error
+	svc  api.Service
+	log  *slog.Logger
+	prom http.Handler
+	ping func(ctx context.Context) error
 }
 
 // status is the body of the health routes.
