@@ -134,3 +134,9 @@ func (e *env) seedRun(user string, status bench.RunStatus, n int) (bench.Run, []
 	e.st.mu.Unlock()
 	return run, rs
 }
+
+func newTestHTTP(t *testing.T, h http.Handler) string {
+	hs := httptest.NewServer(contract(t, h))
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
