@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -125,5 +126,32 @@ func TestSnapshotPublished(t *testing.T) {
 	snap, ok := m.Payload.(Snapshot)
 	if m.Topic != SnapshotTopic || !ok || snap.Requests < 1 {
 		t.Fatalf("snapshot %+v", m)
+	}
+}
+
+// TestConfigSwitches: [server] enable_rest=false serves only the public
+// routes; enable_graphql and enable_websocket unmount their handlers.
+func TestConfigSwitches(t *testing.T) {
+	t.Parallel()
+	st := &memStore{}
+	cfg := config.Default()
+	cfg.Server.EnableREST, cfg.Server.EnableGraphQL = false, false
+	mark := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(299) })
+	srv, err := New(Options{Config: cfg, Service: api.New(api.Deps{Store: st}), Auth: &tokenAuth{}, Store: st, GraphQL: mark, WebSocket: mark})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not behind the contract check: the document describes the REST API
+	// as served, and here it is switched off.
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	e := &env{t: t, st: st, url: hs.URL}
+	for path, want := range map[string]int{"/api/v1/benchmarks": 404, "/api/v1/health": 200, "/graphql": 404, "/ws": 299} {
+		if a := e.do("", "GET", path, nil); a.status != want {
+			t.Errorf("%s: %d, want %d", path, a.status, want)
+		}
+	}
+	if got := ListenAddr(cfg); got != "127.0.0.1:8080" {
+		t.Errorf("listen address %q", got)
 	}
 }

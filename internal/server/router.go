@@ -20,8 +20,11 @@ type Authenticator interface {
 
 // routerDeps are what the router is built from.
 type routerDeps struct {
-	h       *handlers
-	auth    Authenticator
+	h    *handlers
+	auth Authenticator
+	// rest serves the table's authenticated routes; without it only the
+	// public ones (health, the document) and the mounts are served.
+	rest    bool
 	metrics *Metrics
 	// outer wrap every request (request id, CORS, limits, logging...),
 	// first is outermost.
@@ -44,6 +47,9 @@ func newRouter(d routerDeps) chi.Router {
 		problem.Error(w, http.StatusMethodNotAllowed, "method not allowed on this route")
 	})
 	for _, rt := range table {
+		if rt.Perm != Public && !d.rest {
+			continue
+		}
 		handle := rt.handle
 		h := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handle(d.h, w, r) }))
 		if rt.Perm != Public {

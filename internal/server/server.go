@@ -13,9 +13,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
+	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
 )
 
@@ -45,8 +47,11 @@ type Lifecycle interface {
 	Shutdown(ctx context.Context) error
 }
 
-// Options are the server's parts, built by the caller (see Build).
+// Options are the server's parts, built by the caller.
 type Options struct {
+	// Config's [server] enable_rest, enable_graphql and enable_websocket
+	// say what is served; nil serves everything given.
+	Config  *config.Config
 	Service api.Service
 	Auth    Authenticator
 	// Store is pinged by /health/ready and counted by the metrics.
@@ -90,9 +95,24 @@ func New(o Options) (*Server, error) {
 	log = log.With("component", "server")
 	m := NewMetrics(o.Store)
 	h := &handlers{svc: o.Service, log: log, prom: m.Handler(), ping: o.Store.Ping}
-	r := newRouter(routerDeps{h: h, auth: o.Auth, metrics: m, outer: o.Middleware,
-		websocket: o.WebSocket, graphql: o.GraphQL, log: log})
+	d := routerDeps{h: h, auth: o.Auth, metrics: m, outer: o.Middleware, rest: true,
+		websocket: o.WebSocket, graphql: o.GraphQL, log: log}
+	if c := o.Config; c != nil {
+		d.rest = c.Server.EnableREST
+		if !c.Server.EnableGraphQL {
+			d.graphql = nil
+		}
+		if !c.Server.EnableWebsocket {
+			d.websocket = nil
+		}
+	}
+	r := newRouter(d)
 	return &Server{o: o, log: log, metrics: m, handler: r}, nil
+}
+
+// ListenAddr is [server] host:port.
+func ListenAddr(c *config.Config) string {
+	return net.JoinHostPort(c.Server.Host, strconv.Itoa(c.Server.Port))
 }
 
 // Handler is the server's whole HTTP handler.
