@@ -175,7 +175,7 @@ func TestFinalMessageIsKept(t *testing.T) {
 		{
 			name: "evicts its own benchmark's progress",
 			publish: []Message{
-				progress("a", 2, "running"), progress("b", 1, "running"),
+				progress("b", 1, "running"), progress("a", 2, "running"),
 				progress("a", 3, "running"), // dropped: full
 				progress("a", 10, "completed"),
 			},
