@@ -122,22 +122,28 @@ func newTestServer(t *testing.T, opts Options) *testServer {
 // end of the test.
 func (ts *testServer) dial(t *testing.T, header http.Header) *websocket.Conn {
 	t.Helper()
-	c, resp, err := ts.dialErr(header)
+	c, status, err := ts.dialErr(header)
 	if err != nil {
-		t.Fatalf("dial: %v (response %v)", err, resp)
+		t.Fatalf("dial: %v (status %d)", err, status)
 	}
 	t.Cleanup(func() { _ = c.CloseNow() })
 	return c
 }
 
-func (ts *testServer) dialErr(header http.Header) (*websocket.Conn, *http.Response, error) {
+// dialErr connects and returns the upgrade's HTTP status (0 when none
+// came).
+func (ts *testServer) dialErr(header http.Header) (*websocket.Conn, int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	c, resp, err := websocket.Dial(ctx, ts.url, &websocket.DialOptions{HTTPHeader: header})
-	if resp != nil && resp.Body != nil {
-		_ = resp.Body.Close()
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+		if resp.Body != nil {
+			_ = resp.Body.Close()
+		}
 	}
-	return c, resp, err
+	return c, status, err
 }
 
 // dialAs connects and authenticates with the Authorization header.
