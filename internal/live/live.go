@@ -9,7 +9,8 @@
 // administrators only) is the caller's business, done before Subscribe.
 //
 // Drop policy. Publish never blocks: each subscription holds at most
-// buffer undelivered messages, and when it is full the newest message is
+// buffer undelivered messages (besides the one being handed to its
+// reader), and when it is full the newest message is
 // dropped for that subscription alone and counted in Dropped. A
 // benchmark's final message (IsFinal: benchmark.finished, or
 // benchmark.progress with status completed, failed, cancelled or
