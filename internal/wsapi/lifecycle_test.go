@@ -165,4 +165,3 @@ func TestNotAnUpgrade(t *testing.T) {
 		}
 	}
 }
-
