@@ -25,6 +25,7 @@ func (c *Core) CreateBenchmark(ctx context.Context, req CreateBenchmark) (*Bench
 	if err := checkCreate(req); err != nil {
 		return nil, err
 	}
+	//nolint:staticcheck // spelled out: the manager's request is its own type and may gain fields
 	run, err := c.manager.Submit(ctx, p.UserID, SubmitRequest{
 		Name: req.Name, Datasets: req.Datasets, Suite: req.Suite, Providers: req.Providers,
 		Concurrency: req.Concurrency, Repeat: req.Repeat, MaxCost: req.MaxCost, Tags: req.Tags,

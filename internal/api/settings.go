@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/problem"
@@ -37,7 +38,8 @@ func (c *Core) UpdateSettings(ctx context.Context, in SettingsInput) (*Settings,
 		queue = *in.QueueSize
 	}
 	if err := c.manager.SetLimits(running, queue); err != nil {
-		if d, ok := err.(*problem.Details); ok {
+		var d *problem.Details
+		if errors.As(err, &d) {
 			return nil, d
 		}
 		return nil, problem.New(http.StatusBadRequest, err.Error())

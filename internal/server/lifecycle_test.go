@@ -97,7 +97,8 @@ func TestServeLifecycle(t *testing.T) {
 	if !mgr.shutdown || !closed {
 		t.Fatalf("shutdown %v closed %v", mgr.shutdown, closed)
 	}
-	if _, err := http.Get(base + "/api/v1/health"); err == nil {
+	if res, err := http.Get(base + "/api/v1/health"); err == nil {
+		res.Body.Close()
 		t.Fatal("still accepting after shutdown")
 	}
 	http.DefaultClient.CloseIdleConnections()

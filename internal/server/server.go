@@ -123,7 +123,8 @@ func (s *Server) Metrics() *Metrics { return s.metrics }
 
 // Run listens on addr and serves until ctx ends; see Serve.
 func (s *Server) Run(ctx context.Context, addr string) error {
-	ln, err := net.Listen("tcp", addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
