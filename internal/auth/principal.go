@@ -6,7 +6,6 @@ package auth
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -37,7 +36,7 @@ func (p *Principal) Can(perm string) bool { return p != nil && p.Perms.Allows(pe
 
 // SeesAll reports whether p may act on other users' objects (benchmarks,
 // results): only holders of "*" may.
-func (p *Principal) SeesAll() bool { return p != nil && slices.Contains(p.Perms, AllPermissions) }
+func (p *Principal) SeesAll() bool { return p != nil && p.Perms.Allows(AllPermissions) }
 
 // Owns reports whether p may act on an object owned by userID.
 func (p *Principal) Owns(userID string) bool {
