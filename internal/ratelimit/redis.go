@@ -3,8 +3,8 @@ package ratelimit
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	_ "embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
