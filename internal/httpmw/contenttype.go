@@ -39,7 +39,8 @@ func IsJSON(contentType string) bool {
 	if err != nil {
 		return false
 	}
-	if mt != "application/json" && !(strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+	structured := strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
+	if mt != "application/json" && !structured {
 		return false
 	}
 	cs, ok := params["charset"]

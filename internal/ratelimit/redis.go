@@ -62,7 +62,7 @@ func OpenRedis(ctx context.Context, url string, o RedisOptions) (*Redis, error) 
 	opts, err := redis.ParseURL(url)
 	if err != nil {
 		// The parser's errors may quote the URL; keep only our own words.
-		return nil, errors.New("open rate limiter: invalid redis_url; want redis://[user:password@]host:port/db or rediss://...")
+		return nil, errors.New("open rate limiter: invalid redis_url; want redis://[user:password@]host:port/db, or rediss:// for TLS")
 	}
 	client := redis.NewClient(opts)
 	if err := client.Ping(ctx).Err(); err != nil {
