@@ -325,3 +325,15 @@ func TestHeaderFormatting(t *testing.T) {
 		t.Errorf("StateHeader = %q, want %q", got, want)
 	}
 }
+
+func BenchmarkRateLimit(b *testing.B) {
+	ps, err := ratelimit.FromConfig(config.RateLimit{RequestsPerMinute: 1 << 30, BurstSize: 1 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := RateLimit(RateLimitOptions{Limiter: ratelimit.NewMemory(ratelimit.MemoryOptions{}), Policies: ps})(ok200)
+	r := httptest.NewRequest(http.MethodGet, "/api/v1/results", nil)
+	for b.Loop() {
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+}
