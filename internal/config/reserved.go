@@ -40,9 +40,6 @@ var reservedKeys = []struct{ key, capability string }{
 	{"plugins.plugin_timeout_seconds", capPlugins},
 	{"plugins.auto_reload", capPlugins},
 
-	{"server.cors_allowed_origins", capServer},
-	{"server.rate_limit_requests_per_minute", capServer},
-	{"server.rate_limit", capServer},
 	{"security.enable_rbac", capServer},
 	{"security.default_role", capServer},
 	{"security.jwt_secret", capServer},
