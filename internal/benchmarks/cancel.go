@@ -23,6 +23,9 @@ func (m *Manager) Cancel(ctx context.Context, id string) (*bench.Run, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound(id)
 	}
+	if errors.Is(err, store.ErrAmbiguous) {
+		return nil, badField("id", "%q names several benchmarks; give more of the id", id)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cancel benchmark: %w", err)
 	}
