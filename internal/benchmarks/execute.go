@@ -98,7 +98,7 @@ func (m *Manager) watch(j *job, sub *event.Subscription, base bench.Totals) {
 		switch e.Type {
 		case event.TypeRunStarted:
 		case event.TypeBatchSaved:
-			b := e.BatchSaved.Progress
+			b := e.Progress
 			p.Done = base.Results + b.Done
 			p.Errors = base.Errored + b.Errors
 			p.Failed = max(base.Failed-base.Errored, 0) + b.Failed

@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -247,8 +248,8 @@ func resultKeys(t *testing.T, st store.Store, id string) (map[bench.Key]int, map
 // asProblem returns err's problem details, failing the test if it has none.
 func asProblem(t *testing.T, err error) *problem.Details {
 	t.Helper()
-	d, ok := err.(*problem.Details)
-	if !ok {
+	var d *problem.Details
+	if !errors.As(err, &d) {
 		t.Fatalf("error %v (%T) is not a *problem.Details", err, err)
 	}
 	return d
