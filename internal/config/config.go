@@ -198,6 +198,26 @@ type Server struct {
 	RateLimitRequestsPerMinute int       `koanf:"rate_limit_requests_per_minute"`
 	RateLimit                  RateLimit `koanf:"rate_limit"`
 	Websocket                  Websocket `koanf:"websocket"`
+	// MaxRunning is how many benchmarks submitted through the API execute
+	// at once; QueueSize is how many more may wait for a slot.
+	MaxRunning int `koanf:"max_running"`
+	QueueSize  int `koanf:"queue_size"`
+	// DatasetsDir is the only directory whose files an API request may
+	// name as datasets (relative paths inside it); "" allows built-ins and
+	// inline suites only.
+	DatasetsDir string `koanf:"datasets_dir"`
+	// DataDir keeps the server's own files: the inline suites of queued
+	// runs, so that they can be resumed, and run journals. "" lets the
+	// server choose (the user's data directory).
+	DataDir string `koanf:"data_dir"`
+	// OnRestart says what a starting server does with the runs a previous
+	// one left queued or running: "resume" them or mark them "fail"ed.
+	OnRestart string `koanf:"on_restart"`
+	// AllowMediaURLs and AllowMediaFiles let a suite submitted through the
+	// API carry inputs by http(s) URL or by file:// path; data: URLs are
+	// always accepted.
+	AllowMediaURLs  bool `koanf:"allow_media_urls"`
+	AllowMediaFiles bool `koanf:"allow_media_files"`
 }
 
 // Websocket configures the server's WebSocket connections (/ws).
@@ -305,6 +325,7 @@ func Default() *Config {
 				PingIntervalSeconds: 30, PongTimeoutSeconds: 10, MaxMessageSizeMB: 10,
 				InitTimeoutSeconds: 5, RevalidateIntervalSeconds: 5, MaxSubscriptions: 32, MaxConnectionsPerUser: 16,
 			},
+			QueueSize: 100, MaxRunning: 2, OnRestart: "resume",
 		},
 		Security: Security{DefaultRole: "viewer"},
 		Distributed: Distributed{

@@ -113,6 +113,22 @@ func (v *validation) server() {
 	v.atLeast("server.websocket.revalidate_interval_seconds", ws.RevalidateIntervalSeconds, 1)
 	v.atLeast("server.websocket.max_subscriptions", ws.MaxSubscriptions, 1)
 	v.atLeast("server.websocket.max_connections_per_user", ws.MaxConnectionsPerUser, 1)
+	v.serverQueue()
+}
+
+// serverQueue checks the keys of the API server's benchmark queue.
+func (v *validation) serverQueue() {
+	s := v.c.Server
+	v.atLeast("server.max_running", s.MaxRunning, 1)
+	v.atLeast("server.queue_size", s.QueueSize, 1)
+	if s.OnRestart != "resume" && s.OnRestart != "fail" {
+		v.add("server.on_restart", "want \"resume\" (runs a stopped server left queued or running go on) or \"fail\" (they are marked failed), got %q", s.OnRestart)
+	}
+	for key, dir := range map[string]string{"server.datasets_dir": s.DatasetsDir, "server.data_dir": s.DataDir} {
+		if dir != "" && strings.TrimSpace(dir) == "" {
+			v.add(key, "want a directory path, or leave it out, got %q", dir)
+		}
+	}
 }
 
 // isAddrOrPrefix reports whether s is an IP address or a CIDR prefix.
