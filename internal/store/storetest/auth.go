@@ -413,14 +413,30 @@ func testSpendOnce(t *testing.T, s store.Store) {
 	}
 }
 
-// testSpendConcurrent spends one token from many goroutines at once:
-// exactly one may win, or a stolen refresh token could be rotated twice.
+// testSpendConcurrent spends each of several tokens from many goroutines
+// at once: exactly one may win, or a stolen refresh token could be
+// rotated twice. Later rounds find the connection pool warm, so the
+// goroutines really overlap in the database.
 func testSpendConcurrent(t *testing.T, s store.Store) {
-	ctx := ctxT(t)
 	mustUser(t, s, newUser("u-1", 0))
-	tok := newToken("rt-race", "fam-1", "", "u-1", 0)
-	mustToken(t, s, tok)
-	const n = 20
+	const rounds, n = 30, 20
+	for r := range rounds {
+		tok := newToken(fmt.Sprintf("rt-race-%d", r), fmt.Sprintf("fam-%d", r), "", "u-1", 0)
+		mustToken(t, s, tok)
+		if got := spendRace(t, s, tok.ID, n); got != 1 {
+			t.Errorf("round %d: %d of %d concurrent spends succeeded, want exactly 1", r, got, n)
+		}
+		if got := getToken(t, s, tok); got.UsedAt == nil {
+			t.Errorf("round %d: the token is not marked used", r)
+		}
+	}
+}
+
+// spendRace spends token id from n goroutines released together and
+// returns how many succeeded.
+func spendRace(t *testing.T, s store.Store, id string, n int) int32 {
+	t.Helper()
+	ctx := ctxT(t)
 	var (
 		wins  atomic.Int32
 		wg    sync.WaitGroup
@@ -432,7 +448,7 @@ func testSpendConcurrent(t *testing.T, s store.Store) {
 		go func() {
 			defer wg.Done()
 			<-start
-			ok, err := s.SpendRefreshToken(ctx, tok.ID, at(100+i))
+			ok, err := s.SpendRefreshToken(ctx, id, at(100+i))
 			if err != nil {
 				errs <- err
 				return
@@ -448,12 +464,7 @@ func testSpendConcurrent(t *testing.T, s store.Store) {
 	for err := range errs {
 		t.Errorf("SpendRefreshToken: %v", err)
 	}
-	if got := wins.Load(); got != 1 {
-		t.Errorf("%d of %d concurrent spends succeeded, want exactly 1", got, n)
-	}
-	if got := getToken(t, s, tok); got.UsedAt == nil {
-		t.Error("the token is not marked used")
-	}
+	return wins.Load()
 }
 
 func testFamilies(t *testing.T, s store.Store) {
