@@ -9,6 +9,8 @@
 //     the heartbeat of a live run.
 //   - ResultWriter (results.go): what the runner needs, one method.
 //   - ResultReader (results.go): what reports, resume and `runs` need.
+//   - AuthStore (auth.go): users, API keys, refresh tokens and the audit
+//     log of the API server; UserDeleter for administration tools.
 //
 // Store composes them with Ping and Close; it is what a backend returns.
 //
@@ -39,15 +41,19 @@ import (
 	"time"
 )
 
-// ErrNotFound is returned when a run or result does not exist.
+// ErrNotFound is returned when a record (a run, a result, a user, ...)
+// does not exist.
 var ErrNotFound = errors.New("not found")
 
 // Store is everything a backend keeps. Callers should depend on the
-// narrow interface they use (RunStore, ResultWriter, ResultReader).
+// narrow interface they use (RunStore, ResultWriter, ResultReader,
+// AuthStore, ...).
 type Store interface {
 	RunStore
 	ResultWriter
 	ResultReader
+	AuthStore
+	UserDeleter
 
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error

@@ -22,11 +22,12 @@ var (
 )
 
 // The schema versions of this build. SQLite has one more migration than
-// PostgreSQL (00005, the prompt index watermark: PostgreSQL has no FTS5);
-// each dialect is versioned on its own.
+// PostgreSQL (00005, the prompt index watermark: PostgreSQL has no FTS5),
+// so the same later change has a higher number there (the auth tables:
+// SQLite 00006, PostgreSQL 00005); each dialect is versioned on its own.
 const (
-	latestSQLite   = 5
-	latestPostgres = 4
+	latestSQLite   = 6
+	latestPostgres = 5
 )
 
 func TestSQLiteSchemaAndFTS(t *testing.T) {

@@ -154,8 +154,9 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// TestDown checks that 00004 (and 00005 on SQLite) can be rolled back and
-// applied again.
+// TestDown checks that every migration from 00004 on (00004 to 00006 on
+// SQLite, 00004 and 00005 on PostgreSQL) can be rolled back and applied
+// again.
 func TestDown(t *testing.T) {
 	t.Parallel()
 	for _, dd := range dialects {
