@@ -48,6 +48,7 @@ type Store interface {
 	RunStore
 	ResultWriter
 	ResultReader
+	ResultQuerier
 
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error

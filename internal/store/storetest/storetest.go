@@ -2,7 +2,8 @@
 // passes, plus the PostgreSQL test-server helper shared by the tests.
 //
 // The suite has one section per interface of the store (runs.go for
-// RunStore, results.go for ResultWriter and ResultReader); a concern added
+// RunStore, results.go for ResultWriter and ResultReader, query.go for
+// ResultQuerier); a concern added
 // later brings its own file and section, listed in Run.
 //
 // Normalisation the suite pins (both backends): timestamps come back in UTC
@@ -39,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RunStore", runStoreTests},
 		{"ResultWriter", resultWriterTests},
 		{"ResultReader", resultReaderTests},
+		{"ResultQuerier", resultQuerierTests},
 	}
 	for _, sec := range sections {
 		t.Run(sec.name, func(t *testing.T) {
