@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
@@ -14,6 +15,25 @@ import (
 // textSQL is the expression idx_results_text indexes (migration 00006); a
 // search must use it verbatim for the planner to use the index.
 const textSQL = `to_tsvector('english', prompt || ' ' || response)`
+
+// storable reports whether PostgreSQL can take s as a text value: UTF-8
+// without NUL. A filter that is not can match no stored value.
+func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// searchable makes any text a valid plainto_tsquery argument: invalid
+// bytes and NULs separate words.
+func searchable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, " "), "\x00", " ")
+}
+
+func allStorable(values ...string) bool {
+	for _, v := range values {
+		if !storable(v) {
+			return false
+		}
+	}
+	return true
+}
 
 // where collects the conditions and arguments of a query.
 type where struct {
@@ -44,6 +64,9 @@ func (s *Store) QueryResults(ctx context.Context, q store.ResultQuery) ([]bench.
 	sql, args, err := resultPageQuery(q)
 	if err != nil {
 		return nil, "", fmt.Errorf("postgres query results: %w", err)
+	}
+	if !allStorable(q.RunID, q.UserID, q.Provider, q.Model, q.CaseID, q.Tag, string(q.Status)) {
+		return []bench.Result{}, "", nil
 	}
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
@@ -108,7 +131,7 @@ func resultPageQuery(q store.ResultQuery) (string, []any, error) {
 		w.add(`tags @> jsonb_build_array(` + w.arg(q.Tag) + `::text)`)
 	}
 	if q.Text != "" {
-		w.add(textSQL + ` @@ plainto_tsquery('english', ` + w.arg(q.Text) + `)`)
+		w.add(textSQL + ` @@ plainto_tsquery('english', ` + w.arg(searchable(q.Text)) + `)`)
 	}
 	limit := w.arg(store.PageSize(q.Limit) + 1)
 	return `SELECT ` + resultColumns + ` FROM results` + w.String() + ` ORDER BY created_at DESC, id DESC LIMIT ` + limit, w.args, nil
@@ -152,6 +175,9 @@ func (s *Store) PageRuns(ctx context.Context, q store.RunQuery) ([]bench.Run, st
 	sql, args, err := runPageQuery(q, now)
 	if err != nil {
 		return nil, "", fmt.Errorf("postgres page runs: %w", err)
+	}
+	if !allStorable(q.UserID, q.Name, q.Tag, q.Origin, string(q.Status)) {
+		return []bench.Run{}, "", nil
 	}
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {

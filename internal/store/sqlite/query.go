@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -32,19 +33,25 @@ func (w *where) String() string {
 // QueryResults returns one page of results, newest first. Each filter
 // that can be selective has an index ordered (filter, created_at, id)
 // (migration 00007), so a page is a seek and a walk of about one page of
-// entries; the text search reads the matching rowids from results_fts.
+// entries; the text search reads the matching rowids from results_fts
+// (see textPlan).
 func (s *Store) QueryResults(ctx context.Context, q store.ResultQuery) ([]bench.Result, string, error) {
-	sq, args, ok, err := resultPageQuery(q)
+	plan := sortMatches
+	if m, ok := matchQuery(q.Text); ok {
+		if err := s.indexPrompts(ctx); err != nil {
+			return nil, "", fmt.Errorf("sqlite query results: %w", err)
+		}
+		var err error
+		if plan, err = s.textPlan(ctx, m); err != nil {
+			return nil, "", fmt.Errorf("sqlite query results: %w", err)
+		}
+	}
+	sq, args, ok, err := resultPageQuery(q, plan)
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlite query results: %w", err)
 	}
 	if !ok {
 		return []bench.Result{}, "", nil
-	}
-	if q.Text != "" {
-		if err := s.indexPrompts(ctx); err != nil {
-			return nil, "", fmt.Errorf("sqlite query results: %w", err)
-		}
 	}
 	rows, err := s.db.QueryContext(ctx, sq, args...)
 	if err != nil {
@@ -68,10 +75,47 @@ func (s *Store) QueryResults(ctx context.Context, q store.ResultQuery) ([]bench.
 	return out, next, nil
 }
 
+// textPlan is how a page finds the rows a text search matches.
+type textPlan int
+
+const (
+	// sortMatches reads the sort key of every match and sorts them: the
+	// cost grows with the number of matches.
+	sortMatches textPlan = iota
+	// walkOrder walks the results newest first (the created_at index, or
+	// the index of another filter) and keeps those among the matches: the
+	// cost grows with the share of rows that do not match.
+	walkOrder
+)
+
+// textPlan chooses the cheaper plan for a search in a table of n rows.
+// Reading a match's sort key costs a random read of its row, a step of the
+// walk a sequential index entry (tens of times cheaper), and a page of p
+// rows walks about p*n/matches entries: the walk wins above about
+// sqrt(2*p*n) matches (1,400 for a page of 50 in a million rows). The
+// matches are counted up to that bound from the FTS5 doclists alone.
+func (s *Store) textPlan(ctx context.Context, match string) (textPlan, error) {
+	var n int64
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM results`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count rows: %w", err)
+	}
+	bound := int64(math.Sqrt(2*float64(store.DefaultPage)*float64(n))) + 1
+	var matches int64
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM results_fts WHERE results_fts MATCH ? LIMIT ?)`,
+		match, bound).Scan(&matches)
+	if err != nil {
+		return 0, fmt.Errorf("count matches: %w", err)
+	}
+	if matches >= bound {
+		return walkOrder, nil
+	}
+	return sortMatches, nil
+}
+
 // resultPageQuery builds QueryResults' statement, which reads one row more
 // than the page to tell whether another page follows. ok is false when the
 // query can match nothing (a text without a word).
-func resultPageQuery(q store.ResultQuery) (sql string, args []any, ok bool, err error) {
+func resultPageQuery(q store.ResultQuery, plan textPlan) (sql string, args []any, ok bool, err error) {
 	var w where
 	if q.After != "" {
 		c, err := store.DecodeCursor(store.ResultCursor, q.After)
@@ -114,7 +158,15 @@ func resultPageQuery(q store.ResultQuery) (sql string, args []any, ok bool, err 
 		if !ok {
 			return "", nil, false, nil
 		}
-		w.add(`rowid IN (SELECT rowid FROM results_fts WHERE results_fts MATCH ?)`, m)
+		in := `rowid IN (SELECT rowid FROM results_fts WHERE results_fts MATCH ?)`
+		if plan == walkOrder {
+			// No index use for this term: the order's index drives, and
+			// the matches, read once into a temporary index, are probed.
+			// (A correlated MATCH per row reads the doclists again for
+			// every row: seconds per page.)
+			in = `+` + in
+		}
+		w.add(in, m)
 	}
 	// The page's rowids first, then its rows: a filter that cannot walk an
 	// index in the page's order (the runs of a user, a text search) sorts

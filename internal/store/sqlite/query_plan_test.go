@@ -39,10 +39,28 @@ func TestQueryPlans(t *testing.T) {
 		{"tag", store.ResultQuery{Tag: "t"}, "SCAN results USING INDEX idx_results_created"},
 		{"text", store.ResultQuery{Text: "hello"}, "VIRTUAL TABLE INDEX"},
 	}
+	walks := []struct {
+		name string
+		q    store.ResultQuery
+		want string
+	}{
+		{"text by walking", store.ResultQuery{Text: "hello"}, "SCAN results USING INDEX idx_results_created"},
+		{"text by walking a provider", store.ResultQuery{Text: "hello", Provider: "p"}, "SEARCH results USING INDEX idx_results_provider_created (provider=?)"},
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			q, args, _, err := resultPageQuery(tc.q)
+			q, args, _, err := resultPageQuery(tc.q, sortMatches)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPlan(t, s, q, args, tc.want)
+		})
+	}
+	for _, tc := range walks {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			q, args, _, err := resultPageQuery(tc.q, walkOrder)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +104,7 @@ func checkPlan(t *testing.T, s *Store, q string, args []any, want string) {
 	if strings.Contains(q, "FROM results") {
 		sorts-- // the outer query orders the page's rows
 	}
-	if sorts > 0 && !strings.Contains(want, "VIRTUAL TABLE") { // a text search sorts the keys it matches
+	if sorts > 0 && !strings.Contains(want, "VIRTUAL TABLE") { // sortMatches sorts the keys it matches
 		t.Errorf("plan of %s sorts:\n%s", q, text)
 	}
 }

@@ -12,10 +12,11 @@ import (
 // never interpreted. FTS5 tokenizes inside the quotes, so a term such as
 // "don't" becomes the phrase "don t". Terms without a letter or a digit
 // would be empty phrases and are left out; ok is false when no term is
-// left, and the search then matches nothing.
+// left, and the search then matches nothing. A NUL separates terms too
+// (FTS5 reads the query as a C string).
 func matchQuery(text string) (q string, ok bool) {
 	var b strings.Builder
-	for _, term := range strings.Fields(text) {
+	for _, term := range strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || r == 0 }) {
 		if strings.IndexFunc(term, isWordRune) < 0 {
 			continue
 		}

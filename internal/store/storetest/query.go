@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -242,6 +244,19 @@ func testQueryBadCursor(t *testing.T, s store.Store) {
 	mustCreate(t, s, newRun("bc", 0))
 	mustWrite(t, s, []bench.Result{fullResult("bc", 1), fullResult("bc", 2)})
 	at := epoch.Add(time.Hour)
+	t.Run("values no text column holds", func(t *testing.T) {
+		t.Parallel()
+		for _, v := range []string{"a\x00b", "\xff\xfe"} {
+			items, _, err := s.QueryResults(ctxT(t), store.ResultQuery{Provider: v, RunID: v, Tag: v, UserID: v, Model: v, CaseID: v})
+			if err != nil || len(items) != 0 {
+				t.Errorf("QueryResults(%q filters) = %d items, %v; want none", v, len(items), err)
+			}
+			runs, _, err := s.PageRuns(ctxT(t), store.RunQuery{Name: v, Tag: v, Origin: v, UserID: v})
+			if err != nil || len(runs) != 0 {
+				t.Errorf("PageRuns(%q filters) = %d runs, %v; want none", v, len(runs), err)
+			}
+		}
+	})
 	tests := map[string]struct{ results, runs string }{
 		"garbage":          {"not a cursor!", "not a cursor!"},
 		"base64 of junk":   {"AAAA", "AAAA"},
@@ -322,6 +337,8 @@ func testQueryText(t *testing.T, s store.Store) {
 		{text: `* - " ( ) : ^ +`, want: []string{}},                  // no word at all
 		{text: "title:weather", want: []string{}},                    // no column filter
 		{text: "weather", user: "carol", want: []string{}},
+		{text: "weather\x00report", want: []string{"t9", "t1"}},      // a NUL separates words
+		{text: "weather \xff\xfe", want: []string{"t9", "t2", "t1"}}, // invalid UTF-8 is no word
 	}
 	t.Run("searches", func(t *testing.T) { // all done before the rewrite below
 		for _, tc := range tests {
@@ -474,7 +491,6 @@ func testPageRuns(t *testing.T, s store.Store) {
 
 // idx is the fixture index of a run id "pr-NN".
 func idx(id string) int {
-	var i int
-	fmt.Sscanf(id, "pr-%d", &i)
+	i, _ := strconv.Atoi(strings.TrimPrefix(id, "pr-"))
 	return i
 }
