@@ -54,6 +54,7 @@ type Store interface {
 	ResultReader
 	AuthStore
 	UserDeleter
+	ResultQuerier
 
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error

@@ -9,9 +9,9 @@ import (
 	"github.com/ncruces/go-sqlite3/driver"
 )
 
-// indexPrompts brings the prompt full-text index up to date: a query that
-// searches results_prompt_fts (MATCH) must call it first, as rows written
-// since the last indexing are not in the index yet.
+// indexPrompts brings the full-text index of prompts and responses up to
+// date: a query that searches results_fts (MATCH) must call it first, as
+// rows written since the last indexing are not in the index yet.
 func (s *Store) indexPrompts(ctx context.Context) error {
 	w := s.w
 	w.mu.Lock()

@@ -37,8 +37,8 @@ func TestPromptSearchFollowsWrites(t *testing.T) {
 		if err := s.indexPrompts(ctx); err != nil { // as every search must
 			t.Fatal(err)
 		}
-		rows, err := s.db.QueryContext(ctx, `SELECT r.id FROM results_prompt_fts f JOIN results r ON r.rowid = f.rowid
-			WHERE results_prompt_fts MATCH ? ORDER BY r.id`, term)
+		rows, err := s.db.QueryContext(ctx, `SELECT r.id FROM results_fts f JOIN results r ON r.rowid = f.rowid
+			WHERE results_fts MATCH ? ORDER BY r.id`, term)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestPromptSearchFollowsWrites(t *testing.T) {
 			t.Errorf("%s: search %q (-want +got):\n%s", step, term, d)
 		}
 		// rank = 1 also compares the index with the prompts in results.
-		if _, err := s.db.ExecContext(ctx, `INSERT INTO results_prompt_fts (results_prompt_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO results_fts (results_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
 			t.Fatalf("%s: integrity-check: %v", step, err)
 		}
 	}

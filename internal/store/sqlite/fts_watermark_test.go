@@ -96,7 +96,7 @@ func (f *ftsFixture) watermark() (last, upto int64) {
 // with the prompts in results, so it fails on a missing, stale or extra row.
 func (f *ftsFixture) integrity(step string) {
 	f.t.Helper()
-	if _, err := f.s.db.ExecContext(f.ctx, `INSERT INTO results_prompt_fts (results_prompt_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+	if _, err := f.s.db.ExecContext(f.ctx, `INSERT INTO results_fts (results_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
 		f.t.Fatalf("%s: integrity-check: %v", step, err)
 	}
 }
@@ -109,8 +109,8 @@ func (f *ftsFixture) invariant(step string) {
 	var missing, extra int
 	err := f.s.db.QueryRowContext(f.ctx, `SELECT
 		(SELECT count(*) FROM results WHERE rowid <= (SELECT upto FROM results_fts_indexed)
-			AND rowid NOT IN (SELECT id FROM results_prompt_fts_docsize)),
-		(SELECT count(*) FROM results_prompt_fts_docsize WHERE id > (SELECT upto FROM results_fts_indexed)
+			AND rowid NOT IN (SELECT id FROM results_fts_docsize)),
+		(SELECT count(*) FROM results_fts_docsize WHERE id > (SELECT upto FROM results_fts_indexed)
 			OR id NOT IN (SELECT rowid FROM results))`).Scan(&missing, &extra)
 	if err != nil {
 		f.t.Fatalf("%s: %v", step, err)
@@ -124,8 +124,8 @@ func (f *ftsFixture) invariant(step string) {
 // has them now.
 func (f *ftsFixture) rawSearch(term string) []string {
 	f.t.Helper()
-	rows, err := f.s.db.QueryContext(f.ctx, `SELECT r.id FROM results_prompt_fts f JOIN results r ON r.rowid = f.rowid
-		WHERE results_prompt_fts MATCH ? ORDER BY r.id`, term)
+	rows, err := f.s.db.QueryContext(f.ctx, `SELECT r.id FROM results_fts f JOIN results r ON r.rowid = f.rowid
+		WHERE results_fts MATCH ? ORDER BY r.id`, term)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -42,11 +42,11 @@ func upsertSQL(n int) string {
 		ON CONFLICT (session_id, case_id, prompt_id, provider, repetition) DO UPDATE SET ` + strings.Join(set, ", ")
 }
 
-// The prompt full-text index is filled in bulk (migration 00005), not in
-// every write: FTS5 writes a segment for every transaction that adds terms,
+// The full-text index of prompts and responses (results_fts, 00007) is
+// filled in bulk (migration 00005), not in every write: FTS5 writes a segment for every transaction that adds terms,
 // and with group commit a run sends many small batches. The watermark
 // results_fts_indexed.upto says how far the index goes: every row whose
-// rowid is at most upto is indexed with its current prompt (the update and
+// rowid is at most upto is indexed with its current text (the update and
 // delete triggers keep it so), no row above it is. Indexing adds the rows
 // above it in one statement and moves it to max(rowid), in one transaction,
 // so a crash leaves both or neither. Rows a write adds get rowids above
@@ -56,7 +56,7 @@ func upsertSQL(n int) string {
 const (
 	ftsStateSQL = `SELECT (SELECT coalesce(max(rowid), 0) FROM results), (SELECT upto FROM results_fts_indexed)`
 	ftsLowerSQL = `UPDATE results_fts_indexed SET upto = ?`
-	ftsIndexSQL = `INSERT INTO results_prompt_fts (rowid, prompt) SELECT rowid, prompt FROM results WHERE rowid > ?`
+	ftsIndexSQL = `INSERT INTO results_fts (rowid, prompt, response) SELECT rowid, prompt, response FROM results WHERE rowid > ?`
 	ftsRaiseSQL = `UPDATE results_fts_indexed SET upto = (SELECT coalesce(max(rowid), 0) FROM results)`
 )
 
