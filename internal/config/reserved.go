@@ -50,9 +50,6 @@ var reservedKeys = []struct{ key, capability string }{
 	{"server.rate_limit", capServer},
 	{"server.websocket", capServer},
 	{"security.enable_rbac", capServer},
-	{"security.default_role", capServer},
-	{"security.jwt_secret", capServer},
-	{"security.roles", capServer},
 	{"providers.*.models", capServer},
 
 	{"distributed.enable_distributed", capDistributed},
