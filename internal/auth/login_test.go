@@ -30,6 +30,13 @@ func TestCase22LoginThrottle(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, fixtureOpts{})
 	f.user(t, "alice", "user")
+	// Each attempt from another address: the username's own counter acts.
+	f.svc.ClientIP = func(r *http.Request) string { return r.Header.Get("X-Test-Client") }
+	ip := 0
+	loginAs := func(t *testing.T, f *fixture, name, pw string) response {
+		ip++
+		return f.do(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"username": name, "password": pw}, "X-Test-Client", "192.0.2."+strconv.Itoa(ip))
+	}
 	for i := range 5 {
 		wantStatus(t, loginAs(t, f, "alice", "wrong password "+strconv.Itoa(i)), http.StatusUnauthorized)
 	}

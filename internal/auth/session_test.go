@@ -93,6 +93,7 @@ func TestCase13CredentialChanges(t *testing.T) {
 			u := f.user(t, "alice", "admin")
 			p := f.login(t, "alice", testPassword)
 			wantStatus(t, f.do(t, http.MethodGet, protectedPath, p.AccessToken, nil), http.StatusOK)
+			key := createKey(t, f, p.AccessToken, map[string]any{"name": "k"})["key"].(string)
 			pr, err := f.svc.AuthenticateToken(t.Context(), p.AccessToken)
 			if err != nil {
 				t.Fatal(err)
@@ -110,6 +111,8 @@ func TestCase13CredentialChanges(t *testing.T) {
 				t.Fatalf("Revalidate after the change: %v", err)
 			}
 			if name == "disabled" {
+				wantStatus(t, f.do(t, http.MethodGet, protectedPath, key, nil), http.StatusUnauthorized)
+				wantStatus(t, loginAs(t, f, "alice", testPassword), http.StatusUnauthorized)
 				return
 			}
 			// A login right after the change works, in the same second.
@@ -159,4 +162,20 @@ func (m *memStore) auditOf(action string) []string {
 		}
 	}
 	return ids
+}
+
+// tokens_valid_after alone (set by another replica or tool, the session
+// left alone) refuses older tokens.
+func TestTokensValidAfterAlone(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOpts{})
+	u := f.user(t, "alice", "user")
+	p := f.login(t, "alice", testPassword)
+	wantStatus(t, f.do(t, http.MethodGet, protectedPath, p.AccessToken, nil), http.StatusOK)
+	f.clock.Advance(2 * time.Second)
+	u.TokensValidAfter = f.clock.Now()
+	if err := f.st.UpdateUser(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, f.do(t, http.MethodGet, protectedPath, p.AccessToken, nil), http.StatusUnauthorized)
 }
