@@ -189,11 +189,27 @@ type Server struct {
 	Websocket                  Websocket `koanf:"websocket"`
 }
 
-// Websocket configures the server's WebSocket connections.
+// Websocket configures the server's WebSocket connections (/ws).
 type Websocket struct {
+	// PingIntervalSeconds is how often the server pings each connection;
+	// PongTimeoutSeconds how long it waits for the pong before it drops
+	// the connection.
 	PingIntervalSeconds int `koanf:"ping_interval_seconds"`
 	PongTimeoutSeconds  int `koanf:"pong_timeout_seconds"`
-	MaxMessageSizeMB    int `koanf:"max_message_size_mb"`
+	// MaxMessageSizeMB caps one message from a client; a bigger one
+	// closes the connection (1009).
+	MaxMessageSizeMB int `koanf:"max_message_size_mb"`
+	// InitTimeoutSeconds is how long a connection may stay open without
+	// authenticating (Authorization header or an Auth message).
+	InitTimeoutSeconds int `koanf:"init_timeout_seconds"`
+	// RevalidateIntervalSeconds is how often an open connection's
+	// credential is checked again (revoked token, disabled user, lowered
+	// role), so a revoked credential loses its stream within it.
+	RevalidateIntervalSeconds int `koanf:"revalidate_interval_seconds"`
+	// MaxSubscriptions caps the topic patterns one connection holds;
+	// MaxConnectionsPerUser the connections one user holds open.
+	MaxSubscriptions      int `koanf:"max_subscriptions"`
+	MaxConnectionsPerUser int `koanf:"max_connections_per_user"`
 }
 
 // RateLimit limits API requests globally and per endpoint.
@@ -307,7 +323,10 @@ func Default() *Config {
 		Server: Server{
 			Host: "127.0.0.1", Port: 8080, EnableREST: true, EnableGraphQL: true, EnableWebsocket: true,
 			RateLimit: RateLimit{RequestsPerMinute: 100, BurstSize: 20},
-			Websocket: Websocket{PingIntervalSeconds: 30, PongTimeoutSeconds: 10, MaxMessageSizeMB: 10},
+			Websocket: Websocket{
+				PingIntervalSeconds: 30, PongTimeoutSeconds: 10, MaxMessageSizeMB: 10,
+				InitTimeoutSeconds: 5, RevalidateIntervalSeconds: 5, MaxSubscriptions: 32, MaxConnectionsPerUser: 16,
+			},
 		},
 		Security: Security{
 			DefaultRole: "viewer", AccessTokenTTL: 15 * time.Minute,

@@ -48,7 +48,6 @@ var reservedKeys = []struct{ key, capability string }{
 	{"server.cors_allowed_origins", capServer},
 	{"server.rate_limit_requests_per_minute", capServer},
 	{"server.rate_limit", capServer},
-	{"server.websocket", capServer},
 	{"security.enable_rbac", capServer},
 	{"providers.*.models", capServer},
 

@@ -55,7 +55,10 @@ func TestSeedConfigurationValidates(t *testing.T) {
 	want := []any{
 		"postgresql", 50, 10,
 		100, 100, 2,
-		Websocket{PingIntervalSeconds: 30, PongTimeoutSeconds: 5, MaxMessageSizeMB: 10}, 10, 1000, 24,
+		Websocket{
+			PingIntervalSeconds: 30, PongTimeoutSeconds: 5, MaxMessageSizeMB: 10,
+			InitTimeoutSeconds: 5, RevalidateIntervalSeconds: 5, MaxSubscriptions: 32, MaxConnectionsPerUser: 16,
+		}, 10, 1000, 24,
 		"http://localhost:50051", WorkerCapabilities{MaxConcurrentTasks: 10}, 2,
 		"benchmark.create", "http://localhost:5000",
 	}

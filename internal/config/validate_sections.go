@@ -98,6 +98,10 @@ func (v *validation) server() {
 	v.atLeast("server.websocket.ping_interval_seconds", ws.PingIntervalSeconds, 1)
 	v.atLeast("server.websocket.pong_timeout_seconds", ws.PongTimeoutSeconds, 1)
 	v.atLeast("server.websocket.max_message_size_mb", ws.MaxMessageSizeMB, 1)
+	v.atLeast("server.websocket.init_timeout_seconds", ws.InitTimeoutSeconds, 1)
+	v.atLeast("server.websocket.revalidate_interval_seconds", ws.RevalidateIntervalSeconds, 1)
+	v.atLeast("server.websocket.max_subscriptions", ws.MaxSubscriptions, 1)
+	v.atLeast("server.websocket.max_connections_per_user", ws.MaxConnectionsPerUser, 1)
 }
 
 // isOrigin reports whether o is a web origin: http(s)://host[:port].
