@@ -46,9 +46,10 @@ func createKey(t *testing.T, f *fixture, bearer string, body map[string]any) map
 
 // Case 15: revoked and expired keys are refused; a key with a bad
 // checksum is refused without a store lookup.
-func TestCase15APIKeyRefusals(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func TestCase15APIKeyRefusals(t *testing.T) { forEachStore(t, testCase15APIKeyRefusals) }
+
+func testCase15APIKeyRefusals(t *testing.T, mk storeMaker) {
+	f := newFixture(t, fixtureOpts{mk: mk})
 	u := f.user(t, "alice", "user")
 	p := f.login(t, "alice", testPassword)
 	k := createKey(t, f, p.AccessToken, map[string]any{"name": "ci"})
@@ -57,9 +58,9 @@ func TestCase15APIKeyRefusals(t *testing.T) {
 
 	// A bad checksum: the store must not be asked.
 	bad := key[:len(key)-1] + map[bool]string{true: "1", false: "0"}[key[len(key)-1] == '0']
-	f.mem.APIKeyByHashFn = func() { t.Error("key lookup for a key with a bad checksum") }
+	f.hook.setKeyLookup(func() { t.Error("key lookup for a key with a bad checksum") })
 	wantStatus(t, f.do(t, http.MethodGet, protectedPath, bad, nil), http.StatusUnauthorized)
-	f.mem.APIKeyByHashFn = nil
+	f.hook.setKeyLookup(nil)
 
 	// Expired.
 	expKey, err := GenerateAPIKey()
@@ -93,9 +94,10 @@ func TestCase15APIKeyRefusals(t *testing.T) {
 
 // Case 16: a key's permissions are its scopes within the owner's current
 // role: a demotion takes them away at once.
-func TestCase16DemotedOwnerKey(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func TestCase16DemotedOwnerKey(t *testing.T) { forEachStore(t, testCase16DemotedOwnerKey) }
+
+func testCase16DemotedOwnerKey(t *testing.T, mk storeMaker) {
+	f := newFixture(t, fixtureOpts{mk: mk})
 	u := f.user(t, "alice", "user")
 	p := f.login(t, "alice", testPassword)
 	scoped := createKey(t, f, p.AccessToken, map[string]any{"name": "read", "scopes": []string{"benchmark.read", "results.read"}})
@@ -132,9 +134,10 @@ func TestCase16DemotedOwnerKey(t *testing.T) {
 
 // Case 17: the key is shown once; listings show the prefix; the key never
 // reaches a log line; credentials in the URL are refused.
-func TestCase17KeyNeverShownAgain(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func TestCase17KeyNeverShownAgain(t *testing.T) { forEachStore(t, testCase17KeyNeverShownAgain) }
+
+func testCase17KeyNeverShownAgain(t *testing.T, mk storeMaker) {
+	f := newFixture(t, fixtureOpts{mk: mk})
 	f.user(t, "alice", "user")
 	p := f.login(t, "alice", testPassword)
 	k := createKey(t, f, p.AccessToken, map[string]any{"name": "ci", "scopes": []string{"benchmark.read"}})
@@ -170,20 +173,23 @@ func TestCase17KeyNeverShownAgain(t *testing.T) {
 			t.Errorf("a secret reached the log:\n%s", logs)
 		}
 	}
-	if f.mem != nil {
-		for _, e := range f.mem.audit {
-			b, _ := json.Marshal(e)
-			if strings.Contains(string(b), key) {
-				t.Errorf("the key reached the audit log: %s", b)
-			}
+	events, err := f.st.ListAudit(t.Context(), store.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		b, _ := json.Marshal(e)
+		if strings.Contains(string(b), key) {
+			t.Errorf("the key reached the audit log: %s", b)
 		}
 	}
 }
 
 // last_used_at is written at most once a minute per key.
-func TestAPIKeyTouchThrottled(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func TestAPIKeyTouchThrottled(t *testing.T) { forEachStore(t, testAPIKeyTouchThrottled) }
+
+func testAPIKeyTouchThrottled(t *testing.T, mk storeMaker) {
+	f := newFixture(t, fixtureOpts{mk: mk})
 	f.user(t, "alice", "user")
 	p := f.login(t, "alice", testPassword)
 	key := createKey(t, f, p.AccessToken, map[string]any{"name": "ci"})["key"].(string)
@@ -192,10 +198,7 @@ func TestAPIKeyTouchThrottled(t *testing.T) {
 	}
 	f.clock.Advance(time.Minute)
 	wantStatus(t, f.do(t, http.MethodGet, protectedPath, key, nil), http.StatusOK)
-	f.mem.mu.Lock()
-	n := f.mem.touches
-	f.mem.mu.Unlock()
-	if n != 2 {
+	if n := f.hook.touches.Load(); n != 2 {
 		t.Errorf("%d touches, want 2", n)
 	}
 }

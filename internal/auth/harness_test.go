@@ -74,7 +74,7 @@ func (s *syncBuffer) String() string {
 type fixture struct {
 	svc   *Service
 	st    store.AuthStore
-	mem   *memStore // nil on a real backend
+	hook  *hookedStore
 	srv   *httptest.Server
 	clock *clock
 	logs  *syncBuffer
@@ -84,7 +84,8 @@ type fixture struct {
 type fixtureOpts struct {
 	toml  string
 	env   []string
-	store store.AuthStore
+	store store.AuthStore // shared with another fixture
+	mk    storeMaker      // a new store; nil: in memory
 	clock *clock
 }
 
@@ -113,11 +114,16 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 	if f.clock == nil {
 		f.clock = &clock{t: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)}
 	}
-	f.st = o.store
-	if f.st == nil {
-		f.st = newStore(t)
+	base := o.store
+	switch {
+	case base != nil:
+	case o.mk != nil:
+		base = o.mk(t)
+	default:
+		base = newMemStore()
 	}
-	f.mem, _ = f.st.(*memStore)
+	f.hook = &hookedStore{AuthStore: base}
+	f.st = f.hook
 	log := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc, err := New(f.st, cfg, log, f.clock.Now)
 	if err != nil {
@@ -142,8 +148,19 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 	return f
 }
 
-// newStore returns the store the tests run on: the in-memory one.
-func newStore(testing.TB) store.AuthStore { return newMemStore() }
+// auditOf returns the user ids of the audit entries of action.
+func (f *fixture) auditOf(t testing.TB, action string) []string {
+	t.Helper()
+	es, err := f.st.ListAudit(t.Context(), store.AuditFilter{Action: action, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, 0, len(es))
+	for _, e := range es {
+		ids = append(ids, e.UserID)
+	}
+	return ids
+}
 
 func (f *fixture) user(t testing.TB, name, role string) *store.User {
 	t.Helper()

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
 
 var b64 = base64.RawURLEncoding
@@ -267,7 +269,7 @@ func TestCase07TokenType(t *testing.T) {
 func TestCase08KeyRotation(t *testing.T) {
 	t.Parallel()
 	clk := &clock{t: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)}
-	st := newStore(t)
+	var st store.AuthStore = newMemStore()
 	before := newFixture(t, fixtureOpts{store: st, clock: clk, env: []string{"JWT_SECRET=" + otherSecret}})
 	before.user(t, "alice", "user")
 	old := before.login(t, "alice", testPassword)

@@ -104,9 +104,10 @@ func TestCase23NoUserEnumeration(t *testing.T) {
 // Case 24: long and Unicode passwords work; a 1 MB password is refused
 // before hashing; stored hashes are OWASP argon2id PHC strings, and older
 // parameters are rehashed on login.
-func TestCase24Passwords(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func TestCase24Passwords(t *testing.T) { forEachStore(t, testCase24Passwords) }
+
+func testCase24Passwords(t *testing.T, mk storeMaker) {
+	f := newFixture(t, fixtureOpts{mk: mk})
 	for name, pw := range map[string]string{
 		"long":    strings.Repeat("0123456789abcdef", 5), // 80 characters
 		"unicode": "Grüße, 世界! パスワード 🔐 ÅÉÎ",
@@ -196,9 +197,10 @@ func TestAuthBodies(t *testing.T) {
 
 // Failed logins, failed authorizations and refresh reuse are logged with
 // the request id and the principal, and never a secret.
-func TestSecurityEventsLogged(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func TestSecurityEventsLogged(t *testing.T) { forEachStore(t, testSecurityEventsLogged) }
+
+func testSecurityEventsLogged(t *testing.T, mk storeMaker) {
+	f := newFixture(t, fixtureOpts{mk: mk})
 	u := f.user(t, "alice", "viewer")
 	wantStatus(t, loginAs(t, f, "alice", "n0t-the-passw0rd", "X-Request-Id", "req-login"), http.StatusUnauthorized)
 	p := f.login(t, "alice", testPassword)
@@ -222,11 +224,11 @@ func TestSecurityEventsLogged(t *testing.T) {
 			t.Errorf("log holds a secret %q", secret[:8])
 		}
 	}
-	if got := f.mem.auditOf("login.failed"); len(got) != 1 || got[0] != u.ID {
+	if got := f.auditOf(t, "login.failed"); len(got) != 1 || got[0] != u.ID {
 		t.Errorf("login.failed audit: %v", got)
 	}
 	for _, action := range []string{"user.created", "login.ok", "token.refreshed", "token.reuse_detected"} {
-		if len(f.mem.auditOf(action)) == 0 {
+		if len(f.auditOf(t, action)) == 0 {
 			t.Errorf("no %s audit entry", action)
 		}
 	}

@@ -19,9 +19,6 @@ type memStore struct {
 	tokens  map[string]store.RefreshToken
 	revoked map[string]bool // family -> revoked
 	audit   []store.AuditEvent
-	// APIKeyByHashFn, when set, is called before every key lookup.
-	APIKeyByHashFn func()
-	touches        int
 }
 
 var _ store.AuthStore = (*memStore)(nil)
@@ -99,9 +96,6 @@ func (m *memStore) CreateAPIKey(_ context.Context, k *store.APIKey) error {
 }
 
 func (m *memStore) APIKeyByHash(_ context.Context, hash string) (*store.APIKey, error) {
-	if m.APIKeyByHashFn != nil {
-		m.APIKeyByHashFn()
-	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, k := range m.keys {
@@ -158,7 +152,6 @@ func (m *memStore) TouchAPIKey(_ context.Context, id string, at time.Time) error
 	}
 	k.LastUsedAt = &at
 	m.keys[id] = k
-	m.touches++
 	return nil
 }
 
