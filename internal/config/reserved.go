@@ -40,14 +40,6 @@ var reservedKeys = []struct{ key, capability string }{
 	{"plugins.plugin_timeout_seconds", capPlugins},
 	{"plugins.auto_reload", capPlugins},
 
-	{"server.host", capServer},
-	{"server.port", capServer},
-	{"server.enable_rest", capServer},
-	{"server.enable_graphql", capServer},
-	{"server.enable_websocket", capServer},
-	{"server.cors_allowed_origins", capServer},
-	{"server.rate_limit_requests_per_minute", capServer},
-	{"server.rate_limit", capServer},
 	{"security.enable_rbac", capServer},
 	{"providers.*.models", capServer},
 
