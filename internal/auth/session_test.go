@@ -156,3 +156,20 @@ func testCase14RefreshLifetimes(t *testing.T, mk storeMaker) {
 	f.clock.Advance(time.Hour + time.Second) // 10h after the login
 	wantStatus(t, f.refresh(t, rt), http.StatusUnauthorized)
 }
+
+// tokens_valid_after alone (set by another replica or tool, the session
+// left alone) refuses older tokens.
+func TestTokensValidAfterAlone(t *testing.T) { forEachStore(t, testTokensValidAfterAlone) }
+
+func testTokensValidAfterAlone(t *testing.T, mk storeMaker) {
+	f := newFixture(t, fixtureOpts{mk: mk})
+	u := f.user(t, "alice", "user")
+	p := f.login(t, "alice", testPassword)
+	wantStatus(t, f.do(t, http.MethodGet, protectedPath, p.AccessToken, nil), http.StatusOK)
+	f.clock.Advance(2 * time.Second)
+	u.TokensValidAfter = f.clock.Now()
+	if err := f.st.UpdateUser(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, f.do(t, http.MethodGet, protectedPath, p.AccessToken, nil), http.StatusUnauthorized)
+}
