@@ -107,6 +107,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.migrateCommand(),
 		a.providersCommand(),
 		a.versionCommand(),
+		a.authCommand(),
 	)
 	return root
 }

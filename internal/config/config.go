@@ -264,12 +264,57 @@ type EndpointLimit struct {
 	BurstSize int `koanf:"burst_size"`
 }
 
-// Security configures auth.
+// Security configures the API server's authentication (see internal/auth).
+//
+// Signing keys: access tokens are HS256 JWTs signed with the current
+// secret, which comes from jwt_secret_env (the name of a variable) when
+// set, else jwt_secret (which the JWT_SECRET variable fills). It must be at
+// least 32 bytes; the server refuses to start without one.
+//
+// Rotation: put the new secret in place and move the old one to
+// [[security.jwt_rotation]] with a retire_at time at least
+// access_ttl ahead:
+//
+//	[[security.jwt_rotation]]
+//	secret_env = "OLD_JWT_SECRET"        # or secret = "..."
+//	retire_at  = "2026-08-01T12:00:00Z"  # RFC 3339
+//
+// Tokens signed with a previous secret are accepted until its retire_at
+// and refused after it; nothing new is signed with it. Each token names its
+// key in the kid header, derived from the secret, so every replica that
+// shares the secrets agrees without naming keys.
 type Security struct {
-	EnableRBAC  bool   `koanf:"enable_rbac"`
-	DefaultRole string `koanf:"default_role"`
-	JWTSecret   string `koanf:"jwt_secret"`
-	Roles       []Role `koanf:"roles"`
+	EnableRBAC   bool   `koanf:"enable_rbac"`
+	DefaultRole  string `koanf:"default_role"`
+	JWTSecret    string `koanf:"jwt_secret"`
+	JWTSecretEnv string `koanf:"jwt_secret_env"`
+	// JWTPreviousSecrets verify tokens (never sign) until their retire_at.
+	JWTPreviousSecrets []PreviousSecret `koanf:"jwt_rotation"`
+	// AccessTokenTTL is how long an access token works (15m).
+	AccessTokenTTL time.Duration `koanf:"access_ttl"`
+	// RefreshTokenLifetime is the absolute lifetime of a login's refresh
+	// tokens, from the login (720h = 30 days); then the user logs in again.
+	RefreshTokenLifetime time.Duration `koanf:"refresh_lifetime"`
+	// RefreshTokenIdleTimeout ends a refresh token not used for that long
+	// (168h = 7 days).
+	RefreshTokenIdleTimeout time.Duration `koanf:"refresh_idle_timeout"`
+	// LoginMaxFailures failed logins per username, and per client address,
+	// within LoginFailureWindow are allowed; the next attempt answers 429
+	// until the oldest failure leaves the window (5 in 1m).
+	LoginMaxFailures   int           `koanf:"login_max_failures"`
+	LoginFailureWindow time.Duration `koanf:"login_failure_window"`
+	// Roles are the roles and their permissions; none configured means
+	// DefaultRoles (admin, user, viewer).
+	Roles []Role `koanf:"roles"`
+}
+
+// PreviousSecret is a retired signing secret that still verifies tokens
+// until RetireAt.
+type PreviousSecret struct {
+	Secret    string `koanf:"secret"`
+	SecretEnv string `koanf:"secret_env"`
+	// RetireAt is an RFC 3339 time.
+	RetireAt string `koanf:"retire_at"`
 }
 
 // Role is a named set of permissions.
@@ -327,7 +372,11 @@ func Default() *Config {
 			},
 			QueueSize: 100, MaxRunning: 2, OnRestart: "resume",
 		},
-		Security: Security{DefaultRole: "viewer"},
+		Security: Security{
+			DefaultRole: "viewer", AccessTokenTTL: 15 * time.Minute,
+			RefreshTokenLifetime: 30 * 24 * time.Hour, RefreshTokenIdleTimeout: 7 * 24 * time.Hour,
+			LoginMaxFailures: 5, LoginFailureWindow: time.Minute,
+		},
 		Distributed: Distributed{
 			WorkerCount: 4, WorkerCapabilities: WorkerCapabilities{MaxConcurrentTasks: 10},
 		},

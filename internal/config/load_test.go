@@ -201,9 +201,9 @@ func TestJWTSecretFromTheEnvironment(t *testing.T) {
 		want, from string
 	}{
 		{"JWT_SECRET", "", []string{"JWT_SECRET=from-jwt-env-0001"}, "from-jwt-env-0001", "JWT_SECRET"},
-		{"over the file", "[security]\njwt_secret = \"from-file-0002\"\n", []string{"JWT_SECRET=from-jwt-env-0001"}, "from-jwt-env-0001", "JWT_SECRET"},
-		{"LTB variable wins", "", []string{"JWT_SECRET=from-jwt-env-0001", "LTB_SECURITY__JWT_SECRET=from-ltb-0003"}, "from-ltb-0003", "LTB_SECURITY__JWT_SECRET"},
-		{"file alone", "[security]\njwt_secret = \"from-file-0002\"\n", nil, "from-file-0002", ProjectFile + ":2"},
+		{"over the file", "[security]\njwt_secret = \"from-file-0002-padded-to-32-bytes!\"\n", []string{"JWT_SECRET=from-jwt-env-0001"}, "from-jwt-env-0001", "JWT_SECRET"},
+		{"LTB variable wins", "", []string{"JWT_SECRET=from-jwt-env-0001", "LTB_SECURITY__JWT_SECRET=from-ltb-0003-padded-to-32-bytes!!"}, "from-ltb-0003-padded-to-32-bytes!!", "LTB_SECURITY__JWT_SECRET"},
+		{"file alone", "[security]\njwt_secret = \"from-file-0002-padded-to-32-bytes!\"\n", nil, "from-file-0002-padded-to-32-bytes!", ProjectFile + ":2"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -41,9 +41,6 @@ var reservedKeys = []struct{ key, capability string }{
 	{"plugins.auto_reload", capPlugins},
 
 	{"security.enable_rbac", capServer},
-	{"security.default_role", capServer},
-	{"security.jwt_secret", capServer},
-	{"security.roles", capServer},
 	{"providers.*.models", capServer},
 
 	{"distributed.enable_distributed", capDistributed},

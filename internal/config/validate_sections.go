@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // storeKind classifies a database URL as the store opens it: "sqlite" for
@@ -147,8 +148,8 @@ func isOrigin(o string) bool {
 		(u.Path == "" || u.Path == "/") && u.RawQuery == "" && u.Fragment == "" && u.User == nil
 }
 
-// permission is a permission string of a role: "*", "resource.*" or
-// "resource.action", as in benchmark.create.
+// permission is the form of a permission string of a role: "*",
+// "resource.*" or "resource.action", as in benchmark.create.
 var permission = regexp.MustCompile(`^(\*|[a-z][a-z_]*\.(\*|[a-z][a-z_]*))$`)
 
 func (v *validation) security() {
@@ -164,16 +165,70 @@ func (v *validation) security() {
 		}
 		names = append(names, r.Name)
 		for j, p := range r.Permissions {
-			if !permission.MatchString(p) {
-				v.add(fmt.Sprintf("%s.permissions[%d]", key, j), "want \"*\", \"resource.*\" or \"resource.action\" such as \"benchmark.create\", got %q", p)
+			pk := fmt.Sprintf("%s.permissions[%d]", key, j)
+			switch {
+			case !permission.MatchString(p):
+				v.add(pk, "want \"*\", \"resource.*\" or \"resource.action\" such as \"benchmark.create\", got %q", p)
+			case !KnownPermission(p):
+				msg := fmt.Sprintf("unknown permission %q", p)
+				if c := closest(p, KnownPermissions); c != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", c)
+				}
+				v.add(pk, "%s; known: %s, \"resource.*\" or \"*\"", msg, strings.Join(KnownPermissions, ", "))
 			}
 		}
+	}
+	inForce := make([]string, 0, 3)
+	for _, r := range s.RolesInForce() {
+		inForce = append(inForce, r.Name)
 	}
 	switch {
 	case strings.TrimSpace(s.DefaultRole) == "":
 		v.add("security.default_role", "must name the role new users get, such as \"viewer\"")
-	case len(s.Roles) > 0 && !slices.Contains(names, s.DefaultRole):
-		v.add("security.default_role", "%q is not one of the roles defined under [[security.roles]] (%s); set default_role to one of them", s.DefaultRole, strings.Join(names, ", "))
+	case !slices.Contains(inForce, s.DefaultRole):
+		v.add("security.default_role", "%q is not one of the roles in force (%s); set default_role to one of them", s.DefaultRole, strings.Join(inForce, ", "))
+	}
+	v.signing()
+	v.positive("security.access_ttl", s.AccessTokenTTL)
+	v.positive("security.refresh_lifetime", s.RefreshTokenLifetime)
+	v.positive("security.refresh_idle_timeout", s.RefreshTokenIdleTimeout)
+	if s.RefreshTokenLifetime > 0 && s.RefreshTokenIdleTimeout > s.RefreshTokenLifetime {
+		v.add("security.refresh_idle_timeout", "%s is longer than refresh_lifetime (%s), so it would never apply", s.RefreshTokenIdleTimeout, s.RefreshTokenLifetime)
+	}
+	v.atLeast("security.login_max_failures", s.LoginMaxFailures, 1)
+	v.positive("security.login_failure_window", s.LoginFailureWindow)
+}
+
+// signing checks the signing secrets as far as configuration can: a
+// missing secret is the server's start-up error (other commands need none),
+// and a short JWT_SECRET meant for another program does not stop them.
+func (v *validation) signing() {
+	s := v.c.Security
+	if s.JWTSecretEnv != "" && !envName.MatchString(s.JWTSecretEnv) {
+		v.add("security.jwt_secret_env", "want the name of an environment variable, such as LTB_JWT_SECRET (the secret itself belongs in that variable)")
+	}
+	if n := len(s.JWTSecret); n > 0 && n < MinJWTSecretBytes && v.c.SourceOf("security.jwt_secret") != JWTSecretEnv {
+		v.add("security.jwt_secret", "is %d bytes; a signing secret must be at least %d random bytes", n, MinJWTSecretBytes)
+	}
+	for i, p := range s.JWTPreviousSecrets {
+		key := fmt.Sprintf("security.jwt_rotation[%d]", i)
+		switch {
+		case (p.Secret == "") == (p.SecretEnv == ""):
+			v.add(key, "set exactly one of secret and secret_env")
+		case p.SecretEnv != "" && !envName.MatchString(p.SecretEnv):
+			v.add(key+".secret_env", "want the name of an environment variable, such as OLD_JWT_SECRET")
+		case p.Secret != "" && len(p.Secret) < MinJWTSecretBytes:
+			v.add(key+".secret", "is %d bytes; a signing secret must be at least %d", len(p.Secret), MinJWTSecretBytes)
+		}
+		if _, err := time.Parse(time.RFC3339, p.RetireAt); err != nil {
+			v.add(key+".retire_at", "want an RFC 3339 time after which tokens signed with this secret are refused, such as \"2026-08-01T12:00:00Z\", got %q", p.RetireAt)
+		}
+	}
+}
+
+func (v *validation) positive(key string, d time.Duration) {
+	if d <= 0 {
+		v.add(key, "must be a positive duration such as \"15m\", got %s", d)
 	}
 }
 
