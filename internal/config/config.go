@@ -187,6 +187,14 @@ type Server struct {
 	RateLimitRequestsPerMinute int       `koanf:"rate_limit_requests_per_minute"`
 	RateLimit                  RateLimit `koanf:"rate_limit"`
 	Websocket                  Websocket `koanf:"websocket"`
+	// GraphQL* configure /graphql (internal/graphqlapi). Introspection
+	// and the playground are off unless turned on; the limits refuse a
+	// query before it runs.
+	GraphQLIntrospection bool `koanf:"graphql_introspection"`
+	GraphQLPlayground    bool `koanf:"graphql_playground"`
+	GraphQLMaxDepth      int  `koanf:"graphql_max_depth"`
+	GraphQLMaxComplexity int  `koanf:"graphql_max_complexity"`
+	GraphQLMaxTokens     int  `koanf:"graphql_max_tokens"`
 }
 
 // Websocket configures the server's WebSocket connections.
@@ -263,6 +271,8 @@ func Default() *Config {
 			Host: "127.0.0.1", Port: 8080, EnableREST: true, EnableGraphQL: true, EnableWebsocket: true,
 			RateLimit: RateLimit{RequestsPerMinute: 100, BurstSize: 20},
 			Websocket: Websocket{PingIntervalSeconds: 30, PongTimeoutSeconds: 10, MaxMessageSizeMB: 10},
+
+			GraphQLMaxDepth: 10, GraphQLMaxComplexity: 5000, GraphQLMaxTokens: 15000,
 		},
 		Security: Security{DefaultRole: "viewer"},
 		Distributed: Distributed{

@@ -97,6 +97,9 @@ func (v *validation) server() {
 	v.atLeast("server.websocket.ping_interval_seconds", ws.PingIntervalSeconds, 1)
 	v.atLeast("server.websocket.pong_timeout_seconds", ws.PongTimeoutSeconds, 1)
 	v.atLeast("server.websocket.max_message_size_mb", ws.MaxMessageSizeMB, 1)
+	v.atLeast("server.graphql_max_depth", s.GraphQLMaxDepth, 2)
+	v.atLeast("server.graphql_max_complexity", s.GraphQLMaxComplexity, 100)
+	v.atLeast("server.graphql_max_tokens", s.GraphQLMaxTokens, 100)
 }
 
 // isOrigin reports whether o is a web origin: http(s)://host[:port].
