@@ -69,4 +69,3 @@ func selectionDepth(doc *ast.QueryDocument, set ast.SelectionSet, inFragment map
 	}
 	return deepest
 }
-

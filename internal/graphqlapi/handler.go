@@ -195,4 +195,3 @@ func (h *Handler) websocket() transport.Websocket {
 		PayloadReadLimit: &limit,
 	}
 }
-

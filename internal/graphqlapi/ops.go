@@ -42,8 +42,8 @@ var (
 	_ graphql.OperationContextMutator = permissionGate{}
 )
 
-func (permissionGate) ExtensionName() string                         { return "PermissionGate" }
-func (permissionGate) Validate(graphql.ExecutableSchema) error        { return nil }
+func (permissionGate) ExtensionName() string                   { return "PermissionGate" }
+func (permissionGate) Validate(graphql.ExecutableSchema) error { return nil }
 func (permissionGate) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
@@ -53,6 +53,10 @@ func (permissionGate) MutateOperationContext(ctx context.Context, oc *graphql.Op
 		if err := allowed(p, name); err != nil {
 			return err
 		}
+	}
+	if oc.Operation.Operation == ast.Subscription && stateOf(ctx) == nil {
+		// Over POST a subscription would hold the request open for ever.
+		return codedError(codeBadRequest, "subscriptions are served over WebSocket (graphql-transport-ws) only")
 	}
 	return nil
 }
