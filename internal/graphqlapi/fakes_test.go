@@ -169,6 +169,7 @@ func (f *fakeService) UpdateSettings(_ context.Context, in api.SettingsInput) (*
 type fakeFeed struct {
 	mu   sync.Mutex
 	subs map[*fakeSub]bool
+	made map[string]int // subscriptions ever made, by pattern
 }
 
 type fakeSub struct {
@@ -177,12 +178,15 @@ type fakeSub struct {
 	ch       chan live.Message
 }
 
-func newFakeFeed() *fakeFeed { return &fakeFeed{subs: map[*fakeSub]bool{}} }
+func newFakeFeed() *fakeFeed { return &fakeFeed{subs: map[*fakeSub]bool{}, made: map[string]int{}} }
 
 func (f *fakeFeed) Subscribe(patterns []string, buffer int, filter func(live.Message) bool) (<-chan live.Message, func()) {
 	s := &fakeSub{patterns: patterns, filter: filter, ch: make(chan live.Message, buffer)}
 	f.mu.Lock()
 	f.subs[s] = true
+	for _, p := range patterns {
+		f.made[p]++
+	}
 	f.mu.Unlock()
 	var once sync.Once
 	return s.ch, func() {
@@ -345,4 +349,10 @@ func (e *env) postRaw(t *testing.T, p *auth.Principal, body []byte) (int, gqlRes
 		t.Fatalf("answer %d is not JSON: %v: %.200s", rec.Code, err, rec.Body.String())
 	}
 	return rec.Code, r
+}
+
+func httptestDo(e *env, method string) int {
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, httptest.NewRequest(method, "/graphql", nil))
+	return rec.Code
 }
