@@ -1,6 +1,9 @@
 package auth
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // AllPermissions is the wildcard that grants everything.
 const AllPermissions = "*"
@@ -11,7 +14,11 @@ type Permissions []string
 
 // Allows reports whether the set grants perm (a "resource.action").
 // Deny by default: only "*", "resource.*" and the exact string match.
+// Asked for "*" itself, only "*" grants it.
 func (ps Permissions) Allows(perm string) bool {
+	if perm == AllPermissions {
+		return slices.Contains(ps, AllPermissions)
+	}
 	res, _, ok := strings.Cut(perm, ".")
 	if !ok {
 		return false

@@ -176,17 +176,48 @@ type Cache struct {
 
 // Server configures `serve`.
 type Server struct {
-	Host               string   `koanf:"host"`
-	Port               int      `koanf:"port"`
-	EnableREST         bool     `koanf:"enable_rest"`
-	EnableGraphQL      bool     `koanf:"enable_graphql"`
-	EnableWebsocket    bool     `koanf:"enable_websocket"`
+	Host            string `koanf:"host"`
+	Port            int    `koanf:"port"`
+	EnableREST      bool   `koanf:"enable_rest"`
+	EnableGraphQL   bool   `koanf:"enable_graphql"`
+	EnableWebsocket bool   `koanf:"enable_websocket"`
+	// CORSAllowedOrigins is the exact allowlist of browser origins
+	// (https://app.example.com) that may read answers; empty (the default)
+	// allows none, "*" any origin but never with credentials.
 	CORSAllowedOrigins []string `koanf:"cors_allowed_origins"`
+	// TrustedProxies lists the addresses or CIDRs (10.0.0.0/8) of reverse
+	// proxies whose X-Forwarded-For and X-Real-IP headers are believed;
+	// empty (the default) believes none and keys clients by their address.
+	TrustedProxies []string `koanf:"trusted_proxies"`
+	// MaxBodyBytes caps a request body; larger ones get 413.
+	MaxBodyBytes int `koanf:"max_body_bytes"`
+	// RequestTimeout bounds a request's handling, streams excepted.
+	RequestTimeout time.Duration `koanf:"request_timeout"`
 	// RateLimitRequestsPerMinute is the shorthand of
 	// rate_limit.requests_per_minute; Load copies it there when only it is set.
 	RateLimitRequestsPerMinute int       `koanf:"rate_limit_requests_per_minute"`
 	RateLimit                  RateLimit `koanf:"rate_limit"`
 	Websocket                  Websocket `koanf:"websocket"`
+	// MaxRunning is how many benchmarks submitted through the API execute
+	// at once; QueueSize is how many more may wait for a slot.
+	MaxRunning int `koanf:"max_running"`
+	QueueSize  int `koanf:"queue_size"`
+	// DatasetsDir is the only directory whose files an API request may
+	// name as datasets (relative paths inside it); "" allows built-ins and
+	// inline suites only.
+	DatasetsDir string `koanf:"datasets_dir"`
+	// DataDir keeps the server's own files: the inline suites of queued
+	// runs, so that they can be resumed, and run journals. "" lets the
+	// server choose (the user's data directory).
+	DataDir string `koanf:"data_dir"`
+	// OnRestart says what a starting server does with the runs a previous
+	// one left queued or running: "resume" them or mark them "fail"ed.
+	OnRestart string `koanf:"on_restart"`
+	// AllowMediaURLs and AllowMediaFiles let a suite submitted through the
+	// API carry inputs by http(s) URL or by file:// path; data: URLs are
+	// always accepted.
+	AllowMediaURLs  bool `koanf:"allow_media_urls"`
+	AllowMediaFiles bool `koanf:"allow_media_files"`
 	// GraphQL* configure /graphql (internal/graphqlapi). Introspection
 	// and the playground are off unless turned on; the limits refuse a
 	// query before it runs.
@@ -197,11 +228,27 @@ type Server struct {
 	GraphQLMaxTokens     int  `koanf:"graphql_max_tokens"`
 }
 
-// Websocket configures the server's WebSocket connections.
+// Websocket configures the server's WebSocket connections (/ws).
 type Websocket struct {
+	// PingIntervalSeconds is how often the server pings each connection;
+	// PongTimeoutSeconds how long it waits for the pong before it drops
+	// the connection.
 	PingIntervalSeconds int `koanf:"ping_interval_seconds"`
 	PongTimeoutSeconds  int `koanf:"pong_timeout_seconds"`
-	MaxMessageSizeMB    int `koanf:"max_message_size_mb"`
+	// MaxMessageSizeMB caps one message from a client; a bigger one
+	// closes the connection (1009).
+	MaxMessageSizeMB int `koanf:"max_message_size_mb"`
+	// InitTimeoutSeconds is how long a connection may stay open without
+	// authenticating (Authorization header or an Auth message).
+	InitTimeoutSeconds int `koanf:"init_timeout_seconds"`
+	// RevalidateIntervalSeconds is how often an open connection's
+	// credential is checked again (revoked token, disabled user, lowered
+	// role), so a revoked credential loses its stream within it.
+	RevalidateIntervalSeconds int `koanf:"revalidate_interval_seconds"`
+	// MaxSubscriptions caps the topic patterns one connection holds;
+	// MaxConnectionsPerUser the connections one user holds open.
+	MaxSubscriptions      int `koanf:"max_subscriptions"`
+	MaxConnectionsPerUser int `koanf:"max_connections_per_user"`
 }
 
 // RateLimit limits API requests globally and per endpoint.
@@ -209,12 +256,20 @@ type RateLimit struct {
 	RequestsPerMinute int             `koanf:"requests_per_minute"`
 	BurstSize         int             `koanf:"burst_size"`
 	Endpoints         []EndpointLimit `koanf:"endpoints"`
+	// RedisURL keeps the buckets in Redis, shared by every replica of the
+	// server; "" keeps them in the process's memory.
+	RedisURL string `koanf:"redis_url"`
 }
 
 // EndpointLimit limits one API path.
 type EndpointLimit struct {
+	// Path is matched as a prefix of whole segments: /api/v1/benchmarks
+	// covers /api/v1/benchmarks/ID but not /api/v1/benchmarksX.
 	Path              string `koanf:"path"`
 	RequestsPerMinute int    `koanf:"requests_per_minute"`
+	// BurstSize is how many requests may arrive at once; 0 means the
+	// smaller of requests_per_minute and the global burst_size.
+	BurstSize int `koanf:"burst_size"`
 }
 
 // Security configures auth.
@@ -269,8 +324,16 @@ func Default() *Config {
 		Cache:      Cache{Enabled: true, Backend: "disk", TTL: 7 * 24 * time.Hour, MaxMemoryEntries: 4096},
 		Server: Server{
 			Host: "127.0.0.1", Port: 8080, EnableREST: true, EnableGraphQL: true, EnableWebsocket: true,
-			RateLimit: RateLimit{RequestsPerMinute: 100, BurstSize: 20},
-			Websocket: Websocket{PingIntervalSeconds: 30, PongTimeoutSeconds: 10, MaxMessageSizeMB: 10},
+			MaxBodyBytes: 1 << 20, RequestTimeout: 30 * time.Second,
+			RateLimit: RateLimit{RequestsPerMinute: 100, BurstSize: 20, Endpoints: []EndpointLimit{
+				{Path: "/api/v1/benchmarks", RequestsPerMinute: 10},
+				{Path: "/api/v1/evaluate", RequestsPerMinute: 50},
+			}},
+			Websocket: Websocket{
+				PingIntervalSeconds: 30, PongTimeoutSeconds: 10, MaxMessageSizeMB: 10,
+				InitTimeoutSeconds: 5, RevalidateIntervalSeconds: 5, MaxSubscriptions: 32, MaxConnectionsPerUser: 16,
+			},
+			QueueSize: 100, MaxRunning: 2, OnRestart: "resume",
 
 			GraphQLMaxDepth: 10, GraphQLMaxComplexity: 5000, GraphQLMaxTokens: 15000,
 		},

@@ -55,7 +55,10 @@ func TestSeedConfigurationValidates(t *testing.T) {
 	want := []any{
 		"postgresql", 50, 10,
 		100, 100, 2,
-		Websocket{PingIntervalSeconds: 30, PongTimeoutSeconds: 5, MaxMessageSizeMB: 10}, 10, 1000, 24,
+		Websocket{
+			PingIntervalSeconds: 30, PongTimeoutSeconds: 5, MaxMessageSizeMB: 10,
+			InitTimeoutSeconds: 5, RevalidateIntervalSeconds: 5, MaxSubscriptions: 32, MaxConnectionsPerUser: 16,
+		}, 10, 1000, 24,
 		"http://localhost:50051", WorkerCapabilities{MaxConcurrentTasks: 10}, 2,
 		"benchmark.create", "http://localhost:5000",
 	}
@@ -107,10 +110,11 @@ func TestReservedSet(t *testing.T) {
 		got[r.Key] = r
 	}
 	for key, capability := range map[string]string{
-		"server.host":                               capServer,
-		"server.port":                               capServer,
+		"server.host":                               "",
+		"server.port":                               "",
 		"security.jwt_secret":                       capServer,
-		"server.rate_limit_requests_per_minute":     capServer,
+		"server.rate_limit_requests_per_minute":     "",
+		"server.cors_allowed_origins":               "",
 		"monitoring.alert_rules":                    capMonitoring,
 		"plugins.auto_reload":                       capPlugins,
 		"distributed.coordinator_url":               capDistributed,
@@ -138,11 +142,11 @@ func TestReservedSet(t *testing.T) {
 			t.Errorf("%s: reserved=%v for %q, want %q", key, ok, r.Capability, capability)
 		}
 	}
-	if got["server.port"].Source != "LTB_SERVER__PORT" || !strings.HasSuffix(got["server.host"].Source, ProjectFile+":44") || got["security.jwt_secret"].Source != "JWT_SECRET" {
-		t.Errorf("sources: %+v %+v %+v", got["server.port"], got["server.host"], got["security.jwt_secret"])
+	if !strings.HasSuffix(got["monitoring.alert_rules"].Source, ProjectFile+":21") || got["security.jwt_secret"].Source != "JWT_SECRET" {
+		t.Errorf("sources: %+v %+v", got["monitoring.alert_rules"], got["security.jwt_secret"])
 	}
-	if len(got) != 34 { // max_retries and judge_provider are read by the call policy and the judges seam
-		t.Errorf("%d reserved keys set, want 34: %v", len(got), cfg.ReservedSet())
+	if len(got) != 27 { // max_retries and judge_provider are read by the call policy and the judges seam
+		t.Errorf("%d reserved keys set, want 27: %v", len(got), cfg.ReservedSet())
 	}
 }
 

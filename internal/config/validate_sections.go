@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -70,6 +71,15 @@ func (v *validation) server() {
 			v.add(fmt.Sprintf("server.cors_allowed_origins[%d]", i), "want \"*\" or an origin such as https://app.example.com (scheme and host, no path), got %q", o)
 		}
 	}
+	for i, p := range s.TrustedProxies {
+		if !isAddrOrPrefix(p) {
+			v.add(fmt.Sprintf("server.trusted_proxies[%d]", i), "want an IP address or a CIDR such as 10.0.0.0/8, got %q", p)
+		}
+	}
+	v.atLeast("server.max_body_bytes", s.MaxBodyBytes, 1)
+	if s.RequestTimeout <= 0 {
+		v.add("server.request_timeout", "must be positive, such as \"30s\", got %s", s.RequestTimeout)
+	}
 	v.atLeast("server.rate_limit_requests_per_minute", s.RateLimitRequestsPerMinute, 0)
 	short, full := "server.rate_limit_requests_per_minute", "server.rate_limit.requests_per_minute"
 	if v.c.isSet(short) && v.c.isSet(full) && s.RateLimitRequestsPerMinute != s.RateLimit.RequestsPerMinute {
@@ -92,14 +102,45 @@ func (v *validation) server() {
 		}
 		seen[e.Path] = true
 		v.atLeast(key+".requests_per_minute", e.RequestsPerMinute, 1)
+		v.atLeast(key+".burst_size", e.BurstSize, 0)
 	}
+	v.url("server.rate_limit.redis_url", rl.RedisURL, "redis", "rediss")
 	ws := s.Websocket
 	v.atLeast("server.websocket.ping_interval_seconds", ws.PingIntervalSeconds, 1)
 	v.atLeast("server.websocket.pong_timeout_seconds", ws.PongTimeoutSeconds, 1)
 	v.atLeast("server.websocket.max_message_size_mb", ws.MaxMessageSizeMB, 1)
+	v.atLeast("server.websocket.init_timeout_seconds", ws.InitTimeoutSeconds, 1)
+	v.atLeast("server.websocket.revalidate_interval_seconds", ws.RevalidateIntervalSeconds, 1)
+	v.atLeast("server.websocket.max_subscriptions", ws.MaxSubscriptions, 1)
+	v.atLeast("server.websocket.max_connections_per_user", ws.MaxConnectionsPerUser, 1)
 	v.atLeast("server.graphql_max_depth", s.GraphQLMaxDepth, 2)
 	v.atLeast("server.graphql_max_complexity", s.GraphQLMaxComplexity, 100)
 	v.atLeast("server.graphql_max_tokens", s.GraphQLMaxTokens, 100)
+	v.serverQueue()
+}
+
+// serverQueue checks the keys of the API server's benchmark queue.
+func (v *validation) serverQueue() {
+	s := v.c.Server
+	v.atLeast("server.max_running", s.MaxRunning, 1)
+	v.atLeast("server.queue_size", s.QueueSize, 1)
+	if s.OnRestart != "resume" && s.OnRestart != "fail" {
+		v.add("server.on_restart", "want \"resume\" (runs a stopped server left queued or running go on) or \"fail\" (they are marked failed), got %q", s.OnRestart)
+	}
+	for key, dir := range map[string]string{"server.datasets_dir": s.DatasetsDir, "server.data_dir": s.DataDir} {
+		if dir != "" && strings.TrimSpace(dir) == "" {
+			v.add(key, "want a directory path, or leave it out, got %q", dir)
+		}
+	}
+}
+
+// isAddrOrPrefix reports whether s is an IP address or a CIDR prefix.
+func isAddrOrPrefix(s string) bool {
+	if _, err := netip.ParseAddr(s); err == nil {
+		return true
+	}
+	_, err := netip.ParsePrefix(s)
+	return err == nil
 }
 
 // isOrigin reports whether o is a web origin: http(s)://host[:port].

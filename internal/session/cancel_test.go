@@ -94,3 +94,47 @@ func TestWaitAfterAFailedStartReturns(t *testing.T) {
 		t.Fatal("Wait blocks for ever after a failed Start")
 	}
 }
+
+// TestInterruptLeavesTheRunResumable: an interrupted run keeps every
+// finished result and stays running in the store (not cancelled), so
+// Continue finishes it without redoing a finished call.
+func TestInterruptLeavesTheRunResumable(t *testing.T) {
+	t.Parallel()
+	r, st := slowRun(t, 200)
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(150 * time.Millisecond)
+	r.Interrupt()
+	res := r.Wait()
+	if res.Run.Status != bench.RunRunning || res.StoppedBy != session.StopInterrupted {
+		t.Fatalf("interrupted run ended %s (stopped by %q), want running (interrupted)", res.Run.Status, res.StoppedBy)
+	}
+	before := map[bench.Key]string{}
+	for _, rec := range stored(t, st, r.ID()) {
+		if rec.Status == bench.StatusSuccess {
+			before[rec.Key()] = rec.ID
+		}
+	}
+	if len(before) == 0 || len(before) >= 200 {
+		t.Fatalf("%d results finished before the interrupt; want some, not all", len(before))
+	}
+	cfg := loadConfig(t, "[providers.simulator.options]\npolicy = \"echo\"\nlatency = \"1ms\"\n")
+	p, err := session.New(cfg, st, nil).Continue(context.Background(), r.ID(), false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	again := p.NewRun()
+	if err := again.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if res := again.Wait(); res.Run.Status != bench.RunCompleted || res.Run.Totals.Results != 200 {
+		t.Fatalf("resumed run ended %s with %d results, want completed with 200", res.Run.Status, res.Run.Totals.Results)
+	}
+	for _, rec := range stored(t, st, r.ID()) {
+		if id, ok := before[rec.Key()]; ok && id != rec.ID {
+			t.Errorf("result %v finished before the interrupt was made again", rec.Key())
+		}
+	}
+}

@@ -35,9 +35,12 @@ type Options struct {
 	// Simulate sends every provider's calls to one built-in simulator.
 	Simulate bool `json:"simulate,omitempty"`
 	// AllowExec lets a suite's own provider list run local commands.
-	AllowExec bool              `json:"allow_exec,omitempty"`
-	Name      string            `json:"name"`
-	Tags      map[string]string `json:"tags"`
+	AllowExec bool `json:"allow_exec,omitempty"`
+	// Origin says which front end submitted the run: "" for the CLI,
+	// "server" for the API server's queue, which resumes its own runs.
+	Origin string            `json:"origin,omitempty"`
+	Name   string            `json:"name"`
+	Tags   map[string]string `json:"tags"`
 }
 
 // Plan is a run's validated work before anything is called: its suites,

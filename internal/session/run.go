@@ -32,10 +32,11 @@ type Run struct {
 	budget   *policy.LocalBudget
 	done     chan struct{}
 
-	cancelMu  sync.Mutex
-	cancel    context.CancelFunc
-	cancelled bool
-	res       Result
+	cancelMu    sync.Mutex
+	cancel      context.CancelFunc
+	cancelled   bool
+	interrupted bool
+	res         Result
 
 	judgeMu sync.Mutex
 	judges  map[string]*policy.Provider
@@ -47,7 +48,8 @@ type Result struct {
 	Run bench.Run
 	// Summary holds the per-provider aggregates for tables and reports.
 	Summary *report.Summary
-	// StoppedBy is "", runner.StopCancelled or runner.StopMaxCost.
+	// StoppedBy is "", runner.StopCancelled, runner.StopMaxCost or
+	// StopInterrupted.
 	StoppedBy string
 	// Err is an infrastructure failure (the store, unreadable cases).
 	Err error
@@ -86,6 +88,30 @@ func (r *Run) Cancel() {
 	if cancel != nil {
 		cancel()
 	}
+}
+
+// StopInterrupted is Result.StoppedBy for a run stopped by Interrupt.
+const StopInterrupted = "interrupted"
+
+// Interrupt stops the run as Cancel does (no new calls, calls in flight
+// cancelled, every finished result kept), but leaves it resumable rather
+// than cancelled: its stored status stays running, as if its process had
+// stopped, so Continue picks it up again. A server uses it when it shuts
+// down with runs in progress.
+func (r *Run) Interrupt() {
+	r.cancelMu.Lock()
+	r.interrupted = true
+	cancel := r.cancel
+	r.cancelMu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+func (r *Run) wasInterrupted() bool {
+	r.cancelMu.Lock()
+	defer r.cancelMu.Unlock()
+	return r.interrupted && !r.cancelled
 }
 
 // Wait blocks until the run has finished and returns how it ended.
@@ -154,8 +180,8 @@ func (r *Run) Start(ctx context.Context) (err error) {
 	rctx, cancel := context.WithCancel(ctx)
 	r.cancelMu.Lock()
 	r.cancel = cancel
-	if r.cancelled {
-		cancel() // Cancel came before Start
+	if r.cancelled || r.interrupted {
+		cancel() // Cancel or Interrupt came before Start
 	}
 	r.cancelMu.Unlock()
 	r.counters.SetPlanned(p.planned)
@@ -384,6 +410,9 @@ func (r *Run) finish(ctx context.Context, sum runner.Summary, runErr error, live
 	switch {
 	case runErr != nil:
 		run.Status = bench.RunFailed
+	case sum.StoppedBy == runner.StopCancelled && r.wasInterrupted():
+		run.Status = bench.RunRunning // resumable: Continue finishes it
+		res.StoppedBy = StopInterrupted
 	case sum.StoppedBy == runner.StopCancelled:
 		run.Status = bench.RunCancelled
 	case sum.StoppedBy == runner.StopMaxCost:

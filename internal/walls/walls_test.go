@@ -29,6 +29,8 @@ var walls = []wall{
 	{from: "internal/runner", to: []string{"internal/session", "internal/server", "internal/cli"}, why: "the runner is below the run lifecycle"},
 	{from: "internal/policy", to: []string{"internal/runner", "internal/session", "internal/server", "internal/cli", "internal/store"}, why: "the call policy wraps providers for any caller"},
 	{from: "internal/session", to: []string{"internal/cli", "internal/server"}, why: "front ends use the session, never the other way round"},
+	{from: "internal/server", to: []string{"internal/cli"}, why: "the server is a front end beside the CLI; the CLI's serve command wires it, never the other way round"},
+	{from: "internal/api", to: []string{"internal/cli", "internal/server"}, why: "the service layer knows no transport: REST and GraphQL both call it"},
 	{from: "", to: []string{"internal/cli"}, except: []string{"cmd/", "internal/cli"}, why: "only the binary's main imports the CLI; the server and workers use the session"},
 }
 
