@@ -180,7 +180,7 @@ type fakeSub struct {
 
 func newFakeFeed() *fakeFeed { return &fakeFeed{subs: map[*fakeSub]bool{}, made: map[string]int{}} }
 
-func (f *fakeFeed) Subscribe(patterns []string, buffer int, filter func(live.Message) bool) (<-chan live.Message, func()) {
+func (f *fakeFeed) Subscribe(patterns []string, buffer int, filter func(live.Message) bool) (<-chan live.Message, func(), error) {
 	s := &fakeSub{patterns: patterns, filter: filter, ch: make(chan live.Message, buffer)}
 	f.mu.Lock()
 	f.subs[s] = true
@@ -196,7 +196,7 @@ func (f *fakeFeed) Subscribe(patterns []string, buffer int, filter func(live.Mes
 			close(s.ch)
 			f.mu.Unlock()
 		})
-	}
+	}, nil
 }
 
 // count is how many subscriptions read topic.
@@ -253,7 +253,13 @@ type fakeAuth struct {
 	revoked map[string]error
 }
 
-var errExpired = errors.New("token expired")
+// expiredError says it is an expiry, as auth's errors do.
+type expiredError struct{}
+
+func (expiredError) Error() string { return "token expired" }
+func (expiredError) Expired() bool { return true }
+
+var errExpired error = expiredError{}
 
 func (a *fakeAuth) AuthenticateToken(_ context.Context, token string) (*auth.Principal, error) {
 	a.mu.Lock()
@@ -298,9 +304,6 @@ func newEnv(t *testing.T, opts Options) *env {
 	}}
 	e.svc.add(api.Benchmark{ID: "b1", Name: "alice's", Status: "running", Owner: "alice", Progress: api.Progress{Total: 3}})
 	e.svc.add(api.Benchmark{ID: "b2", Name: "bob's", Status: "running", Owner: "bob", Progress: api.Progress{Total: 3}})
-	if opts.Expired == nil {
-		opts.Expired = func(err error) bool { return errors.Is(err, errExpired) }
-	}
 	h, err := New(e.svc, e.feed, e.auth, opts)
 	if err != nil {
 		t.Fatal(err)

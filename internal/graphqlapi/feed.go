@@ -14,15 +14,20 @@ import (
 // messages and never slows the hub); cancel ends the subscription and
 // closes the channel.
 type Feed interface {
-	Subscribe(patterns []string, buffer int, filter func(live.Message) bool) (msgs <-chan live.Message, cancel func())
+	Subscribe(patterns []string, buffer int, filter func(live.Message) bool) (msgs <-chan live.Message, cancel func(), err error)
 }
 
-// FeedFunc makes a function a Feed.
-type FeedFunc func(patterns []string, buffer int, filter func(live.Message) bool) (<-chan live.Message, func())
+// HubFeed is the server's live hub as a Feed.
+func HubFeed(h *live.Hub) Feed { return hubFeed{h} }
 
-// Subscribe calls f.
-func (f FeedFunc) Subscribe(patterns []string, buffer int, filter func(live.Message) bool) (<-chan live.Message, func()) {
-	return f(patterns, buffer, filter)
+type hubFeed struct{ h *live.Hub }
+
+func (f hubFeed) Subscribe(patterns []string, buffer int, filter func(live.Message) bool) (<-chan live.Message, func(), error) {
+	s, err := f.h.Subscribe(patterns, buffer, filter)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.C(), s.Close, nil
 }
 
 // visibleTo says whether p may see m: a message about a user's object

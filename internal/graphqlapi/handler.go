@@ -3,6 +3,7 @@ package graphqlapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
 	"github.com/llm-test-bench/llm-test-bench/internal/auth"
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
+	"github.com/llm-test-bench/llm-test-bench/internal/problem"
 )
 
 // Authenticator checks the token a WebSocket client sends in its
@@ -55,7 +57,8 @@ type Options struct {
 	// checked again; a socket also closes when its credential expires.
 	RevalidateEvery time.Duration
 	// Expired says whether an authentication error means the credential
-	// has expired (close 4401) rather than being bad (4403); nil: never.
+	// has expired (close 4401) rather than being bad (4403). nil: an error
+	// in the chain has an Expired() bool method that says so (as /ws).
 	Expired func(error) bool
 	// Buffer (64) is each subscription's queue of live messages.
 	Buffer int
@@ -86,7 +89,7 @@ func (o *Options) defaults() {
 	setDefault(&o.RevalidateEvery, 30*time.Second)
 	setDefault(&o.Buffer, 64)
 	if o.Expired == nil {
-		o.Expired = func(error) bool { return false }
+		o.Expired = hasExpired
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -112,16 +115,21 @@ type Handler struct {
 }
 
 // New returns the /graphql handler. svc answers every field and checks
-// permissions; feed is the live hub; authn authenticates WebSocket
-// clients (POST requests carry their principal in ctx, set by the auth
-// middleware).
+// permissions; feed is the live hub (HubFeed); authn authenticates
+// requests: a POST's principal is the one in ctx (an auth middleware ran)
+// or else its Authorization: Bearer token's; a socket's comes from
+// connection_init (or the upgrade's Authorization header).
 func New(svc api.Service, feed Feed, authn Authenticator, opts Options) (*Handler, error) {
 	if svc == nil || feed == nil || authn == nil {
 		return nil, errors.New("graphql: service, feed and authenticator are required")
 	}
 	opts.defaults()
 	h := &Handler{opts: opts, authn: authn, origins: crossOrigins(opts.AllowedOrigins)}
-	h.metrics = newMetricsBoard(feed, opts.Buffer)
+	board, err := newMetricsBoard(feed, opts.Buffer)
+	if err != nil {
+		return nil, fmt.Errorf("graphql: %w", err)
+	}
+	h.metrics = board
 	res := &resolver{svc: svc, feed: feed, metrics: h.metrics, buffer: opts.Buffer}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: res, Complexity: complexity()}))
 	srv.AddTransport(transport.Options{})
@@ -155,12 +163,52 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.play.ServeHTTP(w, r)
 		return
 	}
-	if r.Method != http.MethodPost && r.Method != http.MethodOptions {
+	switch r.Method {
+	case http.MethodOptions:
+		h.srv.ServeHTTP(w, r)
+	case http.MethodPost:
+		r, ok := h.authenticate(w, r, true)
+		if ok {
+			h.srv.ServeHTTP(w, r)
+		}
+	default:
 		w.Header().Set("Allow", "POST, OPTIONS")
-		http.Error(w, "use POST", http.StatusMethodNotAllowed)
-		return
+		problem.Error(w, http.StatusMethodNotAllowed, "use POST (or a WebSocket for subscriptions)")
 	}
-	h.srv.ServeHTTP(w, r)
+}
+
+// authenticate returns r carrying its principal: the one an auth
+// middleware put in ctx, or its bearer token's. A bad token, or none when
+// required, is answered 401 (ok false).
+func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, required bool) (*http.Request, bool) {
+	if auth.FromContext(r.Context()) != nil {
+		return r, true
+	}
+	token, found := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	token = strings.TrimSpace(token)
+	if !found || token == "" {
+		if !required {
+			return r, true
+		}
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		problem.Error(w, http.StatusUnauthorized, "authentication required")
+		return r, false
+	}
+	p, err := h.authn.AuthenticateToken(r.Context(), token)
+	if err != nil {
+		h.opts.Logger.WarnContext(r.Context(), "graphql authentication failed", "request_id", w.Header().Get("X-Request-Id"))
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		problem.Error(w, http.StatusUnauthorized, "authentication failed")
+		return r, false
+	}
+	return r.WithContext(auth.WithPrincipal(r.Context(), p)), true
+}
+
+// hasExpired reports whether err's chain holds an error that says it is
+// an expiry.
+func hasExpired(err error) bool {
+	var e interface{ Expired() bool }
+	return errors.As(err, &e) && e.Expired()
 }
 
 // Close stops the live metrics board that the metrics query reads.

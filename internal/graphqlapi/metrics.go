@@ -2,6 +2,7 @@ package graphqlapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -31,8 +32,11 @@ type boardEntry struct {
 const maxMetrics = 10_000
 
 // newMetricsBoard subscribes to metrics.* until close.
-func newMetricsBoard(feed Feed, buffer int) *metricsBoard {
-	msgs, cancel := feed.Subscribe([]string{topicMetrics}, buffer, func(live.Message) bool { return true })
+func newMetricsBoard(feed Feed, buffer int) (*metricsBoard, error) {
+	msgs, cancel, err := feed.Subscribe([]string{topicMetrics}, buffer, func(live.Message) bool { return true })
+	if err != nil {
+		return nil, fmt.Errorf("subscribe to %s: %w", topicMetrics, err)
+	}
 	b := &metricsBoard{cancel: cancel, done: make(chan struct{}), latest: map[string]boardEntry{}}
 	go func() {
 		defer close(b.done)
@@ -40,7 +44,7 @@ func newMetricsBoard(feed Feed, buffer int) *metricsBoard {
 			b.add(m)
 		}
 	}()
-	return b
+	return b, nil
 }
 
 // close ends the subscription and waits for the board's goroutine.

@@ -1,6 +1,8 @@
 package graphqlapi
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -77,12 +79,38 @@ func TestPermissionsPerRole(t *testing.T) {
 	}
 }
 
-func TestAnonymousIsRefused(t *testing.T) {
+// TestPostAuthentication: without a principal from the auth middleware,
+// a POST needs a good bearer token (401 with WWW-Authenticate otherwise).
+func TestPostAuthentication(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{})
-	_, r := e.post(t, nil, `{ providers { name } }`, nil)
-	if r.code() != codeUnauthenticated || r.Data != nil && string(r.Data) != "null" {
-		t.Fatalf("anonymous: %s %+v", r.Data, r.Errors)
+	for _, tc := range []struct {
+		name, header string
+		status       int
+	}{
+		{"none", "", http.StatusUnauthorized},
+		{"bad token", "Bearer nope", http.StatusUnauthorized},
+		{"not bearer", "Basic YTpi", http.StatusUnauthorized},
+		{"good token", "Bearer tok-viewer", http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ results { items { id } } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			if tc.header != "" {
+				req.Header.Set("Authorization", tc.header)
+			}
+			rec := httptest.NewRecorder()
+			e.h.ServeHTTP(rec, req)
+			if rec.Code != tc.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tc.status, rec.Body)
+			}
+			if tc.status == http.StatusUnauthorized && rec.Header().Get("WWW-Authenticate") != "Bearer" {
+				t.Fatal("401 without WWW-Authenticate: Bearer")
+			}
+			if strings.Contains(rec.Body.String(), "nope") {
+				t.Fatal("the token is echoed")
+			}
+		})
 	}
 }
 

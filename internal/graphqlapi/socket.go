@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/auth"
+	"github.com/llm-test-bench/llm-test-bench/internal/problem"
 )
 
 // The graphql-transport-ws close codes for authentication.
@@ -55,7 +56,11 @@ func (st *socketState) override() (int, string, bool) {
 // gqlgen with the socket's state in ctx, and waits for its checks to end.
 func (h *Handler) serveSocket(w http.ResponseWriter, r *http.Request) {
 	if !h.originAllowed(r) {
-		http.Error(w, "origin not allowed", http.StatusForbidden)
+		problem.Error(w, http.StatusForbidden, "origin not allowed")
+		return
+	}
+	r, ok := h.authenticate(w, r, false)
+	if !ok {
 		return
 	}
 	st := &socketState{}

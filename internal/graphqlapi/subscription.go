@@ -2,6 +2,7 @@ package graphqlapi
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
@@ -28,9 +29,12 @@ func (s subscriptionResolver) BenchmarkProgress(ctx context.Context, id string) 
 		return nil, err
 	}
 	p := auth.FromContext(ctx)
-	msgs, cancel := s.feed.Subscribe([]string{topicProgress, topicFinished}, s.buffer, func(m live.Message) bool {
+	msgs, cancel, err := s.feed.Subscribe([]string{topicProgress, topicFinished}, s.buffer, func(m live.Message) bool {
 		return m.RunID == b.ID && visibleTo(p, m)
 	})
+	if err != nil {
+		return nil, fmt.Errorf("subscribe to progress: %w", err)
+	}
 	// Read the state again once subscribed, so that a finish between the
 	// check and the subscription is not missed.
 	if b, err = s.svc.GetBenchmark(ctx, b.ID); err != nil {
@@ -69,19 +73,22 @@ func (s subscriptionResolver) BenchmarkProgress(ctx context.Context, id string) 
 
 // MetricsStream sends live metrics messages (metrics.*).
 func (s subscriptionResolver) MetricsStream(ctx context.Context) (<-chan *LiveEvent, error) {
-	return s.stream(ctx, topicMetrics), nil
+	return s.stream(ctx, topicMetrics)
 }
 
 // AlertsStream sends alerts (alerts.*).
 func (s subscriptionResolver) AlertsStream(ctx context.Context) (<-chan *LiveEvent, error) {
-	return s.stream(ctx, topicAlerts), nil
+	return s.stream(ctx, topicAlerts)
 }
 
 // stream forwards the messages of pattern the principal may see until ctx
 // ends.
-func (s subscriptionResolver) stream(ctx context.Context, pattern string) <-chan *LiveEvent {
+func (s subscriptionResolver) stream(ctx context.Context, pattern string) (<-chan *LiveEvent, error) {
 	p := auth.FromContext(ctx)
-	msgs, cancel := s.feed.Subscribe([]string{pattern}, s.buffer, func(m live.Message) bool { return visibleTo(p, m) })
+	msgs, cancel, err := s.feed.Subscribe([]string{pattern}, s.buffer, func(m live.Message) bool { return visibleTo(p, m) })
+	if err != nil {
+		return nil, fmt.Errorf("subscribe to %s: %w", pattern, err)
+	}
 	out := make(chan *LiveEvent, 1)
 	go func() {
 		defer close(out)
@@ -104,7 +111,7 @@ func (s subscriptionResolver) stream(ctx context.Context, pattern string) <-chan
 			}
 		}
 	}()
-	return out
+	return out, nil
 }
 
 // send delivers v unless ctx ends first.
