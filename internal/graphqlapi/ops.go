@@ -8,8 +8,13 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/api"
 	"github.com/llm-test-bench/llm-test-bench/internal/auth"
 )
+
+// PermMetricsRead lets a caller read live metrics and alerts (GET
+// /metrics on the API port, metricsStream, alertsStream, metrics).
+const PermMetricsRead = "metrics.read"
 
 // Permissions is the operation → permission table: the permission each
 // root field needs ("Query.benchmark" → "benchmark.read"), the same as its
@@ -17,20 +22,20 @@ import (
 // field cannot go unchecked; TestEveryRootFieldHasAPermission keeps the
 // table and the schema in step.
 var Permissions = map[string]string{
-	"Query.benchmark":  "benchmark.read",
-	"Query.benchmarks": "benchmark.read",
-	"Query.results":    "results.read",
-	"Query.provider":   "provider.read",
-	"Query.providers":  "provider.read",
-	"Query.metrics":    "metrics.read",
+	"Query.benchmark":  api.PermBenchmarkRead,
+	"Query.benchmarks": api.PermBenchmarkRead,
+	"Query.results":    api.PermResultsRead,
+	"Query.provider":   api.PermProviderRead,
+	"Query.providers":  api.PermProviderRead,
+	"Query.metrics":    PermMetricsRead,
 
-	"Mutation.createBenchmark": "benchmark.create",
-	"Mutation.cancelBenchmark": "benchmark.cancel",
-	"Mutation.updateSettings":  "settings.update",
+	"Mutation.createBenchmark": api.PermBenchmarkCreate,
+	"Mutation.cancelBenchmark": api.PermBenchmarkCancel,
+	"Mutation.updateSettings":  api.PermSettingsUpdate,
 
-	"Subscription.benchmarkProgress": "benchmark.read",
-	"Subscription.metricsStream":     "metrics.read",
-	"Subscription.alertsStream":      "metrics.read",
+	"Subscription.benchmarkProgress": api.PermBenchmarkRead,
+	"Subscription.metricsStream":     PermMetricsRead,
+	"Subscription.alertsStream":      PermMetricsRead,
 }
 
 // permissionGate refuses, before execution, an operation with a root

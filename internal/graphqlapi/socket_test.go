@@ -85,6 +85,16 @@ func (c *wsClient) next() (wsMessage, error) {
 	}
 }
 
+// nextFor reads the next message of operation id, skipping others'.
+func (c *wsClient) nextFor(id string) (wsMessage, error) {
+	for {
+		m, err := c.next()
+		if err != nil || m.ID == id {
+			return m, err
+		}
+	}
+}
+
 func (c *wsClient) init(payload map[string]any) {
 	c.t.Helper()
 	c.send(map[string]any{"type": "connection_init", "payload": payload})
