@@ -65,17 +65,21 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// OptionsFromConfig reads the [server] keys.
+// OptionsFromConfig reads the [server] graphql_* keys, the CORS allowlist
+// and the [server.websocket] ping, message size, init timeout and
+// revalidation interval (shared with /ws).
 func OptionsFromConfig(s config.Server) Options {
 	return Options{
-		Introspection:  s.GraphQLIntrospection,
-		Playground:     s.GraphQLPlayground,
-		MaxDepth:       s.GraphQLMaxDepth,
-		MaxComplexity:  s.GraphQLMaxComplexity,
-		MaxTokens:      s.GraphQLMaxTokens,
-		AllowedOrigins: s.CORSAllowedOrigins,
-		PingInterval:   time.Duration(s.Websocket.PingIntervalSeconds) * time.Second,
-		ReadLimit:      int64(s.Websocket.MaxMessageSizeMB) << 20,
+		Introspection:   s.GraphQLIntrospection,
+		Playground:      s.GraphQLPlayground,
+		MaxDepth:        s.GraphQLMaxDepth,
+		MaxComplexity:   s.GraphQLMaxComplexity,
+		MaxTokens:       s.GraphQLMaxTokens,
+		AllowedOrigins:  s.CORSAllowedOrigins,
+		PingInterval:    time.Duration(s.Websocket.PingIntervalSeconds) * time.Second,
+		ReadLimit:       int64(s.Websocket.MaxMessageSizeMB) << 20,
+		InitTimeout:     time.Duration(s.Websocket.InitTimeoutSeconds) * time.Second,
+		RevalidateEvery: time.Duration(s.Websocket.RevalidateIntervalSeconds) * time.Second,
 	}
 }
 

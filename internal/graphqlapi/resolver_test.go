@@ -3,6 +3,12 @@ package graphqlapi
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/config"
 )
 
 // TestMassAssignment is SECURITY 20: input fields the schema does not
@@ -85,5 +91,22 @@ func TestMethods(t *testing.T) {
 	on := newEnv(t, Options{Playground: true})
 	if code := httptestDo(on, "GET"); code != 200 {
 		t.Fatalf("GET with the playground: %d", code)
+	}
+}
+
+func TestOptionsFromConfig(t *testing.T) {
+	t.Parallel()
+	c := config.Default()
+	c.Server.GraphQLIntrospection = true
+	c.Server.CORSAllowedOrigins = []string{"https://app.example.com"}
+	o := OptionsFromConfig(c.Server)
+	want := Options{
+		Introspection: true, MaxDepth: 10, MaxComplexity: 5000, MaxTokens: 15000,
+		AllowedOrigins: []string{"https://app.example.com"},
+		PingInterval:   30 * time.Second, ReadLimit: 10 << 20,
+		InitTimeout: 5 * time.Second, RevalidateEvery: 5 * time.Second,
+	}
+	if diff := cmp.Diff(want, o, cmpopts.IgnoreFields(Options{}, "Expired", "Logger")); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
 	}
 }
