@@ -218,6 +218,14 @@ type Server struct {
 	// always accepted.
 	AllowMediaURLs  bool `koanf:"allow_media_urls"`
 	AllowMediaFiles bool `koanf:"allow_media_files"`
+	// GraphQL* configure /graphql (internal/graphqlapi). Introspection
+	// and the playground are off unless turned on; the limits refuse a
+	// query before it runs.
+	GraphQLIntrospection bool `koanf:"graphql_introspection"`
+	GraphQLPlayground    bool `koanf:"graphql_playground"`
+	GraphQLMaxDepth      int  `koanf:"graphql_max_depth"`
+	GraphQLMaxComplexity int  `koanf:"graphql_max_complexity"`
+	GraphQLMaxTokens     int  `koanf:"graphql_max_tokens"`
 }
 
 // Websocket configures the server's WebSocket connections (/ws).
@@ -371,6 +379,8 @@ func Default() *Config {
 				InitTimeoutSeconds: 5, RevalidateIntervalSeconds: 5, MaxSubscriptions: 32, MaxConnectionsPerUser: 16,
 			},
 			QueueSize: 100, MaxRunning: 2, OnRestart: "resume",
+
+			GraphQLMaxDepth: 10, GraphQLMaxComplexity: 5000, GraphQLMaxTokens: 15000,
 		},
 		Security: Security{
 			DefaultRole: "viewer", AccessTokenTTL: 15 * time.Minute,

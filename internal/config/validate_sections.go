@@ -114,6 +114,9 @@ func (v *validation) server() {
 	v.atLeast("server.websocket.revalidate_interval_seconds", ws.RevalidateIntervalSeconds, 1)
 	v.atLeast("server.websocket.max_subscriptions", ws.MaxSubscriptions, 1)
 	v.atLeast("server.websocket.max_connections_per_user", ws.MaxConnectionsPerUser, 1)
+	v.atLeast("server.graphql_max_depth", s.GraphQLMaxDepth, 2)
+	v.atLeast("server.graphql_max_complexity", s.GraphQLMaxComplexity, 100)
+	v.atLeast("server.graphql_max_tokens", s.GraphQLMaxTokens, 100)
 	v.serverQueue()
 }
 
