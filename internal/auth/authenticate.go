@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
 
@@ -50,6 +52,9 @@ func (s *Service) authenticateAccess(ctx context.Context, token string) (*Princi
 		return nil, ErrNoSigningKey
 	}
 	c, err := parseAccess(s.keys, token, s.now)
+	if errors.Is(err, jwt.ErrTokenExpired) {
+		return nil, &expiredError{"access token expired"}
+	}
 	if err != nil {
 		return nil, unauthenticated("invalid access token: " + err.Error())
 	}
@@ -73,7 +78,7 @@ func (s *Service) checkSession(ctx context.Context, p *Principal, u *store.User)
 		return unauthenticated("token issued before the user's tokens_valid_after")
 	}
 	if !p.ExpiresAt.IsZero() && !s.now().Before(p.ExpiresAt.Add(Leeway)) {
-		return unauthenticated("token expired")
+		return &expiredError{"access token expired"}
 	}
 	revoked, err := s.st.FamilyRevoked(ctx, p.FamilyID)
 	if err != nil {
@@ -116,7 +121,7 @@ func (s *Service) keyPrincipal(ctx context.Context, k *store.APIKey) (*Principal
 	case k.RevokedAt != nil:
 		return nil, unauthenticated("API key revoked")
 	case k.ExpiresAt != nil && !now.Before(*k.ExpiresAt):
-		return nil, unauthenticated("API key expired")
+		return nil, &expiredError{"API key expired"}
 	}
 	u, err := s.loadActiveUser(ctx, k.UserID)
 	if err != nil {

@@ -30,6 +30,16 @@ var (
 // The reason must never hold a credential.
 func unauthenticated(reason string) error { return fmt.Errorf("%w: %s", ErrUnauthenticated, reason) }
 
+// expiredError is an ErrUnauthenticated whose credential has expired:
+// live connections close with 4401 (log in again) rather than 4403.
+type expiredError struct{ reason string }
+
+func (e *expiredError) Error() string { return ErrUnauthenticated.Error() + ": " + e.reason }
+func (e *expiredError) Unwrap() error { return ErrUnauthenticated }
+
+// Expired marks the error for wsapi and graphqlapi (their IsExpired).
+func (e *expiredError) Expired() bool { return true }
+
 // InputError is a bad request member (400).
 type InputError struct {
 	Field string
