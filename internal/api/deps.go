@@ -2,10 +2,10 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/benchmarks"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 	"github.com/llm-test-bench/llm-test-bench/provider"
@@ -20,18 +20,8 @@ type Store interface {
 	store.ResultQuerier
 }
 
-// SubmitRequest is what the benchmark manager is asked to run; it has the
-// fields of benchmarks.Request.
-type SubmitRequest struct {
-	Name        string
-	Datasets    []string
-	Suite       json.RawMessage
-	Providers   []string
-	Concurrency int
-	Repeat      int
-	MaxCost     float64
-	Tags        map[string]string
-}
+// SubmitRequest is what the benchmark manager is asked to run.
+type SubmitRequest = benchmarks.Request
 
 // Manager queues and runs benchmarks (internal/benchmarks). Its errors
 // are *problem.Details.

@@ -16,16 +16,23 @@ var operatorOnly = map[string]string{
 	"http": "sends requests to an endpoint of its own",
 }
 
+// builtIn are vendors any request may name: they answer in process and
+// reach no host (the simulator).
+var builtIn = map[string]bool{"simulator": true}
+
 // checkProvider refuses a provider id that the server's configuration
-// does not define: its vendor part must name a [providers.NAME] table,
-// and a provider that runs commands or picks its own endpoint must be
-// named exactly as configured.
+// does not define: its vendor part must name a [providers.NAME] table (or
+// a built-in vendor), and a provider that runs commands or picks its own
+// endpoint must be named exactly as configured.
 func checkProvider(cfg *config.Config, field, id string) *problem.Details {
 	id = strings.TrimSpace(id)
 	if id == "" {
 		return badField(field, "empty provider: want \"vendor:model\" naming a provider this server configures")
 	}
 	name, model, _ := strings.Cut(id, ":")
+	if _, ok := cfg.Providers[name]; !ok && builtIn[name] {
+		return nil
+	}
 	if _, ok := cfg.Providers[name]; !ok {
 		return badField(field, "provider %q is not configured on this server (configured: %s)", name, configured(cfg))
 	}

@@ -108,6 +108,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.providersCommand(),
 		a.versionCommand(),
 		a.authCommand(),
+		a.serveCommand(),
 	)
 	return root
 }

@@ -1,0 +1,196 @@
+// Package serve assembles `llm-test-bench serve` from the configuration
+// and a store: authentication, the benchmark queue on the run service,
+// the live hub, the REST, WebSocket and GraphQL front ends, and the HTTP
+// middleware in its order. Each part lives in its own package; this one
+// only wires them. See docs/SERVER.md.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/api"
+	"github.com/llm-test-bench/llm-test-bench/internal/auth"
+	"github.com/llm-test-bench/llm-test-bench/internal/benchmarks"
+	"github.com/llm-test-bench/llm-test-bench/internal/config"
+	"github.com/llm-test-bench/llm-test-bench/internal/graphqlapi"
+	"github.com/llm-test-bench/llm-test-bench/internal/httpmw"
+	"github.com/llm-test-bench/llm-test-bench/internal/live"
+	"github.com/llm-test-bench/llm-test-bench/internal/ratelimit"
+	"github.com/llm-test-bench/llm-test-bench/internal/server"
+	"github.com/llm-test-bench/llm-test-bench/internal/session"
+	"github.com/llm-test-bench/llm-test-bench/internal/store"
+	"github.com/llm-test-bench/llm-test-bench/internal/wsapi"
+)
+
+// Options are what the caller decides; the rest comes from Config.
+type Options struct {
+	Config *config.Config
+	Store  store.Store
+	// DataDir holds the server's journals and inline suites when
+	// [server] data_dir is not set.
+	DataDir string
+	// Simulate runs every benchmark against the built-in simulator.
+	Simulate bool
+	Logger   *slog.Logger
+	// HeartbeatEvery and RecoverAfter shorten the liveness intervals in
+	// tests; 0 keeps the defaults.
+	HeartbeatEvery time.Duration
+	RecoverAfter   time.Duration
+}
+
+// ConfigError is a configuration the server refuses to start with (a
+// missing or short signing secret, an unknown permission): exit 3.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Build assembles the server. The store stays the caller's; everything
+// else Build opens is closed when the server stops.
+func Build(ctx context.Context, o Options) (*server.Server, error) {
+	cfg, st := o.Config, o.Store
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	authSvc, err := auth.New(st, cfg, log, nil)
+	if err != nil {
+		return nil, &ConfigError{fmt.Errorf("serve: %w", err)}
+	}
+	ips, err := httpmw.NewClientIP(cfg.Server.TrustedProxies)
+	if err != nil {
+		return nil, &ConfigError{fmt.Errorf("serve: [server] trusted_proxies: %w", err)}
+	}
+	authSvc.ClientIP = func(r *http.Request) string { return ips.Addr(r).String() }
+	policies, err := ratelimit.FromConfig(cfg.Server.RateLimit)
+	if err != nil {
+		return nil, &ConfigError{fmt.Errorf("serve: [server.rate_limit]: %w", err)}
+	}
+	cors, err := httpmw.CORS(httpmw.CORSOptions{AllowedOrigins: cfg.Server.CORSAllowedOrigins})
+	if err != nil {
+		return nil, &ConfigError{fmt.Errorf("serve: [server] cors_allowed_origins: %w", err)}
+	}
+	limiter, err := ratelimit.Open(ctx, cfg.Server.RateLimit)
+	if err != nil {
+		return nil, fmt.Errorf("serve: rate limiter: %w", err)
+	}
+	closers := []func() error{limiter.Close}
+	fail := func(err error) (*server.Server, error) {
+		for _, c := range closers {
+			_ = c()
+		}
+		return nil, err
+	}
+
+	dataDir := cfg.Server.DataDir
+	if dataDir == "" {
+		dataDir = o.DataDir
+	}
+	if dataDir == "" {
+		return fail(&ConfigError{errors.New("serve: set [server] data_dir: the server keeps journals and submitted suites there")})
+	}
+	hub := live.NewHub()
+	closers = append(closers, func() error { hub.Close(); return nil })
+	svc := session.New(cfg, st, log)
+	svc.JournalDir = filepath.Join(dataDir, "journal")
+	svc.HeartbeatEvery = o.HeartbeatEvery
+	closers = append(closers, svc.Close)
+
+	mo := benchmarks.OptionsFromConfig(cfg.Server)
+	mo.DataDir, mo.Simulate, mo.Logger = dataDir, o.Simulate, log
+	if o.RecoverAfter > 0 {
+		mo.RecoverAfter = o.RecoverAfter
+	}
+	mgr := benchmarks.New(svc, st, hub, cfg, mo)
+	apiSvc := api.New(api.Deps{Store: st, Manager: mgr, Providers: svc, Config: cfg, Logger: log})
+
+	limit := httpmw.RateLimit(httpmw.RateLimitOptions{Limiter: limiter, Policies: policies, ClientIP: ips, Logger: log})
+	loginLimit := httpmw.RateLimit(httpmw.RateLimitOptions{Limiter: limiter, Policies: policies, Key: httpmw.IPKey(ips), Logger: log})
+
+	var ws, gql http.Handler
+	if cfg.Server.EnableWebsocket {
+		h, err := wsapi.New(hub, authSvc, wsapi.FromConfig(cfg.Server))
+		if err != nil {
+			return fail(&ConfigError{fmt.Errorf("serve: [server.websocket]: %w", err)})
+		}
+		closers = append(closers, func() error {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return h.Shutdown(sctx)
+		})
+		ws = limit(h)
+	}
+	if cfg.Server.EnableGraphQL {
+		h, err := graphqlapi.New(apiSvc, graphqlapi.HubFeed(hub), authSvc, graphqlapi.OptionsFromConfig(cfg.Server))
+		if err != nil {
+			return fail(&ConfigError{fmt.Errorf("serve: graphql: %w", err)})
+		}
+		closers = append(closers, func() error { h.Close(); return nil })
+		gql = optionalAuth(authSvc, limit(h))
+	}
+	outer := []func(http.Handler) http.Handler{
+		httpmw.RequestID, httpmw.Recover(log), httpmw.AccessLog(log), httpmw.SecurityHeaders, cors,
+		authSvc.RefuseCredentialsInURL, httpmw.Compress(),
+		httpmw.Timeout(httpmw.TimeoutOptions{Timeout: cfg.Server.RequestTimeout, Exempt: isExport}),
+		httpmw.MaxBody(int64(cfg.Server.MaxBodyBytes)),
+	}
+	// Close runs in reverse order of opening: sockets, handlers, the
+	// session's caches, the hub, the limiter.
+	closeAll := func() error {
+		var errs []error
+		for i := len(closers) - 1; i >= 0; i-- {
+			errs = append(errs, closers[i]())
+		}
+		return errors.Join(errs...)
+	}
+	srv, err := server.New(server.Options{
+		Config: cfg, Service: apiSvc, Store: st, Manager: mgr, Publisher: hub,
+		Auth:      limitedAuth{svc: authSvc, limit: limit, login: loginLimit},
+		WebSocket: ws, GraphQL: gql, Middleware: outer, Close: closeAll, Logger: log,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	return srv, nil
+}
+
+// limitedAuth charges the rate limits where the caller is known: after
+// authentication on the API's routes (per principal), and per client
+// address on the /auth routes (login, refresh).
+type limitedAuth struct {
+	svc          *auth.Service
+	limit, login func(http.Handler) http.Handler
+}
+
+func (a limitedAuth) Middleware(next http.Handler) http.Handler {
+	return a.svc.Middleware(a.limit(next))
+}
+
+func (a limitedAuth) Routes() http.Handler { return a.login(a.svc.Routes()) }
+
+// optionalAuth puts the principal of a valid Authorization header in the
+// request's context, so GraphQL is limited per principal; a request
+// without one (a WebSocket upgrade authenticates in its first message)
+// or with a bad one goes on unchanged, and GraphQL refuses it itself.
+func optionalAuth(svc *auth.Service, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := r.Header.Get("Authorization"); h != "" {
+			if p, err := svc.Authenticate(r.Context(), h); err == nil {
+				r = r.WithContext(auth.WithPrincipal(r.Context(), p))
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isExport exempts the streamed export from the request timeout: a large
+// benchmark takes longer to send than any answer should take to start.
+func isExport(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == server.Prefix+"/results/export"
+}
