@@ -16,7 +16,9 @@ package seed
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -66,15 +68,21 @@ func RunID(run int) string { return fmt.Sprintf("run-%04d", run) }
 func Owner(run int) string { return fmt.Sprintf("user-%d", run%Owners) }
 
 // Cached returns the path of a seeded store of size s in dir, named by
-// the size, the schema version and Format, writing it first when it is not
-// there (through a temporary name, so a reader never sees half a file).
-// seeded reports whether this call wrote it.
+// the size, the schema (its latest version and a hash of every migration
+// file, since two branches can reach the same version by different
+// migrations) and Format, writing it first when it is not there (through
+// a temporary name, so a reader never sees half a file). seeded reports
+// whether this call wrote it.
 func Cached(ctx context.Context, dir string, s Size) (path string, seeded bool, err error) {
 	v, err := migrations.Latest(migrations.SQLite)
 	if err != nil {
 		return "", false, fmt.Errorf("seed: schema version: %w", err)
 	}
-	path = filepath.Join(dir, fmt.Sprintf("ltb-query-bench-%d-v%d-s%d.db", s.Results(), v, Format))
+	sum, err := schemaHash()
+	if err != nil {
+		return "", false, err
+	}
+	path = filepath.Join(dir, fmt.Sprintf("ltb-query-bench-%d-v%d-%s-s%d.db", s.Results(), v, sum, Format))
 	if _, err := os.Stat(path); err == nil {
 		return path, false, nil
 	}
@@ -91,6 +99,29 @@ func Cached(ctx context.Context, dir string, s Size) (path string, seeded bool, 
 		return "", false, fmt.Errorf("seed: %w", err)
 	}
 	return path, true, nil
+}
+
+// schemaHash is 8 hex digits of a hash of the SQLite migrations' names
+// and contents.
+func schemaHash() (string, error) {
+	fsys, err := migrations.FS(migrations.SQLite)
+	if err != nil {
+		return "", fmt.Errorf("seed: %w", err)
+	}
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return "", fmt.Errorf("seed: %w", err)
+	}
+	h := fnv.New32a()
+	for _, n := range names { // Glob sorts them
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return "", fmt.Errorf("seed: %w", err)
+		}
+		fmt.Fprintf(h, "%s %d\n", n, len(b))
+		h.Write(b)
+	}
+	return fmt.Sprintf("%08x", h.Sum32()), nil
 }
 
 // Write creates a store of size s at path (which must not hold a
