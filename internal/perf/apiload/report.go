@@ -20,7 +20,7 @@ func (rep *Report) Write(w io.Writer) error {
 	fmt.Fprintf(&b, "GET /api/v1/results over %d results in SQLite (%s in %s; copied and served in %s)\n",
 		o.Size.Results(), seeded, rep.SeedTime.Round(time.Millisecond), rep.CopyTime.Round(time.Millisecond))
 	all := rep.Rec.Summarize(func(string) bool { return true })
-	fmt.Fprintf(&b, "open loop: %g requests/s for %s (%d sent in %s), admin and owner in turn, %.0f%% text queries, deep pages %d pages down\n",
+	fmt.Fprintf(&b, "open loop: %g requests/s for %s (%d requests, the last answered %s after the first was due), admin and owner in turn, %.0f%% text queries, deep pages up to %d pages down\n",
 		o.Rate, o.Duration, all.Count, rep.Elapsed.Round(time.Millisecond), o.TextShare*100, o.Depth)
 	fmt.Fprintf(&b, "rate limit raised to %d requests/minute per principal, burst %d (the default 100/minute would refuse most requests)\n", rep.RateLimit, rep.Burst)
 	fmt.Fprintf(&b, "machine: %d CPUs, load average %s before, %s after (on a shared machine other work runs beside)\n",
