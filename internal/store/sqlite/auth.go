@@ -108,7 +108,7 @@ func scanUser(sc interface{ Scan(...any) error }) (store.User, error) {
 }
 
 func (s *Store) oneUser(ctx context.Context, what, where, arg string) (*store.User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where+` = ?`, arg))
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+where+` = ?`, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlite %s %q: %w", what, arg, store.ErrNotFound)
 	}
@@ -147,7 +147,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *store.User) error {
 
 // ListUsers returns every user, oldest first.
 func (s *Store) ListUsers(ctx context.Context) ([]store.User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY created_at, id`)
+	rows, err := s.query(ctx, `SELECT `+userColumns+` FROM users ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite list users: %w", err)
 	}

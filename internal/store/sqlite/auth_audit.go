@@ -26,7 +26,7 @@ func (s *Store) Audit(ctx context.Context, e *store.AuditEvent) error {
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = store.Now()
 	}
-	if err := s.db.QueryRowContext(ctx, `INSERT INTO audit_log
+	if err := s.queryRow(ctx, `INSERT INTO audit_log
 		(user_id, action, resource, details, ip_address, request_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		nullString(e.UserID), e.Action, e.Resource, details, e.IP, e.RequestID, formatTime(e.CreatedAt)).
@@ -60,7 +60,7 @@ func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter) ([]store.Aud
 	}
 	q += ` ORDER BY created_at DESC, id DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite list audit: %w", err)
 	}

@@ -73,7 +73,7 @@ func scanAPIKey(sc interface{ Scan(...any) error }) (store.APIKey, error) {
 // APIKeyByHash returns the key with this hash, revoked or expired ones
 // too; store.ErrNotFound when there is none. Errors never quote the hash.
 func (s *Store) APIKeyByHash(ctx context.Context, hash string) (*store.APIKey, error) {
-	k, err := scanAPIKey(s.db.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE key_hash = ?`, hash))
+	k, err := scanAPIKey(s.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE key_hash = ?`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlite api key by hash: %w", store.ErrNotFound)
 	}
@@ -85,7 +85,7 @@ func (s *Store) APIKeyByHash(ctx context.Context, hash string) (*store.APIKey, e
 
 // GetAPIKey returns the key with this id; store.ErrNotFound when there is none.
 func (s *Store) GetAPIKey(ctx context.Context, id string) (*store.APIKey, error) {
-	k, err := scanAPIKey(s.db.QueryRowContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE id = ?`, id))
+	k, err := scanAPIKey(s.queryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlite get api key %s: %w", id, store.ErrNotFound)
 	}
@@ -97,7 +97,7 @@ func (s *Store) GetAPIKey(ctx context.Context, id string) (*store.APIKey, error)
 
 // ListAPIKeys returns userID's keys, oldest first.
 func (s *Store) ListAPIKeys(ctx context.Context, userID string) ([]store.APIKey, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys
+	rows, err := s.query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys
 		WHERE user_id = ? ORDER BY created_at, id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite list api keys of %s: %w", userID, err)

@@ -45,7 +45,7 @@ func (s *Store) RefreshTokenByHash(ctx context.Context, hash string) (*store.Ref
 		parent, used, revoked     sql.NullString
 		issued, famIssued, expiry string
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT id, family_id, parent_id, user_id, token_hash, issued_at,
+	err := s.queryRow(ctx, `SELECT id, family_id, parent_id, user_id, token_hash, issued_at,
 		family_issued_at, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = ?`, hash).
 		Scan(&t.ID, &t.FamilyID, &parent, &t.UserID, &t.Hash, &issued, &famIssued, &expiry, &used, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -100,7 +100,7 @@ func (s *Store) RevokeFamily(ctx context.Context, familyID string, at time.Time)
 // FamilyRevoked reports whether familyID has no token or a revoked one.
 func (s *Store) FamilyRevoked(ctx context.Context, familyID string) (bool, error) {
 	var tokens, revoked int64
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*), count(revoked_at) FROM refresh_tokens
+	if err := s.queryRow(ctx, `SELECT count(*), count(revoked_at) FROM refresh_tokens
 		WHERE family_id = ?`, familyID).Scan(&tokens, &revoked); err != nil {
 		return true, fmt.Errorf("sqlite refresh family %s revoked: %w", familyID, err)
 	}

@@ -53,7 +53,7 @@ func (s *Store) QueryResults(ctx context.Context, q store.ResultQuery) ([]bench.
 	if !ok {
 		return []bench.Result{}, "", nil
 	}
-	rows, err := s.db.QueryContext(ctx, sq, args...)
+	rows, err := s.query(ctx, sq, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlite query results: %w", err)
 	}
@@ -96,12 +96,12 @@ const (
 // matches are counted up to that bound from the FTS5 doclists alone.
 func (s *Store) textPlan(ctx context.Context, match string) (textPlan, error) {
 	var n int64
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM results`).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, `SELECT coalesce(max(rowid), 0) FROM results`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count rows: %w", err)
 	}
 	bound := int64(math.Sqrt(2*float64(store.DefaultPage)*float64(n))) + 1
 	var matches int64
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM results_fts WHERE results_fts MATCH ? LIMIT ?)`,
+	err := s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM results_fts WHERE results_fts MATCH ? LIMIT ?)`,
 		match, bound).Scan(&matches)
 	if err != nil {
 		return 0, fmt.Errorf("count matches: %w", err)
@@ -190,7 +190,7 @@ func page[T any](rows []T, size int, k store.CursorKind, key func(*T) store.Curs
 
 // GetResult returns the result with this id.
 func (s *Store) GetResult(ctx context.Context, id string) (*bench.Result, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+resultColumns+` FROM results WHERE id = ?`, id)
+	rows, err := s.query(ctx, `SELECT `+resultColumns+` FROM results WHERE id = ?`, id)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite get result %s: %w", id, err)
 	}
@@ -216,7 +216,7 @@ func (s *Store) PageRuns(ctx context.Context, q store.RunQuery) ([]bench.Run, st
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlite page runs: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, sq, args...)
+	rows, err := s.query(ctx, sq, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlite page runs: %w", err)
 	}

@@ -135,7 +135,7 @@ func (s *Store) GetRun(ctx context.Context, ref string) (*bench.Run, error) {
 type finder struct{ s *Store }
 
 func (f finder) one(ctx context.Context, q string, arg any) (*bench.Run, error) {
-	run, err := scanRun(f.s.db.QueryRowContext(ctx, `SELECT `+runColumns+` FROM sessions WHERE `+q, arg))
+	run, err := scanRun(f.s.queryRow(ctx, `SELECT `+runColumns+` FROM sessions WHERE `+q, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -154,7 +154,7 @@ func (f finder) RunBySeq(ctx context.Context, seq int64) (*bench.Run, error) {
 }
 
 func (f finder) RunsByPrefix(ctx context.Context, prefix string, limit int) ([]bench.Run, error) {
-	rows, err := f.s.db.QueryContext(ctx, `SELECT `+runColumns+` FROM sessions
+	rows, err := f.s.query(ctx, `SELECT `+runColumns+` FROM sessions
 		WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT ?`, len([]rune(prefix)), prefix, limit)
 	if err != nil {
 		return nil, err
@@ -201,7 +201,7 @@ func (s *Store) ListRuns(ctx context.Context, f store.RunFilter) ([]bench.Run, e
 	}
 	q += ` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`
 	args = append(args, limit, max(f.Offset, 0))
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite list runs: %w", err)
 	}

@@ -26,8 +26,9 @@ const timeLayout = "2006-01-02T15:04:05.000000Z"
 
 // Store is a store.Store kept in one SQLite file.
 type Store struct {
-	db *sql.DB
-	w  *writer
+	db    *sql.DB
+	w     *writer
+	stmts *stmtCache
 }
 
 // Default pool and open settings, used when Options leave them at zero.
@@ -112,7 +113,7 @@ func openOnce(ctx context.Context, path string, o store.Options) (*Store, error)
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db, w: w}, nil
+	return &Store{db: db, w: w, stmts: newStmtCache(db)}, nil
 }
 
 // dsn builds the driver's file: URI with the connection pragmas. Writes
@@ -146,7 +147,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	if err := errors.Join(s.w.close(), s.db.Close()); err != nil {
+	if err := errors.Join(s.stmts.close(), s.w.close(), s.db.Close()); err != nil {
 		return fmt.Errorf("sqlite close: %w", err)
 	}
 	return nil
