@@ -213,11 +213,11 @@ func (s *testServer) user(name, role string) *session {
 
 // session is one logged-in user of a test server.
 type session struct {
-	s       *testServer
-	name    string
-	id      string
-	tokens  tokenPair
-	bearer  string // the Authorization credential: the access token or an API key
+	s      *testServer
+	name   string
+	id     string
+	tokens tokenPair
+	bearer string // the Authorization credential: the access token or an API key
 }
 
 // tokenPair is the answer of /auth/login and /auth/refresh.
