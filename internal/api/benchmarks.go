@@ -33,7 +33,7 @@ func (c *Core) CreateBenchmark(ctx context.Context, req CreateBenchmark) (*Bench
 	if err != nil {
 		return nil, c.passThrough(ctx, "submit benchmark", err)
 	}
-	b := c.benchmark(run, nil)
+	b := c.submitted(run)
 	return &b, nil
 }
 
@@ -185,6 +185,17 @@ func (c *Core) benchmark(run *bench.Run, totals map[string]bench.Totals) Benchma
 		at := run.UpdatedAt
 		b.FinishedAt = &at
 	}
+	return b
+}
+
+// submitted shows a run just submitted as the queue took it: "queued"
+// with nothing done (API.md's 202 answer), even when a free slot has
+// started it already; GET shows where it is.
+func (c *Core) submitted(run *bench.Run) Benchmark {
+	b := c.benchmark(run, nil)
+	b.Status = string(bench.RunQueued)
+	b.Progress = Progress{Total: run.Total}
+	b.FinishedAt = nil
 	return b
 }
 

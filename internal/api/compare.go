@@ -49,7 +49,7 @@ func (c *Core) Compare(ctx context.Context, req CompareRequest) (*Benchmark, err
 	if err != nil {
 		return nil, c.passThrough(ctx, "submit compare", err)
 	}
-	b := c.benchmark(run, nil)
+	b := c.submitted(run)
 	return &b, nil
 }
 

@@ -63,7 +63,7 @@ type Options struct {
 func OptionsFromConfig(s config.Server) Options {
 	return Options{
 		MaxRunning: s.MaxRunning, QueueSize: s.QueueSize, DatasetsDir: s.DatasetsDir, DataDir: s.DataDir,
-		OnRestart: s.OnRestart, AllowMediaURLs: s.AllowMediaURLs, AllowMediaFiles: s.AllowMediaFiles,
+		OnRestart: s.OnRestart, RecoverAfter: s.RecoverAfter, AllowMediaURLs: s.AllowMediaURLs, AllowMediaFiles: s.AllowMediaFiles,
 	}
 }
 

@@ -213,6 +213,11 @@ type Server struct {
 	// OnRestart says what a starting server does with the runs a previous
 	// one left queued or running: "resume" them or mark them "fail"ed.
 	OnRestart string `koanf:"on_restart"`
+	// RecoverAfter is how long a queued or running server benchmark may go
+	// without a sign of life before another server process takes it over
+	// as abandoned (its process died); 0 means the store's 30 s. A shorter
+	// one makes the server beat more often, so its own runs stay alive.
+	RecoverAfter time.Duration `koanf:"recover_after"`
 	// AllowMediaURLs and AllowMediaFiles let a suite submitted through the
 	// API carry inputs by http(s) URL or by file:// path; data: URLs are
 	// always accepted.

@@ -125,6 +125,9 @@ func (v *validation) serverQueue() {
 	s := v.c.Server
 	v.atLeast("server.max_running", s.MaxRunning, 1)
 	v.atLeast("server.queue_size", s.QueueSize, 1)
+	if s.RecoverAfter != 0 && s.RecoverAfter < time.Second {
+		v.add("server.recover_after", "want at least \"1s\", or leave it out for 30s, got %s", s.RecoverAfter)
+	}
 	if s.OnRestart != "resume" && s.OnRestart != "fail" {
 		v.add("server.on_restart", "want \"resume\" (runs a stopped server left queued or running go on) or \"fail\" (they are marked failed), got %q", s.OnRestart)
 	}

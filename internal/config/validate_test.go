@@ -66,6 +66,7 @@ func TestValidateRanges(t *testing.T) {
 		{"max running", "[server]\nmax_running = 0", "server.max_running", "at least 1"},
 		{"queue size", "[server]\nqueue_size = 0", "server.queue_size", "at least 1"},
 		{"on restart", "[server]\non_restart = \"retry\"", "server.on_restart", "resume"},
+		{"recover after", "[server]\nrecover_after = \"100ms\"", "server.recover_after", "at least"},
 		{"datasets dir", "[server]\ndatasets_dir = \"  \"", "server.datasets_dir", "directory"},
 		{"data dir", "[server]\ndata_dir = \" \"", "server.data_dir", "directory"},
 		{"graphql depth", "[server]\ngraphql_max_depth = 1", "server.graphql_max_depth", "at least 2"},

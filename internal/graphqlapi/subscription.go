@@ -29,15 +29,18 @@ func (s subscriptionResolver) BenchmarkProgress(ctx context.Context, id string) 
 		return nil, err
 	}
 	p := auth.FromContext(ctx)
+	// The filter runs on the publishers' goroutines: it reads its own copy
+	// of the id, never b, which is read again below.
+	runID := b.ID
 	msgs, cancel, err := s.feed.Subscribe([]string{topicProgress, topicFinished}, s.buffer, func(m live.Message) bool {
-		return m.RunID == b.ID && visibleTo(p, m)
+		return m.RunID == runID && visibleTo(p, m)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("subscribe to progress: %w", err)
 	}
 	// Read the state again once subscribed, so that a finish between the
 	// check and the subscription is not missed.
-	if b, err = s.svc.GetBenchmark(ctx, b.ID); err != nil {
+	if b, err = s.svc.GetBenchmark(ctx, runID); err != nil {
 		cancel()
 		return nil, err
 	}
@@ -61,7 +64,7 @@ func (s subscriptionResolver) BenchmarkProgress(ctx context.Context, id string) 
 				if !ok {
 					continue
 				}
-				pr.BenchmarkID = b.ID
+				pr.BenchmarkID = runID
 				if !send(ctx, out, &pr) || m.Topic == topicFinished || finished(pr.Status) {
 					return
 				}

@@ -99,7 +99,6 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 	closers = append(closers, func() error { hub.Close(); return nil })
 	svc := session.New(cfg, st, log)
 	svc.JournalDir = filepath.Join(dataDir, "journal")
-	svc.HeartbeatEvery = o.HeartbeatEvery
 	closers = append(closers, svc.Close)
 
 	mo := benchmarks.OptionsFromConfig(cfg.Server)
@@ -107,6 +106,7 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 	if o.RecoverAfter > 0 {
 		mo.RecoverAfter = o.RecoverAfter
 	}
+	svc.HeartbeatEvery = heartbeatEvery(o.HeartbeatEvery, mo.RecoverAfter)
 	mgr := benchmarks.New(svc, st, hub, cfg, mo)
 	apiSvc := api.New(api.Deps{Store: st, Manager: mgr, Providers: svc, Config: cfg, Logger: log})
 
@@ -158,6 +158,17 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 		return fail(err)
 	}
 	return srv, nil
+}
+
+// heartbeatEvery is how often running benchmarks show they are alive:
+// the given interval, else often enough (five beats) within a recovery
+// delay shorter than the store's, so that no other server takes a live
+// run for abandoned; else the store's default.
+func heartbeatEvery(given, recoverAfter time.Duration) time.Duration {
+	if given > 0 || recoverAfter <= 0 {
+		return given
+	}
+	return min(store.HeartbeatInterval, recoverAfter/5)
 }
 
 // limitedAuth charges the rate limits where the caller is known: after

@@ -133,7 +133,8 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 
 // Serve starts the manager, serves on ln until ctx ends, then shuts down
 // in order: stop accepting and drain requests in flight, shut the manager
-// down (it checkpoints running benchmarks), close the rest. ln is closed.
+// down (it checkpoints running benchmarks at once), close the rest. ln is
+// closed.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if s.o.Manager != nil {
 		if err := s.o.Manager.Start(ctx); err != nil {
@@ -182,7 +183,12 @@ func (s *Server) shutdown(hs *http.Server, served <-chan error, serveDone bool) 
 		}
 	}
 	if s.o.Manager != nil {
-		if err := s.o.Manager.Shutdown(ctx); err != nil {
+		// Running benchmarks are checkpointed at once, not waited for: one
+		// may run for hours, and the next start resumes it with every
+		// finished result kept. Interrupting them is the plan, not an error.
+		now, stopNow := context.WithCancel(ctx)
+		stopNow()
+		if err := s.o.Manager.Shutdown(now); err != nil && !errors.Is(err, context.Canceled) {
 			errs = append(errs, fmt.Errorf("shut the benchmark manager down: %w", err))
 		}
 	}
