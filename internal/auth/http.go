@@ -59,6 +59,9 @@ func (s *Service) decodeJSON(w http.ResponseWriter, r *http.Request, dst any, op
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	dec.DisallowUnknownFields()
 	err = dec.Decode(dst)
+	if optional && errors.Is(err, io.EOF) {
+		return true // an empty body, sent as JSON: the members are optional
+	}
 	if err == nil {
 		if _, more := dec.Token(); more != io.EOF {
 			err = errors.New("trailing data after the JSON object")

@@ -24,6 +24,11 @@ func testCase10Logout(t *testing.T, mk storeMaker) {
 	wantStatus(t, f.do(t, http.MethodPost, "/api/v1/auth/logout", other.AccessToken, nil), http.StatusNoContent)
 	wantStatus(t, f.refresh(t, other.RefreshToken), http.StatusUnauthorized)
 	wantStatus(t, f.do(t, http.MethodPost, "/api/v1/auth/logout", "", nil), http.StatusUnauthorized)
+	// So does an empty body sent as JSON, as clients that always set the
+	// content type do.
+	third := f.login(t, "alice", testPassword)
+	wantStatus(t, f.do(t, http.MethodPost, "/api/v1/auth/logout", third.AccessToken, ""), http.StatusNoContent)
+	wantStatus(t, f.refresh(t, third.RefreshToken), http.StatusUnauthorized)
 }
 
 // Case 11: refresh reuse revokes the family: RT1 -> RT2, RT1 again is
