@@ -175,7 +175,9 @@ func (c *Core) benchmark(run *bench.Run, totals map[string]bench.Totals) Benchma
 	if b.Tags == nil {
 		b.Tags = map[string]string{}
 	}
-	if lp, ok := c.manager.Progress(run.ID); ok {
+	// Live figures only for a run the store still shows unfinished: the
+	// manager lets go of a run a moment after storing its end.
+	if lp, ok := c.manager.Progress(run.ID); ok && !finished(run.Status) {
 		b.Progress = Progress{Done: lp.Done, Total: lp.Total, Passed: lp.Passed, Failed: lp.Failed, Errors: lp.Errors}
 		if lp.Status != "" {
 			b.Status = lp.Status
