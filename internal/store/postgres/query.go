@@ -14,7 +14,7 @@ import (
 
 // textSQL is the expression idx_results_text indexes (migration 00006); a
 // search must use it verbatim for the planner to use the index.
-const textSQL = `to_tsvector('english', prompt || ' ' || response)`
+const textSQL = `to_tsvector('english', left(prompt, 32768) || ' ' || left(response, 65536))`
 
 // storable reports whether PostgreSQL can take s as a text value: UTF-8
 // without NUL. A filter that is not can match no stored value.

@@ -8,9 +8,11 @@
 -- plain order finds them) and the runs of a user. A tag uses the GIN index
 -- on tags (00001); a score range is checked while walking the order.
 --
--- The full-text index covers the response as well as the prompt. Queries
--- must use this very expression, to_tsvector('english', prompt || ' ' ||
--- response), for the planner to use it.
+-- The full-text index covers the response as well as the prompt, their
+-- first 32,768 and 65,536 characters: a tsvector holds at most 1 MB, and an
+-- index expression that fails would fail the insert, losing results with
+-- very long texts. Queries must use this very expression (textSQL in
+-- internal/store/postgres/query.go) for the planner to use the index.
 
 -- +goose Up
 CREATE INDEX idx_results_created ON results (created_at, id);
@@ -22,7 +24,7 @@ CREATE INDEX idx_results_failed_created ON results (created_at, id) WHERE NOT pa
 CREATE INDEX idx_sessions_user_created ON sessions (user_id, created_at, id);
 
 DROP INDEX idx_results_prompt_text;
-CREATE INDEX idx_results_text ON results USING GIN (to_tsvector('english', prompt || ' ' || response));
+CREATE INDEX idx_results_text ON results USING GIN (to_tsvector('english', left(prompt, 32768) || ' ' || left(response, 65536)));
 
 -- +goose Down
 DROP INDEX idx_results_text;
