@@ -57,6 +57,9 @@ func TestRequestID(t *testing.T) {
 			if w.Header().Get(RequestIDHeader) != ctxID {
 				t.Error("the id is not on the response before the handler runs")
 			}
+			if r.Header.Get(RequestIDHeader) != ctxID {
+				t.Error("the request's own header does not carry the id given (auth reads it there)")
+			}
 		})).ServeHTTP(w, r)
 		got := w.Header().Get(RequestIDHeader)
 		if (got == in) != keep || got != ctxID || len(got) < 16 && !keep {

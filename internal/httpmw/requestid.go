@@ -17,7 +17,9 @@ type requestIDKey struct{}
 // RequestID gives every request an id: the client's X-Request-Id when it is
 // a short safe token (1-64 letters, digits, '.', '_', '-'), else a new
 // random one. The id is set on the response (before the handler runs, so
-// that problem answers carry it) and in the request's context.
+// that problem answers carry it), in the request's context, and on the
+// request's own header, replacing an unsafe one, so that packages below
+// this one (auth's logs and audit entries) read the same id.
 func RequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestIDHeader)
@@ -25,6 +27,7 @@ func RequestID(next http.Handler) http.Handler {
 			id = rand.Text()
 		}
 		w.Header().Set(RequestIDHeader, id)
+		r.Header.Set(RequestIDHeader, id)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
 	})
 }
