@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"strings"
 	"testing"
 	"time"
@@ -246,4 +247,29 @@ func matchLine(logs, re string) bool {
 		}
 	}
 	return false
+}
+
+// Case 22 under concurrency: a burst of guesses sent at once is throttled
+// like a sequence (the attempt is counted before the password is checked),
+// so no more than the allowed failures reach the password check.
+func TestCase22LoginThrottleConcurrent(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOpts{})
+	f.user(t, "alice", "user")
+	f.svc.ClientIP = func(r *http.Request) string { return r.Header.Get("X-Test-Client") }
+	var wg sync.WaitGroup
+	codes := make([]int, 20)
+	for i := range codes {
+		wg.Go(func() {
+			codes[i] = loginAs(t, f, "alice", "guess "+strconv.Itoa(i), "X-Test-Client", "192.0.2."+strconv.Itoa(i)).status
+		})
+	}
+	wg.Wait()
+	counts := map[int]int{}
+	for _, c := range codes {
+		counts[c]++
+	}
+	if counts[http.StatusUnauthorized] != 5 || counts[http.StatusTooManyRequests] != 15 {
+		t.Fatalf("20 concurrent wrong passwords answered %v, want 5 × 401 and 15 × 429", counts)
+	}
 }

@@ -38,25 +38,35 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 	}
 	now := s.now()
 	userKey, ipKey := "user:"+strings.ToLower(username), "ip:"+clientIP
-	if wait := max(s.userFails.retryAfter(userKey, now), s.ipFails.retryAfter(ipKey, now)); wait > 0 {
+	// Every attempt counts as a failure until it succeeds, so that a burst
+	// of concurrent guesses is throttled like a sequence.
+	userWait, ipWait := s.userFails.attempt(userKey, now), s.ipFails.attempt(ipKey, now)
+	if wait := max(userWait, ipWait); wait > 0 {
+		if userWait == 0 {
+			s.userFails.forgive(userKey, now)
+		}
+		if ipWait == 0 {
+			s.ipFails.forgive(ipKey, now)
+		}
 		s.warn(ctx, "login throttled", "retry_after_s", retrySeconds(wait))
 		return nil, &ThrottledError{RetryAfter: wait}
 	}
+	forgive := func() { s.userFails.forgive(userKey, now); s.ipFails.forgive(ipKey, now) }
 	u, err := s.st.GetUserByName(ctx, username)
 	if err != nil && !errIsNotFound(err) {
+		forgive() // not a guess: the store failed
 		return nil, fmt.Errorf("load user: %w", err)
 	}
 	ok := false
 	if u != nil && u.PasswordHash != "" {
 		if ok, err = s.hash.verify(ctx, password, u.PasswordHash); err != nil && ctx.Err() != nil {
+			forgive()
 			return nil, err
 		}
 	} else {
 		s.hash.verifyDummy(ctx, password)
 	}
 	if !ok || u.Disabled {
-		s.userFails.fail(userKey, now)
-		s.ipFails.fail(ipKey, now)
 		reason, userID := "unknown user", ""
 		switch {
 		case u != nil && u.Disabled:
@@ -71,6 +81,7 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 		return nil, unauthenticated(reason)
 	}
 	s.userFails.reset(userKey)
+	s.ipFails.forgive(ipKey, now)
 	if s.hash.needsRehash(u.PasswordHash) {
 		s.rehash(ctx, u, password)
 	}

@@ -40,27 +40,39 @@ func (l *failureLimiter) recent(key string, now time.Time) []time.Time {
 	return fs
 }
 
-// retryAfter returns how long key is refused, 0 when it is not.
-func (l *failureLimiter) retryAfter(key string, now time.Time) time.Duration {
+// attempt counts an attempt of key at now as a failure, unless key is
+// refused, in which case it counts nothing and returns how long the refusal
+// lasts. The check and the count are one step, so concurrent attempts
+// cannot all pass before the first failure is counted; a login that
+// succeeds takes its count back with forgive.
+func (l *failureLimiter) attempt(key string, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	fs := l.recent(key, now)
-	if len(fs) < l.max {
-		return 0
+	if len(fs) >= l.max {
+		return fs[len(fs)-l.max].Add(l.window).Sub(now)
 	}
-	return fs[len(fs)-l.max].Add(l.window).Sub(now)
-}
-
-// fail records a failure of key at now.
-func (l *failureLimiter) fail(key string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if _, ok := l.fails[key]; !ok && len(l.fails) >= maxThrottleKeys {
+	if fs == nil && len(l.fails) >= maxThrottleKeys {
 		l.sweep(now)
 	}
-	fs := append(l.recent(key, now), now)
-	if len(fs) > l.max { // only the last max failures matter
-		fs = fs[len(fs)-l.max:]
+	l.fails[key] = append(fs, now)
+	return 0
+}
+
+// forgive takes back one attempt of key counted at at.
+func (l *failureLimiter) forgive(key string, at time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fs := l.fails[key]
+	for i := len(fs) - 1; i >= 0; i-- {
+		if fs[i].Equal(at) {
+			fs = append(fs[:i], fs[i+1:]...)
+			break
+		}
+	}
+	if len(fs) == 0 {
+		delete(l.fails, key)
+		return
 	}
 	l.fails[key] = fs
 }
