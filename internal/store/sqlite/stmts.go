@@ -8,8 +8,9 @@ import (
 )
 
 // maxCachedStmts bounds the statement cache. The texts come from this
-// package's code (the API's filters combine into a few dozen), so the
-// bound is a guard, not a working limit.
+// package's code; the API's result filters could combine into thousands,
+// but clients use a few combinations, and the first texts seen keep their
+// places (later ones run unprepared, as without the cache).
 const maxCachedStmts = 256
 
 // stmtCache keeps prepared statements by SQL text. The API server runs a
@@ -36,18 +37,23 @@ func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st != nil {
 		return st, nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st := c.m[q]; st != nil {
-		return st, nil
-	}
-	if len(c.m) >= maxCachedStmts {
+	c.mu.RLock()
+	full := len(c.m) >= maxCachedStmts
+	c.mu.RUnlock()
+	if full {
 		return nil, nil
 	}
-	// The statement outlives this call: a cancelled ctx must not spoil it.
-	st, err := c.db.PrepareContext(context.WithoutCancel(ctx), q)
+	// Prepared outside the lock, so that hits never wait for a prepare; a
+	// sql.Stmt keeps no context, so ctx's end does not spoil it.
+	st, err := c.db.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if won := c.m[q]; won != nil || len(c.m) >= maxCachedStmts {
+		_ = st.Close() // another call cached it first, or the cache filled
+		return won, nil
 	}
 	c.m[q] = st
 	return st, nil
