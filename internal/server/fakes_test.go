@@ -18,6 +18,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
 	"github.com/llm-test-bench/llm-test-bench/internal/auth"
+	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
 	"github.com/llm-test-bench/llm-test-bench/internal/problem"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
@@ -286,12 +287,14 @@ func (a *tokenAuth) Routes() http.Handler {
 	return r
 }
 
-// rolePerms are the seed's roles (API.md).
-var rolePerms = map[string]auth.Permissions{
-	"admin":  {"*"},
-	"user":   {"benchmark.create", "benchmark.read", "results.read", "provider.read", "benchmark.cancel", "results.export", "evaluate.run", "apikey.manage"},
-	"viewer": {"results.read"},
-}
+// rolePerms are the default roles (API.md's), as the server runs them.
+var rolePerms = func() map[string]auth.Permissions {
+	m := map[string]auth.Permissions{}
+	for _, r := range config.DefaultRoles() {
+		m[r.Name] = r.Permissions
+	}
+	return m
+}()
 
 func principal(user, role string) *auth.Principal {
 	return &auth.Principal{UserID: user, Username: user, Role: role, Perms: rolePerms[role]}
