@@ -21,6 +21,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
 	"github.com/llm-test-bench/llm-test-bench/internal/auth"
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
+	"github.com/llm-test-bench/llm-test-bench/internal/httpmw"
 	"github.com/llm-test-bench/llm-test-bench/internal/problem"
 )
 
@@ -109,13 +110,15 @@ func setDefault[T comparable](v *T, def T) {
 
 // Handler serves /graphql. Close it when the server stops.
 type Handler struct {
-	srv      *handler.Server
-	opts     Options
-	origins  []string
-	authn    Authenticator
-	metrics  *metricsBoard
-	play     http.Handler
-	closeMux sync.Once
+	srv     *handler.Server
+	opts    Options
+	origins []string
+	// originPatterns are origins as coder/websocket matches them (escaped).
+	originPatterns []string
+	authn          Authenticator
+	metrics        *metricsBoard
+	play           http.Handler
+	closeMux       sync.Once
 }
 
 // New returns the /graphql handler. svc answers every field and checks
@@ -128,7 +131,11 @@ func New(svc api.Service, feed Feed, authn Authenticator, opts Options) (*Handle
 		return nil, errors.New("graphql: service, feed and authenticator are required")
 	}
 	opts.defaults()
-	h := &Handler{opts: opts, authn: authn, origins: crossOrigins(opts.AllowedOrigins)}
+	patterns, err := httpmw.OriginPatterns(opts.AllowedOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("graphql: %w", err)
+	}
+	h := &Handler{opts: opts, authn: authn, origins: crossOrigins(opts.AllowedOrigins), originPatterns: patterns}
 	board, err := newMetricsBoard(feed, opts.Buffer)
 	if err != nil {
 		return nil, fmt.Errorf("graphql: %w", err)
@@ -220,8 +227,8 @@ func (h *Handler) Close() {
 	h.closeMux.Do(h.metrics.close)
 }
 
-// crossOrigins keeps the exact origins (no "*") as coder/websocket
-// patterns matched against scheme://host.
+// crossOrigins keeps the exact origins (no "*"), lower-cased, for the
+// check made before authentication.
 func crossOrigins(allowed []string) []string {
 	var out []string
 	for _, o := range allowed {
@@ -239,7 +246,7 @@ func (h *Handler) websocket() transport.Websocket {
 	limit := h.opts.ReadLimit
 	return transport.Websocket{
 		Implementation: socketImplementation{inner: transport.CoderWebsocketImplementation{
-			AcceptOptions: websocket.AcceptOptions{OriginPatterns: h.origins},
+			AcceptOptions: websocket.AcceptOptions{OriginPatterns: h.originPatterns},
 		}},
 		InitFunc:         h.initSocket,
 		InitTimeout:      h.opts.InitTimeout,

@@ -323,7 +323,7 @@ func TestSocketCredentialExpiry(t *testing.T) {
 // TestSocketOrigin is SECURITY 26 for /graphql: a foreign Origin is 403 at
 // the upgrade; a configured one is accepted.
 func TestSocketOrigin(t *testing.T) {
-	e := newEnv(t, Options{AllowedOrigins: []string{"https://app.example.com", "*"}})
+	e := newEnv(t, Options{AllowedOrigins: []string{"https://app.example.com", "http://[::1]:8080", "*"}})
 	srv := e.server(t)
 	for _, tc := range []struct {
 		origin string
@@ -333,6 +333,7 @@ func TestSocketOrigin(t *testing.T) {
 		{"https://app.example.com.evil.com", false},
 		{"null", false},
 		{"https://app.example.com", true},
+		{"http://[::1]:8080", true}, // brackets are path.Match syntax: escaped
 		{"", true},
 	} {
 		h := http.Header{}

@@ -39,6 +39,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/auth"
+	"github.com/llm-test-bench/llm-test-bench/internal/httpmw"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
 )
 
@@ -77,7 +78,7 @@ func New(hub *live.Hub, a Authenticator, opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	patterns, err := originPatterns(opts.AllowedOrigins)
+	patterns, err := httpmw.OriginPatterns(opts.AllowedOrigins)
 	if err != nil {
 		return nil, fmt.Errorf("websocket handler: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
+	"github.com/llm-test-bench/llm-test-bench/internal/httpmw"
 )
 
 // Options configures a Handler. Zero durations and counts take the
@@ -83,7 +84,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	o.Logger = o.Logger.With("component", "wsapi")
-	if _, err := originPatterns(o.AllowedOrigins); err != nil {
+	if _, err := httpmw.OriginPatterns(o.AllowedOrigins); err != nil {
 		return o, fmt.Errorf("websocket options: %w", err)
 	}
 	return o, nil

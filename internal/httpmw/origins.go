@@ -1,4 +1,4 @@
-package wsapi
+package httpmw
 
 import (
 	"fmt"
@@ -6,11 +6,11 @@ import (
 	"strings"
 )
 
-// originPatterns turns the CORS allowlist into coder/websocket
-// OriginPatterns. Each origin becomes "scheme://host[:port]" with the
+// OriginPatterns turns the CORS allowlist into coder/websocket
+// OriginPatterns, for every WebSocket endpoint (/ws, /graphql). Each origin becomes "scheme://host[:port]" with the
 // pattern characters of path.Match escaped, so it matches only itself;
 // "*" is left out (the request's own host is always allowed).
-func originPatterns(origins []string) ([]string, error) {
+func OriginPatterns(origins []string) ([]string, error) {
 	var out []string
 	for _, o := range origins {
 		if o == "*" {
