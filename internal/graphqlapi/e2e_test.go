@@ -42,7 +42,9 @@ func (runStore) QueryResults(context.Context, store.ResultQuery) ([]bench.Result
 	return nil, "", nil
 }
 
-func (runStore) GetResult(context.Context, string) (*bench.Result, error) { return nil, store.ErrNotFound }
+func (runStore) GetResult(context.Context, string) (*bench.Result, error) {
+	return nil, store.ErrNotFound
+}
 
 func (s runStore) PageRuns(_ context.Context, q store.RunQuery) ([]bench.Run, string, error) {
 	var out []bench.Run
@@ -63,8 +65,10 @@ type limitsManager struct {
 func (*limitsManager) Submit(context.Context, string, api.SubmitRequest) (*bench.Run, error) {
 	return nil, store.ErrNotFound
 }
-func (*limitsManager) Cancel(context.Context, string) (*bench.Run, error) { return nil, store.ErrNotFound }
-func (*limitsManager) Progress(string) (live.Progress, bool)              { return live.Progress{}, false }
+func (*limitsManager) Cancel(context.Context, string) (*bench.Run, error) {
+	return nil, store.ErrNotFound
+}
+func (*limitsManager) Progress(string) (live.Progress, bool) { return live.Progress{}, false }
 func (m *limitsManager) Limits() (int, int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -119,6 +119,10 @@ type Handler struct {
 	metrics        *metricsBoard
 	play           http.Handler
 	closeMux       sync.Once
+	// closing ends with Close: open sockets are hijacked connections that
+	// http.Server.Shutdown does not close, so each one watches it.
+	closing  context.Context
+	closeAll context.CancelFunc
 }
 
 // New returns the /graphql handler. svc answers every field and checks
@@ -136,6 +140,7 @@ func New(svc api.Service, feed Feed, authn Authenticator, opts Options) (*Handle
 		return nil, fmt.Errorf("graphql: %w", err)
 	}
 	h := &Handler{opts: opts, authn: authn, origins: crossOrigins(opts.AllowedOrigins), originPatterns: patterns}
+	h.closing, h.closeAll = context.WithCancel(context.Background())
 	board, err := newMetricsBoard(feed, opts.Buffer)
 	if err != nil {
 		return nil, fmt.Errorf("graphql: %w", err)
@@ -222,9 +227,13 @@ func hasExpired(err error) bool {
 	return errors.As(err, &e) && e.Expired()
 }
 
-// Close stops the live metrics board that the metrics query reads.
+// Close closes every open socket and stops the live metrics board that
+// the metrics query reads.
 func (h *Handler) Close() {
-	h.closeMux.Do(h.metrics.close)
+	h.closeMux.Do(func() {
+		h.closeAll()
+		h.metrics.close()
+	})
 }
 
 // crossOrigins keeps the exact origins (no "*"), lower-cased, for the

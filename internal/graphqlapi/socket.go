@@ -65,7 +65,9 @@ func (h *Handler) serveSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	st := &socketState{}
 	ctx, cancel := context.WithCancel(context.WithValue(r.Context(), socketKey{}, st))
+	stop := context.AfterFunc(h.closing, cancel) // Close ends the socket
 	defer func() {
+		stop()
 		cancel()
 		st.checks.Wait()
 	}()

@@ -363,3 +363,25 @@ func TestSocketReadLimit(t *testing.T) {
 		t.Fatalf("close code %d, want %d", got, websocket.StatusMessageTooBig)
 	}
 }
+
+// TestCloseEndsSockets: Close ends open sockets, which http.Server's
+// Shutdown does not (they are hijacked connections).
+func TestCloseEndsSockets(t *testing.T) {
+	e := newEnv(t, Options{})
+	c, _, err := dial(t, e.server(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.init(map[string]any{"token": "tok-alice"})
+	e.h.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for {
+		if _, _, err := c.conn.Read(ctx); err != nil {
+			if ctx.Err() != nil {
+				t.Fatal("the socket is still open 2 s after Close")
+			}
+			return
+		}
+	}
+}

@@ -62,7 +62,6 @@ func TestNewRefuses(t *testing.T) {
 	}
 }
 
-
 func TestBearerToken(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
