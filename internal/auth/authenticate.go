@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -164,7 +165,7 @@ func (s *Service) Revalidate(ctx context.Context, p *Principal) error {
 		if err != nil {
 			return err
 		}
-		if now.Role != p.Role || !samePerms(now.Perms, p.Perms) {
+		if now.Role != p.Role || !slices.Equal(now.Perms, p.Perms) {
 			return ErrPermissionsChanged
 		}
 		return nil
@@ -179,17 +180,6 @@ func (s *Service) Revalidate(ctx context.Context, p *Principal) error {
 	return s.checkSession(ctx, p, u)
 }
 
-func samePerms(a, b Permissions) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 // isUnauthenticated tells a refused credential from a failure.
 func isUnauthenticated(err error) bool { return errors.Is(err, ErrUnauthenticated) }

@@ -65,8 +65,12 @@ func WellFormedAPIKey(key string) bool {
 
 // HashAPIKey is what the store keeps of a key: SHA-256, hex. A fast hash
 // is enough for 256 random bits (ASVS 6.5.2) and allows an indexed lookup.
-func HashAPIKey(key string) string {
-	s := sha256.Sum256([]byte(key))
+func HashAPIKey(key string) string { return hashSecret(key) }
+
+// hashSecret is SHA-256, hex: what the store keeps of a random secret
+// (an API key, a refresh token).
+func hashSecret(secret string) string {
+	s := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(s[:])
 }
 
@@ -81,10 +85,5 @@ func newRefreshToken() (token, hash string, err error) {
 		return "", "", fmt.Errorf("generate refresh token: %w", err)
 	}
 	token = hex.EncodeToString(r[:])
-	return token, hashRefreshToken(token), nil
-}
-
-func hashRefreshToken(t string) string {
-	s := sha256.Sum256([]byte(t))
-	return hex.EncodeToString(s[:])
+	return token, hashSecret(token), nil
 }

@@ -8,10 +8,6 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
 )
 
-// KnownPermissions returns every "resource.action" the server checks, in
-// a stable order (see config.KnownPermissions).
-func KnownPermissions() []string { return slices.Clone(config.KnownPermissions) }
-
 // Roles maps role names to their permissions: the table every check reads.
 type Roles struct {
 	order []string

@@ -161,7 +161,7 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*TokenPair,
 	if len(refreshToken) != 64 {
 		return nil, unauthenticated("malformed refresh token")
 	}
-	rt, err := s.st.RefreshTokenByHash(ctx, hashRefreshToken(refreshToken))
+	rt, err := s.st.RefreshTokenByHash(ctx, hashSecret(refreshToken))
 	if errIsNotFound(err) {
 		s.warn(ctx, "refresh failed", "reason", "unknown refresh token")
 		return nil, unauthenticated("unknown refresh token")
@@ -227,7 +227,7 @@ func (s *Service) Logout(ctx context.Context, p *Principal, refreshToken string)
 		families = append(families, p.FamilyID)
 	}
 	if refreshToken != "" {
-		rt, err := s.st.RefreshTokenByHash(ctx, hashRefreshToken(refreshToken))
+		rt, err := s.st.RefreshTokenByHash(ctx, hashSecret(refreshToken))
 		switch {
 		case err == nil && rt.UserID == p.UserID:
 			families = append(families, rt.FamilyID)
