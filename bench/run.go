@@ -21,6 +21,16 @@ const (
 	RunInterrupted RunStatus = "interrupted"
 )
 
+// Ended reports whether a run in status s has ended for good: completed,
+// failed, cancelled or stopped at its cost limit (interrupted runs resume).
+func (s RunStatus) Ended() bool {
+	switch s {
+	case RunCompleted, RunFailed, RunCancelled, RunCostLimit:
+		return true
+	}
+	return false
+}
+
 // Totals aggregates a run's results.
 type Totals struct {
 	Results   int     `json:"results"`

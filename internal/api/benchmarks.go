@@ -202,13 +202,7 @@ func (c *Core) submitted(run *bench.Run) Benchmark {
 }
 
 // finished reports whether a run has ended.
-func finished(s bench.RunStatus) bool {
-	switch s {
-	case bench.RunCompleted, bench.RunFailed, bench.RunCancelled, bench.RunCostLimit:
-		return true
-	}
-	return false
-}
+func finished(s bench.RunStatus) bool { return s.Ended() }
 
 // savedProviders reads the providers a run was started with from its
 // saved options (config "bench"); empty when it has none.

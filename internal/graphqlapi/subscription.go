@@ -128,13 +128,7 @@ func send[T any](ctx context.Context, out chan<- T, v T) bool {
 }
 
 // finished says whether a benchmark in status will make no more progress.
-func finished(status string) bool {
-	switch bench.RunStatus(status) {
-	case bench.RunCompleted, bench.RunFailed, bench.RunCancelled, bench.RunCostLimit:
-		return true
-	}
-	return false
-}
+func finished(status string) bool { return bench.RunStatus(status).Ended() }
 
 // benchmarkProgress is a benchmark's state as a progress message.
 func benchmarkProgress(b *api.Benchmark) live.Progress {

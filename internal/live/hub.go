@@ -119,9 +119,5 @@ func IsFinal(m Message) bool {
 	default:
 		return false
 	}
-	switch bench.RunStatus(status) {
-	case bench.RunCompleted, bench.RunFailed, bench.RunCancelled, bench.RunCostLimit:
-		return true
-	}
-	return false
+	return bench.RunStatus(status).Ended()
 }
