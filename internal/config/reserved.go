@@ -14,6 +14,9 @@ const (
 	capDistributed = "distributed execution (worker processes)"
 	capExporters   = "exporters to outside tools (plugins)"
 	capCallPolicy  = "per-provider retries of the call policy"
+	// capRBACOff: the server always checks roles; turning that off is
+	// not offered, so the key stays unread.
+	capRBACOff = "turning role checks off, which serve does not allow (roles always apply)"
 )
 
 // reservedKeys lists every key this version accepts, types and validates
@@ -40,7 +43,7 @@ var reservedKeys = []struct{ key, capability string }{
 	{"plugins.plugin_timeout_seconds", capPlugins},
 	{"plugins.auto_reload", capPlugins},
 
-	{"security.enable_rbac", capServer},
+	{"security.enable_rbac", capRBACOff},
 	{"providers.*.models", capServer},
 
 	{"distributed.enable_distributed", capDistributed},

@@ -154,8 +154,8 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// TestDown checks that every migration from 00004 on (00004 to 00006 on
-// SQLite, 00004 and 00005 on PostgreSQL) can be rolled back and applied
+// TestDown checks that every migration from 00004 on (00004 to 00007 on
+// SQLite, 00004 to 00006 on PostgreSQL) can be rolled back and applied
 // again.
 func TestDown(t *testing.T) {
 	t.Parallel()
