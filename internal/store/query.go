@@ -88,6 +88,17 @@ func PageSize(limit int) int {
 	return min(limit, MaxPage)
 }
 
+// Page cuts rows, read with one row more than size, to size and returns
+// the cursor of the next page: the key of the page's last row, or "" when
+// the extra row did not come. Both backends page this way.
+func Page[T any](rows []T, size int, k CursorKind, key func(*T) Cursor) ([]T, string) {
+	if len(rows) <= size {
+		return rows, ""
+	}
+	rows = rows[:size]
+	return rows, key(&rows[size-1]).Encode(k)
+}
+
 // ErrBadCursor is returned for a cursor no page produced.
 var ErrBadCursor = errorString("malformed cursor")
 

@@ -69,7 +69,7 @@ func (s *Store) QueryResults(ctx context.Context, q store.ResultQuery) ([]bench.
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("sqlite query results: %w", err)
 	}
-	out, next := page(out, store.PageSize(q.Limit), store.ResultCursor, func(r *bench.Result) store.Cursor {
+	out, next := store.Page(out, store.PageSize(q.Limit), store.ResultCursor, func(r *bench.Result) store.Cursor {
 		return store.Cursor{At: r.CreatedAt, ID: r.ID}
 	})
 	return out, next, nil
@@ -177,17 +177,6 @@ func resultPageQuery(q store.ResultQuery, plan textPlan) (sql string, args []any
 	return sql, append(w.args, store.PageSize(q.Limit)+1), true, nil
 }
 
-// page cuts rows, read with one extra row, to size and returns the cursor
-// of the next page: the key of the page's last row, or "" when the extra
-// row did not come.
-func page[T any](rows []T, size int, k store.CursorKind, key func(*T) store.Cursor) ([]T, string) {
-	if len(rows) <= size {
-		return rows, ""
-	}
-	rows = rows[:size]
-	return rows, key(&rows[size-1]).Encode(k)
-}
-
 // GetResult returns the result with this id.
 func (s *Store) GetResult(ctx context.Context, id string) (*bench.Result, error) {
 	rows, err := s.query(ctx, `SELECT `+resultColumns+` FROM results WHERE id = ?`, id)
@@ -224,7 +213,7 @@ func (s *Store) PageRuns(ctx context.Context, q store.RunQuery) ([]bench.Run, st
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlite page runs: %w", err)
 	}
-	runs, next := page(runs, store.PageSize(q.Limit), store.RunCursor, func(r *bench.Run) store.Cursor {
+	runs, next := store.Page(runs, store.PageSize(q.Limit), store.RunCursor, func(r *bench.Run) store.Cursor {
 		return store.Cursor{At: r.CreatedAt, ID: r.ID}
 	})
 	for i := range runs {

@@ -59,7 +59,7 @@ func TestTextPlansAgree(t *testing.T) {
 				items = append(items, r)
 			}
 			rows.Close()
-			items, next := page(items, store.PageSize(q.Limit), store.ResultCursor, func(r *bench.Result) store.Cursor {
+			items, next := store.Page(items, store.PageSize(q.Limit), store.ResultCursor, func(r *bench.Result) store.Cursor {
 				return store.Cursor{At: r.CreatedAt, ID: r.ID}
 			})
 			for _, r := range items {
