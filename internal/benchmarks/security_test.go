@@ -56,6 +56,7 @@ func TestUntrustedRequestsAreRefused(t *testing.T) {
 		{"http provider without base_url", Request{Suite: suite(`["http:api"]`, okCases)}, "suite.providers[0]"},
 		{"base_url", Request{Suite: suite(fmt.Sprintf(`[{"id":"openai:gpt-4o","base_url":%q}]`, srv.URL), okCases)}, "suite.providers[0].base_url"},
 		{"headers", Request{Suite: suite(`[{"id":"openai:gpt-4o","headers":{"X-Api-Key":"k"}}]`, okCases)}, "suite.providers[0].headers"},
+		{"a provider key the checker does not know", Request{Suite: suite(`[{"id":"openai:gpt-4o","proxy":"http://elsewhere"}]`, okCases)}, "suite.providers[0].proxy"},
 		{"api_key_env", Request{Suite: suite(`[{"id":"openai:gpt-4o","api_key_env":"HOME"}]`, okCases)}, "suite.providers[0].api_key_env"},
 		{"config base_url", Request{Suite: suite(fmt.Sprintf(`[{"id":"openai:gpt-4o","config":{"base_url":%q}}]`, srv.URL), okCases)}, "suite.providers[0].config.base_url"},
 		{"case config base_url", Request{Suite: suite(openai, fmt.Sprintf(`[{"id":"a","prompt":"hi","config":{"base_url":%q}}]`, srv.URL))}, "suite.test_cases[0].config.base_url"},

@@ -20,9 +20,11 @@ type suiteChecker struct {
 	allowURLs, allowFiles bool
 }
 
-// Keys of a provider object that set where its requests go or with which
-// credentials; an API suite may only name configured providers.
-var providerConnKeys = []string{"base_url", "api_key_env", "headers", "api_key"}
+// The keys a provider object of an API suite may have: it may only name a
+// configured provider (id), label it and set sampling (config). Anything
+// else (base_url, api_key_env, headers, and whatever the file format
+// learns later) could set where requests go or with which credentials.
+var providerObjectKeys = []string{"id", "label", "config"}
 
 // sampling keys a suite may set in a provider's config.
 var samplingKeys = []string{
@@ -90,7 +92,7 @@ func (c *suiteChecker) providers(root map[string]any) *problem.Details {
 			}
 		case map[string]any:
 			for _, k := range sortedKeys(p) {
-				if slices.Contains(providerConnKeys, k) {
+				if !slices.Contains(providerObjectKeys, k) {
 					return badField(field+"."+k, "a suite sent to the server cannot set a provider's %s: it may only name providers the server configures", k)
 				}
 			}
