@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
 // gateSink blocks its first write until released and records every batch.
@@ -170,7 +172,16 @@ func TestGroupCommitStoresATrickleAtOnce(t *testing.T) {
 func TestRunnerBatchesGrowUnderLoad(t *testing.T) {
 	t.Parallel()
 	sink := newGateSink()
-	p := &fakeProvider{GenerateFn: echoFn}
+	// One call answers at once; the rest wait until the first write has
+	// begun, so that on a loaded machine they cannot all finish before it
+	// (and then go in one write, which proves nothing).
+	var calls atomic.Int64
+	p := &fakeProvider{GenerateFn: func(ctx context.Context, req provider.Request, emit func(provider.Chunk) error) (provider.Response, error) {
+		if calls.Add(1) > 1 {
+			<-sink.entered
+		}
+		return echoFn(ctx, req, emit)
+	}}
 	counters := &Counters{}
 	r := &Runner{Targets: []*Target{{ID: "a:m", Provider: p}}, Render: render, Concurrency: 4, Counters: counters}
 	const n = 60
