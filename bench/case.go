@@ -57,6 +57,9 @@ type Assertion struct {
 	Metric string `json:"metric,omitempty" yaml:"metric"`
 	// Provider is the judge or embedding provider for model-graded types.
 	Provider string `json:"provider,omitempty" yaml:"provider"`
+	// Config holds a type's own settings (a judge's score map, a
+	// similarity metric, a second provider); each type documents its keys.
+	Config map[string]any `json:"config,omitempty" yaml:"config"`
 }
 
 // Name is the key under which the assertion's score is recorded.

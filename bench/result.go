@@ -40,13 +40,6 @@ type Cost struct {
 	Unknown bool `json:"unknown,omitempty"`
 }
 
-// Score is one assertion's or metric's verdict.
-type Score struct {
-	Score  float64 `json:"score"`
-	Pass   bool    `json:"pass"`
-	Reason string  `json:"reason"`
-}
-
 // ErrorInfo describes a failed call in a result record.
 type ErrorInfo struct {
 	Kind    string `json:"kind"`

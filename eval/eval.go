@@ -12,7 +12,6 @@ import (
 	"sync"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
-	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
 // Input is everything an evaluator may look at for one response.
@@ -29,14 +28,6 @@ type Input struct {
 	// Judges gives model-graded evaluators a provider by name, behind the
 	// run's call policy; nil when the run offers none.
 	Judges Judges
-}
-
-// Judges finds a judge provider by name: a target of the run or a
-// vendor:model id. Calls made through it are rate limited, retried, cached
-// and costed like the run's own calls, and their cost counts in the run's
-// totals and against its budget.
-type Judges interface {
-	Judge(ctx context.Context, name string) (provider.Provider, error)
 }
 
 // Evaluator scores one response against one assertion. It returns an error
@@ -134,36 +125,86 @@ type Outcome struct {
 	Scores map[string]bench.Score
 	Score  float64
 	Passed bool
+	// Unscored counts the gating assertions without a verdict.
+	Unscored int
 }
 
-// Check runs every assertion against in. The case score is the weighted mean
-// of the assertion scores (weight-0 assertions are recorded but neither
-// averaged nor gating). With a threshold the case passes when the score
-// reaches it; without one, when every gating assertion passes. A case
-// without assertions scores 1 and passes. An assertion that cannot be
-// evaluated fails with the error as its reason.
+// Check runs every assertion against in; side-by-side types see a group
+// of one. See Combine for how the verdicts make the case's.
 func Check(ctx context.Context, as []bench.Assertion, threshold *float64, in *Input) Outcome {
+	p := ScoreEach(ctx, as, in)
+	CompareGroup(ctx, as, []*Input{in}, []Partial{p})
+	return Combine(as, threshold, p)
+}
+
+// Partial holds one answer's verdicts by assertion position, before they
+// are combined into the case's.
+type Partial []bench.Score
+
+// ScoreEach scores in against every assertion except the side-by-side
+// ones (Comparer), which CompareGroup scores once every answer is in.
+func ScoreEach(ctx context.Context, as []bench.Assertion, in *Input) Partial {
+	p := make(Partial, len(as))
+	for i, a := range as {
+		if !IsComparer(a.Type) {
+			p[i] = evaluateOne(ctx, a, in)
+		}
+	}
+	return p
+}
+
+// CompareGroup scores the side-by-side assertions over a group of answers
+// to one case (one input and one Partial per answer, in the same order).
+func CompareGroup(ctx context.Context, as []bench.Assertion, ins []*Input, parts []Partial) {
+	for i, a := range as {
+		if !IsComparer(a.Type) {
+			continue
+		}
+		for k, s := range compareOne(ctx, a, ins) {
+			parts[k][i] = s
+		}
+	}
+}
+
+// Combine makes the case's verdict. The case score is the weighted mean of
+// the assertion scores (weight-0 assertions are recorded but neither
+// averaged nor gating; unscored ones are left out of the mean). With a
+// threshold the case passes when the score reaches it; without one, when
+// every gating assertion passes. A gating assertion without a verdict
+// (unscored) fails the case either way: no verdict is not a pass. A case
+// without assertions scores 1 and passes.
+func Combine(as []bench.Assertion, threshold *float64, p Partial) Outcome {
 	out := Outcome{Scores: make(map[string]bench.Score, len(as)), Score: 1, Passed: true}
 	var sum, weights float64
 	allPass := true
-	for _, a := range as {
-		s := evaluateOne(ctx, a, in)
+	for i, a := range as {
+		s := p[i]
 		out.Scores[uniqueName(out.Scores, a.Name())] = s
 		w := a.EffectiveWeight()
 		if w == 0 {
+			continue
+		}
+		if s.Unscored {
+			out.Unscored++
 			continue
 		}
 		sum += w * s.Score
 		weights += w
 		allPass = allPass && s.Pass
 	}
-	if weights > 0 {
+	switch {
+	case weights > 0:
 		out.Score = sum / weights
+	case out.Unscored > 0:
+		out.Score = 0
 	}
 	if threshold != nil {
 		out.Passed = out.Score >= *threshold
 	} else {
 		out.Passed = allPass
+	}
+	if out.Unscored > 0 {
+		out.Passed = false
 	}
 	return out
 }
@@ -182,20 +223,57 @@ func uniqueName(taken map[string]bench.Score, name string) string {
 	}
 }
 
+// evaluateOne scores one assertion. An evaluator's error leaves the
+// assertion unscored with the error as its reason: never a silent 0.
 func evaluateOne(ctx context.Context, a bench.Assertion, in *Input) bench.Score {
 	base, negate := splitNot(a.Type)
 	e, ok := Lookup(base)
 	if !ok {
-		return bench.Score{Reason: fmt.Sprintf("unknown assertion type %q", a.Type)}
+		return bench.Unscored(fmt.Sprintf("unknown assertion type %q", a.Type), "")
 	}
 	inner := a
 	inner.Type = base
 	s, err := e.Evaluate(ctx, inner, in)
 	if err != nil {
-		return bench.Score{Reason: err.Error()}
+		return bench.Unscored(err.Error(), "")
 	}
 	if negate {
-		s = bench.Score{Score: 1 - s.Score, Pass: !s.Pass, Reason: "not: " + s.Reason}
+		s = negated(s)
 	}
+	return s
+}
+
+// compareOne scores one side-by-side assertion over a group.
+func compareOne(ctx context.Context, a bench.Assertion, ins []*Input) []bench.Score {
+	base, negate := splitNot(a.Type)
+	e, _ := Lookup(base)
+	c, _ := e.(Comparer)
+	inner := a
+	inner.Type = base
+	scores, err := c.Compare(ctx, inner, ins)
+	if err == nil && len(scores) != len(ins) {
+		err = fmt.Errorf("%s: %d verdicts for %d answers", base, len(scores), len(ins))
+	}
+	if err != nil {
+		scores = make([]bench.Score, len(ins))
+		for i := range scores {
+			scores[i] = bench.Unscored(err.Error(), "")
+		}
+		return scores
+	}
+	if negate {
+		for i := range scores {
+			scores[i] = negated(scores[i])
+		}
+	}
+	return scores
+}
+
+// negated inverts a verdict; an unscored one stays unscored.
+func negated(s bench.Score) bench.Score {
+	if s.Unscored {
+		return s
+	}
+	s.Score, s.Pass, s.Reason = 1-s.Score, !s.Pass, "not: "+s.Reason
 	return s
 }

@@ -26,6 +26,10 @@ type Sampling struct {
 	Stop        []string `json:"stop,omitempty"`
 	Seed        *int     `json:"seed,omitempty"`
 	Logprobs    bool     `json:"logprobs,omitempty"`
+	// TopLogprobs asks for the k most likely alternatives of every
+	// generated token (OpenAI's top_logprobs, Gemini's logprobs); 0 means
+	// none. It implies Logprobs. Vendors without them ignore it.
+	TopLogprobs int `json:"top_logprobs,omitempty"`
 }
 
 // Request is one model call.
@@ -56,6 +60,10 @@ type Response struct {
 	Usage           bench.Usage
 	// Logprobs are the sampled tokens' log probabilities, when requested and offered.
 	Logprobs []float64
+	// TopLogprobs holds, per generated token, its text and the most likely
+	// alternatives, when Sampling.TopLogprobs asked for them and the vendor
+	// offers them; nil otherwise.
+	TopLogprobs []TokenLogprobs
 	// VendorCost is what the vendor says the call cost, in USD (OpenRouter's
 	// usage.cost); nil when it does not say. It wins over the pricing table.
 	VendorCost *float64
@@ -64,6 +72,20 @@ type Response struct {
 	// context. The runner records them in the result's metadata and logs
 	// them; nil when there is nothing to say.
 	Warnings []string
+}
+
+// TokenLogprobs is one generated token with its log probability and the
+// most likely tokens at its position (the token itself usually among them).
+type TokenLogprobs struct {
+	Token   string         `json:"token"`
+	Logprob float64        `json:"logprob"`
+	Top     []TokenLogprob `json:"top,omitempty"`
+}
+
+// TokenLogprob is one candidate token and its log probability.
+type TokenLogprob struct {
+	Token   string  `json:"token"`
+	Logprob float64 `json:"logprob"`
 }
 
 // Finish reasons in the common vocabulary.

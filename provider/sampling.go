@@ -29,6 +29,14 @@ func ParseSampling(cfg map[string]any) (Sampling, map[string]any, error) {
 				err = fmt.Errorf("config %s: want true or false, got %v", k, v)
 			}
 			s.Logprobs = b
+		case "top_logprobs":
+			var n *int
+			if n, err = intPtr(k, v); err == nil && (*n < 0 || *n > 20) {
+				err = fmt.Errorf("config %s: want 0 to 20, got %d", k, *n)
+			}
+			if n != nil && err == nil {
+				s.TopLogprobs = *n
+			}
 		default:
 			if extra == nil {
 				extra = map[string]any{}
@@ -60,6 +68,9 @@ func MergeSampling(s, o Sampling) Sampling {
 		s.Stop = o.Stop
 	}
 	s.Logprobs = s.Logprobs || o.Logprobs
+	if o.TopLogprobs != 0 {
+		s.TopLogprobs = o.TopLogprobs
+	}
 	return s
 }
 

@@ -97,9 +97,13 @@ type Entry struct {
 	RawFinishReason string      `json:"raw_finish_reason"`
 	Usage           bench.Usage `json:"usage"`
 	Logprobs        []float64   `json:"logprobs,omitempty"`
-	LatencyMs       float64     `json:"latency_ms"`
-	TTFTMs          float64     `json:"ttft_ms"`
-	StoredAt        time.Time   `json:"stored_at"`
+	// TopLogprobs are the answer's per-token alternatives, when asked for.
+	TopLogprobs []provider.TokenLogprobs `json:"top_logprobs,omitempty"`
+	// Vectors are an embedding entry's vectors, one per input.
+	Vectors   [][]float64 `json:"vectors,omitempty"`
+	LatencyMs float64     `json:"latency_ms"`
+	TTFTMs    float64     `json:"ttft_ms"`
+	StoredAt  time.Time   `json:"stored_at"`
 }
 
 // Response converts the entry back to a provider response.
@@ -107,7 +111,13 @@ func (e *Entry) Response() provider.Response {
 	return provider.Response{
 		Text: e.Text, Model: e.Model, FinishReason: e.FinishReason,
 		RawFinishReason: e.RawFinishReason, Usage: e.Usage, Logprobs: e.Logprobs,
+		TopLogprobs: e.TopLogprobs,
 	}
+}
+
+// Embeddings converts an embedding entry back to the provider's answer.
+func (e *Entry) Embeddings() provider.Embeddings {
+	return provider.Embeddings{Vectors: e.Vectors, Model: e.Model, Usage: e.Usage}
 }
 
 // Key hashes everything that determines an answer into the lowercase hex
@@ -120,6 +130,19 @@ func Key(providerID, baseURL string, req *provider.Request, repetition int) (str
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "v1\x00%s\x00%s\x00%d\x00", providerID, baseURL, repetition)
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// EmbedKey hashes an embedding request (the provider, its endpoint, the
+// model and the inputs, in order) into a key of the same form as Key's.
+func EmbedKey(providerID, baseURL, model string, inputs []string) (string, error) {
+	body, err := json.Marshal(inputs)
+	if err != nil {
+		return "", fmt.Errorf("cache key: %w", err)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "v1-embed\x00%s\x00%s\x00%s\x00", providerID, baseURL, model)
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -103,10 +103,15 @@ type Evaluation struct {
 	DefaultThreshold float64 `koanf:"default_threshold"`
 	// JudgeProvider is the default judge, "vendor:model".
 	JudgeProvider string `koanf:"judge_provider"`
-	// ParallelEvaluations bounds the judge calls in flight.
+	// EmbeddingProvider is the default embedding provider, "vendor:model".
+	EmbeddingProvider string `koanf:"embedding_provider"`
+	// ParallelEvaluations is the evaluation stage's pool: how many answers
+	// are scored by judges at once.
 	ParallelEvaluations int `koanf:"parallel_evaluations"`
-	// EnableCaching keeps judge verdicts, CacheSize of them in memory for
-	// CacheTTLHours.
+	// EnableCaching caches judge and embedding answers: in the response
+	// cache when [cache] is enabled (CacheTTLHours unless [cache.kind_ttl]
+	// sets judge or embedding), else CacheSize of them in memory for the
+	// process's life, CacheTTLHours each.
 	EnableCaching bool `koanf:"enable_caching"`
 	CacheSize     int  `koanf:"cache_size"`
 	CacheTTLHours int  `koanf:"cache_ttl_hours"`

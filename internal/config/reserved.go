@@ -8,7 +8,6 @@ import (
 // The capabilities that will read the reserved keys.
 const (
 	capServer      = "the API server (serve)"
-	capJudges      = "LLM judges (the evaluation stage)"
 	capMonitoring  = "monitoring (Prometheus metrics, alerts, tracing)"
 	capPlugins     = "plugins"
 	capDistributed = "distributed execution (worker processes)"
@@ -25,11 +24,6 @@ const (
 // line. A key covers everything below it (server.rate_limit covers
 // server.rate_limit.burst_size); "*" stands for any one name (a provider's).
 var reservedKeys = []struct{ key, capability string }{
-	{"evaluation.parallel_evaluations", capJudges},
-	{"evaluation.enable_caching", capJudges},
-	{"evaluation.cache_size", capJudges},
-	{"evaluation.cache_ttl_hours", capJudges},
-
 	{"monitoring.enable_realtime", capMonitoring},
 	{"monitoring.enable_prometheus", capMonitoring},
 	{"monitoring.enable_tracing", capMonitoring},

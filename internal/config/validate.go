@@ -186,6 +186,9 @@ func (v *validation) evaluation() {
 	if e.JudgeProvider != "" && !vendorModel.MatchString(e.JudgeProvider) {
 		v.add("evaluation.judge_provider", "want vendor:model, such as openai:gpt-4o-mini, got %q", e.JudgeProvider)
 	}
+	if e.EmbeddingProvider != "" && !vendorModel.MatchString(e.EmbeddingProvider) {
+		v.add("evaluation.embedding_provider", "want vendor:model, such as openai:text-embedding-3-small, got %q", e.EmbeddingProvider)
+	}
 	v.atLeast("evaluation.parallel_evaluations", e.ParallelEvaluations, 1)
 	v.atLeast("evaluation.cache_size", e.CacheSize, 0)
 	v.atLeast("evaluation.cache_ttl_hours", e.CacheTTLHours, 0)

@@ -3,8 +3,10 @@ package dataset
 import (
 	"iter"
 	"maps"
+	"slices"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/eval"
 )
 
 // Cases streams the suite's test cases in file order, with defaults applied
@@ -38,6 +40,7 @@ func (d *Defaults) apply(c *bench.Case) {
 		as = append(as, d.Assert...)
 		c.Assert = as
 	}
+	d.applyProviders(c)
 	if c.Threshold == nil && d.Threshold != nil {
 		t := *d.Threshold
 		c.Threshold = &t
@@ -46,6 +49,41 @@ func (d *Defaults) apply(c *bench.Case) {
 		if !contains(c.Tags, t) {
 			c.Tags = append(c.Tags, t)
 		}
+	}
+}
+
+// applyProviders gives the model-graded assertions of c that name no
+// judge or embedding provider the suite's. The case's assertions are
+// copied first: they may be shared.
+func (d *Defaults) applyProviders(c *bench.Case) {
+	if d.Provider == "" && d.EmbeddingProvider == "" {
+		return
+	}
+	var out []bench.Assertion
+	for i, a := range c.Assert {
+		uses := eval.UsesOf(a.Type)
+		b := a
+		switch {
+		case uses&eval.UsesJudge != 0:
+			if b.Provider == "" {
+				b.Provider = d.Provider
+			}
+			if uses&eval.UsesEmbedder != 0 && d.EmbeddingProvider != "" && b.Config["embedding_provider"] == nil {
+				b.Config = mergeMaps(map[string]any{"embedding_provider": d.EmbeddingProvider}, b.Config)
+			}
+		case uses&eval.UsesEmbedder != 0 && b.Provider == "":
+			b.Provider = d.EmbeddingProvider
+		}
+		if b.Provider == a.Provider && len(b.Config) == len(a.Config) {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(c.Assert)
+		}
+		out[i] = b
+	}
+	if out != nil {
+		c.Assert = out
 	}
 }
 

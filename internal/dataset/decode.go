@@ -279,7 +279,7 @@ func (d *decoder) messages(v *node, line int) ([]bench.Message, error) {
 	return out, nil
 }
 
-var assertKeys = []string{"type", "value", "threshold", "weight", "metric", "provider"}
+var assertKeys = []string{"type", "value", "threshold", "weight", "metric", "provider", "config"}
 
 // assertions reads a list of assertions.
 func (d *decoder) assertions(v *node, line int) ([]bench.Assertion, error) {
@@ -320,6 +320,8 @@ func (d *decoder) assertion(e *node, line int, what string) (bench.Assertion, er
 			a.Metric, err = d.str(v, line, what+".metric")
 		case "provider":
 			a.Provider, err = d.str(v, line, what+".provider")
+		case "config":
+			a.Config, err = d.freeMap(v, line, what+".config")
 		}
 		return err
 	})

@@ -273,7 +273,7 @@ var samplingKeys = []string{
 	"frequency_penalty", "presence_penalty",
 }
 
-var defaultsKeys = append([]string{"config", "assert", "threshold", "variables", "tags", "metadata"}, samplingKeys...)
+var defaultsKeys = append([]string{"config", "assert", "threshold", "variables", "tags", "metadata", "provider", "embedding_provider"}, samplingKeys...)
 
 // defaults reads the suite's defaults.
 func (d *decoder) defaults(v *node, line int) (Defaults, error) {
@@ -297,6 +297,10 @@ func (d *decoder) defaults(v *node, line int) (Defaults, error) {
 			out.Tags, err = d.strList(v, line, "defaults.tags")
 		case "metadata":
 			out.Metadata, err = d.freeMap(v, line, "defaults.metadata")
+		case "provider":
+			out.Provider, err = d.str(v, line, "defaults.provider")
+		case "embedding_provider":
+			out.EmbeddingProvider, err = d.str(v, line, "defaults.embedding_provider")
 		default:
 			if direct[k], err = v.toAny(); err != nil {
 				err = d.errorf(line, "defaults.%s: %v", k, err)

@@ -78,8 +78,14 @@ type ProviderSpec struct {
 // Config, Variables and Metadata are merged key by key; Assert is appended
 // after the case's own assertions; Threshold applies when the case has none;
 // Tags are added after the case's own, without duplicates.
+//
+// Provider and EmbeddingProvider are the suite's judge and embedding
+// provider: a model-graded assertion that names none gets them (before
+// [evaluation] judge_provider and embedding_provider apply).
 type Defaults struct {
-	Config    map[string]any
+	Provider          string
+	EmbeddingProvider string
+	Config            map[string]any
 	Assert    []bench.Assertion
 	Threshold *float64
 	Variables map[string]any

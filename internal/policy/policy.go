@@ -152,7 +152,7 @@ func (p *Provider) Do(ctx context.Context, req *provider.Request, c Call) Outcom
 			return Outcome{Response: e.Response(), LatencyMs: e.LatencyMs, TTFTMs: e.TTFTMs, Cached: true, Cost: bench.Cost{Currency: "USD"}}
 		}
 	}
-	out := p.retry(ctx, req, c)
+	out := p.retry(ctx, c, estimateTokens(req), func(ctx context.Context) Outcome { return p.measure(ctx, req, c) })
 	if out.Err == nil && key != "" {
 		if err := p.o.Cache.Put(ctx, key, entryOf(&out, c.Kind)); err != nil {
 			p.o.Logger.Warn("cache write failed", "provider", p.o.ID, "error", err)
@@ -165,13 +165,13 @@ func (p *Provider) Do(ctx context.Context, req *provider.Request, c Call) Outcom
 	return out
 }
 
-// retry makes attempts until one succeeds, a failure is final, the retries
-// run out or ctx ends.
-func (p *Provider) retry(ctx context.Context, req *provider.Request, c Call) Outcome {
-	tokens := estimateTokens(req)
+// retry makes attempts (each one call) until one succeeds, a failure is
+// final, the retries run out or ctx ends. tokens is the request's size for
+// the tokens-per-minute limiter.
+func (p *Provider) retry(ctx context.Context, c Call, tokens int, call func(context.Context) Outcome) Outcome {
 	wait, waited := event.WaitNone, time.Duration(0)
 	for n := 1; ; n++ {
-		out, retryAt := p.attempt(ctx, req, c, tokens, &wait, &waited)
+		out, retryAt := p.attempt(ctx, c, tokens, &wait, &waited, call)
 		out.Attempts = n
 		p.published(c, n, wait, waited, out.Err)
 		if out.Err == nil || n > p.o.MaxRetries || ctx.Err() != nil {
@@ -200,7 +200,7 @@ func (p *Provider) retry(ctx context.Context, req *provider.Request, c Call) Out
 
 // attempt makes one call: rate limit, breaker, timeout, measurement. When
 // the breaker refused the call, retryAt says when to try again.
-func (p *Provider) attempt(ctx context.Context, req *provider.Request, c Call, tokens int, wait *event.Wait, waited *time.Duration) (Outcome, time.Time) {
+func (p *Provider) attempt(ctx context.Context, c Call, tokens int, wait *event.Wait, waited *time.Duration, call func(context.Context) Outcome) (Outcome, time.Time) {
 	if p.o.Limiter != nil {
 		d, err := p.o.Limiter.Wait(ctx, tokens)
 		if d > 0 {
@@ -218,7 +218,7 @@ func (p *Provider) attempt(ctx context.Context, req *provider.Request, c Call, t
 	if err != nil {
 		return Outcome{Err: err}, retryAt
 	}
-	out := p.measure(ctx, req, c)
+	out := call(ctx)
 	p.o.Breaker.record(perm, out.Err, p.now())
 	if out.Err != nil {
 		p.info(ctx, "call failed", "provider", p.o.ID, "case", c.CaseID, "error", out.Err)
@@ -228,12 +228,8 @@ func (p *Provider) attempt(ctx context.Context, req *provider.Request, c Call, t
 
 // measure calls the provider once under the per-call timeout and times it.
 func (p *Provider) measure(ctx context.Context, req *provider.Request, c Call) Outcome {
-	cctx := ctx
-	if p.o.Timeout > 0 {
-		var cancel context.CancelFunc
-		cctx, cancel = context.WithTimeout(ctx, p.o.Timeout)
-		defer cancel()
-	}
+	cctx, cancel := p.withTimeout(ctx)
+	defer cancel()
 	start := time.Now()
 	var first time.Time
 	emit := func(ch provider.Chunk) error {
@@ -248,6 +244,7 @@ func (p *Provider) measure(ctx context.Context, req *provider.Request, c Call) O
 	resp, err := p.inner.Generate(cctx, *req, emit)
 	end := time.Now()
 	out := Outcome{Response: resp, LatencyMs: ms(end.Sub(start))}
+	out.Err = p.timeoutError(ctx, cctx, err)
 	switch {
 	case !req.Stream:
 		// A whole answer has no first token: providers emit its text once, at the end.
@@ -257,13 +254,24 @@ func (p *Provider) measure(ctx context.Context, req *provider.Request, c Call) O
 		// Nothing was streamed: the (empty) answer was complete at the end.
 		out.TTFTMs = out.LatencyMs
 	}
-	if err != nil {
-		if cctx.Err() != nil && ctx.Err() == nil && errors.Is(cctx.Err(), context.DeadlineExceeded) {
-			err = &provider.Error{Kind: provider.KindTimeout, Err: fmt.Errorf("no answer within %s", p.o.Timeout)}
-		}
-		out.Err = err
-	}
 	return out
+}
+
+// withTimeout bounds one attempt by the per-call timeout.
+func (p *Provider) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if p.o.Timeout > 0 {
+		return context.WithTimeout(ctx, p.o.Timeout)
+	}
+	return ctx, func() {}
+}
+
+// timeoutError turns the end of the per-call timeout (cctx's deadline,
+// not the caller's ctx) into a timeout error.
+func (p *Provider) timeoutError(ctx, cctx context.Context, err error) error {
+	if err != nil && cctx.Err() != nil && ctx.Err() == nil && errors.Is(cctx.Err(), context.DeadlineExceeded) {
+		return &provider.Error{Kind: provider.KindTimeout, Err: fmt.Errorf("no answer within %s", p.o.Timeout)}
+	}
+	return err
 }
 
 // cost prices a finished call: the vendor's own figure wins over the table.
@@ -356,6 +364,6 @@ func entryOf(out *Outcome, kind cache.Kind) *cache.Entry {
 		Kind: kind,
 		Text: r.Text, Model: r.Model, FinishReason: r.FinishReason,
 		RawFinishReason: r.RawFinishReason, Usage: r.Usage, Logprobs: r.Logprobs,
-		LatencyMs: out.LatencyMs, TTFTMs: out.TTFTMs,
+		TopLogprobs: r.TopLogprobs, LatencyMs: out.LatencyMs, TTFTMs: out.TTFTMs,
 	}
 }

@@ -31,7 +31,7 @@ func init() {
 		if err != nil {
 			return bench.Score{}, err
 		}
-		resp, err := j.Generate(ctx, provider.Request{Messages: []bench.Message{{Role: bench.RoleUser, Content: "grade: " + in.Output}}}, func(provider.Chunk) error { return nil })
+		resp, err := j.Complete(ctx, provider.Request{Messages: []bench.Message{{Role: bench.RoleUser, Content: "grade: " + in.Output}}})
 		// A judge that fails is a failed check, not an unusable assertion.
 		switch {
 		case err != nil:
@@ -129,12 +129,21 @@ func (rig *judgeRig) source(t *testing.T, rpm float64, c policy.Cache, budget po
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func(_ context.Context, name string) (*policy.Provider, error) {
-		if name != "judge" {
-			return nil, errors.New("no judge " + name)
-		}
-		return p, nil
+	return oneJudge{p}
+}
+
+// oneJudge offers a single provider, named "judge", as judge and embedder.
+type oneJudge struct{ p *policy.Provider }
+
+func (o oneJudge) Judge(_ context.Context, name string) (*policy.Provider, error) {
+	if name != "judge" {
+		return nil, errors.New("no judge " + name)
 	}
+	return o.p, nil
+}
+
+func (o oneJudge) Embedder(ctx context.Context, name string) (*policy.Provider, error) {
+	return o.Judge(ctx, name)
 }
 
 func judgedCases(n int) func(yield func(bench.Case, error) bool) {

@@ -29,24 +29,11 @@ func (r *Runner) request(t *Target, j *Job) provider.Request {
 	return req
 }
 
-// JudgeSource finds a judge provider by name (a target id or vendor:model),
-// behind the run's call policy.
-type JudgeSource func(ctx context.Context, name string) (*policy.Provider, error)
-
-// evaluate scores a successful result. Judge calls the evaluators make are
-// metered: their cost and tokens come back so the result can carry them.
-func (r *Runner) evaluate(ctx context.Context, j *Job, res *bench.Result, logprobs []float64) (eval.Outcome, *meter) {
-	in := &eval.Input{
-		Case: j.Case, Prompt: res.Prompt, Output: res.Response, FinishReason: res.FinishReason,
-		LatencyMs: res.LatencyMs, TTFTMs: res.TTFTMs, Usage: res.Tokens, Cost: res.Cost,
-		Logprobs: logprobs,
-	}
-	var m *meter
-	if r.Judges != nil && len(j.Case.Assert) > 0 {
-		m = &meter{src: r.Judges, caseID: j.Key.CaseID}
-		in.Judges = m
-	}
-	return eval.Check(ctx, j.Case.Assert, j.Case.Threshold, in), m
+// JudgeSource finds the models evaluators call by name (a target id or
+// vendor:model; "" is the configured default), behind the run's call policy.
+type JudgeSource interface {
+	Judge(ctx context.Context, name string) (*policy.Provider, error)
+	Embedder(ctx context.Context, name string) (*policy.Provider, error)
 }
 
 // meter hands judges to one result's evaluators and adds up what their
@@ -58,16 +45,47 @@ type meter struct {
 	cost   float64
 	tokens int
 	calls  int
+	cached int
 }
 
-// Judge returns the named provider; its calls go through the call policy
+// totals is what the metered calls used; zero for a nil meter.
+func (m *meter) totals() judgeTotals {
+	if m == nil {
+		return judgeTotals{}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return judgeTotals{calls: m.calls, cached: m.cached, tokens: m.tokens, cost: m.cost}
+}
+
+func (m *meter) add(u bench.Usage, c bench.Cost, cached bool) {
+	m.mu.Lock()
+	m.cost += c.Total
+	m.tokens += u.Total
+	m.calls++
+	if cached {
+		m.cached++
+	}
+	m.mu.Unlock()
+}
+
+// Judge returns the named judge; its calls go through the call policy
 // (limits, cache, retries, budget) and are counted here.
-func (m *meter) Judge(ctx context.Context, name string) (provider.Provider, error) {
-	p, err := m.src(ctx, name)
+func (m *meter) Judge(ctx context.Context, name string) (eval.Judge, error) {
+	p, err := m.src.Judge(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	return meteredJudge{p: p, m: m}, nil
+}
+
+// Embedder returns the named embedding provider, metered like a judge.
+func (m *meter) Embedder(ctx context.Context, name string) (eval.Embedder, error) {
+	p, err := m.src.Embedder(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return meteredEmbedder{p: p, m: m}, nil
 }
 
 type meteredJudge struct {
@@ -75,14 +93,23 @@ type meteredJudge struct {
 	m *meter
 }
 
-func (j meteredJudge) Generate(ctx context.Context, req provider.Request, emit func(provider.Chunk) error) (provider.Response, error) {
-	out := j.p.Do(ctx, &req, policy.Call{CaseID: j.m.caseID, Emit: emit, Kind: cache.KindJudge})
-	j.m.mu.Lock()
-	j.m.cost += out.Cost.Total
-	j.m.tokens += out.Response.Usage.Total
-	j.m.calls++
-	j.m.mu.Unlock()
-	return out.Response, out.Err
+func (j meteredJudge) ID() string { return j.p.ID() }
+
+func (j meteredJudge) Complete(ctx context.Context, req provider.Request) (eval.JudgeReply, error) {
+	out := j.p.Do(ctx, &req, policy.Call{CaseID: j.m.caseID, Kind: cache.KindJudge})
+	j.m.add(out.Response.Usage, out.Cost, out.Cached)
+	return eval.JudgeReply{Response: out.Response, Cached: out.Cached, Cost: out.Cost}, out.Err
 }
 
-func (j meteredJudge) Unwrap() provider.Provider { return j.p }
+type meteredEmbedder struct {
+	p *policy.Provider
+	m *meter
+}
+
+func (e meteredEmbedder) ID() string { return e.p.ID() }
+
+func (e meteredEmbedder) Embed(ctx context.Context, inputs []string) (eval.EmbedReply, error) {
+	out := e.p.Embed(ctx, "", inputs, policy.Call{CaseID: e.m.caseID, Kind: cache.KindEmbedding})
+	e.m.add(out.Embeddings.Usage, out.Cost, out.Cached)
+	return eval.EmbedReply{Embeddings: out.Embeddings, Cached: out.Cached, Cost: out.Cost}, out.Err
+}

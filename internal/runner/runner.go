@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/eval"
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/policy"
 )
@@ -52,6 +53,9 @@ type Runner struct {
 	Skip func(bench.Key) bool
 	// Judges gives evaluators judge providers; nil offers none.
 	Judges JudgeSource
+	// ParallelEvaluations is the evaluation stage's pool size: how many
+	// answers are scored by judges at once; 0 means 4.
+	ParallelEvaluations int
 	// Saved, when set, sees every result once it is stored, one batch at a
 	// time from a single goroutine (live aggregates without re-reading).
 	Saved func([]bench.Result)
@@ -179,6 +183,18 @@ func (r *Runner) RunJobs(ctx context.Context, runID string, jobs iter.Seq2[Job, 
 		writerErr = w.run(ctx)
 	}()
 
+	finish := func(res *bench.Result) {
+		r.Counters.add(res)
+		if r.Events != nil && r.Events.Active() {
+			rc := *res
+			r.publish(runID, event.Event{Type: event.TypeResult, ResultReady: &event.ResultReady{Result: &rc}})
+		}
+		w.in <- *res
+		if r.Budget != nil && r.Budget.Reached() {
+			stopDispatch(errMaxCost)
+		}
+	}
+	st := newStage(ctx, r, finish)
 	queues := make(map[string]chan Job, len(r.Targets))
 	var workers sync.WaitGroup
 	for _, t := range r.Targets {
@@ -190,16 +206,15 @@ func (r *Runner) RunJobs(ctx context.Context, runID string, jobs iter.Seq2[Job, 
 					if dispatch.Err() != nil {
 						continue // drain: the run is stopping
 					}
-					res := r.execute(ctx, t, &j)
-					r.Counters.add(&res)
-					if r.Events != nil && r.Events.Active() {
-						rc := res
-						r.publish(runID, event.Event{Type: event.TypeResult, ResultReady: &event.ResultReady{Result: &rc}})
+					res, lp := r.call(ctx, t, &j)
+					if eval.NeedsModels(j.Case.Assert) {
+						st.submit(&pending{job: j, res: res, logprobs: lp})
+						continue
 					}
-					w.in <- res
-					if r.Budget != nil && r.Budget.Reached() {
-						stopDispatch(errMaxCost)
+					if res.Status == bench.StatusSuccess {
+						r.scoreInline(ctx, &j, &res, lp)
 					}
+					finish(&res)
 				}
 			})
 		}
@@ -211,10 +226,11 @@ func (r *Runner) RunJobs(ctx context.Context, runID string, jobs iter.Seq2[Job, 
 				close(q)
 			}
 		}()
-		return r.produce(gctx, jobs, queues)
+		return r.produce(gctx, jobs, queues, st)
 	})
 	prodErr := g.Wait()
 	workers.Wait()
+	st.close()
 	close(w.in)
 	<-writerDone
 
@@ -273,13 +289,16 @@ func (r *Runner) batchSize() int {
 }
 
 // produce feeds each job to its target's queue, skipping finished ones.
-func (r *Runner) produce(ctx context.Context, jobs iter.Seq2[Job, error], queues map[string]chan Job) error {
+func (r *Runner) produce(ctx context.Context, jobs iter.Seq2[Job, error], queues map[string]chan Job, st *stage) error {
 	for j, err := range jobs {
 		if err != nil {
 			return err
 		}
 		if r.Skip != nil && r.Skip(j.Key) {
 			r.Counters.skip()
+			if eval.HasComparer(j.Case.Assert) {
+				st.skipped(j.Key)
+			}
 			continue
 		}
 		q, ok := queues[j.Key.Provider]
@@ -296,17 +315,26 @@ func (r *Runner) produce(ctx context.Context, jobs iter.Seq2[Job, error], queues
 }
 
 // Execute runs one job to a scored result, as a worker given a job by a
-// queue does. Call Prepare first.
+// queue does; side-by-side assertions see a group of one. Call Prepare first.
 func (r *Runner) Execute(ctx context.Context, j Job) (bench.Result, error) {
 	t, ok := r.byID[j.Key.Provider]
 	if !ok {
 		return bench.Result{}, fmt.Errorf("job %s: no target %q", j.Key.CaseID, j.Key.Provider)
 	}
-	return r.execute(ctx, t, &j), nil
+	res, lp := r.call(ctx, t, &j)
+	if res.Status == bench.StatusSuccess {
+		in, m := r.input(&j, &res, lp)
+		p := eval.ScoreEach(ctx, j.Case.Assert, in)
+		eval.CompareGroup(ctx, j.Case.Assert, []*eval.Input{in}, []eval.Partial{p})
+		addJudgeCost(&res, m.totals())
+		r.combine(&j, &res, p)
+	}
+	return res, nil
 }
 
-// execute makes one call and turns it into a scored result.
-func (r *Runner) execute(ctx context.Context, t *Target, j *Job) bench.Result {
+// call makes one job's call and turns it into an unscored result; it also
+// returns the answer's log probabilities for the evaluators.
+func (r *Runner) call(ctx context.Context, t *Target, j *Job) (bench.Result, []float64) {
 	req := r.request(t, j)
 	out := t.Policy.Do(ctx, &req, policy.Call{CaseID: j.Key.CaseID, Repetition: j.Key.Repetition})
 	res := bench.Result{
@@ -333,18 +361,8 @@ func (r *Runner) execute(ctx context.Context, t *Target, j *Job) bench.Result {
 			r.logger().Warn("provider warning", "provider", t.ID, "case", j.Key.CaseID, "warnings", w)
 		}
 	}
-	if res.Status == bench.StatusSuccess {
-		o, m := r.evaluate(ctx, j, &res, out.Response.Logprobs)
-		res.Scores, res.Score, res.Passed = o.Scores, o.Score, o.Passed
-		if m != nil && m.calls > 0 {
-			res.Cost.Total += m.cost
-			res.Metadata = withMeta(res.Metadata, "judge_calls", m.calls)
-			res.Metadata["judge_cost_usd"] = m.cost
-			res.Metadata["judge_tokens"] = m.tokens
-		}
-	}
 	res.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
-	return res
+	return res, out.Response.Logprobs
 }
 
 // withMeta returns a copy of md with k set: a case's metadata map is shared

@@ -33,7 +33,7 @@ func init() {
 		if err != nil {
 			return bench.Score{}, err
 		}
-		resp, err := j.Generate(ctx, provider.Request{Messages: []bench.Message{{Role: bench.RoleUser, Content: "Grade this answer: " + in.Output}}}, func(provider.Chunk) error { return nil })
+		resp, err := j.Complete(ctx, provider.Request{Messages: []bench.Message{{Role: bench.RoleUser, Content: "Grade this answer: " + in.Output}}})
 		// A judge that fails is a failed check, not an unusable assertion.
 		switch {
 		case err != nil:

@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
-	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/journal"
 	"github.com/llm-test-bench/llm-test-bench/internal/policy"
@@ -261,7 +260,8 @@ func (r *Run) runner(ctx context.Context, skip func(bench.Key) bool) (*runner.Ru
 	}
 	return &runner.Runner{
 		Targets: p.targets.runnerTargets(), Concurrency: conc, Stream: p.opts.Stream,
-		Budget: r.budget, Skip: skip, Judges: r.judge, Events: r.bus, Logger: r.svc.log,
+		Budget: r.budget, Skip: skip, Judges: judgeSource{r}, Events: r.bus, Logger: r.svc.log,
+		ParallelEvaluations: cfg.Evaluation.ParallelEvaluations,
 		Counters: r.counters,
 	}, nil
 }
@@ -292,46 +292,6 @@ func (r *Run) policyFor(t *target, c policy.Cache) (*policy.Provider, error) {
 	vendor, model := t.Vendor, t.Model
 	o.Price = func(answered string, u bench.Usage) bench.Cost { return price.Cost(vendor, model, answered, u) }
 	return policy.Wrap(t.Provider, o)
-}
-
-// judge finds a judge provider for evaluators: a target of the run by id,
-// else a provider built on first use from a vendor:model id ("" means
-// [evaluation] judge_provider), behind its own call policy.
-func (r *Run) judge(ctx context.Context, name string) (*policy.Provider, error) {
-	if name == "" {
-		name = r.svc.cfg.Evaluation.JudgeProvider
-	}
-	if name == "" {
-		return nil, errors.New("no judge provider: set the assertion's provider or [evaluation] judge_provider")
-	}
-	for _, t := range r.plan.targets.targets {
-		if t.ID == name {
-			return t.Policy, nil
-		}
-	}
-	r.judgeMu.Lock()
-	defer r.judgeMu.Unlock()
-	if p, ok := r.judges[name]; ok {
-		return p, nil
-	}
-	ts := r.plan.targets
-	t, err := r.svc.buildTarget(ctx, ts, providerSpec{ProviderSpec: dataset.ProviderSpec{ID: name}}, r.plan, &r.plan.opts, true)
-	if err != nil {
-		return nil, fmt.Errorf("judge %s: %w", name, err)
-	}
-	c, _ := r.svc.responseCache(ctx)
-	if r.plan.opts.NoCache {
-		c = nil
-	}
-	p, err := r.policyFor(t, c)
-	if err != nil {
-		return nil, err
-	}
-	if r.judges == nil {
-		r.judges = map[string]*policy.Provider{}
-	}
-	r.judges[name] = p
-	return p, nil
 }
 
 // jobs is the run's work: every suite's matrix, one after the other.

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -45,6 +46,9 @@ type Service struct {
 	cache      policy.Cache
 	cacheClose func() error
 	cacheErr   error
+	// judgeMem is the judges' in-memory cache when [cache] is off.
+	judgeOnce sync.Once
+	judgeMem  policy.Cache
 
 	priceOnce sync.Once
 	price     *pricing.Pricer
@@ -198,7 +202,7 @@ func (p *Plan) Close() error {
 // Redis) once per service; nil when caching is off.
 func (s *Service) responseCache(ctx context.Context) (policy.Cache, error) {
 	s.cacheOnce.Do(func() {
-		c, err := cache.Open(ctx, s.cfg.Cache, cache.Options{Logger: s.log.With("component", "cache")})
+		c, err := cache.Open(ctx, s.cacheConfig(), cache.Options{Logger: s.log.With("component", "cache")})
 		if err != nil {
 			s.cacheErr = configErr("%v", err)
 			return
@@ -208,6 +212,43 @@ func (s *Service) responseCache(ctx context.Context) (policy.Cache, error) {
 		}
 	})
 	return s.cache, s.cacheErr
+}
+
+// cacheConfig is [cache] with the judges' TTL ([evaluation]
+// cache_ttl_hours) for judge and embedding answers, unless [cache.kind_ttl]
+// sets their own.
+func (s *Service) cacheConfig() config.Cache {
+	cc := s.cfg.Cache
+	ttl := time.Duration(s.cfg.Evaluation.CacheTTLHours) * time.Hour
+	kinds := maps.Clone(cc.KindTTL)
+	if kinds == nil {
+		kinds = map[string]time.Duration{}
+	}
+	for _, k := range []cache.Kind{cache.KindJudge, cache.KindEmbedding} {
+		if _, set := kinds[string(k)]; !set {
+			kinds[string(k)] = ttl
+		}
+	}
+	cc.KindTTL = kinds
+	return cc
+}
+
+// judgeCache is where judge and embedding answers are cached: the response
+// cache when [cache] is enabled, else a process-wide memory cache of
+// [evaluation] cache_size entries.
+func (s *Service) judgeCache(ctx context.Context) (policy.Cache, error) {
+	c, err := s.responseCache(ctx)
+	if err != nil || c != nil {
+		return c, err
+	}
+	s.judgeOnce.Do(func() {
+		ttl := time.Duration(s.cfg.Evaluation.CacheTTLHours) * time.Hour
+		m, err := cache.NewMemory(s.cfg.Evaluation.CacheSize, cache.TTLs{Default: ttl})
+		if err == nil {
+			s.judgeMem = m
+		}
+	})
+	return s.judgeMem, nil
 }
 
 // Close releases what the service opened (the cache's connections). Runs

@@ -1,0 +1,259 @@
+package runner
+
+import (
+	"context"
+	"sync"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/eval"
+)
+
+// The evaluation stage scores the answers of cases whose assertions call
+// models (judges, embeddings) or compare answers side by side, on a pool
+// of its own ([evaluation] parallel_evaluations): a slow judge never holds
+// a slot of the provider being judged. Side-by-side assertions wait in a
+// group until every target's answer to the same case, prompt and
+// repetition is in. Jobs arrive case by case, so only the groups of the
+// cases in flight are held: memory stays bounded by concurrency.
+
+// pending is an answer waiting for the evaluation stage.
+type pending struct {
+	job      Job
+	res      bench.Result
+	logprobs []float64
+	in       *eval.Input
+	part     eval.Partial
+}
+
+// groupKey names the answers that side-by-side assertions compare.
+type groupKey struct {
+	caseID, promptID string
+	rep              int
+}
+
+func groupOf(k bench.Key) groupKey {
+	return groupKey{caseID: k.CaseID, promptID: k.PromptID, rep: k.Repetition}
+}
+
+// group collects the answers of one groupKey.
+type group struct {
+	members []*pending
+	skipped int // answers stored before a resume; they will not arrive
+}
+
+// stage is the evaluation stage of one run.
+type stage struct {
+	r      *Runner
+	ctx    context.Context
+	finish func(*bench.Result)
+	queue  chan *pending
+	wg     sync.WaitGroup
+
+	mu     sync.Mutex
+	groups map[groupKey]*group
+	size   int // answers per group: one per target
+}
+
+func newStage(ctx context.Context, r *Runner, finish func(*bench.Result)) *stage {
+	n := max(r.ParallelEvaluations, 1)
+	s := &stage{r: r, ctx: ctx, finish: finish, queue: make(chan *pending, 2*n), groups: map[groupKey]*group{}, size: len(r.Targets)}
+	for range n {
+		s.wg.Go(func() {
+			for p := range s.queue {
+				s.evaluate(p)
+			}
+		})
+	}
+	return s
+}
+
+// submit hands an answer to the stage; it blocks while the stage is full.
+func (s *stage) submit(p *pending) { s.queue <- p }
+
+// skipped notes that the answer of key was stored before a resume, so its
+// group does not wait for it.
+func (s *stage) skipped(k bench.Key) {
+	s.mu.Lock()
+	g := s.groupLocked(groupOf(k))
+	g.skipped++
+	done := s.completeLocked(groupOf(k), g)
+	s.mu.Unlock()
+	if done {
+		s.compare(g)
+	}
+}
+
+// close waits for the queued answers, then scores the groups that never
+// filled (a cancelled or stopped run) with the answers they have.
+func (s *stage) close() {
+	close(s.queue)
+	s.wg.Wait()
+	s.mu.Lock()
+	rest := s.groups
+	s.groups = nil
+	s.mu.Unlock()
+	for _, g := range rest {
+		if len(g.members) > 0 {
+			s.compare(g)
+		}
+	}
+}
+
+// evaluate scores one answer's own assertions, then either finishes it or
+// parks it in its group.
+func (s *stage) evaluate(p *pending) {
+	as := p.job.Case.Assert
+	if p.res.Status == bench.StatusSuccess {
+		var m *meter
+		p.in, m = s.r.input(&p.job, &p.res, p.logprobs)
+		p.part = eval.ScoreEach(s.ctx, as, p.in)
+		addJudgeCost(&p.res, m.totals())
+	}
+	if !eval.HasComparer(as) {
+		if p.part != nil {
+			s.r.combine(&p.job, &p.res, p.part)
+		}
+		s.finish(&p.res)
+		return
+	}
+	key := groupOf(p.job.Key)
+	s.mu.Lock()
+	g := s.groupLocked(key)
+	g.members = append(g.members, p)
+	done := s.completeLocked(key, g)
+	s.mu.Unlock()
+	if done {
+		s.compare(g)
+	}
+}
+
+func (s *stage) groupLocked(k groupKey) *group {
+	g := s.groups[k]
+	if g == nil {
+		g = &group{}
+		s.groups[k] = g
+	}
+	return g
+}
+
+// completeLocked removes a group once all its answers are accounted for.
+func (s *stage) completeLocked(k groupKey, g *group) bool {
+	if len(g.members)+g.skipped < s.size {
+		return false
+	}
+	delete(s.groups, k)
+	return true
+}
+
+// compare scores the side-by-side assertions over a group's successful
+// answers, then finishes every member. The group's judge calls are shared
+// out evenly among the answers compared.
+func (s *stage) compare(g *group) {
+	var ins []*eval.Input
+	var parts []eval.Partial
+	var ok []*pending
+	for _, p := range g.members {
+		if p.part != nil {
+			ins, parts, ok = append(ins, p.in), append(parts, p.part), append(ok, p)
+		}
+	}
+	if len(ok) > 0 {
+		j := ok[0].job
+		m := s.r.newMeter(j.Key.CaseID)
+		for _, in := range ins {
+			in.Judges = judgesOf(m)
+		}
+		eval.CompareGroup(s.ctx, j.Case.Assert, ins, parts)
+		t := m.totals()
+		for i, p := range ok {
+			addJudgeCost(&p.res, t.share(i, len(ok)))
+			s.r.combine(&p.job, &p.res, parts[i])
+		}
+	}
+	for _, p := range g.members {
+		s.finish(&p.res)
+	}
+}
+
+// input is what the evaluators of one answer see, with a meter of its own
+// when the run offers judges.
+func (r *Runner) input(j *Job, res *bench.Result, logprobs []float64) (*eval.Input, *meter) {
+	in := &eval.Input{
+		Case: j.Case, Prompt: res.Prompt, Output: res.Response, FinishReason: res.FinishReason,
+		LatencyMs: res.LatencyMs, TTFTMs: res.TTFTMs, Usage: res.Tokens, Cost: res.Cost,
+		Logprobs: logprobs,
+	}
+	m := r.newMeter(j.Key.CaseID)
+	in.Judges = judgesOf(m)
+	return in, m
+}
+
+// judgesOf is m as eval.Judges, nil when the run offers no judges (so
+// evaluators see a nil interface, not a nil pointer).
+func judgesOf(m *meter) eval.Judges {
+	if m == nil {
+		return nil
+	}
+	return m
+}
+
+func (r *Runner) newMeter(caseID string) *meter {
+	if r.Judges == nil {
+		return nil
+	}
+	return &meter{src: r.Judges, caseID: caseID}
+}
+
+// combine makes the answer's verdict from its assertion verdicts.
+func (r *Runner) combine(j *Job, res *bench.Result, p eval.Partial) {
+	o := eval.Combine(j.Case.Assert, j.Case.Threshold, p)
+	res.Scores, res.Score, res.Passed = o.Scores, o.Score, o.Passed
+}
+
+// scoreInline scores an answer whose assertions declare no model calls,
+// in the worker that made the call. An evaluator that calls a judge
+// without declaring it (eval.ModelUser) still gets one, metered, but holds
+// the target's slot meanwhile.
+func (r *Runner) scoreInline(ctx context.Context, j *Job, res *bench.Result, logprobs []float64) {
+	in, m := r.input(j, res, logprobs)
+	p := eval.ScoreEach(ctx, j.Case.Assert, in)
+	addJudgeCost(res, m.totals())
+	r.combine(j, res, p)
+}
+
+// judgeTotals is what the judge calls for one answer used.
+type judgeTotals struct {
+	calls, cached, tokens int
+	cost                  float64
+}
+
+// share is answer i's part of totals shared by n answers: the cost and
+// tokens evenly, the calls counted once, on the first answer.
+func (t judgeTotals) share(i, n int) judgeTotals {
+	s := judgeTotals{cost: t.cost / float64(n), tokens: t.tokens / n}
+	if i == 0 {
+		s.calls, s.cached = t.calls, t.cached
+		s.tokens += t.tokens % n
+	}
+	return s
+}
+
+// addJudgeCost adds the judges' cost to the answer's and records the
+// calls in its metadata; nothing when no judge was called.
+func addJudgeCost(res *bench.Result, t judgeTotals) {
+	if t.calls == 0 && t.cost == 0 && t.tokens == 0 {
+		return
+	}
+	res.Cost.Total += t.cost
+	calls, cost, tokens, cached := t.calls, t.cost, t.tokens, t.cached
+	if v, ok := res.Metadata["judge_calls"].(int); ok {
+		calls += v
+		cost += res.Metadata["judge_cost_usd"].(float64)
+		tokens += res.Metadata["judge_tokens"].(int)
+		cached += res.Metadata["judge_cached"].(int)
+	}
+	res.Metadata = withMeta(res.Metadata, "judge_calls", calls)
+	res.Metadata["judge_cost_usd"] = cost
+	res.Metadata["judge_tokens"] = tokens
+	res.Metadata["judge_cached"] = cached
+}
