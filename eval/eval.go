@@ -16,7 +16,9 @@ import (
 
 // Input is everything an evaluator may look at for one response.
 type Input struct {
-	Case         *bench.Case
+	Case *bench.Case
+	// Provider is the target that answered (its id in the run).
+	Provider     string
 	Prompt       string // the rendered prompt
 	Output       string // the model's answer
 	FinishReason string

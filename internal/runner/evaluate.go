@@ -104,7 +104,7 @@ func (s *stage) close() {
 func (s *stage) evaluate(p *pending) {
 	as := p.job.Case.Assert
 	if p.res.Status == bench.StatusSuccess {
-		var m *meter
+		var m *Meter
 		p.in, m = s.r.input(&p.job, &p.res, p.logprobs)
 		p.part = eval.ScoreEach(s.ctx, as, p.in)
 		addJudgeCost(&p.res, m.totals())
@@ -177,9 +177,9 @@ func (s *stage) compare(g *group) {
 
 // input is what the evaluators of one answer see, with a meter of its own
 // when the run offers judges.
-func (r *Runner) input(j *Job, res *bench.Result, logprobs []float64) (*eval.Input, *meter) {
+func (r *Runner) input(j *Job, res *bench.Result, logprobs []float64) (*eval.Input, *Meter) {
 	in := &eval.Input{
-		Case: j.Case, Prompt: res.Prompt, Output: res.Response, FinishReason: res.FinishReason,
+		Case: j.Case, Provider: res.Provider, Prompt: res.Prompt, Output: res.Response, FinishReason: res.FinishReason,
 		LatencyMs: res.LatencyMs, TTFTMs: res.TTFTMs, Usage: res.Tokens, Cost: res.Cost,
 		Logprobs: logprobs,
 	}
@@ -190,18 +190,18 @@ func (r *Runner) input(j *Job, res *bench.Result, logprobs []float64) (*eval.Inp
 
 // judgesOf is m as eval.Judges, nil when the run offers no judges (so
 // evaluators see a nil interface, not a nil pointer).
-func judgesOf(m *meter) eval.Judges {
+func judgesOf(m *Meter) eval.Judges {
 	if m == nil {
 		return nil
 	}
 	return m
 }
 
-func (r *Runner) newMeter(caseID string) *meter {
+func (r *Runner) newMeter(caseID string) *Meter {
 	if r.Judges == nil {
 		return nil
 	}
-	return &meter{src: r.Judges, caseID: caseID}
+	return &Meter{src: r.Judges, caseID: caseID}
 }
 
 // combine makes the answer's verdict from its assertion verdicts.

@@ -36,9 +36,18 @@ type JudgeSource interface {
 	Embedder(ctx context.Context, name string) (*policy.Provider, error)
 }
 
-// meter hands judges to one result's evaluators and adds up what their
-// calls cost.
-type meter struct {
+// NewMeter returns judges for one case's evaluators, metered.
+func NewMeter(src JudgeSource, caseID string) *Meter { return &Meter{src: src, caseID: caseID} }
+
+// Totals is what the metered calls used: calls, cached answers, tokens, cost.
+func (m *Meter) Totals() (calls, cached, tokens int, costUSD float64) {
+	t := m.totals()
+	return t.calls, t.cached, t.tokens, t.cost
+}
+
+// Meter is eval.Judges for the evaluators of one answer: it hands out the
+// source's providers and adds up what their calls cost.
+type Meter struct {
 	src    JudgeSource
 	caseID string
 	mu     sync.Mutex
@@ -49,7 +58,7 @@ type meter struct {
 }
 
 // totals is what the metered calls used; zero for a nil meter.
-func (m *meter) totals() judgeTotals {
+func (m *Meter) totals() judgeTotals {
 	if m == nil {
 		return judgeTotals{}
 	}
@@ -58,7 +67,7 @@ func (m *meter) totals() judgeTotals {
 	return judgeTotals{calls: m.calls, cached: m.cached, tokens: m.tokens, cost: m.cost}
 }
 
-func (m *meter) add(u bench.Usage, c bench.Cost, cached bool) {
+func (m *Meter) add(u bench.Usage, c bench.Cost, cached bool) {
 	m.mu.Lock()
 	m.cost += c.Total
 	m.tokens += u.Total
@@ -71,7 +80,7 @@ func (m *meter) add(u bench.Usage, c bench.Cost, cached bool) {
 
 // Judge returns the named judge; its calls go through the call policy
 // (limits, cache, retries, budget) and are counted here.
-func (m *meter) Judge(ctx context.Context, name string) (eval.Judge, error) {
+func (m *Meter) Judge(ctx context.Context, name string) (eval.Judge, error) {
 	p, err := m.src.Judge(ctx, name)
 	if err != nil {
 		return nil, err
@@ -80,7 +89,7 @@ func (m *meter) Judge(ctx context.Context, name string) (eval.Judge, error) {
 }
 
 // Embedder returns the named embedding provider, metered like a judge.
-func (m *meter) Embedder(ctx context.Context, name string) (eval.Embedder, error) {
+func (m *Meter) Embedder(ctx context.Context, name string) (eval.Embedder, error) {
 	p, err := m.src.Embedder(ctx, name)
 	if err != nil {
 		return nil, err
@@ -90,7 +99,7 @@ func (m *meter) Embedder(ctx context.Context, name string) (eval.Embedder, error
 
 type meteredJudge struct {
 	p *policy.Provider
-	m *meter
+	m *Meter
 }
 
 func (j meteredJudge) ID() string { return j.p.ID() }
@@ -103,7 +112,7 @@ func (j meteredJudge) Complete(ctx context.Context, req provider.Request) (eval.
 
 type meteredEmbedder struct {
 	p *policy.Provider
-	m *meter
+	m *Meter
 }
 
 func (e meteredEmbedder) ID() string { return e.p.ID() }
