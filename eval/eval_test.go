@@ -51,6 +51,9 @@ func init() {
 			return nil
 		},
 	})
+	eval.Register("fake-unscored", fake{EvaluateFn: func(bench.Assertion) (bench.Score, error) {
+		return bench.Unscored("judge reply unreadable", "garbage"), nil
+	}})
 	eval.Register("fake-plain", eval.Func(func(_ context.Context, a bench.Assertion, _ *eval.Input) (bench.Score, error) {
 		return scoreOf(a)
 	}))
@@ -62,6 +65,7 @@ func sc(v float64) bench.Assertion { return bench.Assertion{Type: "fake-score", 
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
+	unscored := bench.Unscored("judge reply unreadable", "garbage")
 	pass := bench.Score{Score: 1, Pass: true, Reason: "fake fake-score"}
 	fail := bench.Score{Score: 0, Pass: false, Reason: "fake fake-score"}
 	tests := []struct {
@@ -130,19 +134,43 @@ func TestCheck(t *testing.T) {
 			}, Score: 0, Passed: false},
 		},
 		{
-			name: "evaluator error fails with the error as reason, also negated",
+			name: "evaluator error is unscored with the error as reason, also negated",
 			as:   []bench.Assertion{{Type: "fake-error"}, {Type: "not-fake-error"}},
 			want: eval.Outcome{Scores: map[string]bench.Score{
-				"fake-error":     {Reason: "value unusable"},
-				"not-fake-error": {Reason: "value unusable"},
-			}, Score: 0, Passed: false},
+				"fake-error":     {Reason: "value unusable", Unscored: true},
+				"not-fake-error": {Reason: "value unusable", Unscored: true},
+			}, Score: 0, Passed: false, Unscored: 2},
 		},
 		{
-			name: "unknown type fails",
+			name: "unknown type is unscored",
 			as:   []bench.Assertion{{Type: "no-such-type"}},
 			want: eval.Outcome{Scores: map[string]bench.Score{
-				"no-such-type": {Reason: `unknown assertion type "no-such-type"`},
-			}, Score: 0, Passed: false},
+				"no-such-type": {Reason: `unknown assertion type "no-such-type"`, Unscored: true},
+			}, Score: 0, Passed: false, Unscored: 1},
+		},
+		{
+			name: "unscored is left out of the mean and fails the case",
+			as:   []bench.Assertion{sc(1), sc(0.6), {Type: "fake-unscored"}},
+			want: eval.Outcome{Scores: map[string]bench.Score{
+				"fake-score": pass, "fake-score#1": {Score: 0.6, Pass: true, Reason: "fake fake-score"},
+				"fake-unscored": unscored,
+			}, Score: 0.8, Passed: false, Unscored: 1},
+		},
+		{
+			name:      "unscored fails the case even when the threshold is reached",
+			as:        []bench.Assertion{sc(1), {Type: "fake-unscored"}},
+			threshold: ptr(0.5),
+			want:      eval.Outcome{Scores: map[string]bench.Score{"fake-score": pass, "fake-unscored": unscored}, Score: 1, Passed: false, Unscored: 1},
+		},
+		{
+			name: "not- of unscored stays unscored",
+			as:   []bench.Assertion{{Type: "not-fake-unscored"}},
+			want: eval.Outcome{Scores: map[string]bench.Score{"not-fake-unscored": unscored}, Score: 0, Passed: false, Unscored: 1},
+		},
+		{
+			name: "unscored with weight 0 neither gates nor counts",
+			as:   []bench.Assertion{sc(1), {Type: "fake-unscored", Weight: ptr(0)}},
+			want: eval.Outcome{Scores: map[string]bench.Score{"fake-score": pass, "fake-unscored": unscored}, Score: 1, Passed: true},
 		},
 		{
 			name: "duplicate names never overwrite",

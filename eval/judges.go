@@ -125,3 +125,38 @@ func HasComparer(as []bench.Assertion) bool {
 	}
 	return false
 }
+
+// CallEstimate is what one assertion costs per answer in model calls, for
+// a dry run's estimate: Calls judge calls, each with PromptTokens of
+// instructions around the judged text and ReplyTokens of answer, and
+// Embeds embedding calls.
+type CallEstimate struct {
+	Calls, PromptTokens, ReplyTokens int
+	Embeds                           int
+}
+
+// DefaultCallEstimate is assumed for a model-graded type that does not
+// implement CallEstimator: one call, a short rubric prompt, a short reply.
+var DefaultCallEstimate = CallEstimate{Calls: 1, PromptTokens: 250, ReplyTokens: 150}
+
+// CallEstimator is implemented by model-graded types that know their calls.
+type CallEstimator interface {
+	EstimateCalls(a bench.Assertion) CallEstimate
+}
+
+// EstimateOf is the call estimate of an assertion: its type's own, the
+// default for a type that calls models, zero for one that calls none.
+func EstimateOf(a bench.Assertion) CallEstimate {
+	base, _ := splitNot(a.Type)
+	e, ok := Lookup(base)
+	if !ok {
+		return CallEstimate{}
+	}
+	if ce, ok := e.(CallEstimator); ok {
+		return ce.EstimateCalls(a)
+	}
+	if UsesOf(base) == 0 && !IsComparer(base) {
+		return CallEstimate{}
+	}
+	return DefaultCallEstimate
+}

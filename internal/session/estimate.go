@@ -1,14 +1,17 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/tiktoken-go/tokenizer"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/eval"
 )
 
 // DefaultOutputTokens is assumed for the answer when a case sets no
@@ -28,8 +31,11 @@ type EstimateRow struct {
 
 // Estimate is what a plan would call and cost.
 type Estimate struct {
-	Cases    int
-	Rows     []EstimateRow
+	Cases int
+	Rows  []EstimateRow
+	// Judges are the judge and embedding providers the assertions call,
+	// one row each, apart from the models under test.
+	Judges   []EstimateRow
 	TotalUSD float64
 }
 
@@ -58,6 +64,7 @@ func (p *Plan) Estimate(ctx context.Context) (*Estimate, error) {
 		est.Rows[i].Provider = t.ID
 	}
 	reps := max(p.opts.Repeat, 1)
+	jc := &judgeCosts{p: p, price: price, byID: map[string]*EstimateRow{}}
 	for _, s := range p.suites {
 		render := renderer(s)
 		ids := promptIDs(s)
@@ -81,20 +88,97 @@ func (p *Plan) Estimate(ctx context.Context) (*Estimate, error) {
 				}
 				for i, t := range targets {
 					cost := price.Cost(t.Vendor, t.Model, t.Model, bench.Usage{Prompt: in, Completion: out, Total: in + out})
-					r := &est.Rows[i]
-					r.Calls += reps
-					r.PromptTokens += in * reps
-					r.OutputTokens += out * reps
-					r.CostUSD += cost.Total * float64(reps)
-					r.Priced = r.Priced || !cost.Unknown
+					est.Rows[i].add(reps, in, out, cost)
 				}
+				// Every answer is judged: the judged text is the prompt, the
+				// answer and the case's reference and context.
+				judged := in + out + count(c.Expected)
+				for _, ctxt := range c.Context {
+					judged += count(ctxt)
+				}
+				jc.add(&c, judged, reps*len(targets))
 			}
 		}
 	}
+	est.Judges = jc.rows()
 	for _, r := range est.Rows {
 		est.TotalUSD += r.CostUSD
 	}
+	for _, r := range est.Judges {
+		est.TotalUSD += r.CostUSD
+	}
 	return est, nil
+}
+
+func (r *EstimateRow) add(calls, in, out int, cost bench.Cost) {
+	r.Calls += calls
+	r.PromptTokens += in * calls
+	r.OutputTokens += out * calls
+	r.CostUSD += cost.Total * float64(calls)
+	r.Priced = r.Priced || !cost.Unknown
+}
+
+// judgeCosts adds up the judge calls of a dry run, per judge.
+type judgeCosts struct {
+	p     *Plan
+	price interface {
+		Cost(vendor, model, answered string, u bench.Usage) bench.Cost
+	}
+	byID  map[string]*EstimateRow
+	order []string
+}
+
+// add counts the judge calls of answers answers of case c, each judged
+// text of judged tokens.
+func (j *judgeCosts) add(c *bench.Case, judged, answers int) {
+	for _, a := range c.Assert {
+		ce := eval.EstimateOf(a)
+		if ce.Calls > 0 {
+			id := cmp.Or(a.Provider, j.p.svc.cfg.Evaluation.JudgeProvider, "(no judge configured)")
+			if eval.UsesOf(a.Type) == eval.UsesEmbedder {
+				id = cmp.Or(a.Provider, j.p.svc.cfg.Evaluation.EmbeddingProvider, "(no embedding provider configured)")
+			}
+			in, out := ce.PromptTokens+judged, ce.ReplyTokens
+			j.row(id).add(ce.Calls*answers, in, out, j.cost(id, in, out))
+		}
+		if ce.Embeds > 0 {
+			id := j.p.svc.cfg.Evaluation.EmbeddingProvider
+			if s, ok := a.Config["embedding_provider"].(string); ok && s != "" {
+				id = s
+			}
+			id = cmp.Or(id, "(no embedding provider configured)")
+			j.row(id).add(ce.Embeds*answers, judged, 0, j.cost(id, judged, 0))
+		}
+	}
+}
+
+func (j *judgeCosts) row(id string) *EstimateRow {
+	if r, ok := j.byID[id]; ok {
+		return r
+	}
+	r := &EstimateRow{Provider: id}
+	j.byID[id] = r
+	j.order = append(j.order, id)
+	return r
+}
+
+// cost prices one judge call; a judge named by a target label or a
+// simulator is priced by its configured vendor and model.
+func (j *judgeCosts) cost(id string, in, out int) bench.Cost {
+	name, model, _ := strings.Cut(id, ":")
+	pc := j.p.svc.cfg.Provider(name)
+	if model == "" {
+		model = pc.DefaultModel
+	}
+	return j.price.Cost(pc.Type, model, model, bench.Usage{Prompt: in, Completion: out, Total: in + out})
+}
+
+func (j *judgeCosts) rows() []EstimateRow {
+	out := make([]EstimateRow, len(j.order))
+	for i, id := range j.order {
+		out[i] = *j.byID[id]
+	}
+	return out
 }
 
 func outputEstimate(c *bench.Case, count func(string) int) int {
