@@ -16,9 +16,8 @@ import (
 
 // Input is everything an evaluator may look at for one response.
 type Input struct {
-	Case *bench.Case
-	// Provider is the target that answered (its id in the run).
-	Provider     string
+	Case         *bench.Case
+	Provider     string // the target that answered
 	Prompt       string // the rendered prompt
 	Output       string // the model's answer
 	FinishReason string
