@@ -16,8 +16,9 @@ import (
 const maxAssertions = 100
 
 // Evaluate scores one response against assertions, as a case's are
-// scored, without calling a model: an assertion naming a judge or
-// embedding provider is refused (400), since /evaluate offers none.
+// scored, without calling a model: a model-graded assertion (one that
+// calls a judge or embedding model, or compares answers side by side) is
+// refused (400), since /evaluate offers none.
 func (c *Core) Evaluate(ctx context.Context, req EvaluateRequest) (*EvaluateResult, error) {
 	if _, err := require(ctx, PermEvaluateRun); err != nil {
 		return nil, err
@@ -29,8 +30,8 @@ func (c *Core) Evaluate(ctx context.Context, req EvaluateRequest) (*EvaluateResu
 		return nil, badField("assertions", fmt.Sprintf("at most %d assertions", maxAssertions))
 	}
 	for i, a := range req.Assertions {
-		if a.Provider != "" {
-			return nil, badField(fmt.Sprintf("assertions[%d]", i), fmt.Sprintf("assertion %s names provider %q: model-graded assertions are not evaluated by /evaluate; run them in a benchmark", a.Type, a.Provider))
+		if a.Provider != "" || eval.UsesOf(a.Type) != 0 || eval.IsComparer(a.Type) {
+			return nil, badField(fmt.Sprintf("assertions[%d]", i), fmt.Sprintf("assertion %s calls a judge or embedding model: model-graded assertions are not evaluated by /evaluate; run them in a benchmark", a.Type))
 		}
 	}
 	if err := eval.Validate(req.Assertions); err != nil {
