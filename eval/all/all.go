@@ -11,6 +11,7 @@ import (
 	// Each family registers its assertion types in init.
 	_ "github.com/llm-test-bench/llm-test-bench/eval/callmeta"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/compare"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/graded"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/reference"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/refusal"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/structure"

@@ -7,6 +7,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/eval"
+	"github.com/llm-test-bench/llm-test-bench/eval/internal/value"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
@@ -41,10 +42,8 @@ func Open(ctx context.Context, in *eval.Input, a bench.Assertion, t *Template) (
 	if t != nil {
 		v.info.Prompt = t.ID()
 	}
-	if n, ok := a.Config["max_tokens"].(float64); ok && n >= 1 {
+	if n, ok := value.Float(a.Config["max_tokens"]); ok && n >= 1 {
 		v.maxTok = int(n)
-	} else if n, ok := a.Config["max_tokens"].(int); ok && n >= 1 {
-		v.maxTok = n
 	}
 	return v, nil
 }
