@@ -9,10 +9,12 @@ import (
 // each "{" starts a candidate that ends at its balanced "}" (strings and
 // escapes respected) and is kept when it parses. Text around them (a
 // preamble, a code fence) is ignored. At most max objects are returned
-// (max <= 0: all).
+// (max <= 0: all). At most maxCandidates "{" that start no object are
+// tried, so a long malformed reply costs linear time, not quadratic.
 func JSONObjects(text string, max int) []json.RawMessage {
 	var out []json.RawMessage
-	for i := 0; i < len(text); {
+	misses := 0
+	for i := 0; i < len(text) && misses < maxCandidates; {
 		j := strings.IndexByte(text[i:], '{')
 		if j < 0 {
 			break
@@ -21,6 +23,7 @@ func JSONObjects(text string, max int) []json.RawMessage {
 		end := balanced(text, start)
 		if end < 0 {
 			i = start + 1
+			misses++
 			continue
 		}
 		raw := json.RawMessage(text[start : end+1])
@@ -33,9 +36,13 @@ func JSONObjects(text string, max int) []json.RawMessage {
 			continue
 		}
 		i = start + 1
+		misses++
 	}
 	return out
 }
+
+// maxCandidates bounds the failed starts JSONObjects tries.
+const maxCandidates = 64
 
 // balanced returns the index of the "}" closing the "{" at start, or -1.
 func balanced(s string, start int) int {
