@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"encoding/json"
 	"unicode/utf8"
 )
@@ -100,7 +101,15 @@ func (s Score) MarshalJSON() ([]byte, error) {
 	if !s.Unscored {
 		w.Score = &s.Score
 	}
-	return json.Marshal(w)
+	// The caller's encoder decides on HTML escaping: json.Marshal would
+	// escape here, and an encoder with SetEscapeHTML(false) cannot undo it.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(w); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON reads a null score as unscored.
