@@ -194,11 +194,16 @@ func (s *Summary) UnscoredLine() string {
 	if s.Unscored == 0 {
 		return ""
 	}
+	return "unscored: " + s.unscoredCounts()
+}
+
+// unscoredCounts is "3 verdicts; 2 results failed for want of one".
+func (g *Grading) unscoredCounts() string {
 	failed := "no result failed for them"
-	if s.UnscoredResults > 0 {
-		failed = plural(s.UnscoredResults, "result", "results") + " failed for want of one"
+	if g.UnscoredResults > 0 {
+		failed = plural(g.UnscoredResults, "result", "results") + " failed for want of one"
 	}
-	return fmt.Sprintf("unscored: %s; %s", plural(s.Unscored, "verdict", "verdicts"), failed)
+	return plural(g.Unscored, "verdict", "verdicts") + "; " + failed
 }
 
 // plural is "1 call" or "12 calls", with thousands separators.
