@@ -28,8 +28,11 @@ var csvHeader = []string{
 // and Google Sheets show it as text instead of evaluating it. Numeric columns
 // are written by this package and left as they are, with two exceptions
 // that keep a missing figure from reading as zero: ttft_ms is empty for a
-// call that streamed no first token (made with --no-stream, or empty), and
-// the cost columns say "unknown" for a model without a price.
+// call that streamed no first token (made with --no-stream, or empty),
+// score is empty for a result none of whose verdicts was scored, and the
+// cost columns say "unknown" for a model without a price. The scores
+// column keeps each verdict as bench.Score writes it: an unscored one has
+// "score": null and "unscored": true.
 type csvOutput struct {
 	cw  *csv.Writer
 	row []string
@@ -78,6 +81,10 @@ func csvRow(row []string, r *bench.Result) error {
 	if r.TTFTMs > 0 && finite(r.TTFTMs) {
 		ttft = num(r.TTFTMs)
 	}
+	score := ""
+	if caseScored(r) {
+		score = num(r.Score)
+	}
 	costIn, costOut, costTotal := num(r.Cost.Input), num(r.Cost.Output), num(r.Cost.Total)
 	if r.Cost.Unknown {
 		costIn, costOut, costTotal = "unknown", "unknown", "unknown"
@@ -85,7 +92,7 @@ func csvRow(row []string, r *bench.Result) error {
 	copy(row, []string{
 		text(r.ID), text(r.RunID), text(r.CaseID), text(r.PromptID), text(r.Provider), text(r.Model),
 		strconv.Itoa(r.Repetition), text(string(r.Status)), strconv.FormatBool(r.Passed),
-		num(r.Score), num(r.LatencyMs), ttft,
+		score, num(r.LatencyMs), ttft,
 		strconv.Itoa(r.Tokens.Prompt), strconv.Itoa(r.Tokens.Completion), strconv.Itoa(r.Tokens.Cached),
 		strconv.Itoa(r.Tokens.Reasoning), strconv.Itoa(r.Tokens.Total),
 		costIn, costOut, costTotal,

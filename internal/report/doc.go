@@ -18,4 +18,15 @@
 // windows of at least MinGenerationMs after the first token ("—"
 // otherwise), and a cost without a price is "unknown" (FormatCost), counted
 // in Summary.Unpriced and explained by Summary.Warnings.
+//
+// Model-graded verdicts are reported apart from the models under test. A
+// verdict that could not be reached (bench.Score.Unscored) is shown as
+// "unscored: <reason>", never as a 0: it is counted in Grading.Unscored
+// and in the per-assertion breakdown (Summary.Assertions, bounded by
+// DefaultAssertionLimit names as the matrix is by cases), left out of its
+// case's score, and a result that failed for want of one is a JUnit
+// failure of type "unscored". The judges' calls, cache hits, tokens and
+// cost come from the result metadata the runner writes; the cost is part
+// of every result's, and Summary.ModelCostUSD is what remains for the
+// models under test (Summary.JudgeLine says both in one line).
 package report

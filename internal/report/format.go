@@ -160,3 +160,21 @@ func tableNotes(s *Summary, withRate bool) []string {
 	}
 	return notes
 }
+
+// fmtMean formats a mean score, noValue when no verdict was scored.
+func fmtMean(m *float64) string {
+	if m == nil || !finite(*m) {
+		return noValue
+	}
+	return fmtFixed(*m, 3)
+}
+
+// fmtConsistency formats an assertion's position consistency as
+// "18/20 (90.0%)", noValue when no verdict compared both orders.
+func fmtConsistency(a AssertionSummary) string {
+	if a.PositionChecked == 0 {
+		return noValue
+	}
+	return fmt.Sprintf("%s/%s (%s)", fmtInt(a.PositionConsistent), fmtInt(a.PositionChecked),
+		fmtPct(ratio(a.PositionConsistent, a.PositionChecked)))
+}

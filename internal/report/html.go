@@ -37,6 +37,15 @@ type htmlView struct {
 	Matrix                                 Matrix
 	FailCount                              int
 	Warnings, Notes                        []string
+	// Judges and Unscored are the summary's lines, "" when there is nothing to say.
+	Judges, Unscored string
+	Assertions       []htmlAssertion
+	AssertionsCut    string
+}
+
+// htmlAssertion is one row of the per-assertion table, pre-formatted.
+type htmlAssertion struct {
+	Name, Verdicts, Passed, Failed, Unscored, Mean, Consistency, Note string
 }
 
 // htmlCard is one provider's card, pre-formatted.
@@ -46,6 +55,9 @@ type htmlCard struct {
 	P50, P90, P95, P99, Mean, Max, TTFT             string
 	TokensIn, TokensOut, TokPerSec, MeanScore, Cost string
 	Kinds                                           string
+	// Unscored is "" when the provider's results have no unscored verdict,
+	// Judges and ModelCost when they called no judge.
+	Unscored, Judges, ModelCost string
 }
 
 // htmlFailure is one row of the failing results table.
@@ -120,6 +132,22 @@ func newHTMLView(s *Summary) htmlView {
 		Chart:     newLatencyChart(s.Providers),
 		Warnings:  s.Warnings(),
 		Notes:     tableNotes(s, true),
+		Judges:    capitalize(s.JudgeLine()),
+		Unscored:  capitalize(s.UnscoredLine()),
+	}
+	for _, a := range s.Assertions.Rows {
+		row := htmlAssertion{
+			Name: a.Name, Verdicts: fmtInt(a.Verdicts), Passed: fmtInt(a.Passed), Failed: fmtInt(a.Failed),
+			Unscored: fmtInt(a.Unscored), Mean: fmtMean(a.MeanScore), Consistency: fmtConsistency(a),
+		}
+		if a.Unscored > 0 {
+			row.Note = unscoredText(a.UnscoredReason)
+		}
+		v.Assertions = append(v.Assertions, row)
+	}
+	if b := s.Assertions; b.Truncated {
+		v.AssertionsCut = fmt.Sprintf("Table truncated to the first %s assertion names; %s verdicts of the others are not shown.",
+			fmtInt(len(b.Rows)), fmtInt(b.OmittedVerdicts))
 	}
 	for _, p := range s.Providers {
 		v.Cards = append(v.Cards, htmlCard{
@@ -133,6 +161,15 @@ func newHTMLView(s *Summary) htmlView {
 			TokPerSec: rateUnit(p.TokensPerSec), MeanScore: strconv.FormatFloat(p.MeanScore, 'f', 3, 64),
 			Cost: FormatCost(p.CostUSD, p.Unpriced), Kinds: fmtKinds(p.ErrorsByKind),
 		})
+		c := &v.Cards[len(v.Cards)-1]
+		if p.Unscored > 0 {
+			c.Unscored = p.unscoredCounts()
+		}
+		if p.JudgeCalls > 0 {
+			c.Judges = fmt.Sprintf("%s (%s from cache), %s", plural(p.JudgeCalls, "call", "calls"), fmtInt(p.JudgeCached),
+				FormatCost(p.JudgeCostUSD, p.JudgeUnpriced))
+			c.ModelCost = FormatCost(p.ModelCostUSD, p.Unpriced)
+		}
 	}
 	return v
 }
@@ -155,11 +192,15 @@ func rateUnit(tps float64) string {
 
 // htmlFailureOf formats one failing result.
 func htmlFailureOf(r *bench.Result) htmlFailure {
+	score := "unscored"
+	if caseScored(r) {
+		score = strconv.FormatFloat(r.Score, 'f', 3, 64)
+	}
 	return htmlFailure{
 		Name:     xmlText(caseName(r)),
 		Provider: xmlText(r.Provider),
 		Status:   outcome(r),
-		Score:    strconv.FormatFloat(r.Score, 'f', 3, 64),
+		Score:    score,
 		Latency:  fmtMs(r.LatencyMs),
 		Reason:   xmlText(truncate(FailureReason(r), maxReason*2)),
 		Response: xmlText(truncate(r.Response, maxHTMLResponse)),
@@ -181,7 +222,10 @@ func cellTitleText(c Cell) string {
 	if c.Errored > 0 {
 		t += fmt.Sprintf(", %d errors", c.Errored)
 	}
-	if c.Results > c.Errored {
+	if c.Unscored > 0 {
+		t += fmt.Sprintf(", %d unscored", c.Unscored)
+	}
+	if c.Scored > 0 {
 		t += ", score " + strconv.FormatFloat(c.Score, 'f', 2, 64)
 	}
 	if c.Reason != "" {

@@ -182,7 +182,9 @@ func writeStartTag(w io.Writer, name string, attrs []xml.Attr) error {
 	return enc.Flush()
 }
 
-// junitCaseOf maps a result to its <testcase>.
+// junitCaseOf maps a result to its <testcase>. A result that failed for
+// want of a verdict is a failure of type "unscored" whose message names
+// each unscored assertion as "name: unscored: reason".
 func junitCaseOf(r *bench.Result) junitCase {
 	tc := junitCase{
 		Name:      xmlText(caseName(r)),
@@ -195,7 +197,11 @@ func junitCaseOf(r *bench.Result) junitCase {
 		if r.Passed {
 			return tc
 		}
-		tc.Failure = &junitProblem{Message: truncate(reason, maxReason), Type: "assertion", Text: failureDetail(r)}
+		kind := "assertion"
+		if unscoredGating(r) {
+			kind = "unscored"
+		}
+		tc.Failure = &junitProblem{Message: truncate(reason, maxReason), Type: kind, Text: failureDetail(r)}
 	case bench.StatusSkipped, bench.StatusCancelled:
 		tc.Skipped = &junitProblem{Message: reason}
 		return tc
@@ -212,15 +218,24 @@ func junitCaseOf(r *bench.Result) junitCase {
 	return tc
 }
 
-// failureDetail lists each failing assertion on its own line.
+// maxJUnitRaw bounds the judge reply shown under an unscored assertion.
+const maxJUnitRaw = 300
+
+// failureDetail lists each failing assertion on its own line, an unscored
+// one with the start of the judge's reply when there was one.
 func failureDetail(r *bench.Result) string {
 	var b strings.Builder
 	for _, name := range slices.Sorted(maps.Keys(r.Scores)) {
 		s := r.Scores[name]
-		if s.Pass {
-			continue
+		switch {
+		case s.Unscored:
+			fmt.Fprintf(&b, "%s (%s)\n", name, unscoredText(s.Reason))
+			if s.Raw != "" {
+				fmt.Fprintf(&b, "  judge reply: %s\n", truncate(oneLine(s.Raw), maxJUnitRaw))
+			}
+		case !s.Pass:
+			fmt.Fprintf(&b, "%s (score %s): %s\n", name, strconv.FormatFloat(s.Score, 'g', 4, 64), s.Reason)
 		}
-		fmt.Fprintf(&b, "%s (score %s): %s\n", name, strconv.FormatFloat(s.Score, 'g', 4, 64), s.Reason)
 	}
 	if b.Len() == 0 {
 		fmt.Fprintf(&b, "score %s below threshold\n", strconv.FormatFloat(r.Score, 'g', 4, 64))

@@ -21,9 +21,10 @@ var mdEscaper = strings.NewReplacer(
 // md makes user text safe for one line of Markdown, including table cells.
 func md(s string) string { return mdEscaper.Replace(oneLine(s)) }
 
-// markdownOutput writes the run header, the per-provider table (both from
-// the summary given up front), the failing results as they stream (at most
-// maxMarkdownFailures, then a count) and the cost line.
+// markdownOutput writes the run header, the per-provider table, the
+// judges' usage and the per-assertion table (all from the summary given up
+// front), the failing results as they stream (at most maxMarkdownFailures,
+// then a count) and the cost line.
 type markdownOutput struct {
 	w      io.Writer
 	s      *Summary
@@ -39,6 +40,8 @@ func (o *markdownOutput) Begin(_ bench.Run, s *Summary) error {
 	o.s = s
 	writeMarkdownHeader(o.w, s)
 	writeMarkdownProviders(o.w, s)
+	writeMarkdownJudges(o.w, s)
+	writeMarkdownAssertions(o.w, s.Assertions)
 	_, err := fmt.Fprintf(o.w, "\n## Failing results (%d)\n\n", s.Failed)
 	return err
 }
@@ -86,6 +89,9 @@ func writeMarkdownHeader(w io.Writer, s *Summary) {
 	fmt.Fprintf(w, "- **Started:** %s\n", fmtTime(cmp.Or(s.Run.CreatedAt, s.FirstAt)))
 	fmt.Fprintf(w, "- **Results:** %s: %s passed, %s failed assertions, %s errors (pass rate %s)\n",
 		fmtInt(s.Total), fmtInt(s.Passed), fmtInt(s.Failed-s.Errored), fmtInt(s.Errored), fmtPct(s.PassRate))
+	if s.Unscored > 0 {
+		fmt.Fprintf(w, "- **Unscored:** %s\n", md(s.unscoredCounts()))
+	}
 }
 
 // writeMarkdownProviders writes the per-provider summary table.
@@ -105,5 +111,46 @@ func writeMarkdownProviders(w io.Writer, s *Summary) {
 	}
 	if notes := tableNotes(s, true); len(notes) > 0 {
 		fmt.Fprintf(w, "\n%s\n", strings.Join(notes, " "))
+	}
+}
+
+// writeMarkdownJudges writes the judges' usage, run-wide and per provider,
+// when any judge was called.
+func writeMarkdownJudges(w io.Writer, s *Summary) {
+	line := s.JudgeLine()
+	if line == "" {
+		return
+	}
+	fmt.Fprintf(w, "\n## Judges\n\n%s\n", md(capitalize(line)))
+	fmt.Fprint(w, "\n| Provider | Judge calls | From cache | Judge tokens | Judge cost | Models under test |\n")
+	fmt.Fprint(w, "|---|--:|--:|--:|--:|--:|\n")
+	for _, p := range s.Providers {
+		if p.JudgeCalls == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", md(p.Provider), fmtInt(p.JudgeCalls), fmtInt(p.JudgeCached),
+			fmtInt(p.JudgeTokens), FormatCost(p.JudgeCostUSD, p.JudgeUnpriced), FormatCost(p.ModelCostUSD, p.Unpriced))
+	}
+}
+
+// writeMarkdownAssertions writes the per-assertion table, when any result
+// carries verdicts.
+func writeMarkdownAssertions(w io.Writer, b AssertionBreakdown) {
+	if len(b.Rows) == 0 {
+		return
+	}
+	fmt.Fprint(w, "\n## Assertions\n\n")
+	fmt.Fprint(w, "| Assertion | Verdicts | Passed | Failed | Unscored | Mean score | Position consistency | Note |\n")
+	fmt.Fprint(w, "|---|--:|--:|--:|--:|--:|--:|---|\n")
+	for _, a := range b.Rows {
+		note := ""
+		if a.Unscored > 0 {
+			note = md(unscoredText(a.UnscoredReason))
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", md(a.Name), fmtInt(a.Verdicts), fmtInt(a.Passed),
+			fmtInt(a.Failed), fmtInt(a.Unscored), fmtMean(a.MeanScore), fmtConsistency(a), note)
+	}
+	if b.Truncated {
+		fmt.Fprintf(w, "\nTable truncated to %s assertions; %s verdicts of the others are not shown.\n", fmtInt(len(b.Rows)), fmtInt(b.OmittedVerdicts))
 	}
 }

@@ -22,13 +22,19 @@ const maxReason = 240
 // Cell aggregates one case x provider pair over prompts and repetitions;
 // its counters mean what ProviderSummary's do (Failed includes Errored).
 type Cell struct {
-	Provider string  `json:"provider"`
-	State    string  `json:"state"`
-	Results  int     `json:"results"`
-	Passed   int     `json:"passed"`
-	Failed   int     `json:"failed"`
-	Errored  int     `json:"errored"`
-	Score    float64 `json:"score"` // mean score of succeeded results
+	Provider string `json:"provider"`
+	State    string `json:"state"`
+	Results  int    `json:"results"`
+	Passed   int    `json:"passed"`
+	Failed   int    `json:"failed"`
+	Errored  int    `json:"errored"`
+	// Unscored counts the results that failed for want of a verdict
+	// (see Grading); they are in Failed too.
+	Unscored int `json:"unscored,omitzero"`
+	// Score is the mean case score of the succeeded results that have one
+	// (see ProviderSummary.MeanScore); Scored counts them.
+	Score  float64 `json:"score"`
+	Scored int     `json:"scored"`
 	// Reason is the first failing assertion's or error's explanation.
 	Reason string `json:"reason,omitempty"`
 
@@ -91,8 +97,12 @@ func (m *matrixBuilder) add(r *bench.Result, limit int) {
 	default:
 		c.Failed++
 	}
-	if r.Status == bench.StatusSuccess && finite(r.Score) {
+	if unscoredGating(r) {
+		c.Unscored++
+	}
+	if r.Status == bench.StatusSuccess && finite(r.Score) && caseScored(r) {
 		c.scoreSum += r.Score
+		c.Scored++
 	}
 	if c.Reason == "" && !r.Passed {
 		c.Reason = truncate(FailureReason(r), maxReason)
@@ -116,8 +126,8 @@ func (m *matrixBuilder) build(providers []string) Matrix {
 				continue
 			}
 			cell := *c
-			if ok := cell.Results - cell.Errored; ok > 0 {
-				cell.Score = cell.scoreSum / float64(ok)
+			if cell.Scored > 0 {
+				cell.Score = cell.scoreSum / float64(cell.Scored)
 			}
 			cell.State = cellState(&cell)
 			row.Cells[j] = cell
@@ -155,7 +165,8 @@ func outcome(r *bench.Result) string {
 }
 
 // FailureReason explains why a result did not pass: the call's error, or
-// the failing assertions as "name: reason" joined by "; " in name order.
+// the failing assertions as "name: reason" joined by "; " in name order,
+// an unscored one as "name: unscored: reason" (no verdict, not a 0).
 func FailureReason(r *bench.Result) string {
 	if r.Status != bench.StatusSuccess {
 		msg := string(r.Status)
@@ -185,9 +196,13 @@ func FailureReason(r *bench.Result) string {
 			b.WriteString("; ")
 		}
 		b.WriteString(name)
-		if reason := r.Scores[name].Reason; reason != "" {
+		switch s := r.Scores[name]; {
+		case s.Unscored:
 			b.WriteString(": ")
-			b.WriteString(reason)
+			b.WriteString(unscoredText(s.Reason))
+		case s.Reason != "":
+			b.WriteString(": ")
+			b.WriteString(s.Reason)
 		}
 	}
 	if b.Len() == 0 {

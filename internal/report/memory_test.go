@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"iter"
 	"os"
 	"path/filepath"
@@ -161,4 +162,45 @@ func BenchmarkWriteAll100k(b *testing.B) {
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(loops*n), "alloc-B/result")
 	b.ReportMetric(float64(peak)/n, "live-B/result")
+}
+
+// TestAssertionBreakdownMemoryIsBounded folds 50,000 results each with
+// two score names never seen before (as a dataset that names every
+// assertion after its case would): the breakdown keeps DefaultAssertionLimit
+// names and counts the rest, so the live heap does not grow with the
+// results.
+func TestAssertionBreakdownMemoryIsBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("folds 50,000 results")
+	}
+	// Not parallel: the heap is measured, and other tests would move it.
+	const n, every = 50_000, 10_000
+	a := NewAggregator(bench.Run{ID: "names"})
+	var first, last uint64
+	for i := range n {
+		if i > 0 && i%every == 0 {
+			h := liveHeap()
+			if first == 0 {
+				first = h
+			}
+			last = h
+		}
+		judge := &bench.JudgeInfo{Calls: 1, PositionConsistent: new(bool)}
+		a.Add(&bench.Result{CaseID: "c", Provider: "p", Status: bench.StatusSuccess, Scores: map[string]bench.Score{
+			fmt.Sprintf("rubric-%06d", i):    {Score: 1, Pass: true, Judge: judge},
+			fmt.Sprintf("relevance-%06d", i): bench.Unscored("no statements", ""),
+		}})
+	}
+	b := a.Summary().Assertions
+	if len(b.Rows) != DefaultAssertionLimit || !b.Truncated || b.OmittedVerdicts != 2*n-DefaultAssertionLimit {
+		t.Errorf("rows %d truncated %v omitted %d, want %d, true, %d", len(b.Rows), b.Truncated, b.OmittedVerdicts, DefaultAssertionLimit, 2*n-DefaultAssertionLimit)
+	}
+	// Each name kept costs a few hundred bytes: 50,000 results' worth
+	// would be well over 10 MB.
+	const limit = 1 << 20
+	if last > first && last-first > limit {
+		t.Errorf("live heap grew by %.1f MB over %d results, want under %d MB: the breakdown holds every name",
+			float64(last-first)/(1<<20), n-every, limit>>20)
+	}
+	t.Logf("live heap %.1f MB after %d results, %.1f MB after %d", float64(first)/(1<<20), every, float64(last)/(1<<20), n-every)
 }

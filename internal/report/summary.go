@@ -51,12 +51,18 @@ func PercentilesOf(s *stats.Sketch) Percentiles {
 // Errored. Passed follows the record's verdict, which is false for a call
 // that did not succeed, and Failed is every result that did not pass, errors
 // included: Results = Passed + Failed = Succeeded + Errored, and
-// Failed - Errored is the number of assertion failures. Latency, TTFT, TokensPerSec and
+// Failed - Errored is the number of assertion failures (unscored gating
+// verdicts included, see Grading). Latency, TTFT, TokensPerSec and
 // MeanScore are computed over succeeded results; cached results are left out
 // of the timing figures because they do not measure the provider. TTFT only
 // counts results that streamed a first token (ttft_ms > 0): a call made
 // with --no-stream has none, and its TTFT is left out of the JSON summary
 // and shown as "n/a" rather than as a number.
+//
+// MeanScore is the mean of the results' case scores. A case score is the
+// weighted mean of its scored verdicts: unscored ones are left out of it,
+// and a result none of whose verdicts was scored has no case score and is
+// left out of MeanScore (its record's 0 is a placeholder, not a score).
 type ProviderSummary struct {
 	Provider  string  `json:"provider"`
 	Model     string  `json:"model"`
@@ -80,14 +86,18 @@ type ProviderSummary struct {
 	// least MinGenerationMs count; it is 0 (left out of JSON, shown as "—")
 	// when no call qualifies.
 	TokensPerSec float64 `json:"tokens_per_sec,omitzero"`
-	// CostUSD sums the known costs; Unpriced counts the results whose
-	// model has no price (bench.Cost.Unknown), whose cost is not in it.
-	CostUSD  float64 `json:"cost_usd"`
-	Unpriced int     `json:"unpriced"`
+	// CostUSD sums the known costs, the judges' included; Unpriced counts
+	// the results whose model has no price (bench.Cost.Unknown), whose
+	// model cost is not in it. ModelCostUSD is the models' under test part
+	// of CostUSD, Grading.JudgeCostUSD the judges'.
+	CostUSD      float64 `json:"cost_usd"`
+	ModelCostUSD float64 `json:"model_cost_usd"`
+	Unpriced     int     `json:"unpriced"`
 	// ErrorsByKind counts errored results by error kind, or by status
 	// (timeout, cancelled, skipped) when the record has no error kind.
 	ErrorsByKind map[string]int `json:"errors_by_kind"`
 	MeanScore    float64        `json:"mean_score"`
+	Grading
 }
 
 // Summary is the aggregate of a run's results, computed in one streaming
@@ -102,7 +112,9 @@ type Summary struct {
 	Failed    int               `json:"failed"`
 	Cached    int               `json:"cached"`
 	PassRate  float64           `json:"pass_rate"`
-	CostUSD   float64           `json:"cost_usd"`
+	// CostUSD and ModelCostUSD mean what ProviderSummary's do.
+	CostUSD      float64 `json:"cost_usd"`
+	ModelCostUSD float64 `json:"model_cost_usd"`
 	// Unpriced counts results whose cost is unknown; CostUSD leaves them out.
 	Unpriced int `json:"unpriced"`
 	// PricesAsOf is the date of the pricing table the costs come from.
@@ -112,6 +124,9 @@ type Summary struct {
 	FirstAt time.Time `json:"first_at"`
 	LastAt  time.Time `json:"last_at"`
 	Matrix  Matrix    `json:"matrix"`
+	// Assertions is the per-assertion breakdown of the verdicts.
+	Assertions AssertionBreakdown `json:"assertions"`
+	Grading
 }
 
 // providerAgg is the running state behind one ProviderSummary.
@@ -135,11 +150,15 @@ type Aggregator struct {
 	// MatrixLimit caps the distinct cases kept in the matrix; set it before
 	// the first Add. Zero or less means DefaultMatrixLimit.
 	MatrixLimit int
+	// AssertionLimit caps the distinct score names kept in the
+	// per-assertion breakdown; zero or less means DefaultAssertionLimit.
+	AssertionLimit int
 
-	run       bench.Run
-	providers map[string]*providerAgg
-	total     Summary
-	matrix    matrixBuilder
+	run        bench.Run
+	providers  map[string]*providerAgg
+	total      Summary
+	matrix     matrixBuilder
+	assertions assertionBuilder
 }
 
 // NewAggregator returns an empty aggregator for run.
@@ -162,11 +181,13 @@ func (a *Aggregator) Add(r *bench.Result) {
 	s.TokensPrompt += r.Tokens.Prompt
 	s.TokensCompletion += r.Tokens.Completion
 	s.TokensTotal += r.Tokens.Total
-	if r.Cost.Unknown {
+	c := costOf(r)
+	s.CostUSD += c.total
+	s.ModelCostUSD += c.model
+	if c.unpriced {
 		s.Unpriced++
-	} else if finite(r.Cost.Total) {
-		s.CostUSD += r.Cost.Total
 	}
+	s.addGrading(r, c.judge)
 	if r.Cached {
 		s.Cached++
 	}
@@ -185,17 +206,22 @@ func (a *Aggregator) Add(r *bench.Result) {
 	if r.Status == bench.StatusSuccess {
 		p.addTimings(r)
 	}
-	a.addTotals(r)
-	limit := a.MatrixLimit
-	if limit <= 0 {
-		limit = DefaultMatrixLimit
+	a.addTotals(r, c)
+	a.matrix.add(r, positive(a.MatrixLimit, DefaultMatrixLimit))
+	a.assertions.add(r, positive(a.AssertionLimit, DefaultAssertionLimit))
+}
+
+// positive is n, or def when n is zero or less.
+func positive(n, def int) int {
+	if n <= 0 {
+		return def
 	}
-	a.matrix.add(r, limit)
+	return n
 }
 
 // addTimings records a succeeded result's latency, TTFT, throughput and score.
 func (p *providerAgg) addTimings(r *bench.Result) {
-	if finite(r.Score) {
+	if finite(r.Score) && caseScored(r) {
 		p.scoreSum += r.Score
 		p.scoreN++
 	}
@@ -218,7 +244,7 @@ func (p *providerAgg) addTimings(r *bench.Result) {
 }
 
 // addTotals updates the run-wide counters.
-func (a *Aggregator) addTotals(r *bench.Result) {
+func (a *Aggregator) addTotals(r *bench.Result, c resultCost) {
 	t := &a.total
 	t.Total++
 	switch {
@@ -235,11 +261,12 @@ func (a *Aggregator) addTotals(r *bench.Result) {
 	if r.Cached {
 		t.Cached++
 	}
-	if r.Cost.Unknown {
+	t.CostUSD += c.total
+	t.ModelCostUSD += c.model
+	if c.unpriced {
 		t.Unpriced++
-	} else if finite(r.Cost.Total) {
-		t.CostUSD += r.Cost.Total
 	}
+	t.addGrading(r, c.judge)
 	t.Tokens += r.Tokens.Total
 	if !r.CreatedAt.IsZero() {
 		if t.FirstAt.IsZero() || r.CreatedAt.Before(t.FirstAt) {
@@ -267,6 +294,7 @@ func (a *Aggregator) Summary() *Summary {
 		ids[i] = p.Provider
 	}
 	s.Matrix = a.matrix.build(ids)
+	s.Assertions = a.assertions.build()
 	return &s
 }
 

@@ -38,7 +38,7 @@ func TestSummaryOfFixture(t *testing.T) {
 		TokensPrompt: 41, TokensCompletion: 5, TokensTotal: 46,
 		// Only the streamed call has a generation window: 2 completion
 		// tokens over 550-275 ms after the first token.
-		TokensPerSec: 2 / 0.275, CostUSD: 0.00003435,
+		TokensPerSec: 2 / 0.275, CostUSD: 0.00003435, ModelCostUSD: 0.00003435,
 		ErrorsByKind: map[string]int{"rate_limited": 1, "timeout": 1}, MeanScore: 0.5,
 	}
 	opts := cmp.Options{

@@ -27,9 +27,10 @@ type tableCell struct {
 
 // WriteTable writes the terminal summary: one row per provider (results,
 // pass rate, errors, p50/p95 latency, TTFT p50, tokens, cost), a totals
-// line, a note for each placeholder shown ("n/a" TTFT) and the summary's
-// warnings (results without a price). ANSI colour is used only when color
-// is true.
+// line, the judges' line and the unscored verdicts' line when there are
+// any (see Summary.JudgeLine and Summary.UnscoredLine), a note for each
+// placeholder shown ("n/a" TTFT) and the summary's warnings (results
+// without a price). ANSI colour is used only when color is true.
 func WriteTable(w io.Writer, s *Summary, color bool) error {
 	header := []string{"PROVIDER", "RESULTS", "PASS", "ERRORS", "P50 MS", "P95 MS", "TTFT P50", "TOKENS", "COST"}
 	rows := make([][]tableCell, 0, len(s.Providers)+1)
@@ -64,6 +65,19 @@ func WriteTable(w io.Writer, s *Summary, color bool) error {
 		totals = ansiBold + totals + ansiReset
 	}
 	bw.WriteString(totals + "\n")
+	if j := s.JudgeLine(); j != "" {
+		bw.WriteString(capitalize(j) + "\n")
+	}
+	if u := s.UnscoredLine(); u != "" {
+		line := capitalize(u) + "."
+		if color {
+			line = ansiYellow + line + ansiReset
+		}
+		bw.WriteString(line + "\n")
+		for _, l := range unscoredByAssertion(s.Assertions, maxTableUnscored) {
+			bw.WriteString("  " + termSafe(l) + "\n")
+		}
+	}
 	if s.Matrix.Truncated {
 		fmt.Fprintf(bw, "(matrix truncated: %s results of later cases not shown)\n", fmtInt(s.Matrix.OmittedResults))
 	}
@@ -112,6 +126,38 @@ func writeTableRows(w *bufio.Writer, rows [][]tableCell, color bool) {
 		}
 		w.WriteByte('\n')
 	}
+}
+
+// maxTableUnscored caps the assertions the table lists under the
+// unscored line.
+const maxTableUnscored = 5
+
+// unscoredByAssertion lists the assertions with unscored verdicts, at most
+// limit of them then a count: "llm-rubric: 3 unscored: <first reason>".
+func unscoredByAssertion(b AssertionBreakdown, limit int) []string {
+	var out []string
+	n := 0
+	for _, a := range b.Rows {
+		if a.Unscored == 0 {
+			continue
+		}
+		if n++; n > limit {
+			continue
+		}
+		out = append(out, a.Name+": "+fmtInt(a.Unscored)+" "+unscoredText(a.UnscoredReason))
+	}
+	if n > limit {
+		out = append(out, fmt.Sprintf("… and %s more assertions with unscored verdicts", fmtInt(n-limit)))
+	}
+	return out
+}
+
+// capitalize upper-cases the first letter of an ASCII sentence.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // rateStyle colours a pass rate: green from 90%, yellow from 50%, red below.
