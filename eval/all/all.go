@@ -10,8 +10,10 @@ package all
 import (
 	// Each family registers its assertion types in init.
 	_ "github.com/llm-test-bench/llm-test-bench/eval/callmeta"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/rag"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/reference"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/refusal"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/similar"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/structure"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/text"
 )
