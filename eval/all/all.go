@@ -12,8 +12,10 @@ import (
 	_ "github.com/llm-test-bench/llm-test-bench/eval/callmeta"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/compare"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/graded"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/rag"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/reference"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/refusal"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/similar"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/structure"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/text"
 )

@@ -19,6 +19,11 @@ func TestEveryFamilyRegistered(t *testing.T) {
 		"is-json", "contains-json",
 		"latency", "cost", "finish-reason",
 		"is-refusal",
+		"llm-rubric", "g-eval", "factuality", "model-graded-closedqa", "model-graded-qa",
+		"faithfulness", "relevance", "coherence",
+		"context-faithfulness", "context-recall", "context-relevance", "answer-relevance",
+		"similar", "similar:cosine", "similar:dot", "similar:euclidean",
+		"select-best", "pairwise",
 	} {
 		if !slices.Contains(types, want) {
 			t.Errorf("assertion type %q not registered (have %v)", want, types)

@@ -44,7 +44,7 @@ func (c ClosedQA) Evaluate(ctx context.Context, a bench.Assertion, in *eval.Inpu
 		return bench.Score{}, err
 	}
 	criterion, _ := textValue(a, "the criterion", false)
-	v, err := judge.Open(ctx, in, forJudge(a), closedQAPrompt)
+	v, err := judge.Open(ctx, in, a, closedQAPrompt)
 	if err != nil {
 		return judge.Fail(nil, err), nil
 	}

@@ -44,26 +44,6 @@ func maxTokens(v any) (int, error) {
 	return int(f), nil
 }
 
-// forJudge returns a with config.max_tokens as a float64, the form
-// judge.Open reads: suites decode whole numbers as int64, which Open
-// would ignore.
-func forJudge(a bench.Assertion) bench.Assertion {
-	v, ok := a.Config[maxTokensKey]
-	if !ok {
-		return a
-	}
-	if _, isFloat := v.(float64); isFloat {
-		return a
-	}
-	n, err := maxTokens(v)
-	if err != nil {
-		return a
-	}
-	a.Config = maps.Clone(a.Config)
-	a.Config[maxTokensKey] = float64(n)
-	return a
-}
-
 // textValue reads the assertion's value as text: what names it in
 // messages ("the rubric"). An absent or blank value is an error unless
 // optional, when it yields "".

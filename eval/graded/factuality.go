@@ -108,7 +108,7 @@ func (Factuality) Evaluate(ctx context.Context, a bench.Assertion, in *eval.Inpu
 	if strings.TrimSpace(ref) == "" {
 		return bench.Unscored("no reference: give the reference answer as the value or the case's expected answer", ""), nil
 	}
-	v, err := judge.Open(ctx, in, forJudge(a), factualityPrompt)
+	v, err := judge.Open(ctx, in, a, factualityPrompt)
 	if err != nil {
 		return judge.Fail(nil, err), nil
 	}

@@ -119,7 +119,7 @@ func (GEval) Evaluate(ctx context.Context, a bench.Assertion, in *eval.Input) (b
 	if err != nil {
 		return bench.Score{}, err
 	}
-	v, err := judge.Open(ctx, in, forJudge(a), gevalPrompt)
+	v, err := judge.Open(ctx, in, a, gevalPrompt)
 	if err != nil {
 		return judge.Fail(nil, err), nil
 	}

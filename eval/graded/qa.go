@@ -77,7 +77,7 @@ func (QA) Evaluate(ctx context.Context, a bench.Assertion, in *eval.Input) (benc
 	if strings.TrimSpace(criterion) == "" {
 		return bench.Unscored("no criterion: give it as the value or the case's expected answer", ""), nil
 	}
-	v, err := judge.Open(ctx, in, forJudge(a), qaPrompt)
+	v, err := judge.Open(ctx, in, a, qaPrompt)
 	if err != nil {
 		return judge.Fail(nil, err), nil
 	}

@@ -55,7 +55,7 @@ type gate struct {
 
 // judgeRubric makes the one call of a rubric-style type and reads its reply.
 func judgeRubric(ctx context.Context, in *eval.Input, a bench.Assertion, t *judge.Template, vars map[string]string, g gate) bench.Score {
-	v, err := judge.Open(ctx, in, forJudge(a), t)
+	v, err := judge.Open(ctx, in, a, t)
 	if err != nil {
 		return judge.Fail(nil, err)
 	}
