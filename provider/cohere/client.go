@@ -1,6 +1,6 @@
 // Package cohere is a client for Cohere's Chat API v2 (POST /v2/chat,
-// streamed as named SSE events and not) and its model list (GET
-// /v1/models). It registers the vendor "cohere".
+// streamed as named SSE events and not), its Embed API v2 (POST /v2/embed)
+// and its model list (GET /v1/models). It registers the vendor "cohere".
 package cohere
 
 import (
@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
@@ -50,20 +51,24 @@ var (
 	_ provider.Lister        = (*Client)(nil)
 	_ provider.HealthChecker = (*Client)(nil)
 	_ provider.InputChecker  = (*Client)(nil)
+	_ provider.Embedder      = (*Client)(nil)
 )
 
 // Client calls Cohere's Chat API for one model. It is safe for concurrent use.
 type Client struct {
-	http  *httpcall.Client
-	model string
+	http      *httpcall.Client
+	model     string
+	inputType string // the embed call's input_type
 }
 
 // optionNames are the names New understands in cfg.Options.
-var optionNames = []string{"client_name"}
+var optionNames = []string{"client_name", "input_type"}
 
 // New builds a client from cfg. The key is sent as Authorization: Bearer.
-// The one option understood is "client_name", sent as X-Client-Name (Cohere
-// uses it to attribute traffic); other names are rejected. The base URL is
+// Options understood: "client_name", sent as X-Client-Name (Cohere uses it
+// to attribute traffic), and "input_type", the input_type of embed calls
+// (search_document, the default, search_query, classification or
+// clustering); other names are rejected. The base URL is
 // the API root; a trailing "/v1" or "/v2" is dropped, since each route
 // names its own version. Without cfg.HTTPClient the client gets its own
 // keep-alive transport.
@@ -79,6 +84,16 @@ func New(cfg provider.Config) (*Client, error) {
 	if name != "" {
 		h.Set("X-Client-Name", name)
 	}
+	inputType, err := options.String(cfg.Options, "input_type")
+	if err != nil {
+		return nil, err
+	}
+	if inputType == "" {
+		inputType = DefaultInputType
+	}
+	if !slices.Contains(inputTypes, inputType) {
+		return nil, fmt.Errorf("option input_type: want one of %s, got %q", strings.Join(inputTypes, ", "), inputType)
+	}
 	httpcall.SetKey(h, "", cfg.APIKey)
 	base := strings.TrimRight(cfg.BaseURL, "/")
 	if base == "" {
@@ -87,7 +102,7 @@ func New(cfg provider.Config) (*Client, error) {
 	for _, v := range []string{"/v1", "/v2"} {
 		base = strings.TrimSuffix(base, v)
 	}
-	c := &Client{model: cfg.Model}
+	c := &Client{model: cfg.Model, inputType: inputType}
 	c.http = httpcall.New(httpcall.Options{
 		Vendor: Vendor, BaseURL: base, HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Header: h, Custom: cfg.Headers, Secrets: []string{cfg.APIKey},
 		Refine: refine,

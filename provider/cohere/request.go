@@ -57,7 +57,8 @@ type imageURL struct {
 
 // body encodes req for model. Sampling goes in Cohere's field names
 // (top_p as p, stop as stop_sequences, logprobs as a bool: Cohere offers no
-// alternatives per token). Values Cohere rejects (p outside 0.01..0.99,
+// alternatives per token, so Sampling.TopLogprobs asks only for logprobs
+// and Response.TopLogprobs stays nil). Values Cohere rejects (p outside 0.01..0.99,
 // more than 5 stop sequences) fail here, before the call, with a message
 // saying what to change. req.Extra is merged in last and wins.
 func body(req provider.Request, model string) ([]byte, error) {
@@ -75,7 +76,7 @@ func body(req provider.Request, model string) ([]byte, error) {
 	cr := chatRequest{
 		Model: model, Messages: msgs, Stream: req.Stream,
 		MaxTokens: s.MaxTokens, Temperature: s.Temperature, P: s.TopP,
-		StopSequences: s.Stop, Seed: s.Seed, Logprobs: s.Logprobs,
+		StopSequences: s.Stop, Seed: s.Seed, Logprobs: s.Logprobs || s.TopLogprobs > 0,
 	}
 	data, err := json.Marshal(cr)
 	if err != nil {

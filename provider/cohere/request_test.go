@@ -46,6 +46,7 @@ func TestRequestSampling(t *testing.T) {
 			"temperature": 0.2, "p": 0.9, "max_tokens": 100.0, "stop_sequences": []any{"\n\n", "END"}, "seed": 42.0, "logprobs": true,
 		}},
 		{"zero temperature is sent", provider.Request{Sampling: provider.Sampling{Temperature: ptr(0.0)}}, map[string]any{"temperature": 0.0}},
+		{"top logprobs ask for logprobs, the most Cohere offers", provider.Request{Sampling: provider.Sampling{TopLogprobs: 5}}, map[string]any{"logprobs": true}},
 		{"extra merged and wins", provider.Request{
 			Sampling: provider.Sampling{Temperature: ptr(0.2)},
 			Extra:    map[string]any{"k": 40, "safety_mode": "OFF", "temperature": 0.5},
@@ -141,7 +142,10 @@ func TestNewOptions(t *testing.T) {
 		{"none", nil, ""},
 		{"client_name", map[string]any{"client_name": "bench"}, ""},
 		{"client_name not a string", map[string]any{"client_name": 3}, "want a string"},
-		{"unknown", map[string]any{"top_k": 3}, "option top_k: unknown to the cohere provider (known: client_name)"},
+		{"input_type", map[string]any{"input_type": "clustering"}, ""},
+		{"input_type unknown", map[string]any{"input_type": "image"}, "option input_type: want one of search_document, search_query, classification, clustering, got \"image\""},
+		{"input_type not a string", map[string]any{"input_type": true}, "want a string"},
+		{"unknown", map[string]any{"top_k": 3}, "option top_k: unknown to the cohere provider (known: client_name, input_type)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,18 +21,28 @@ func FuzzGenerate(f *testing.F) {
 		"TestImageUploadAgentStreaming/gemini-2.5-pro-stream.yaml",
 	} {
 		rec := replay.Load(f, name).Interactions[0]
-		f.Add([]byte(rec.Response.Body), strings.Contains(rec.Request.URL, "alt=sse"))
+		f.Add([]byte(rec.Response.Body), strings.Contains(rec.Request.URL, "alt=sse"), false)
 	}
-	f.Add([]byte("data: "+rateBody+"\r\n\r\n"), true)
-	f.Add([]byte(`{"promptFeedback":{"blockReason":"SAFETY"}}`), false)
-	f.Add([]byte("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\",\"thought\":true},{\"text\":\"b\"}]},\"finishReason\":\"STOP\",\"logprobsResult\":{\"chosenCandidates\":[{\"logProbability\":-1}]}}],\"usageMetadata\":{\"promptTokenCount\":-3}}\n\n"), true)
-	f.Fuzz(func(t *testing.T, body []byte, stream bool) {
+	f.Add([]byte("data: "+rateBody+"\r\n\r\n"), true, false)
+	f.Add([]byte(`{"promptFeedback":{"blockReason":"SAFETY"}}`), false, false)
+	f.Add([]byte(logprobsBody), false, true)
+	f.Add([]byte("data: "+strings.Join(logprobsEvents, "\r\n\r\ndata: ")+"\r\n\r\n"), true, true)
+	f.Add([]byte("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\",\"thought\":true},{\"text\":\"b\"}]},\"finishReason\":\"STOP\",\"logprobsResult\":{\"chosenCandidates\":[{\"logProbability\":-1}]}}],\"usageMetadata\":{\"promptTokenCount\":-3}}\n\n"), true, true)
+	f.Fuzz(func(t *testing.T, body []byte, stream, top bool) {
 		c, err := New(provider.Config{Model: "m", BaseURL: "http://fuzz.invalid", HTTPClient: &http.Client{Transport: providertest.BodyTransport{Body: body}}})
 		if err != nil {
 			t.Fatalf("New: %v", err)
 		}
-		if resp, ok := providertest.CheckGenerate(t, c, provider.Request{Messages: hello, Stream: stream}, ""); ok && resp.Model == "" {
+		req := provider.Request{Messages: hello, Stream: stream}
+		if top {
+			req.Sampling.TopLogprobs = 2
+		}
+		resp, ok := providertest.CheckGenerate(t, c, req, "")
+		if ok && resp.Model == "" {
 			t.Fatal("response without a model")
+		}
+		if ok && ((!top && resp.TopLogprobs != nil) || (top && resp.TopLogprobs != nil && len(resp.TopLogprobs) != len(resp.Logprobs))) {
+			t.Fatalf("%d tokens for %d logprobs (alternatives asked for: %v)", len(resp.TopLogprobs), len(resp.Logprobs), top)
 		}
 	})
 }

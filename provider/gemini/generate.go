@@ -18,7 +18,9 @@ import (
 // :streamGenerateContent?alt=sse when req.Stream is set (exactly one HTTP
 // attempt; the caller retries), and returns the answer. A streamed call
 // emits each text fragment as it arrives; otherwise the whole text is
-// emitted once.
+// emitted once. With Sampling.TopLogprobs set, Response.TopLogprobs holds
+// each chosen token with the top candidates of its step (logprobsResult),
+// when the model offers them.
 func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(provider.Chunk) error) (provider.Response, error) {
 	model := trimModel(req.Model)
 	if model == "" {
@@ -31,17 +33,30 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	if err != nil {
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("gemini: %w", err)}
 	}
-	path, accept, read := c.modelPath(model)+":generateContent", "application/json", c.readBody
+	path, accept := c.modelPath(model)+":generateContent", "application/json"
 	if req.Stream {
-		path, accept, read = c.modelPath(model)+":streamGenerateContent?alt=sse", "text/event-stream", c.readStream
+		path, accept = c.modelPath(model)+":streamGenerateContent?alt=sse", "text/event-stream"
 	}
-	return c.http.Post(ctx, path, body, accept, read, model, emit)
+	return c.http.Post(ctx, path, body, accept, c.reader(req.Stream, req.Sampling.TopLogprobs > 0), model, emit)
+}
+
+// reader returns the decoder of a streamed or whole answer; top keeps each
+// token and its top candidates (Response.TopLogprobs).
+func (c *Client) reader(stream, top bool) httpcall.Reader {
+	if stream {
+		return func(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+			return c.readStream(ctx, resp, model, top, emit)
+		}
+	}
+	return func(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+		return c.readBody(ctx, resp, model, top, emit)
+	}
 }
 
 // readBody decodes a non-streamed GenerateContentResponse. A prompt blocked
 // by promptFeedback is an answer (content_filter), not an error; a response
 // with neither candidates nor a block reason is transient.
-func (c *Client) readBody(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+func (c *Client) readBody(ctx context.Context, resp *http.Response, model string, top bool, emit func(provider.Chunk) error) (provider.Response, error) {
 	data, err := c.http.ReadBody(ctx, resp)
 	if err != nil {
 		return provider.Response{}, err
@@ -53,7 +68,7 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 	if gr.hasError() {
 		return provider.Response{}, c.bodyError(data)
 	}
-	var st state
+	st := state{wantTop: top}
 	st.apply(&gr)
 	if len(gr.Candidates) == 0 && st.blocked == "" {
 		return provider.Response{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
@@ -70,9 +85,9 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 // stream has no terminator: it is complete when a candidate carried a
 // finishReason (or the prompt was blocked) before the body ended. A stream
 // that ends without one was cut off and fails as transient.
-func (c *Client) readStream(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+func (c *Client) readStream(ctx context.Context, resp *http.Response, model string, top bool, emit func(provider.Chunk) error) (provider.Response, error) {
 	dec := sse.NewDecoder(resp.Body)
-	var st state
+	st := state{wantTop: top}
 	for {
 		ev, err := dec.Next()
 		if errors.Is(err, io.EOF) {

@@ -15,6 +15,10 @@ import (
 // maxStop is how many stop sequences generationConfig.stopSequences takes.
 const maxStop = 5
 
+// maxTopLogprobs is the most alternatives per token generationConfig.logprobs
+// takes.
+const maxTopLogprobs = 20
+
 // generateRequest is the body of :generateContent and :streamGenerateContent.
 type generateRequest struct {
 	Contents          []content         `json:"contents"`
@@ -46,6 +50,7 @@ type generationConfig struct {
 	StopSequences    []string        `json:"stopSequences,omitempty"`
 	Seed             *int            `json:"seed,omitempty"`
 	ResponseLogprobs bool            `json:"responseLogprobs,omitempty"`
+	Logprobs         *int            `json:"logprobs,omitempty"`
 	ThinkingConfig   *thinkingConfig `json:"thinkingConfig,omitempty"`
 }
 
@@ -117,13 +122,20 @@ func message(m *bench.Message) (content, error) {
 	return ct, nil
 }
 
+// generationConfig maps s to Gemini's names; nil when s sets nothing.
+// Sampling.TopLogprobs (which implies Logprobs) becomes responseLogprobs
+// and logprobs, the number of alternatives per token.
 func (c *Client) generationConfig(s provider.Sampling) (*generationConfig, error) {
 	if len(s.Stop) > maxStop {
 		return nil, fmt.Errorf("gemini takes at most %d stop sequences, got %d", maxStop, len(s.Stop))
 	}
 	gc := generationConfig{
 		Temperature: s.Temperature, TopP: s.TopP, MaxOutputTokens: s.MaxTokens,
-		StopSequences: s.Stop, Seed: s.Seed, ResponseLogprobs: s.Logprobs,
+		StopSequences: s.Stop, Seed: s.Seed, ResponseLogprobs: s.Logprobs || s.TopLogprobs > 0,
+	}
+	if s.TopLogprobs > 0 {
+		k := min(s.TopLogprobs, maxTopLogprobs)
+		gc.Logprobs = &k
 	}
 	if c.thinkingBudget != nil {
 		gc.ThinkingConfig = &thinkingConfig{ThinkingBudget: c.thinkingBudget}

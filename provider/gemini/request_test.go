@@ -73,6 +73,12 @@ func TestRequestBody(t *testing.T) {
 				"seed": float64(9), "responseLogprobs": true, "topK": float64(40),
 				"thinkingConfig": map[string]any{"thinkingBudget": float64(128), "includeThoughts": false}},
 			"safetySettings": []any{map[string]any{"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_NONE"}}}},
+		{"top logprobs imply logprobs", nil, hello[1:], provider.Sampling{TopLogprobs: 5}, nil, map[string]any{
+			"contents":         []any{user("Say hi in Portuguese")},
+			"generationConfig": map[string]any{"responseLogprobs": true, "logprobs": float64(5)}}},
+		{"top logprobs capped at 20", nil, hello[1:], provider.Sampling{Logprobs: true, TopLogprobs: 25}, nil, map[string]any{
+			"contents":         []any{user("Say hi in Portuguese")},
+			"generationConfig": map[string]any{"responseLogprobs": true, "logprobs": float64(20)}}},
 		{"extra replaces a non-object", nil, hello[1:], provider.Sampling{}, map[string]any{"contents": []any{}}, map[string]any{
 			"contents": []any{}}},
 	}

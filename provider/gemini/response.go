@@ -31,10 +31,36 @@ type candidate struct {
 	LogprobsResult *logprobsResult `json:"logprobsResult"`
 }
 
+// logprobsResult has one entry per decoding step in each list: the token
+// chosen, and the most likely tokens (which may not include it). Google
+// leaves out zero fields, so a missing logProbability is 0 (probability 1).
 type logprobsResult struct {
-	ChosenCandidates []struct {
-		LogProbability float64 `json:"logProbability"`
-	} `json:"chosenCandidates"`
+	ChosenCandidates []logprobCandidate `json:"chosenCandidates"`
+	TopCandidates    []struct {
+		Candidates []logprobCandidate `json:"candidates"`
+	} `json:"topCandidates"`
+}
+
+type logprobCandidate struct {
+	Token          string  `json:"token"`
+	LogProbability float64 `json:"logProbability"`
+}
+
+// tokens appends the chosen tokens to dst, each with the top candidates of
+// its step; a step without top candidates gets a nil Top.
+func (r *logprobsResult) tokens(dst []provider.TokenLogprobs) []provider.TokenLogprobs {
+	for i, c := range r.ChosenCandidates {
+		t := provider.TokenLogprobs{Token: c.Token, Logprob: c.LogProbability}
+		if i < len(r.TopCandidates) && len(r.TopCandidates[i].Candidates) > 0 {
+			top := r.TopCandidates[i].Candidates
+			t.Top = make([]provider.TokenLogprob, len(top))
+			for j, a := range top {
+				t.Top[j] = provider.TokenLogprob{Token: a.Token, Logprob: a.LogProbability}
+			}
+		}
+		dst = append(dst, t)
+	}
+	return dst
 }
 
 type promptFeedback struct {
@@ -107,6 +133,10 @@ type state struct {
 	usage    bench.Usage
 	hasUsage bool
 	logprobs []float64
+	// wantTop keeps each token and its top candidates in top, when the
+	// request asked for alternatives.
+	wantTop bool
+	top     []provider.TokenLogprobs
 }
 
 // apply folds one response or stream event into s and returns the new text
@@ -143,6 +173,9 @@ func (s *state) apply(r *generateResponse) string {
 			for _, lp := range c.LogprobsResult.ChosenCandidates {
 				s.logprobs = append(s.logprobs, lp.LogProbability)
 			}
+			if s.wantTop {
+				s.top = c.LogprobsResult.tokens(s.top)
+			}
 		}
 	}
 	return string(s.text[start:])
@@ -159,7 +192,7 @@ func (s *state) response(model string) provider.Response {
 	r := provider.Response{
 		Text: string(s.text), Model: s.model,
 		FinishReason: mapFinish(s.finish), RawFinishReason: s.finish,
-		Logprobs: s.logprobs,
+		Logprobs: s.logprobs, TopLogprobs: s.top,
 	}
 	if s.finish == "" && s.blocked != "" {
 		r.FinishReason, r.RawFinishReason = provider.FinishContentFilter, s.blocked

@@ -81,7 +81,8 @@ var optionNames = []string{"dimensions", "format", "keep_alive", "model_options"
 //   - "think" (true, false, "low", "medium" or "high"): thinking models'
 //     thinking, which is not part of the answer text;
 //   - "format" ("json" or a JSON schema object): structured output;
-//   - "top_logprobs" (0..20): alternatives per token, sent with logprobs;
+//   - "top_logprobs" (0..20): alternatives per token, sent with logprobs
+//     when the request's Sampling.TopLogprobs names no count;
 //   - "dimensions" (whole number): embedding size, for /api/embed;
 //   - "model_options" (table): more fields of "options", such as top_k,
 //     min_p or repeat_penalty; a case's sampling wins over them.
@@ -120,7 +121,7 @@ func parseSettings(o map[string]any) (settings, error) {
 	if s.numCtx, err = options.Int(o, "num_ctx", 1, math.MaxInt32); err != nil {
 		return s, err
 	}
-	if s.topLogprobs, err = options.Int(o, "top_logprobs", 0, 20); err != nil {
+	if s.topLogprobs, err = options.Int(o, "top_logprobs", 0, maxTopLogprobs); err != nil {
 		return s, err
 	}
 	if s.dimensions, err = options.Int(o, "dimensions", 1, math.MaxInt32); err != nil {

@@ -23,6 +23,9 @@ const maxDrain = 64 << 10
 // retries) and returns the answer. "stream" is always sent, since Ollama
 // streams when it is missing. A streamed call emits each content fragment
 // as its NDJSON line arrives; otherwise the whole text is emitted once.
+// When the request asks for alternatives per token (Sampling.TopLogprobs,
+// or Logprobs with the top_logprobs option), Response.TopLogprobs holds
+// each token with its alternatives, as the server sends them.
 func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(provider.Chunk) error) (provider.Response, error) {
 	model := req.Model
 	if model == "" {
@@ -35,22 +38,35 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	if err != nil {
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("ollama: %w", err)}
 	}
-	accept, read := "application/json", c.readBody
+	accept := "application/json"
 	if req.Stream {
-		accept, read = "application/x-ndjson", c.readStream
+		accept = "application/x-ndjson"
 	}
-	return c.http.Post(ctx, "/api/chat", body, accept, read, model, emit)
+	return c.http.Post(ctx, "/api/chat", body, accept, c.reader(req.Stream, c.wantsTop(req.Sampling)), model, emit)
+}
+
+// reader returns the decoder of a streamed or whole answer; top keeps each
+// token and its alternatives (Response.TopLogprobs).
+func (c *Client) reader(stream, top bool) httpcall.Reader {
+	if stream {
+		return func(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+			return c.readStream(ctx, resp, model, top, emit)
+		}
+	}
+	return func(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+		return c.readBody(ctx, resp, model, top, emit)
+	}
 }
 
 // readBody decodes a non-streamed answer: one JSON object. A body that is
 // not one object but NDJSON (a server or proxy that streams although asked
 // not to) is read line by line.
-func (c *Client) readBody(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+func (c *Client) readBody(ctx context.Context, resp *http.Response, model string, top bool, emit func(provider.Chunk) error) (provider.Response, error) {
 	data, err := c.http.ReadBody(ctx, resp)
 	if err != nil {
 		return provider.Response{}, err
 	}
-	var st state
+	st := state{wantTop: top}
 	var cr chatResponse
 	if err := json.Unmarshal(data, &cr); err != nil {
 		if !strings.Contains(resp.Header.Get("Content-Type"), "ndjson") && !bytes.Contains(bytes.TrimSpace(data), []byte{'\n'}) {
@@ -79,8 +95,8 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 // readStream decodes the NDJSON stream until its done:true line. A stream
 // that ends before it was cut off and fails as transient; an error line
 // fails with its classified kind.
-func (c *Client) readStream(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
-	var st state
+func (c *Client) readStream(ctx context.Context, resp *http.Response, model string, top bool, emit func(provider.Chunk) error) (provider.Response, error) {
+	st := state{wantTop: top}
 	if err := c.decodeLines(ctx, resp.Body, &st, emit); err != nil {
 		return provider.Response{}, err
 	}

@@ -49,9 +49,7 @@ func (c *Client) body(req provider.Request, model string) ([]byte, error) {
 		Model: model, Messages: msgs, Stream: req.Stream, Options: c.modelOptions(req.Sampling),
 		Format: o.format, KeepAlive: o.keepAlive, Think: o.think, Truncate: o.truncate,
 	}
-	if req.Sampling.Logprobs {
-		cr.Logprobs, cr.TopLogprobs = true, o.topLogprobs
-	}
+	cr.Logprobs, cr.TopLogprobs = c.logprobs(req.Sampling)
 	data, err := json.Marshal(cr)
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
@@ -60,6 +58,31 @@ func (c *Client) body(req provider.Request, model string) ([]byte, error) {
 		return data, nil
 	}
 	return jsonmerge.Deep(data, req.Extra)
+}
+
+// maxTopLogprobs is the most alternatives per token Ollama returns.
+const maxTopLogprobs = 20
+
+// logprobs returns the logprobs and top_logprobs fields for s: logprobs
+// when s wants them (Sampling.TopLogprobs implies them), with
+// Sampling.TopLogprobs alternatives, else the "top_logprobs" option's;
+// nil leaves top_logprobs out.
+func (c *Client) logprobs(s provider.Sampling) (bool, *int) {
+	if !s.Logprobs && s.TopLogprobs <= 0 {
+		return false, nil
+	}
+	if s.TopLogprobs > 0 {
+		k := min(s.TopLogprobs, maxTopLogprobs)
+		return true, &k
+	}
+	return true, c.opts.topLogprobs
+}
+
+// wantsTop reports whether a request with s asks for alternatives per
+// token, which the answer then keeps in Response.TopLogprobs.
+func (c *Client) wantsTop(s provider.Sampling) bool {
+	ask, k := c.logprobs(s)
+	return ask && k != nil && *k > 0
 }
 
 // modelOptions builds the "options" object; nil when there is nothing to set.

@@ -51,6 +51,12 @@ func TestRequestBody(t *testing.T) {
 			map[string]any{"model": "llama3.2", "messages": user, "stream": false, "logprobs": true, "top_logprobs": float64(3)}},
 		{"top_logprobs only with logprobs", map[string]any{"top_logprobs": 3}, provider.Request{Messages: hello},
 			map[string]any{"model": "llama3.2", "messages": user, "stream": false}},
+		{"top logprobs imply logprobs", nil, provider.Request{Messages: hello, Sampling: provider.Sampling{TopLogprobs: 5}},
+			map[string]any{"model": "llama3.2", "messages": user, "stream": false, "logprobs": true, "top_logprobs": float64(5)}},
+		{"sampling's top logprobs win over the option", map[string]any{"top_logprobs": 3}, provider.Request{Messages: hello, Sampling: provider.Sampling{Logprobs: true, TopLogprobs: 20}},
+			map[string]any{"model": "llama3.2", "messages": user, "stream": false, "logprobs": true, "top_logprobs": float64(20)}},
+		{"top logprobs capped at 20", nil, provider.Request{Messages: hello, Sampling: provider.Sampling{TopLogprobs: 30}},
+			map[string]any{"model": "llama3.2", "messages": user, "stream": false, "logprobs": true, "top_logprobs": float64(20)}},
 		{"provider options", map[string]any{
 			"keep_alive": "10m", "think": "high", "format": "json", "truncate": false, "num_ctx": int64(8192),
 		}, provider.Request{Messages: hello}, map[string]any{

@@ -29,8 +29,35 @@ type chatResponse struct {
 	Error json.RawMessage `json:"error"`
 }
 
+// logprob is one entry of "logprobs": a generated token, its log
+// probability and, when top_logprobs was asked for, the most likely tokens
+// at its position.
 type logprob struct {
+	Token       string       `json:"token"`
+	Logprob     float64      `json:"logprob"`
+	TopLogprobs []logprobAlt `json:"top_logprobs"`
+}
+
+// logprobAlt is one alternative token at a position.
+type logprobAlt struct {
+	Token   string  `json:"token"`
 	Logprob float64 `json:"logprob"`
+}
+
+// appendTokens appends lps to dst as provider values; an entry without
+// alternatives gets a nil Top.
+func appendTokens(dst []provider.TokenLogprobs, lps []logprob) []provider.TokenLogprobs {
+	for _, lp := range lps {
+		t := provider.TokenLogprobs{Token: lp.Token, Logprob: lp.Logprob}
+		if len(lp.TopLogprobs) > 0 {
+			t.Top = make([]provider.TokenLogprob, len(lp.TopLogprobs))
+			for i, a := range lp.TopLogprobs {
+				t.Top[i] = provider.TokenLogprob{Token: a.Token, Logprob: a.Logprob}
+			}
+		}
+		dst = append(dst, t)
+	}
+	return dst
 }
 
 // hasError reports whether the line carries a non-null "error" member.
@@ -65,6 +92,10 @@ type state struct {
 	toolCalls bool
 	usage     bench.Usage
 	logprobs  []float64
+	// wantTop keeps each token and its alternatives in top, when the
+	// request asked for alternatives.
+	wantTop bool
+	top     []provider.TokenLogprobs
 }
 
 // apply folds one line (or a whole answer) into s and returns its new text.
@@ -82,6 +113,9 @@ func (s *state) apply(r *chatResponse) string {
 	}
 	for _, lp := range r.Logprobs {
 		s.logprobs = append(s.logprobs, lp.Logprob)
+	}
+	if s.wantTop {
+		s.top = appendTokens(s.top, r.Logprobs)
 	}
 	s.text = append(s.text, text...)
 	if r.Done {
@@ -105,7 +139,7 @@ func (s *state) response(model string) provider.Response {
 	r := provider.Response{
 		Text: string(s.text), Model: s.model,
 		FinishReason: mapFinish(s.finish, s.toolCalls), RawFinishReason: s.finish,
-		Usage: s.usage, Logprobs: s.logprobs,
+		Usage: s.usage, Logprobs: s.logprobs, TopLogprobs: s.top,
 	}
 	if r.Model == "" {
 		r.Model = model

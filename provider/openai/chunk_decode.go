@@ -10,13 +10,16 @@ import (
 
 // chunkFields is what the client reads from one completion or chunk: the
 // text of choice 0 (delta then message content), its last non-empty
-// finish_reason, the model, the usage, the logprobs and llama.cpp's
-// timings.prompt_n.
+// finish_reason, the model, the usage, the logprobs (with the tokens and
+// their alternatives when asked for) and llama.cpp's timings.prompt_n.
 type chunkFields struct {
 	text     []byte
 	model    []byte
 	finish   []byte
 	logprobs []float64
+	// spans are the tokens of logprobs.content, filled only when the
+	// decoder keeps tokens.
+	spans    tokenSpans
 	usage    bench.Usage
 	hasUsage bool
 	hasError bool
@@ -30,9 +33,9 @@ type chunkFields struct {
 	delta bool
 }
 
-// fieldsOf maps a completion decoded by encoding/json to chunkFields; the
-// fuzz test compares it with chunkDecoder.
-func fieldsOf(c *completion) chunkFields {
+// fieldsOf maps a completion decoded by encoding/json to chunkFields, with
+// the tokens when keepTokens; the fuzz test compares it with chunkDecoder.
+func fieldsOf(c *completion, keepTokens bool) chunkFields {
 	var f chunkFields
 	f.model = []byte(c.Model)
 	if c.Usage != nil {
@@ -64,6 +67,9 @@ func fieldsOf(c *completion) chunkFields {
 			for _, lp := range ch.Logprobs.Content {
 				f.logprobs = append(f.logprobs, lp.Logprob)
 			}
+			if keepTokens {
+				f.spans.addEntries(ch.Logprobs.Content)
+			}
 		}
 	}
 	return f
@@ -77,9 +83,11 @@ func fieldsOf(c *completion) chunkFields {
 // results and error messages are those of encoding/json.
 type chunkDecoder struct {
 	chunkFields
-	tmp  []byte // finish_reason of the current choice
-	data []byte
-	pos  int
+	// keepTokens fills spans; otherwise the tokens are checked and skipped.
+	keepTokens bool
+	tmp        []byte // finish_reason of the current choice
+	data       []byte
+	pos        int
 }
 
 const maxSkipDepth = 64
@@ -87,6 +95,7 @@ const maxSkipDepth = 64
 // decode parses data (already trimmed) into d.chunkFields.
 func (d *chunkDecoder) decode(data []byte) bool {
 	d.text, d.model, d.finish, d.logprobs = d.text[:0], d.model[:0], d.finish[:0], d.logprobs[:0]
+	d.spans.reset()
 	d.usage, d.hasUsage, d.hasError = bench.Usage{}, false, false
 	d.cost, d.hasCost = 0, false
 	d.promptN, d.hasPromptN, d.delta = 0, false, false
@@ -249,7 +258,7 @@ func (d *chunkDecoder) choice() bool {
 		return false
 	}
 	d.pos++
-	textAt, lpAt := len(d.text), len(d.logprobs)
+	textAt, lpAt, spansAt := len(d.text), len(d.logprobs), d.spans.mark()
 	d.tmp = d.tmp[:0]
 	index := 0
 	hasDelta := false
@@ -286,6 +295,7 @@ func (d *chunkDecoder) choice() bool {
 	}
 	if index != 0 {
 		d.text, d.logprobs = d.text[:textAt], d.logprobs[:lpAt]
+		d.spans.truncate(spansAt)
 		return true
 	}
 	if len(d.tmp) > 0 {
@@ -315,91 +325,6 @@ func (d *chunkDecoder) message() bool {
 		}
 		if string(key) == "content" {
 			ok = once(&set, 1) && (d.null() || d.str(&d.text))
-		} else {
-			ok = d.skip(0)
-		}
-		if !ok {
-			return false
-		}
-	}
-}
-
-func (d *chunkDecoder) logprobsValue() bool {
-	if d.null() {
-		return true
-	}
-	if d.peek() != '{' {
-		return false
-	}
-	d.pos++
-	var set uint32
-	for i := 0; ; i++ {
-		key, more, ok := d.member(i)
-		if !ok {
-			return false
-		}
-		if !more {
-			return true
-		}
-		if string(key) == "content" {
-			ok = once(&set, 1) && d.logprobList()
-		} else {
-			ok = d.skip(0)
-		}
-		if !ok {
-			return false
-		}
-	}
-}
-
-// logprobList decodes content[].logprob; a null entry counts as 0, as
-// encoding/json leaves the zero struct.
-func (d *chunkDecoder) logprobList() bool {
-	if d.null() {
-		return true
-	}
-	if d.peek() != '[' {
-		return false
-	}
-	d.pos++
-	for i := 0; ; i++ {
-		c := d.peek()
-		if c == ']' {
-			d.pos++
-			return true
-		}
-		if i > 0 {
-			if c != ',' {
-				return false
-			}
-			d.pos++
-		}
-		lp := 0.0
-		if !d.null() {
-			if !d.logprobEntry(&lp) {
-				return false
-			}
-		}
-		d.logprobs = append(d.logprobs, lp)
-	}
-}
-
-func (d *chunkDecoder) logprobEntry(lp *float64) bool {
-	if d.peek() != '{' {
-		return false
-	}
-	d.pos++
-	var set uint32
-	for i := 0; ; i++ {
-		key, more, ok := d.member(i)
-		if !ok {
-			return false
-		}
-		if !more {
-			return true
-		}
-		if string(key) == "logprob" {
-			ok = once(&set, 1) && (d.null() || d.float(lp))
 		} else {
 			ok = d.skip(0)
 		}

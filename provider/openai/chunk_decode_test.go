@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/replay"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/sse"
 )
@@ -53,7 +54,8 @@ func recordedChunks(t testing.TB) [][]byte {
 }
 
 // checkFast requires the fast decoder to agree with encoding/json whenever it
-// claims success, and reports whether it did.
+// claims success, and reports whether it did. The tokens are compared as
+// the Response gets them, so how the buffers are laid out does not matter.
 func checkFast(t *testing.T, d *chunkDecoder, data []byte) bool {
 	t.Helper()
 	if !d.decode(data) {
@@ -63,24 +65,35 @@ func checkFast(t *testing.T, d *chunkDecoder, data []byte) bool {
 	if err := json.Unmarshal(data, &comp); err != nil {
 		t.Fatalf("fast path accepted %q, encoding/json says %v", data, err)
 	}
-	want, got := fieldsOf(&comp), d.chunkFields
+	want, got := fieldsOf(&comp, d.keepTokens), d.chunkFields
 	if !bytes.Equal(got.text, want.text) || !bytes.Equal(got.model, want.model) || !bytes.Equal(got.finish, want.finish) ||
 		!slices.Equal(got.logprobs, want.logprobs) || got.usage != want.usage || got.hasUsage != want.hasUsage || got.hasError != want.hasError ||
 		got.promptN != want.promptN || got.hasPromptN != want.hasPromptN || got.delta != want.delta {
 		t.Fatalf("%q:\nfast %+v\njson %+v", data, got, want)
 	}
+	if diff := cmp.Diff(want.spans.appendTo(nil), got.spans.appendTo(nil)); diff != "" {
+		t.Fatalf("%q: tokens (-json +fast):\n%s", data, diff)
+	}
+	if !d.keepTokens && len(got.spans.tokens)+len(got.spans.alts)+len(got.spans.text) > 0 {
+		t.Fatalf("%q: tokens kept although not asked for", data)
+	}
 	return true
 }
 
 func TestFastChunkAcceptsRecordings(t *testing.T) {
-	var d chunkDecoder
 	chunks := recordedChunks(t)
 	for _, s := range simulatorChunks[:8] {
 		chunks = append(chunks, []byte(s))
 	}
-	for _, data := range chunks {
-		if !checkFast(t, &d, data) {
-			t.Errorf("fast path gave up on %q", data)
+	for _, s := range logprobChunks {
+		chunks = append(chunks, []byte(s))
+	}
+	for _, keep := range []bool{false, true} {
+		d := chunkDecoder{keepTokens: keep}
+		for _, data := range chunks {
+			if !checkFast(t, &d, data) {
+				t.Errorf("fast path (keep tokens %v) gave up on %q", keep, data)
+			}
 		}
 	}
 }
@@ -97,11 +110,22 @@ func FuzzFastChunk(f *testing.F) {
 		`{"timings":{"prompt_n":null}}`, `{"timings":{"prompt_n":2.5}}`, `{"timings":null,"choices":[{"index":0,"delta":null},{"index":1,"delta":{}}]}`} {
 		f.Add([]byte(s))
 	}
-	warm := []byte(simulatorChunks[4])
+	for _, s := range logprobChunks {
+		f.Add([]byte(s))
+	}
+	for _, s := range []string{`{"choices":[{"logprobs":{"content":[{"token":5}]}}]}`, `{"choices":[{"logprobs":{"content":[{"top_logprobs":{}}]}}]}`,
+		`{"choices":[{"logprobs":{"content":[{"top_logprobs":[null,{"token":null,"logprob":null}],"token":"a","token":"b"}]}}]}`,
+		`{"choices":[{"index":1,"logprobs":{"content":[{"token":"x","top_logprobs":[{"token":"y"}]}]}},{"logprobs":{"content":[{"token":"\u00e9\ud800"}]}}]}`,
+		`{"choices":[{"logprobs":{"content":[{"top_logprobs":[{"token":"\q"}]}]}}]}`, `{"choices":[{"logprobs":{"content":[{"top_logprobs":[{"Token":"a"}]}]}}]}`} {
+		f.Add([]byte(s))
+	}
+	warm := []byte(logprobChunks[0])
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var d chunkDecoder
-		checkFast(t, &d, warm) // the decoder is reused from chunk to chunk
-		checkFast(t, &d, bytes.TrimSpace(data))
+		for _, keep := range []bool{false, true} {
+			d := chunkDecoder{keepTokens: keep}
+			checkFast(t, &d, warm) // the decoder is reused from chunk to chunk
+			checkFast(t, &d, bytes.TrimSpace(data))
+		}
 	})
 }
 

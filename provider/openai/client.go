@@ -28,6 +28,9 @@ const KeyEnv = "OPENAI_API_KEY"
 // DefaultBaseURL is OpenAI's API root.
 const DefaultBaseURL = "https://api.openai.com/v1"
 
+// maxTopLogprobs is the most alternatives per token OpenAI returns.
+const maxTopLogprobs = 20
+
 func init() {
 	provider.Register(provider.Vendor{
 		Name:           Vendor,
@@ -85,7 +88,8 @@ func New(cfg provider.Config) (*Client, error) {
 // differs from OpenAI as d says. Options understood (besides d.Options):
 //   - "reasoning" (bool): force (true) or disable (false) the reasoning
 //     model request shape, whatever the model name says;
-//   - "top_logprobs" (0..20): alternatives per token, sent with logprobs;
+//   - "top_logprobs" (0..20): alternatives per token, sent with logprobs
+//     when the request's Sampling.TopLogprobs names no count;
 //   - "dimensions" (whole number): embedding size, for models that take it;
 //   - "api_key_header" (string): send the key raw in this header instead
 //     of d.AuthHeader or Authorization: Bearer.
@@ -103,7 +107,7 @@ func NewCompatible(cfg provider.Config, d Dialect) (*Client, error) {
 	if c.reasoning, err = options.Bool(cfg.Options, "reasoning"); err != nil {
 		return nil, err
 	}
-	if c.topLogprobs, err = options.Int(cfg.Options, "top_logprobs", 0, 20); err != nil {
+	if c.topLogprobs, err = options.Int(cfg.Options, "top_logprobs", 0, maxTopLogprobs); err != nil {
 		return nil, err
 	}
 	if c.dimensions, err = options.Int(cfg.Options, "dimensions", 1, math.MaxInt32); err != nil {

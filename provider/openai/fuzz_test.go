@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,15 +17,38 @@ func FuzzGenerate(f *testing.F) {
 		"TestOpenRouterCommon/openai/simple_streaming.yaml",
 		"TestOpenAICommon/openai-gpt-5/simple.yaml",
 	} {
-		f.Add([]byte(recordedBody(f, name)), strings.Contains(name, "streaming"))
+		f.Add([]byte(recordedBody(f, name)), strings.Contains(name, "streaming"), false)
 	}
-	f.Add([]byte("data: {\"error\":{\"code\":429}}\n\n"), true)
-	f.Add([]byte(`{"choices":[{"index":0,"logprobs":{"content":[{"logprob":-1}]}}],"usage":{"prompt_tokens":-3}}`), false)
-	f.Fuzz(func(t *testing.T, body []byte, stream bool) {
+	f.Add([]byte("data: {\"error\":{\"code\":429}}\n\n"), true, false)
+	f.Add([]byte(`{"choices":[{"index":0,"logprobs":{"content":[{"logprob":-1}]}}],"usage":{"prompt_tokens":-3}}`), false, true)
+	f.Add([]byte(logprobBody), false, true)
+	f.Add([]byte(logprobStream()), true, true)
+	f.Fuzz(func(t *testing.T, body []byte, stream, top bool) {
 		c, err := New(provider.Config{Model: "m", BaseURL: "http://fuzz.invalid", HTTPClient: &http.Client{Transport: providertest.BodyTransport{Body: body}}})
 		if err != nil {
 			t.Fatalf("New: %v", err)
 		}
-		providertest.CheckGenerate(t, c, provider.Request{Messages: hello, Stream: stream}, "")
+		req := provider.Request{Messages: hello, Stream: stream}
+		if top {
+			req.Sampling.TopLogprobs = 2
+		}
+		resp, ok := providertest.CheckGenerate(t, c, req, "")
+		if !ok {
+			return
+		}
+		if !top && resp.TopLogprobs != nil {
+			t.Fatalf("tokens kept although not asked for: %v", resp.TopLogprobs)
+		}
+		if top && resp.TopLogprobs != nil {
+			// Both lists come from the same entries, one per token.
+			if len(resp.TopLogprobs) != len(resp.Logprobs) {
+				t.Fatalf("%d tokens for %d logprobs", len(resp.TopLogprobs), len(resp.Logprobs))
+			}
+			for i, tl := range resp.TopLogprobs {
+				if tl.Logprob != resp.Logprobs[i] && !math.IsNaN(tl.Logprob) {
+					t.Fatalf("token %d: logprob %v, Logprobs has %v", i, tl.Logprob, resp.Logprobs[i])
+				}
+			}
+		}
 	})
 }

@@ -23,7 +23,11 @@ var errPromptFiltered = errors.New("prompt refused by the content filter")
 // as it arrives; otherwise the whole text is emitted once. A prompt refused
 // by a content filter (HTTP 400, code content_filter) is an answer, not an
 // error: an empty Response with finish reason content_filter, as when the
-// filter stops the output.
+// filter stops the output. When the request asks for alternatives per token
+// (Sampling.TopLogprobs, or Logprobs with the top_logprobs option) and the
+// dialect offers logprobs, Response.TopLogprobs holds each token of choice
+// 0 with its alternatives; Response.Logprobs holds the tokens' log
+// probabilities whenever logprobs were asked for.
 func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(provider.Chunk) error) (provider.Response, error) {
 	model := req.Model
 	if model == "" {
@@ -33,11 +37,11 @@ func (c *Client) Generate(ctx context.Context, req provider.Request, emit func(p
 	if err != nil {
 		return provider.Response{}, &provider.Error{Kind: provider.KindBadRequest, Err: fmt.Errorf("%s: %w", c.d.Vendor, err)}
 	}
-	accept, read := "application/json", c.readBody
+	accept := "application/json"
 	if req.Stream {
-		accept, read = "text/event-stream", c.readStream
+		accept = "text/event-stream"
 	}
-	out, err := c.http.Post(ctx, c.d.ChatPath(model), body, accept, read, model, emit)
+	out, err := c.http.Post(ctx, c.d.ChatPath(model), body, accept, c.reader(req.Stream, c.wantsTop(req.Sampling)), model, emit)
 	if errors.Is(err, errPromptFiltered) {
 		return provider.Response{Model: model, FinishReason: provider.FinishContentFilter, RawFinishReason: "content_filter"}, nil
 	}
@@ -65,9 +69,22 @@ func (c *Client) streamError(payload []byte) *provider.Error {
 	return pe
 }
 
+// reader returns the decoder of a streamed or whole answer; top keeps each
+// token and its alternatives (Response.TopLogprobs).
+func (c *Client) reader(stream, top bool) httpcall.Reader {
+	if stream {
+		return func(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+			return c.readStream(ctx, resp, model, top, emit)
+		}
+	}
+	return func(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+		return c.readBody(ctx, resp, model, top, emit)
+	}
+}
+
 // readBody decodes a non-streamed chat.completion. Leading whitespace, which
 // OpenRouter and DeepSeek send as keep-alive, is allowed by the JSON decoder.
-func (c *Client) readBody(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+func (c *Client) readBody(ctx context.Context, resp *http.Response, model string, top bool, emit func(provider.Chunk) error) (provider.Response, error) {
 	data, err := c.http.ReadBody(ctx, resp)
 	if err != nil {
 		return provider.Response{}, err
@@ -83,7 +100,7 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 		return provider.Response{}, &provider.Error{Kind: provider.KindTransient, StatusCode: resp.StatusCode,
 			Err: fmt.Errorf("%s: response has no choices", c.d.Vendor)}
 	}
-	var st state
+	st := state{wantTop: top}
 	st.apply(&comp)
 	out := st.response(model)
 	if err := emit(provider.Chunk{Text: out.Text}); err != nil {
@@ -101,10 +118,10 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response, model string
 // emitted even when it holds no text, so a caller sees when the model
 // started answering, also for an empty answer; later chunks are emitted
 // only when they carry text.
-func (c *Client) readStream(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
+func (c *Client) readStream(ctx context.Context, resp *http.Response, model string, top bool, emit func(provider.Chunk) error) (provider.Response, error) {
 	dec := sse.NewDecoder(resp.Body)
-	var st state
-	var fast chunkDecoder
+	st := state{wantTop: top}
+	fast := chunkDecoder{keepTokens: top}
 	done, started := false, false
 	for !done {
 		ev, err := dec.Next()

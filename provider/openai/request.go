@@ -77,9 +77,7 @@ func encodeChat[M any](c *Client, req provider.Request, model string, msgs []M) 
 	} else {
 		cr.Temperature, cr.TopP, cr.MaxTokens = s.Temperature, s.TopP, s.MaxTokens
 	}
-	if s.Logprobs && !c.d.NoLogprobs {
-		cr.Logprobs, cr.TopLogprobs = true, c.topLogprobs
-	}
+	cr.Logprobs, cr.TopLogprobs = c.logprobs(s)
 	if req.Stream && !c.d.NoStreamOptions {
 		cr.StreamOptions = &streamOptions{IncludeUsage: true}
 	}
@@ -104,6 +102,28 @@ func encodeChat[M any](c *Client, req provider.Request, model string, msgs []M) 
 	maps.Copy(fields, c.d.Body)
 	maps.Copy(fields, req.Extra)
 	return jsonmerge.Replace(data, fields)
+}
+
+// logprobs returns the logprobs and top_logprobs fields for s. Logprobs
+// are asked for when s wants them (Sampling.TopLogprobs implies them) and
+// the dialect offers them. top_logprobs is Sampling.TopLogprobs when set,
+// else the "top_logprobs" option; nil leaves it out.
+func (c *Client) logprobs(s provider.Sampling) (bool, *int) {
+	if c.d.NoLogprobs || (!s.Logprobs && s.TopLogprobs <= 0) {
+		return false, nil
+	}
+	if s.TopLogprobs > 0 {
+		k := min(s.TopLogprobs, maxTopLogprobs)
+		return true, &k
+	}
+	return true, c.topLogprobs
+}
+
+// wantsTop reports whether a request with s asks for alternatives per
+// token, which the answer then keeps in Response.TopLogprobs.
+func (c *Client) wantsTop(s provider.Sampling) bool {
+	ask, k := c.logprobs(s)
+	return ask && k != nil && *k > 0
 }
 
 // checkReasoningSampling rejects the sampling a reasoning model refuses.

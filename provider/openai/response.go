@@ -77,12 +77,6 @@ func (c *content) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-type logprobs struct {
-	Content []struct {
-		Logprob float64 `json:"logprob"`
-	} `json:"content"`
-}
-
 type usage struct {
 	PromptTokens        int `json:"prompt_tokens"`
 	CompletionTokens    int `json:"completion_tokens"`
@@ -152,7 +146,11 @@ type state struct {
 	usage    bench.Usage
 	hasUsage bool
 	logprobs []float64
-	cost     *float64
+	// wantTop keeps each token and its alternatives in top, when the
+	// request asked for alternatives.
+	wantTop bool
+	top     []provider.TokenLogprobs
+	cost    *float64
 	// promptN is llama.cpp's timings.prompt_n, valid when hasPromptN.
 	promptN    int
 	hasPromptN bool
@@ -195,6 +193,11 @@ func (s *state) apply(c *completion) string {
 			for _, lp := range ch.Logprobs.Content {
 				s.logprobs = append(s.logprobs, lp.Logprob)
 			}
+			if s.wantTop {
+				var spans tokenSpans
+				spans.addEntries(ch.Logprobs.Content)
+				s.top = spans.appendTo(s.top)
+			}
 		}
 	}
 	s.text = append(s.text, text...)
@@ -202,7 +205,8 @@ func (s *state) apply(c *completion) string {
 }
 
 // applyFields is apply for a chunk decoded by chunkDecoder; it allocates
-// only the returned text (and the model and finish reason once).
+// only the returned text (and the model and finish reason once), and the
+// chunk's tokens when they are wanted.
 func (s *state) applyFields(f *chunkFields) string {
 	if s.model == "" && len(f.model) > 0 {
 		s.model = string(f.model)
@@ -222,6 +226,9 @@ func (s *state) applyFields(f *chunkFields) string {
 		s.finish = string(f.finish)
 	}
 	s.logprobs = append(s.logprobs, f.logprobs...)
+	if s.wantTop {
+		s.top = f.spans.appendTo(s.top)
+	}
 	s.text = append(s.text, f.text...)
 	return string(f.text)
 }
@@ -232,7 +239,7 @@ func (s *state) response(model string) provider.Response {
 	r := provider.Response{
 		Text: string(s.text), Model: s.model,
 		FinishReason: mapFinish(s.finish), RawFinishReason: s.finish,
-		Logprobs: s.logprobs, VendorCost: s.cost,
+		Logprobs: s.logprobs, TopLogprobs: s.top, VendorCost: s.cost,
 	}
 	if r.Model == "" {
 		r.Model = model
