@@ -68,8 +68,9 @@ func OpenEmbedder(ctx context.Context, in *eval.Input, v *Verdict, name string) 
 
 // Ask renders t with vars and asks the judge. Sampling is temperature 0
 // and the verdict's answer budget; top asks for that many alternatives per
-// token (0: none). The reply's text is returned even with an error when
-// the judge sent some.
+// token (0: none), and a judge that refuses them (a bad request) is asked
+// again without. The reply's text is returned even with an error when the
+// judge sent some.
 func (v *Verdict) Ask(ctx context.Context, t *Template, vars map[string]string, top int) (eval.JudgeReply, error) {
 	msgs, err := t.Render(vars)
 	if err != nil {
@@ -89,14 +90,26 @@ func (v *Verdict) AskMessages(ctx context.Context, msgs []bench.Message, top int
 		req.Sampling.Logprobs, req.Sampling.TopLogprobs = true, top
 	}
 	r, err := v.judge.Complete(ctx, req)
-	v.info.Add(r.Usage, r.Cost, r.Cached)
-	if r.Model != "" {
-		v.info.Model = r.Model
+	v.record(r)
+	if pe := provider.AsError(err); pe != nil && pe.Kind == provider.KindBadRequest && top > 0 {
+		// Some models refuse token probabilities (OpenAI's reasoning
+		// models); the verdict does without them rather than going
+		// unscored.
+		req.Sampling.Logprobs, req.Sampling.TopLogprobs = false, 0
+		r, err = v.judge.Complete(ctx, req)
+		v.record(r)
 	}
 	if err != nil {
 		return r, fmt.Errorf("judge %s: %w", v.judge.ID(), err)
 	}
 	return r, nil
+}
+
+func (v *Verdict) record(r eval.JudgeReply) {
+	v.info.Add(r.Usage, r.Cost, r.Cached)
+	if r.Model != "" {
+		v.info.Model = r.Model
+	}
 }
 
 // Embed embeds texts with the verdict's embedding provider.
