@@ -1,6 +1,7 @@
 package calibrate
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -13,7 +14,7 @@ const maxReasons = 5
 
 // WriteTable writes the report for a person to read.
 func WriteTable(w io.Writer, r *Report) error {
-	fmt.Fprintf(w, "Judge %s (%s) on %s\n", r.Judge, r.Type, r.Dataset)
+	fmt.Fprintf(w, "Judge %s (%s) on %s\n", cmp.Or(r.Judge, "(none named)"), r.Type, r.Dataset)
 	fmt.Fprintf(w, "%s items, %s labels; intervals at %g%%\n\n", r.Kind, r.Labels, r.Level*100)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(name, value string) { fmt.Fprintf(tw, "%s\t%s\n", name, value) }
