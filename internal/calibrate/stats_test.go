@@ -230,3 +230,13 @@ func TestCorrect(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkCorrect measures a correction with the CLI's number of draws.
+func BenchmarkCorrect(b *testing.B) {
+	c := Counts{Passed: 610, Scored: 1000, Calibration: Binary{TP: 153, FN: 27, TN: 90, FP: 30}}
+	for i := 0; b.Loop(); i++ {
+		if _, err := Correct(c, Level, 10000, uint64(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
