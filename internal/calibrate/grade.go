@@ -73,6 +73,9 @@ func NewGrader(set *Set, o Options) (*Grader, error) {
 		}
 	}
 	base := strings.TrimPrefix(o.Type, "not-")
+	if err := noPairwiseRubric(set, o, base); err != nil {
+		return nil, err
+	}
 	if _, ok := eval.Lookup(base); !ok {
 		return nil, fmt.Errorf("unknown assertion type %q (known: %s)", o.Type, strings.Join(eval.Types(), ", "))
 	}
@@ -109,6 +112,25 @@ func NewGrader(set *Set, o Options) (*Grader, error) {
 		return nil, first
 	}
 	return g, nil
+}
+
+// noPairwiseRubric refuses a rubric for the pairwise type, whose value is
+// a fixed baseline answer (here output_2 is the baseline) rather than
+// criteria, before its own validation says so in a run's terms.
+func noPairwiseRubric(set *Set, o Options, base string) error {
+	if set.Kind != Pairwise || base != DefaultPairwiseType {
+		return nil
+	}
+	const why = "%s takes no rubric: its value would be a fixed baseline answer, and here output_2 is the baseline; drop %s (select-best takes criteria)"
+	if o.Rubric != "" {
+		return fmt.Errorf(why, base, "--rubric")
+	}
+	for _, it := range set.Items {
+		if it.Rubric != "" {
+			return &LoadError{File: set.File, Line: it.Line, Err: fmt.Errorf(why, base, "the items' rubric and criteria")}
+		}
+	}
+	return nil
 }
 
 // Type is the assertion type the grader uses.

@@ -155,6 +155,8 @@ func TestNewGraderRefuses(t *testing.T) {
 	t.Parallel()
 	graded := mustLoad(t, "testdata/graded.jsonl")
 	pairwise := mustLoad(t, "testdata/pairwise.json")
+	withRubric := mustLoad(t, "testdata/pairwise.json")
+	withRubric.Items[0].Rubric = "the more helpful answer"
 	for _, tc := range []struct {
 		name string
 		set  *Set
@@ -164,6 +166,8 @@ func TestNewGraderRefuses(t *testing.T) {
 		{"unknown type", graded, Options{Type: "no-such-judge"}, `unknown assertion type "no-such-judge"`},
 		{"side-by-side type on a graded set", graded, Options{Type: fakeLonger}, "use it with a pairwise set"},
 		{"one-answer type on a pairwise set", pairwise, Options{Type: fakeContains}, "needs a type that compares answers"},
+		{"rubric for the pairwise type", pairwise, Options{Rubric: "the more helpful answer"}, "pairwise takes no rubric: its value would be a fixed baseline answer"},
+		{"item rubric for the pairwise type", withRubric, Options{}, "testdata/pairwise.json:2: pairwise takes no rubric"},
 		{"no rubric for most items", graded, Options{Type: fakeValue}, "testdata/graded.jsonl:2: item hexagon: assert[0] calibtest-value: needs a rubric (and 17 more items)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -48,8 +48,9 @@ A "metadata" field may hold anything; any other field is an error.
 
 Graded items are scored by --type (default llm-rubric) with the item's rubric,
 else --rubric, as its value; pairwise items by --type (default pairwise), which
-compares output_1 with the baseline output_2 in both orders. Unscored verdicts
-are counted apart and left out of every statistic.
+compares output_1 with the baseline output_2 in both orders and takes no rubric
+(select-best takes its criteria from the rubric). Unscored verdicts are counted
+apart and left out of every statistic.
 
 Reported, with 95% intervals: accuracy, sensitivity and specificity (Wilson),
 Cohen's kappa (large-sample standard error of Fleiss, Cohen and Everitt),
