@@ -109,6 +109,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.versionCommand(),
 		a.authCommand(),
 		a.serveCommand(),
+		a.judgeCommand(),
 	)
 	return root
 }
