@@ -56,6 +56,8 @@ func (s *Server) geminiRoute(w http.ResponseWriter, r *http.Request) {
 			sc := s.getScratch()
 			sc.gemini = geminiDialect{model: name, stream: method == "streamGenerateContent", sse: r.URL.Query().Get("alt") == "sse"}
 			s.serveChat(w, r, &sc.gemini, sc)
+		case call && r.Method == http.MethodPost && (method == "embedContent" || method == "batchEmbedContents"):
+			s.geminiEmbed(w, r, name, method == "batchEmbedContents")
 		default:
 			s.geminiNotFound(w, "models/"+name+" is not found for API version v1beta, or is not supported for "+method+".")
 		}
