@@ -31,6 +31,8 @@ type geminiDialect struct {
 	responseID [23]byte
 	chunks     int  // stream chunks sent
 	finished   bool // the chunk with finishReason was sent
+	logprobs   bool // responseLogprobs
+	top        int  // logprobs: alternatives per token
 }
 
 // geminiRoute serves the /v1beta/ routes.
@@ -78,6 +80,7 @@ func (d *geminiDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.promptTokens = req.promptTokens()
 	t.maxTokens = req.maxTokens()
 	t.stream = d.stream
+	d.logprobs, d.top = req.logprobs()
 	return nil
 }
 
@@ -192,7 +195,16 @@ func (d *geminiDialect) appendComplete(b []byte, t *turn) []byte {
 	b = appendJSONString(b, t.answer)
 	b = append(b, "\n          }\n        ],\n        \"role\": \"model\"\n      },\n      \"finishReason\": \""...)
 	b = append(b, geminiFinish(t)...)
-	b = append(b, "\",\n      \"index\": 0\n    }\n  ],\n  \"usageMetadata\": {\n    \"promptTokenCount\": "...)
+	b = append(b, '"')
+	if d.logprobs {
+		if t.answer != "" { // the vendor omits a zero average
+			b = append(b, ",\n      \"avgLogprobs\": "...)
+			b = appendFloat(b, logprobChosen)
+		}
+		b = append(b, ",\n      "...)
+		b = appendGeminiLogprobs(b, t.answer, d.top)
+	}
+	b = append(b, ",\n      \"index\": 0\n    }\n  ],\n  \"usageMetadata\": {\n    \"promptTokenCount\": "...)
 	b = appendInt(b, int64(t.promptTokens))
 	if t.completion > 0 { // the vendor omits zero counts
 		b = append(b, ",\n    \"candidatesTokenCount\": "...)
@@ -229,6 +241,10 @@ func (d *geminiDialect) appendChunk(b []byte, t *turn, text string, k int, last 
 		b = append(b, geminiFinish(t)...)
 		b = append(b, '"')
 		d.finished = true
+	}
+	if d.logprobs {
+		b = append(b, ',')
+		b = appendGeminiLogprobs(b, text, d.top)
 	}
 	b = append(b, `,"index": 0}],"usageMetadata": {"promptTokenCount": `...)
 	b = appendInt(b, int64(t.promptTokens))
