@@ -28,11 +28,11 @@ type geminiDialect struct {
 	model      string // from the URL
 	stream     bool   // :streamGenerateContent
 	sse        bool   // ?alt=sse
+	logprobs   bool   // responseLogprobs
+	top        uint8  // logprobs: alternatives per token, at most MaxTopLogprobs
 	responseID [23]byte
 	chunks     int  // stream chunks sent
 	finished   bool // the chunk with finishReason was sent
-	logprobs   bool // responseLogprobs
-	top        int  // logprobs: alternatives per token
 }
 
 // geminiRoute serves the /v1beta/ routes.
@@ -80,7 +80,9 @@ func (d *geminiDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.promptTokens = req.promptTokens()
 	t.maxTokens = req.maxTokens()
 	t.stream = d.stream
-	d.logprobs, d.top = req.logprobs()
+	var top int
+	d.logprobs, top = req.logprobs()
+	d.top = uint8(top) // checked: 0 to MaxTopLogprobs
 	return nil
 }
 
@@ -202,7 +204,7 @@ func (d *geminiDialect) appendComplete(b []byte, t *turn) []byte {
 			b = appendFloat(b, logprobChosen)
 		}
 		b = append(b, ",\n      "...)
-		b = appendGeminiLogprobs(b, t.answer, d.top)
+		b = appendGeminiLogprobs(b, t.answer, int(d.top))
 	}
 	b = append(b, ",\n      \"index\": 0\n    }\n  ],\n  \"usageMetadata\": {\n    \"promptTokenCount\": "...)
 	b = appendInt(b, int64(t.promptTokens))
@@ -244,7 +246,7 @@ func (d *geminiDialect) appendChunk(b []byte, t *turn, text string, k int, last 
 	}
 	if d.logprobs {
 		b = append(b, ',')
-		b = appendGeminiLogprobs(b, text, d.top)
+		b = appendGeminiLogprobs(b, text, int(d.top))
 	}
 	b = append(b, `,"index": 0}],"usageMetadata": {"promptTokenCount": `...)
 	b = appendInt(b, int64(t.promptTokens))

@@ -31,10 +31,10 @@ type chatRequest struct {
 	Model               string         `json:"model"`
 	Messages            []chatMessage  `json:"messages"`
 	Stream              bool           `json:"stream"`
+	Logprobs            bool           `json:"logprobs"` // beside Stream, so the struct keeps its size class
 	StreamOptions       *streamOptions `json:"stream_options"`
 	MaxTokens           *int           `json:"max_tokens"`
 	MaxCompletionTokens *int           `json:"max_completion_tokens"`
-	Logprobs            bool           `json:"logprobs"`
 	TopLogprobs         *int           `json:"top_logprobs"`
 }
 
@@ -177,7 +177,7 @@ type openAIDialect struct {
 	// does without being asked; OpenAI needs stream_options.include_usage.
 	usageAlways bool
 	logprobs    bool   // the request asked for logprobs
-	topLogprobs int    // alternatives per token (top_logprobs)
+	topLogprobs uint8  // alternatives per token (top_logprobs, at most MaxTopLogprobs)
 	prefix      []byte // stream chunk prefix up to "choices":, kept across requests
 }
 
@@ -201,7 +201,7 @@ func (d *openAIDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.stream = req.Stream
 	d.logprobs = req.Logprobs
 	if req.TopLogprobs != nil {
-		d.topLogprobs = *req.TopLogprobs
+		d.topLogprobs = uint8(*req.TopLogprobs) // checked: 0 to MaxTopLogprobs
 	}
 	d.obfuscate = !d.usageAlways
 	d.includeUsage = d.usageAlways

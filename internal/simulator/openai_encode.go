@@ -28,7 +28,7 @@ func (d *openAIDialect) appendComplete(b []byte, t *turn) []byte {
 	b = appendJSONString(b, t.answer)
 	b = append(b, ",\n        \"refusal\": null,\n        \"annotations\": []\n      },\n      \"logprobs\": "...)
 	if d.logprobs {
-		b = appendOpenAILogprobs(b, t.answer, d.topLogprobs)
+		b = appendOpenAILogprobs(b, t.answer, int(d.topLogprobs))
 	} else {
 		b = append(b, "null"...)
 	}
@@ -93,7 +93,7 @@ func (d *openAIDialect) appendContentChunk(b []byte, t *turn, text string) []byt
 	b = appendJSONString(b, text)
 	if d.logprobs {
 		b = append(b, `},"logprobs":`...)
-		b = appendOpenAILogprobs(b, text, d.topLogprobs)
+		b = appendOpenAILogprobs(b, text, int(d.topLogprobs))
 		b = append(b, `,"finish_reason":null}]`...)
 	} else {
 		b = append(b, `},"logprobs":null,"finish_reason":null}]`...)
