@@ -12,7 +12,7 @@ import (
 func TestCohereEmbedShape(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, Config{Seed: 111})
-	resp, body := ts.send(t, http.MethodPost, "/v2/embed", `{"model":"embed-v4.0","texts":["hello world","good night"],`+
+	resp, body := ts.send(t, http.MethodPost, "/v2/embed", `{"model":"embed-v4.0","texts":["hello world","goodnight"],`+
 		`"inputs":[{"content":[{"type":"text","text":"first"},{"type":"text","text":"second"}]}],"input_type":"search_query",`+
 		`"embedding_types":["float","int8","uint8","binary","ubinary","base64"],"output_dimension":256,"truncate":"END"}`, nil)
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
@@ -23,10 +23,10 @@ func TestCohereEmbedShape(t *testing.T) {
 	if !uuidRE.MatchString(r.ID) || r.ResponseType != "embeddings_by_type" || r.Meta.APIVersion.Version != "2" || r.Meta.BilledUnits.InputTokens != 6 {
 		t.Errorf("envelope %+v", r)
 	}
-	if diff := cmp.Diff([]string{"hello world", "good night"}, r.Texts); diff != "" {
+	if diff := cmp.Diff([]string{"hello world", "goodnight"}, r.Texts); diff != "" {
 		t.Errorf("texts echo only the texts field (-want +got):\n%s", diff)
 	}
-	want := wantVectors([]string{"hello world", "good night", "first\nsecond"}, 256)
+	want := wantVectors([]string{"hello world", "goodnight", "first\nsecond"}, 256)
 	if diff := cmp.Diff(want, asFloat32(r.Embeddings.Float)); diff != "" {
 		t.Errorf("float vectors, texts then inputs (-want +got):\n%s", diff)
 	}
