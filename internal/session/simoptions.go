@@ -24,14 +24,18 @@ type SimulatorSettings struct {
 	RetryAfter   time.Duration
 	Seed         int64
 	Model        string
-	Script       []string
+	// Script holds the scripted policy's rules, "REGEX => ANSWER" each
+	// (see ParseScriptRule).
+	Script []string
+	// DefaultAnswer is the scripted policy's answer when no rule matches.
+	DefaultAnswer string
 }
 
 // Config turns the settings into the simulator's configuration.
 func (f *SimulatorSettings) Config() (simulator.Config, error) {
 	cfg := simulator.Config{
 		TokensPerSec: f.TokensPerSec, RetryAfter: f.RetryAfter, Seed: f.Seed, Model: f.Model,
-		Policy: simulator.Policy(f.Policy),
+		Policy: simulator.Policy(f.Policy), DefaultAnswer: f.DefaultAnswer,
 		Errors: simulator.ErrorRates{RateLimit: f.RateLimit, Overload: f.Overload, Server: f.ServerError, Timeout: f.Timeout, Truncate: f.Truncate},
 	}
 	var err error
@@ -45,22 +49,41 @@ func (f *SimulatorSettings) Config() (simulator.Config, error) {
 			return cfg, fmt.Errorf("ttft: %w", err)
 		}
 	}
-	for _, rule := range f.Script {
-		pat, answer, ok := strings.Cut(rule, "=>")
-		if !ok {
-			return cfg, fmt.Errorf("script rule %q: want REGEX=>ANSWER", rule)
-		}
-		re, err := regexp.Compile(strings.TrimSpace(pat))
+	for i, rule := range f.Script {
+		r, err := ParseScriptRule(rule)
 		if err != nil {
-			return cfg, fmt.Errorf("script rule %q: %w", rule, err)
+			return cfg, fmt.Errorf("script rule %d: %w", i, err)
 		}
-		cfg.Script = append(cfg.Script, simulator.Rule{Match: re, Answer: strings.TrimSpace(answer)})
+		cfg.Script = append(cfg.Script, r)
 	}
 	return cfg, nil
 }
 
-// SimulatorFromOptions reads [providers.simulator.options]; an unknown or
-// malformed option is an error naming it.
+// ParseScriptRule reads one scripted answer, "REGEX => ANSWER": the text
+// up to the first "=>" is the regular expression (RE2 syntax; (?s) lets .
+// match newlines), the rest the answer, in which $1 and ${name} expand to
+// submatches; white space around either is dropped.
+func ParseScriptRule(rule string) (simulator.Rule, error) {
+	pat, answer, ok := strings.Cut(rule, "=>")
+	if !ok {
+		return simulator.Rule{}, fmt.Errorf("%q: want REGEX => ANSWER", rule)
+	}
+	re, err := regexp.Compile(strings.TrimSpace(pat))
+	if err != nil {
+		return simulator.Rule{}, fmt.Errorf("%q: %w", rule, err)
+	}
+	return simulator.Rule{Match: re, Answer: strings.TrimSpace(answer)}, nil
+}
+
+// simulatorOptions are the options SimulatorFromOptions knows.
+const simulatorOptions = "policy, latency, ttft, tokens_per_sec, rate_limit_rate, overload_rate, server_error_rate, " +
+	"timeout_rate, truncate_rate, retry_after, seed, script, default_answer"
+
+// SimulatorFromOptions reads the options of a provider of type
+// "simulator"; an unknown or malformed option is an error naming it. The
+// option script is a list of "REGEX => ANSWER" strings (see
+// ParseScriptRule) and default_answer a string; either without policy
+// implies policy "scripted", and with another policy both are an error.
 func SimulatorFromOptions(opts map[string]any, model string) (*SimulatorSettings, error) {
 	// Without options, answers arrive at a plausible pace, so reports of an
 	// offline run look like those of a real one.
@@ -72,6 +95,13 @@ func SimulatorFromOptions(opts map[string]any, model string) (*SimulatorSettings
 		s := fmt.Sprint(v)
 		var err error
 		switch k {
+		case "script":
+			f.Script, err = scriptOption(v)
+		case "default_answer":
+			var ok bool
+			if f.DefaultAnswer, ok = v.(string); !ok {
+				err = fmt.Errorf("want a string, got %T", v)
+			}
 		case "policy":
 			f.Policy = s
 		case "latency":
@@ -95,13 +125,54 @@ func SimulatorFromOptions(opts map[string]any, model string) (*SimulatorSettings
 		case "seed":
 			f.Seed, err = strconv.ParseInt(s, 10, 64)
 		default:
-			return nil, fmt.Errorf("simulator option %q is unknown (known: policy, latency, ttft, tokens_per_sec, rate_limit_rate, overload_rate, server_error_rate, timeout_rate, truncate_rate, retry_after, seed)", k)
+			return nil, fmt.Errorf("simulator option %q is unknown (known: %s)", k, simulatorOptions)
+		}
+		if err != nil && (k == "script" || k == "default_answer") {
+			return nil, fmt.Errorf("simulator option %s: %w", k, err)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("simulator option %s=%v: %w", k, v, err)
 		}
 	}
+	if len(f.Script) > 0 || f.DefaultAnswer != "" {
+		_, policySet := opts["policy"]
+		switch {
+		case !policySet:
+			f.Policy = string(simulator.PolicyScripted)
+		case f.Policy != string(simulator.PolicyScripted):
+			return nil, fmt.Errorf("simulator options script and default_answer need policy %q, not %q (leave policy out to imply it)",
+				simulator.PolicyScripted, f.Policy)
+		}
+	}
 	return f, nil
+}
+
+// scriptOption reads the script option: a list of "REGEX => ANSWER"
+// strings, each checked, the error naming the rule's index.
+func scriptOption(v any) ([]string, error) {
+	var items []any
+	switch l := v.(type) {
+	case []any:
+		items = l
+	case []string:
+		for _, s := range l {
+			items = append(items, s)
+		}
+	default:
+		return nil, fmt.Errorf(`want a list of "REGEX => ANSWER" strings, got %T`, v)
+	}
+	rules := make([]string, len(items))
+	for i, item := range items {
+		s, ok := item.(string)
+		if !ok {
+			return nil, fmt.Errorf(`rule %d: want a "REGEX => ANSWER" string, got %T`, i, item)
+		}
+		if _, err := ParseScriptRule(s); err != nil {
+			return nil, fmt.Errorf("rule %d: %w", i, err)
+		}
+		rules[i] = s
+	}
+	return rules, nil
 }
 
 // SimulatorConfig is the simulator's configuration from a provider's

@@ -40,6 +40,15 @@ type apiError struct {
 	retry       time.Duration // Gemini's RetryInfo of a rate limit; 0 means none
 }
 
+// errorShape renders errors in one vendor's shape.
+type errorShape interface {
+	// faultError returns fault f (faultRateLimit, faultOverload or
+	// faultServer) in the vendor's shape and sets its headers on h.
+	faultError(h http.Header, f fault, t *turn, cfg *Config) *apiError
+	// appendError sets the content type of e on h and appends its body.
+	appendError(h http.Header, b []byte, e *apiError) []byte
+}
+
 // dialect is one vendor's wire format for a single request. Its value
 // holds the request's wire-specific state (ids, options), so one is used
 // per request; the core calls the methods in the order listed.
@@ -47,11 +56,7 @@ type dialect interface {
 	// parse decodes a request into t, or returns the vendor's answer to a
 	// bad request.
 	parse(r *http.Request, body []byte, t *turn) *apiError
-	// faultError returns fault f (faultRateLimit, faultOverload or
-	// faultServer) in the vendor's shape and sets its headers on h.
-	faultError(h http.Header, f fault, t *turn, cfg *Config) *apiError
-	// appendError sets the content type of e on h and appends its body.
-	appendError(h http.Header, b []byte, e *apiError) []byte
+	errorShape
 	// begin picks the answer's ids and sets the headers of a 200 answer.
 	begin(h http.Header, t *turn)
 	// appendComplete appends the non-streamed answer.
@@ -88,7 +93,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, d dialect, sc
 		s.stats.streamed.Add(1)
 	}
 	f := s.drawFault(&t.rnd)
-	if s.injectFault(w, r, d, f, t) {
+	if f != faultNone && s.injectFault(w, r, d, f, t) {
 		return
 	}
 	s.decide(t)
@@ -114,13 +119,13 @@ func (s *Server) readBody(r *http.Request, sc *scratch) ([]byte, *apiError) {
 }
 
 // writeError writes e in d's shape with its status.
-func (s *Server) writeError(w http.ResponseWriter, d dialect, e *apiError) {
+func (s *Server) writeError(w http.ResponseWriter, d errorShape, e *apiError) {
 	sc := s.getScratch()
 	s.putScratch(sc, writeAPIError(w, d, e, sc.out))
 }
 
 // writeAPIError writes e in d's shape, building it in b, and returns b.
-func writeAPIError(w http.ResponseWriter, d dialect, e *apiError, b []byte) []byte {
+func writeAPIError(w http.ResponseWriter, d errorShape, e *apiError, b []byte) []byte {
 	b = d.appendError(w.Header(), b[:0], e)
 	w.WriteHeader(e.status)
 	_, _ = w.Write(b)
@@ -129,7 +134,7 @@ func writeAPIError(w http.ResponseWriter, d dialect, e *apiError, b []byte) []by
 
 // injectFault answers with fault f when it is an error status or a hang,
 // and reports whether it did.
-func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, d dialect, f fault, t *turn) bool {
+func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, d errorShape, f fault, t *turn) bool {
 	switch f {
 	case faultRateLimit:
 		s.stats.rateLimit.Add(1)

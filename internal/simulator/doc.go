@@ -19,12 +19,15 @@
 // server's root as their base URL:
 //
 //	OpenAI     POST /v1/chat/completions            GET /v1/models
+//	           POST /v1/embeddings
 //	Anthropic  POST /v1/messages                    GET /v1/models (with anthropic-version or x-api-key)
 //	Gemini     POST /v1beta/models/{m}:generateContent
 //	           POST /v1beta/models/{m}:streamGenerateContent?alt=sse
+//	           POST /v1beta/models/{m}:embedContent
+//	           POST /v1beta/models/{m}:batchEmbedContents
 //	                                                GET /v1beta/models
 //	Ollama     POST /api/chat  POST /api/embed      GET /api/tags  GET /
-//	Cohere     POST /v2/chat                        GET /v1/models (with Cohere's query or SDK headers)
+//	Cohere     POST /v2/chat   POST /v2/embed       GET /v1/models (with Cohere's query or SDK headers)
 //	Bedrock    POST /model/{id}/converse            GET /foundation-models
 //	           POST /model/{id}/converse-stream
 //	           POST /model/{id}/invoke
@@ -85,28 +88,87 @@
 // closes or Config.TimeoutHang passes, then drops the connection; a
 // truncated non-streamed answer is cut after half of its body.
 //
-// POST /api/embed returns deterministic vectors of EmbedDimensions floats
-// (or the request's "dimensions"): a bag of words by feature hashing,
-// scaled to unit length, so texts sharing words are similar. It shares the
-// latency and faults of chat requests.
-//
 // OpenAI's chat route is served under any prefix that ends in
 // /chat/completions (Groq's /openai/v1, OpenRouter's /api/v1, Azure's
 // deployments). A path "/vendor/NAME/REST" is served as REST with vendor
 // NAME's quirks (Mistral streams usage unasked and without obfuscation), so
 // `bench --simulate` points every provider at one simulator.
 //
+// # Embeddings
+//
+// The embedding routes (OpenAI's /v1/embeddings, also under the chat
+// route's prefixes; Gemini's :embedContent and :batchEmbedContents;
+// Cohere's /v2/embed; Ollama's /api/embed) return deterministic vectors of
+// EmbedDimensions floats, or of the size the request asks for (dimensions,
+// outputDimensionality, output_dimension): a bag of words by feature
+// hashing, scaled to unit length, so texts sharing words are similar. A
+// text has the same vector on every wire at the same size, so cached and
+// uncached runs, and runs through different vendors' clients, agree. Each
+// route checks its request as its vendor does (an empty OpenAI input is
+// refused; Gemini takes at most 100 requests per batch, each naming its
+// model; Cohere needs input_type and takes at most 96 texts, and the
+// simulator embeds no images) and answers in the vendor's shape: OpenAI's
+// float or base64 (little-endian float32) encoding and usage; Cohere's
+// embedding types, derived from the float vector as cohere_embed.go
+// describes, and billed units; Gemini reports no usage. Usage counts
+// tokens as chat does. Embedding requests take Config.Latency (TTFT and
+// TokensPerSec do not apply) and the faults of chat requests in their
+// vendor's error shape; a truncated answer is cut after half of its body.
+//
+// # Token logprobs
+//
+// OpenAI's chat route honours logprobs and top_logprobs (0 to
+// MaxTopLogprobs, only with logprobs), streamed or not, in OpenAI's shape:
+// choices[0].logprobs.content lists {token, logprob, bytes, top_logprobs};
+// a stream carries each chunk's tokens in that chunk, after a first chunk
+// with an empty list, and its finish chunk has null logprobs. Gemini's
+// generateContent honours generationConfig.responseLogprobs and logprobs
+// (0 to 20) with candidates[0].logprobsResult {topCandidates,
+// chosenCandidates} and, when not streamed, avgLogprobs; token ids are
+// stable hashes of the tokens.
+//
+// The probabilities follow a fixed model (logprobs.go), so that
+// probability-weighted scores have known answers. The tokens reported are
+// the usage tokens cut further: a run of ASCII digits is a token of its
+// own, and so is the white space next to it, so `{"score": 8}` reports the
+// token "8". Every reported token has log probability ln 0.9. With k
+// alternatives asked for, they are the token itself (ln 0.9), then, for a
+// decimal integer n, "n-1" (ln 0.06, left out for 0) and "n+1" (ln 0.04),
+// then fillers "<alt1>", "<alt2>", ... with log probability ln(0.01)-j for
+// the j-th, until there are k. The weighted score of the token "8" is thus
+// 8·0.9 + 7·0.06 + 9·0.04 = 7.98, the fillers being below 1% and no
+// numbers.
+//
+// # Scripted answers
+//
+// PolicyScripted answers with the first Config.Script rule whose regular
+// expression matches the last user message ($1 and ${name} in its answer
+// expand to submatches), or else with Config.DefaultAnswer. A provider of
+// type "simulator" sets them with the options script (a list of
+// "REGEX => ANSWER" strings, RE2 syntax, (?s) to let . match newlines) and
+// default_answer; either without policy implies policy "scripted". That
+// is how a suite runs offline with the simulator as its judge:
+//
+//	[providers.judge]
+//	type = "simulator"
+//
+//	[providers.judge.options]
+//	script = ['(?s)capital of France.*<output>Paris => {"reason":"correct","pass":true,"score":1}']
+//	default_answer = '{"reason":"no","pass":false,"score":0}'
+//
 // # Layout
 //
 // The code is one shared core (chat.go drives a request through a wire's
 // dialect; config.go, dist.go, policy.go, tokens.go, rng.go, jsonenc.go;
 // routing, hangs and pacing in server.go) and files per wire: openai.go,
-// anthropic.go, gemini.go, ollama.go (and ollama_embed.go), cohere.go,
-// bedrock.go (routes, errors, the AWS event-stream framing; its two APIs in
-// bedrock_converse.go and bedrock_invoke.go, the latter answering with the
-// Anthropic dialect's encoders in Bedrock's layout), each with its request
-// decoder in *_request.go. Decoders take a reflection-free
-// fast path (openai_request.go's jsonParser) for the common shapes and fall
-// back to encoding/json, which also words the errors; encoders append
-// bytes in the order and layout of the vendors' recorded responses.
+// anthropic.go, gemini.go, ollama.go, cohere.go, bedrock.go (routes,
+// errors, the AWS event-stream framing; its two APIs in bedrock_converse.go
+// and bedrock_invoke.go, the latter answering with the Anthropic dialect's
+// encoders in Bedrock's layout), each with its request decoder in
+// *_request.go. The embedding routes share embed.go's core, each wire in
+// its *_embed.go; logprobs.go holds the logprob model and its encoders.
+// Decoders take a reflection-free fast path (openai_request.go's
+// jsonParser) for the common shapes and fall back to encoding/json, which
+// also words the errors; encoders append bytes in the order and layout of
+// the vendors' recorded responses.
 package simulator

@@ -28,6 +28,8 @@ type geminiDialect struct {
 	model      string // from the URL
 	stream     bool   // :streamGenerateContent
 	sse        bool   // ?alt=sse
+	logprobs   bool   // responseLogprobs
+	top        uint8  // logprobs: alternatives per token, at most MaxTopLogprobs
 	responseID [23]byte
 	chunks     int  // stream chunks sent
 	finished   bool // the chunk with finishReason was sent
@@ -56,6 +58,8 @@ func (s *Server) geminiRoute(w http.ResponseWriter, r *http.Request) {
 			sc := s.getScratch()
 			sc.gemini = geminiDialect{model: name, stream: method == "streamGenerateContent", sse: r.URL.Query().Get("alt") == "sse"}
 			s.serveChat(w, r, &sc.gemini, sc)
+		case call && r.Method == http.MethodPost && (method == "embedContent" || method == "batchEmbedContents"):
+			s.geminiEmbed(w, r, name, method == "batchEmbedContents")
 		default:
 			s.geminiNotFound(w, "models/"+name+" is not found for API version v1beta, or is not supported for "+method+".")
 		}
@@ -76,6 +80,9 @@ func (d *geminiDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.promptTokens = req.promptTokens()
 	t.maxTokens = req.maxTokens()
 	t.stream = d.stream
+	var top int
+	d.logprobs, top = req.logprobs()
+	d.top = uint8(top) // checked: 0 to MaxTopLogprobs
 	return nil
 }
 
@@ -190,7 +197,16 @@ func (d *geminiDialect) appendComplete(b []byte, t *turn) []byte {
 	b = appendJSONString(b, t.answer)
 	b = append(b, "\n          }\n        ],\n        \"role\": \"model\"\n      },\n      \"finishReason\": \""...)
 	b = append(b, geminiFinish(t)...)
-	b = append(b, "\",\n      \"index\": 0\n    }\n  ],\n  \"usageMetadata\": {\n    \"promptTokenCount\": "...)
+	b = append(b, '"')
+	if d.logprobs {
+		if t.answer != "" { // the vendor omits a zero average
+			b = append(b, ",\n      \"avgLogprobs\": "...)
+			b = appendFloat(b, logprobChosen)
+		}
+		b = append(b, ",\n      "...)
+		b = appendGeminiLogprobs(b, t.answer, int(d.top))
+	}
+	b = append(b, ",\n      \"index\": 0\n    }\n  ],\n  \"usageMetadata\": {\n    \"promptTokenCount\": "...)
 	b = appendInt(b, int64(t.promptTokens))
 	if t.completion > 0 { // the vendor omits zero counts
 		b = append(b, ",\n    \"candidatesTokenCount\": "...)
@@ -227,6 +243,10 @@ func (d *geminiDialect) appendChunk(b []byte, t *turn, text string, k int, last 
 		b = append(b, geminiFinish(t)...)
 		b = append(b, '"')
 		d.finished = true
+	}
+	if d.logprobs {
+		b = append(b, ',')
+		b = appendGeminiLogprobs(b, text, int(d.top))
 	}
 	b = append(b, `,"index": 0}],"usageMetadata": {"promptTokenCount": `...)
 	b = appendInt(b, int64(t.promptTokens))

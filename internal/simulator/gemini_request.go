@@ -29,8 +29,11 @@ type geminiPart struct {
 }
 
 type geminiGenConfig struct {
-	MaxOutputTokens      *int `json:"maxOutputTokens"`
-	MaxOutputTokensSnake *int `json:"max_output_tokens"`
+	MaxOutputTokens       *int  `json:"maxOutputTokens"`
+	MaxOutputTokensSnake  *int  `json:"max_output_tokens"`
+	ResponseLogprobs      *bool `json:"responseLogprobs"`
+	ResponseLogprobsSnake *bool `json:"response_logprobs"`
+	Logprobs              *int  `json:"logprobs"`
 }
 
 // text joins the content's text parts with newlines.
@@ -76,6 +79,25 @@ func (r *geminiRequest) maxTokens() int {
 	return -1
 }
 
+// logprobs reports whether the request asks for token logprobs
+// (responseLogprobs) and how many alternatives per token (logprobs).
+func (r *geminiRequest) logprobs() (on bool, top int) {
+	for _, g := range []*geminiGenConfig{r.GenerationConfig, r.GenerationConfigSnake} {
+		if g == nil {
+			continue
+		}
+		for _, v := range []*bool{g.ResponseLogprobs, g.ResponseLogprobsSnake} {
+			if v != nil && *v {
+				on = true
+			}
+		}
+		if g.Logprobs != nil && *g.Logprobs > top {
+			top = *g.Logprobs
+		}
+	}
+	return on, top
+}
+
 // lastUserText returns the last user content, or the last content when no
 // user spoke; the request has at least one content.
 func (r *geminiRequest) lastUserText() string {
@@ -115,6 +137,12 @@ func parseGeminiRequest(body []byte) (geminiRequest, *apiError) {
 	}
 	if len(req.Contents) == 0 {
 		return req, badGemini("* GenerateContentRequest.contents: contents is not specified\n")
+	}
+	for _, g := range []*geminiGenConfig{req.GenerationConfig, req.GenerationConfigSnake} {
+		if g != nil && g.Logprobs != nil && (*g.Logprobs < 0 || *g.Logprobs > MaxTopLogprobs) {
+			return req, badGemini(fmt.Sprintf("* GenerateContentRequest.generation_config.logprobs: logprobs must be in the range [0, %d], got %d\n",
+				MaxTopLogprobs, *g.Logprobs))
+		}
 	}
 	for i, c := range req.Contents {
 		if c.Role != "" && c.Role != "user" && c.Role != "model" {
@@ -230,7 +258,13 @@ func (p *jsonParser) geminiGenConfig(dst **geminiGenConfig) bool {
 			return p.intPtr(&g.MaxOutputTokens)
 		case "max_output_tokens":
 			return p.intPtr(&g.MaxOutputTokensSnake)
+		case "responseLogprobs":
+			return p.boolPtr(&g.ResponseLogprobs)
+		case "response_logprobs":
+			return p.boolPtr(&g.ResponseLogprobsSnake)
+		case "logprobs":
+			return p.intPtr(&g.Logprobs)
 		}
-		return p.other(key, "maxOutputTokens", "max_output_tokens")
+		return p.other(key, "maxOutputTokens", "max_output_tokens", "responseLogprobs", "response_logprobs", "logprobs")
 	})
 }

@@ -9,9 +9,10 @@ import (
 
 var geminiSeeds = []string{
 	`{"contents":[{"parts":[{"text":"Say hi in Portuguese"}],"role":"user"}],"generationConfig":{"maxOutputTokens":4000},"systemInstruction":{"parts":[{"text":"You are a helpful assistant"}],"role":"user"}}`,
-	`{"contents":[{"role":"user","parts":[{"text":"a"},{"inlineData":{"mimeType":"image/png","data":"AA=="}},{"text":"b","thought":true}]},{"role":"model","parts":[{"functionCall":{"name":"f","args":{}}}]}],"system_instruction":{"parts":[{"text":"s"}]},"generation_config":{"max_output_tokens":7,"temperature":0.5,"stopSequences":["x"]},"safetySettings":[]}`,
+	`{"contents":[{"role":"user","parts":[{"text":"a"},{"inlineData":{"mimeType":"image/png","data":"AA=="}},{"text":"b","thought":true}]},{"role":"model","parts":[{"functionCall":{"name":"f","args":{}}}]}],"system_instruction":{"parts":[{"text":"s"}]},"generation_config":{"max_output_tokens":7,"temperature":0.5,"stopSequences":["x"],"response_logprobs":true,"logprobs":3},"safetySettings":[]}`,
 	`{}`, `{"contents":[]}`, `{"contents":null}`, `{"Contents":[{"parts":[{"text":"x"}]}]}`, `{"generationConfig":{"maxOutputTokens":1.5}}`,
 	`{"contents":[{"parts":[{"text":null}]}]}`, `{"systemInstruction":{"role":"a"},"systemInstruction":{"parts":[{"text":"b"}]}}`,
+	`{"generationConfig":{"responseLogprobs":null,"logprobs":null}}`, `{"generationConfig":{"responseLogprobs":true,"responseLogprobs":false,"logprobs":2,"logprobs":-1}}`,
 }
 
 // FuzzFastParseGemini is a differential fuzz test: whatever the fast parser
@@ -46,5 +47,8 @@ func TestFastParseGeminiCommonShapes(t *testing.T) {
 	var req geminiRequest
 	if !fastParseGemini([]byte(geminiSeeds[1]), &req) || req.maxTokens() != 7 || req.system() != "s" || req.lastUserText() != "a\nb" {
 		t.Errorf("decoded %+v", req)
+	}
+	if on, top := req.logprobs(); !on || top != 3 {
+		t.Errorf("logprobs %v %d, want on with 3 alternatives", on, top)
 	}
 }

@@ -31,9 +31,11 @@ type chatRequest struct {
 	Model               string         `json:"model"`
 	Messages            []chatMessage  `json:"messages"`
 	Stream              bool           `json:"stream"`
+	Logprobs            bool           `json:"logprobs"` // beside Stream, so the struct keeps its size class
 	StreamOptions       *streamOptions `json:"stream_options"`
 	MaxTokens           *int           `json:"max_tokens"`
 	MaxCompletionTokens *int           `json:"max_completion_tokens"`
+	TopLogprobs         *int           `json:"top_logprobs"`
 }
 
 type streamOptions struct {
@@ -130,6 +132,26 @@ func checkChatRequest(req *chatRequest) *apiError {
 				message: fmt.Sprintf("Invalid '%s': integer below minimum value. Expected a value >= 1, but got %d instead.", p.name, *p.v)}
 		}
 	}
+	return checkLogprobs(req)
+}
+
+// checkLogprobs checks logprobs and top_logprobs (0 to MaxTopLogprobs,
+// only with logprobs).
+func checkLogprobs(req *chatRequest) *apiError {
+	k := req.TopLogprobs
+	switch {
+	case k == nil:
+		return nil
+	case *k < 0:
+		return &apiError{status: 400, typ: "invalid_request_error", param: "top_logprobs", code: "integer_below_min_value",
+			message: fmt.Sprintf("Invalid 'top_logprobs': integer below minimum value. Expected a value >= 0, but got %d instead.", *k)}
+	case *k > MaxTopLogprobs:
+		return &apiError{status: 400, typ: "invalid_request_error", param: "top_logprobs", code: "integer_above_max_value",
+			message: fmt.Sprintf("Invalid 'top_logprobs': integer above maximum value. Expected a value <= %d, but got %d instead.", MaxTopLogprobs, *k)}
+	case *k > 0 && !req.Logprobs:
+		return &apiError{status: 400, typ: "invalid_request_error", param: "top_logprobs",
+			message: "Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used."}
+	}
 	return nil
 }
 
@@ -154,6 +176,8 @@ type openAIDialect struct {
 	// usageAlways puts usage on the last chunk of every stream, as Mistral
 	// does without being asked; OpenAI needs stream_options.include_usage.
 	usageAlways bool
+	logprobs    bool   // the request asked for logprobs
+	topLogprobs uint8  // alternatives per token (top_logprobs, at most MaxTopLogprobs)
 	prefix      []byte // stream chunk prefix up to "choices":, kept across requests
 }
 
@@ -175,6 +199,10 @@ func (d *openAIDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.promptTokens = conversationTokens("", req.Messages)
 	t.maxTokens = req.maxTokens()
 	t.stream = req.Stream
+	d.logprobs = req.Logprobs
+	if req.TopLogprobs != nil {
+		d.topLogprobs = uint8(*req.TopLogprobs) // checked: 0 to MaxTopLogprobs
+	}
 	d.obfuscate = !d.usageAlways
 	d.includeUsage = d.usageAlways
 	if o := req.StreamOptions; o != nil {

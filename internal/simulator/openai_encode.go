@@ -26,8 +26,13 @@ func (d *openAIDialect) appendComplete(b []byte, t *turn) []byte {
 	b = append(b, ",\n  \"choices\": [\n    {\n      \"index\": 0,\n      \"message\": {\n"+
 		"        \"role\": \"assistant\",\n        \"content\": "...)
 	b = appendJSONString(b, t.answer)
-	b = append(b, ",\n        \"refusal\": null,\n        \"annotations\": []\n      },\n"+
-		"      \"logprobs\": null,\n      \"finish_reason\": \""...)
+	b = append(b, ",\n        \"refusal\": null,\n        \"annotations\": []\n      },\n      \"logprobs\": "...)
+	if d.logprobs {
+		b = appendOpenAILogprobs(b, t.answer, int(d.topLogprobs))
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, ",\n      \"finish_reason\": \""...)
 	b = append(b, openAIFinish(t)...)
 	b = append(b, "\"\n    }\n  ],\n  \"usage\": {\n    \"prompt_tokens\": "...)
 	b = appendInt(b, int64(t.promptTokens))
@@ -74,7 +79,11 @@ func (d *openAIDialect) appendChunkEnd(b []byte, t *turn, usageNull bool) []byte
 
 func (d *openAIDialect) appendRoleChunk(b []byte, t *turn) []byte {
 	b = d.appendChunkStart(b, t)
-	b = append(b, `[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]`...)
+	if d.logprobs {
+		b = append(b, `[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":{"content":[],"refusal":null},"finish_reason":null}]`...)
+	} else {
+		b = append(b, `[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]`...)
+	}
 	return d.appendChunkEnd(b, t, true)
 }
 
@@ -82,7 +91,13 @@ func (d *openAIDialect) appendContentChunk(b []byte, t *turn, text string) []byt
 	b = d.appendChunkStart(b, t)
 	b = append(b, `[{"index":0,"delta":{"content":`...)
 	b = appendJSONString(b, text)
-	b = append(b, `},"logprobs":null,"finish_reason":null}]`...)
+	if d.logprobs {
+		b = append(b, `},"logprobs":`...)
+		b = appendOpenAILogprobs(b, text, int(d.topLogprobs))
+		b = append(b, `,"finish_reason":null}]`...)
+	} else {
+		b = append(b, `},"logprobs":null,"finish_reason":null}]`...)
+	}
 	return d.appendChunkEnd(b, t, true)
 }
 

@@ -44,8 +44,12 @@ func fastParseChat(b []byte, req *chatRequest) bool {
 			return p.intPtr(&req.MaxTokens)
 		case "max_completion_tokens":
 			return p.intPtr(&req.MaxCompletionTokens)
+		case "logprobs":
+			return p.boolean(&req.Logprobs)
+		case "top_logprobs":
+			return p.intPtr(&req.TopLogprobs)
 		}
-		return p.other(key, "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens")
+		return p.other(key, "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs")
 	})
 	p.space()
 	return ok && p.i == len(p.b)
@@ -207,6 +211,15 @@ func (p *jsonParser) boolean(dst *bool) bool {
 		return p.literal("false")
 	}
 	return false
+}
+
+// boolPtr reads a boolean into *dst, which encoding/json reuses when a key
+// repeats.
+func (p *jsonParser) boolPtr(dst **bool) bool {
+	if *dst == nil {
+		*dst = new(bool)
+	}
+	return p.boolean(*dst)
 }
 
 // intPtr reads a plain integer that fits an int.

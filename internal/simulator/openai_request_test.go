@@ -12,10 +12,12 @@ var requestSeeds = []string{
 	`{"messages":[{"content":"You are a helpful assistant","role":"system"},{"content":"Say hi in Portuguese","role":"user"}],"model":"gpt-4o-mini","max_tokens":4000,"stream_options":{"include_usage":true},"stream":true}`,
 	` { "model" : "m\u00e9" , "messages" : [ { "role" : "user" , "content" : "caf\u00e9 \"q\" ✓" , "name" : "x" } ] } `,
 	`{"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"image_url","image_url":{"url":"data:x","detail":"low"}},{"type":"text","text":"b"}]},{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]}]}`,
-	`{"messages":[{"role":"user","content":"x"}],"temperature":0.7,"top_p":1e-3,"stop":["a","b"],"n":1,"logit_bias":{"50256":-100},"seed":-42,"user":null,"stream":false,"max_completion_tokens":7,"stream_options":{"include_usage":false,"include_obfuscation":false,"extra":[true,false,null]}}`,
+	`{"messages":[{"role":"user","content":"x"}],"temperature":0.7,"top_p":1e-3,"stop":["a","b"],"n":1,"logit_bias":{"50256":-100},"seed":-42,"user":null,"stream":false,"max_completion_tokens":7,"logprobs":true,"top_logprobs":5,"stream_options":{"include_usage":false,"include_obfuscation":false,"extra":[true,false,null]}}`,
 	`{"messages":[]}`, `{}`, `{"Model":"x","messages":[]}`, `{"messages":null}`, `{"max_tokens":1.5,"messages":[]}`,
 	`{"stream_options":{"include_usage":true},"stream_options":{},"messages":[{"role":"user","content":"x"}]}`,
 	`{"messages":[{"role":"user","content":"\xff\xfe"}]}`, `{"messages":[{"role":"user","content":"a\u0000b\ud83d\ude00"}]}`,
+	`{"messages":[{"role":"user","content":"x"}],"logprobs":null,"top_logprobs":null}`, `{"top_logprobs":1.5,"logprobs":1}`,
+	`{"logprobs":true,"logprobs":false,"top_logprobs":2,"top_logprobs":3}`,
 }
 
 // TestFastParseChatCommonShapes checks that everyday requests take the

@@ -320,7 +320,8 @@ func TestRoutes(t *testing.T) {
 		{"models", http.MethodGet, "/models", 200, `{"object":"list","data":[{"id":"sim-model","object":"model","created":1764288000,"owned_by":"llm-test-bench-simulator"}]}`},
 		{"one model", http.MethodGet, "/models/gpt-4o", 200, `"id":"gpt-4o","object":"model"`},
 		{"health", http.MethodGet, "/health", 200, `"status":"ok"`},
-		{"unknown route", http.MethodGet, "/embeddings", 404, `"message": "Invalid URL (GET /v1/embeddings)"`},
+		{"unknown route", http.MethodPost, "/completions", 404, `"message": "Invalid URL (POST /v1/completions)"`},
+		{"embeddings wrong method", http.MethodGet, "/embeddings", 405, `"message": "Invalid method for URL (GET /v1/embeddings)"`},
 		{"wrong method", http.MethodGet, "/chat/completions", 405, `"message": "Invalid method for URL (GET /v1/chat/completions)"`},
 	}
 	for _, tt := range tests {

@@ -81,17 +81,19 @@ func New(cfg Config) (*Server, error) {
 // Handler returns the simulator's routes; one server speaks every wire at
 // once, told apart by path:
 //
-//   - OpenAI: POST /v1/chat/completions (also without the /v1 prefix),
-//     GET /v1/models and GET /v1/models/{model};
+//   - OpenAI: POST /v1/chat/completions and POST /v1/embeddings (both
+//     also under any other prefix, or none), GET /v1/models and
+//     GET /v1/models/{model};
 //   - Anthropic: POST /v1/messages, and GET /v1/models and
 //     GET /v1/models/{model} when the request carries an anthropic-version
 //     or x-api-key header;
 //   - Gemini: POST /v1beta/models/{model}:generateContent and
 //     :streamGenerateContent (?alt=sse for server-sent events),
-//     GET /v1beta/models and GET /v1beta/models/{model};
+//     :embedContent and :batchEmbedContents, GET /v1beta/models and
+//     GET /v1beta/models/{model};
 //   - Ollama: POST /api/chat, POST /api/embed, GET /api/tags and GET /;
-//   - Cohere: POST /v2/chat, and GET /v1/models when the request looks
-//     like Cohere's (see modelsWire);
+//   - Cohere: POST /v2/chat, POST /v2/embed, and GET /v1/models when the
+//     request looks like Cohere's (see modelsWire);
 //   - Bedrock: POST /model/{modelId}/converse, /converse-stream, /invoke
 //     and /invoke-with-response-stream, and GET /foundation-models;
 //   - GET /health.
@@ -130,6 +132,14 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.openAIChat(w, r, flavor)
+	case strings.HasSuffix(path, "/embeddings") && path != "/api/embeddings":
+		// OpenAI's embeddings under the chat route's prefixes; Ollama's
+		// legacy /api/embeddings is not served.
+		if r.Method != http.MethodPost {
+			s.writeInvalidURL(w, r, http.StatusMethodNotAllowed, "Invalid method for URL")
+			return
+		}
+		s.openAIEmbeddings(w, r)
 	case path == "/v1/messages":
 		if r.Method != http.MethodPost {
 			s.anthropicRouteError(w, r, http.StatusMethodNotAllowed, "Method not allowed")
@@ -164,6 +174,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.cohereChat(w, r)
+	case path == "/v2/embed":
+		if r.Method != http.MethodPost {
+			s.cohereRouteError(w, r, http.StatusMethodNotAllowed, "method not allowed")
+			return
+		}
+		s.cohereEmbed(w, r)
 	case len(path) >= len("/v2/") && path[:len("/v2/")] == "/v2/":
 		s.cohereRouteError(w, r, http.StatusNotFound, "not found")
 	case strings.HasPrefix(path, "/model/"):
