@@ -180,6 +180,5 @@ func (s *Service) Revalidate(ctx context.Context, p *Principal) error {
 	return s.checkSession(ctx, p, u)
 }
 
-
 // isUnauthenticated tells a refused credential from a failure.
 func isUnauthenticated(err error) bool { return errors.Is(err, ErrUnauthenticated) }

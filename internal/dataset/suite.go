@@ -86,11 +86,11 @@ type Defaults struct {
 	Provider          string
 	EmbeddingProvider string
 	Config            map[string]any
-	Assert    []bench.Assertion
-	Threshold *float64
-	Variables map[string]any
-	Tags      []string
-	Metadata  map[string]any
+	Assert            []bench.Assertion
+	Threshold         *float64
+	Variables         map[string]any
+	Tags              []string
+	Metadata          map[string]any
 }
 
 // Suite is a loaded suite or dataset: its header, and where its cases come

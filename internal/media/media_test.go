@@ -110,7 +110,7 @@ func webp(t testing.TB) []byte {
 func TestInspectFormats(t *testing.T) {
 	for _, tc := range []struct {
 		name, mediaType, typ string
-		data             []byte
+		data                 []byte
 	}{
 		{"png", "image/png", bench.PartImage, encodePNG(t)},
 		{"jpeg", "image/jpeg", bench.PartImage, encodeJPEG(t)},

@@ -262,7 +262,7 @@ func (r *Run) runner(ctx context.Context, skip func(bench.Key) bool) (*runner.Ru
 		Targets: p.targets.runnerTargets(), Concurrency: conc, Stream: p.opts.Stream,
 		Budget: r.budget, Skip: skip, Judges: judgeSource{r}, Events: r.bus, Logger: r.svc.log,
 		ParallelEvaluations: cfg.Evaluation.ParallelEvaluations,
-		Counters: r.counters,
+		Counters:            r.counters,
 	}, nil
 }
 
