@@ -31,14 +31,14 @@ script = [
   '(?s)GEVAL-CLARITY.*<steps> => {"reason": "clear", "score": 8}',
   '(?s)GEVAL-CLARITY => {"steps": ["Read the answer", "Check it is clear", "Rate it"]}',
   '(?s)#case-fact => {"reason": "same facts", "category": "C"}',
-  '(?s)#case-closedqa => It names the city.\nY',
-  '(?s)#case-qa => It is right.\nGRADE: C',
+  "(?s)#case-closedqa => It names the city.\nY",
+  "(?s)#case-qa => It is right.\nGRADE: C",
   '(?s)#case-faithful => {"reason": "supported", "pass": true, "score": 0.9}',
   '(?s)CF-CONTEXT.*<statements> => {"verdicts": [{"statement": "Paris is the capital of France.", "verdict": 1, "reason": "stated"}]}',
   '(?s)#case-cf => {"statements": ["Paris is the capital of France."]}',
   '(?s)#case-recall => {"classifications": [{"statement": "Paris is the capital.", "attributed": 1, "reason": "in the context"}]}',
   '(?s)#case-relevance => {"relevant": [0], "reason": "the first"}',
-  '(?s)#case-ar => {"questions": ["What is the capital of France?", "Which city is the capital of France?", "Name the capital of France."], "noncommittal": 0}',
+  '(?s)AR-ANSWER => {"questions": ["What is the capital of France?", "Which city is the capital of France?", "Name the capital of France."], "noncommittal": 0}',
   '(?s)#case-best.*<answer index="0">\s*Paris => {"best": 0, "reason": "names it"}',
   '(?s)#case-best.*<answer index="1">\s*Paris => {"best": 1, "reason": "names it"}',
   '(?s)#case-biased => {"best": 0, "reason": "the first one"}',
@@ -71,7 +71,7 @@ test_cases:
   - {id: cf, prompt: "#case-cf Capital of France?", expected: Paris, context: ["CF-CONTEXT: Paris is the capital of France."], assert: [{type: context-faithfulness}]}
   - {id: recall, prompt: "#case-recall Capital of France?", expected: Paris is the capital., context: ["Paris is the capital of France."], assert: [{type: context-recall}]}
   - {id: relevance, prompt: "#case-relevance Capital of France?", expected: Paris, context: ["Paris is the capital of France.", "Bananas are yellow."], assert: [{type: context-relevance}]}
-  - {id: ar, prompt: "#case-ar What is the capital of France?", expected: Paris, assert: [{type: answer-relevance, threshold: 0.1}]}
+  - {id: ar, prompt: "#case-ar What is the capital of France?", expected: "AR-ANSWER: Paris is the capital of France.", assert: [{type: answer-relevance, threshold: 0.1}]}
   - {id: similar, prompt: "#case-similar Capital of France?", expected: Paris is the capital of France, assert: [{type: similar, value: Paris is the capital of France}]}
   - {id: best, prompt: "#case-best Capital of France?", expected: Paris, assert: [{type: select-best, value: names the capital}]}
   - {id: biased, prompt: "#case-biased Capital of France?", expected: Paris, assert: [{type: select-best, value: names the capital}]}
@@ -120,7 +120,13 @@ func TestEveryJudgeFamilyRunsOfflineAgainstTheSimulator(t *testing.T) {
 			t.Errorf("%s: %+v, want a passing verdict with its judge calls recorded", c.caseID, s)
 			continue
 		}
-		if s.Judge.Provider == "" || (c.name != "similar" && !strings.HasPrefix(s.Judge.Prompt, c.name)) {
+		if c.name == "similar" {
+			if s.Judge.Embedding != "judge:embed" {
+				t.Errorf("similar: judge info %+v, want the embedding provider", *s.Judge)
+			}
+			continue
+		}
+		if s.Judge.Provider != "judge:j" || !strings.HasPrefix(s.Judge.Prompt, c.name) {
 			t.Errorf("%s: judge info %+v, want the judge and the %s prompt version", c.caseID, *s.Judge, c.name)
 		}
 	}
