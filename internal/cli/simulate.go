@@ -47,6 +47,7 @@ func (a *app) simulateCommand() *cobra.Command {
 	fl.StringVar(&f.Policy, "policy", "echo", "answer policy: echo, expected (needs --dataset), scripted (needs --script)")
 	fl.StringArrayVar(&datasets, "dataset", nil, "dataset whose expected answers the expected policy returns (repeatable)")
 	fl.StringArrayVar(&f.Script, "script", nil, "scripted answer rule REGEX=>ANSWER (repeatable, first match wins)")
+	fl.StringVar(&f.DefaultAnswer, "default-answer", "", "the scripted policy's answer when no --script rule matches")
 	fl.StringVar(&f.Latency, "latency", "", "total time of each answer, streamed or not (a stream's first token after --ttft, or a quarter of it, the rest spread evenly): fixed:200ms, uniform:100ms-300ms, normal:200ms,50ms, lognormal:200ms,80ms, exp:200ms")
 	fl.StringVar(&f.TTFT, "ttft", "", "time-to-first-token distribution (same forms as --latency; at most the latency when both are set)")
 	fl.Float64Var(&f.TokensPerSec, "tokens-per-sec", 0, "speed after the first token when --latency is not set (0 = instant)")
