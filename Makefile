@@ -20,8 +20,8 @@ lint: ## golangci-lint at the pinned version
 	@command -v golangci-lint >/dev/null || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI)
 	golangci-lint run ./...
 
-bench: build ## pipeline throughput vs a bare HTTP client, memory for 100,000 cases, API pages at 200 req/s over 1M results
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/runner/ ./internal/event/ ./internal/policy/ ./internal/store/sqlite/ ./internal/report/ ./internal/simulator/ ./provider/... ./internal/metrics/...
+bench: build ## pipeline throughput vs a bare HTTP client, memory for 100,000 cases, the judge layer per assertion, API pages at 200 req/s over 1M results
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/runner/ ./internal/event/ ./internal/policy/ ./internal/store/sqlite/ ./internal/report/ ./internal/simulator/ ./provider/... ./internal/metrics/... ./eval/...
 	$(GO) test -run '^$$' -bench Overhead -benchtime 1000x ./internal/perf/overhead/
 	$(GO) run ./internal/perf/cmd/perfbench -bin $(BIN)
 	$(GO) run ./internal/perf/cmd/apiload $(APILOAD_FLAGS)
