@@ -128,7 +128,11 @@ func (f *fakeService) CancelBenchmark(ctx context.Context, id string) (*api.Benc
 
 func (f *fakeService) QueryResults(ctx context.Context, q store.ResultQuery) (*api.Page[bench.Result], error) {
 	return &api.Page[bench.Result]{Items: []bench.Result{{ID: "r1", RunID: "b1", Status: bench.StatusSuccess,
-		Scores: map[string]bench.Score{"contains": {Score: 1, Pass: true}}}}}, nil
+		Scores: map[string]bench.Score{
+			"contains":   {Score: 1, Pass: true},
+			"llm-rubric": {Score: 0.5, Judge: &bench.JudgeInfo{Provider: "openai:gpt-4o-mini", Prompt: "llm-rubric/v1", Calls: 1, CostUSD: 0.25}},
+			"g-eval":     bench.Unscored("no score", "eight"),
+		}}}}, nil
 }
 func (f *fakeService) GetResult(context.Context, string) (*bench.Result, error) {
 	return nil, errors.New("not used")

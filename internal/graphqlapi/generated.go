@@ -78,6 +78,19 @@ type ComplexityRoot struct {
 		Total  func(childComplexity int) int
 	}
 
+	JudgeInfo struct {
+		Cached             func(childComplexity int) int
+		Calls              func(childComplexity int) int
+		CostUSD            func(childComplexity int) int
+		CostUnknown        func(childComplexity int) int
+		Embedding          func(childComplexity int) int
+		Model              func(childComplexity int) int
+		PositionConsistent func(childComplexity int) int
+		Prompt             func(childComplexity int) int
+		Provider           func(childComplexity int) int
+		Tokens             func(childComplexity int) int
+	}
+
 	Label struct {
 		Name  func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -171,10 +184,13 @@ type ComplexityRoot struct {
 	}
 
 	Score struct {
-		Name   func(childComplexity int) int
-		Pass   func(childComplexity int) int
-		Reason func(childComplexity int) int
-		Score  func(childComplexity int) int
+		Judge    func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Pass     func(childComplexity int) int
+		Raw      func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Score    func(childComplexity int) int
+		Unscored func(childComplexity int) int
 	}
 
 	Settings struct {
@@ -408,6 +424,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Counts.Total(childComplexity), true
+
+	case "JudgeInfo.cached":
+		if e.ComplexityRoot.JudgeInfo.Cached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeInfo.Cached(childComplexity), true
+	case "JudgeInfo.calls":
+		if e.ComplexityRoot.JudgeInfo.Calls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeInfo.Calls(childComplexity), true
+	case "JudgeInfo.costUsd":
+		if e.ComplexityRoot.JudgeInfo.CostUSD == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeInfo.CostUSD(childComplexity), true
+	case "JudgeInfo.costUnknown":
+		if e.ComplexityRoot.JudgeInfo.CostUnknown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeInfo.CostUnknown(childComplexity), true
+	case "JudgeInfo.embedding":
+		if e.ComplexityRoot.JudgeInfo.Embedding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeInfo.Embedding(childComplexity), true
+	case "JudgeInfo.model":
+		if e.ComplexityRoot.JudgeInfo.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeInfo.Model(childComplexity), true
+	case "JudgeInfo.positionConsistent":
+		if e.ComplexityRoot.JudgeInfo.PositionConsistent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeInfo.PositionConsistent(childComplexity), true
+	case "JudgeInfo.prompt":
+		if e.ComplexityRoot.JudgeInfo.Prompt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeInfo.Prompt(childComplexity), true
+	case "JudgeInfo.provider":
+		if e.ComplexityRoot.JudgeInfo.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeInfo.Provider(childComplexity), true
+	case "JudgeInfo.tokens":
+		if e.ComplexityRoot.JudgeInfo.Tokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeInfo.Tokens(childComplexity), true
 
 	case "Label.name":
 		if e.ComplexityRoot.Label.Name == nil {
@@ -832,6 +909,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResultPage.NextCursor(childComplexity), true
 
+	case "Score.judge":
+		if e.ComplexityRoot.Score.Judge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Score.Judge(childComplexity), true
 	case "Score.name":
 		if e.ComplexityRoot.Score.Name == nil {
 			break
@@ -844,6 +927,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Score.Pass(childComplexity), true
+	case "Score.raw":
+		if e.ComplexityRoot.Score.Raw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Score.Raw(childComplexity), true
 	case "Score.reason":
 		if e.ComplexityRoot.Score.Reason == nil {
 			break
@@ -856,6 +945,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Score.Score(childComplexity), true
+	case "Score.unscored":
+		if e.ComplexityRoot.Score.Unscored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Score.Unscored(childComplexity), true
 
 	case "Settings.maxRunning":
 		if e.ComplexityRoot.Settings.MaxRunning == nil {
@@ -1181,6 +1276,32 @@ func (ec *executionContext) childFields_Counts(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Counts", field.Name)
 }
 
+func (ec *executionContext) childFields_JudgeInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_JudgeInfo_provider(ctx, field)
+	case "model":
+		return ec.fieldContext_JudgeInfo_model(ctx, field)
+	case "prompt":
+		return ec.fieldContext_JudgeInfo_prompt(ctx, field)
+	case "embedding":
+		return ec.fieldContext_JudgeInfo_embedding(ctx, field)
+	case "calls":
+		return ec.fieldContext_JudgeInfo_calls(ctx, field)
+	case "cached":
+		return ec.fieldContext_JudgeInfo_cached(ctx, field)
+	case "tokens":
+		return ec.fieldContext_JudgeInfo_tokens(ctx, field)
+	case "costUsd":
+		return ec.fieldContext_JudgeInfo_costUsd(ctx, field)
+	case "costUnknown":
+		return ec.fieldContext_JudgeInfo_costUnknown(ctx, field)
+	case "positionConsistent":
+		return ec.fieldContext_JudgeInfo_positionConsistent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JudgeInfo", field.Name)
+}
+
 func (ec *executionContext) childFields_Label(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -1345,6 +1466,12 @@ func (ec *executionContext) childFields_Score(ctx context.Context, field graphql
 		return ec.fieldContext_Score_pass(ctx, field)
 	case "reason":
 		return ec.fieldContext_Score_reason(ctx, field)
+	case "unscored":
+		return ec.fieldContext_Score_unscored(ctx, field)
+	case "raw":
+		return ec.fieldContext_Score_raw(ctx, field)
+	case "judge":
+		return ec.fieldContext_Score_judge(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Score", field.Name)
 }
@@ -2337,6 +2464,245 @@ func (ec *executionContext) _Counts_errors(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Counts_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Counts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JudgeInfo_provider(ctx context.Context, field graphql.CollectedField, obj *bench.JudgeInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeInfo_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeInfo_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _JudgeInfo_model(ctx context.Context, field graphql.CollectedField, obj *bench.JudgeInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeInfo_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeInfo_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _JudgeInfo_prompt(ctx context.Context, field graphql.CollectedField, obj *bench.JudgeInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeInfo_prompt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prompt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeInfo_prompt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _JudgeInfo_embedding(ctx context.Context, field graphql.CollectedField, obj *bench.JudgeInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeInfo_embedding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Embedding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeInfo_embedding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _JudgeInfo_calls(ctx context.Context, field graphql.CollectedField, obj *bench.JudgeInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeInfo_calls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Calls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeInfo_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeInfo", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JudgeInfo_cached(ctx context.Context, field graphql.CollectedField, obj *bench.JudgeInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeInfo_cached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeInfo_cached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeInfo", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JudgeInfo_tokens(ctx context.Context, field graphql.CollectedField, obj *bench.JudgeInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeInfo_tokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bench.Usage) graphql.Marshaler {
+			return ec.marshalNUsage2githubᚗcomᚋllmᚑtestᚑbenchᚋllmᚑtestᚑbenchᚋbenchᚐUsage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeInfo_tokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JudgeInfo",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Usage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JudgeInfo_costUsd(ctx context.Context, field graphql.CollectedField, obj *bench.JudgeInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeInfo_costUsd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostUSD, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeInfo_costUsd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeInfo", field, false, false, "Float")
+}
+
+func (ec *executionContext) _JudgeInfo_costUnknown(ctx context.Context, field graphql.CollectedField, obj *bench.JudgeInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeInfo_costUnknown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostUnknown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeInfo_costUnknown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _JudgeInfo_positionConsistent(ctx context.Context, field graphql.CollectedField, obj *bench.JudgeInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeInfo_positionConsistent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PositionConsistent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeInfo_positionConsistent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Label_name(ctx context.Context, field graphql.CollectedField, obj *Label) (ret graphql.Marshaler) {
@@ -4107,11 +4473,11 @@ func (ec *executionContext) _Score_score(ctx context.Context, field graphql.Coll
 			return obj.Score, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Score_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4162,6 +4528,84 @@ func (ec *executionContext) _Score_reason(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Score_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Score", field, false, false, "String")
+}
+
+func (ec *executionContext) _Score_unscored(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Score_unscored(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unscored, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Score_unscored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Score", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Score_raw(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Score_raw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Raw, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Score_raw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Score", field, false, false, "String")
+}
+
+func (ec *executionContext) _Score_judge(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Score_judge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Judge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bench.JudgeInfo) graphql.Marshaler {
+			return ec.marshalOJudgeInfo2ᚖgithubᚗcomᚋllmᚑtestᚑbenchᚋllmᚑtestᚑbenchᚋbenchᚐJudgeInfo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Score_judge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Score",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JudgeInfo(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Settings_maxRunning(ctx context.Context, field graphql.CollectedField, obj *api.Settings) (ret graphql.Marshaler) {
@@ -6402,6 +6846,84 @@ func (ec *executionContext) _Counts(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var judgeInfoImplementors = []string{"JudgeInfo"}
+
+func (ec *executionContext) _JudgeInfo(ctx context.Context, sel ast.SelectionSet, obj *bench.JudgeInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, judgeInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JudgeInfo")
+		case "provider":
+			out.Values[i] = ec._JudgeInfo_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "model":
+			out.Values[i] = ec._JudgeInfo_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prompt":
+			out.Values[i] = ec._JudgeInfo_prompt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "embedding":
+			out.Values[i] = ec._JudgeInfo_embedding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "calls":
+			out.Values[i] = ec._JudgeInfo_calls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cached":
+			out.Values[i] = ec._JudgeInfo_cached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tokens":
+			out.Values[i] = ec._JudgeInfo_tokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costUsd":
+			out.Values[i] = ec._JudgeInfo_costUsd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costUnknown":
+			out.Values[i] = ec._JudgeInfo_costUnknown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "positionConsistent":
+			out.Values[i] = ec._JudgeInfo_positionConsistent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var labelImplementors = []string{"Label"}
 
 func (ec *executionContext) _Label(ctx context.Context, sel ast.SelectionSet, obj *Label) graphql.Marshaler {
@@ -7054,7 +7576,7 @@ func (ec *executionContext) _Score(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "score":
 			out.Values[i] = ec._Score_score(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "pass":
@@ -7065,6 +7587,21 @@ func (ec *executionContext) _Score(ctx context.Context, sel ast.SelectionSet, ob
 		case "reason":
 			out.Values[i] = ec._Score_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unscored":
+			out.Values[i] = ec._Score_unscored(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "raw":
+			out.Values[i] = ec._Score_raw(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "judge":
+			out.Values[i] = ec._Score_judge(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -8282,6 +8819,13 @@ func (ec *executionContext) marshalOJSON2githubᚗcomᚋllmᚑtestᚑbenchᚋllm
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOJudgeInfo2ᚖgithubᚗcomᚋllmᚑtestᚑbenchᚋllmᚑtestᚑbenchᚋbenchᚐJudgeInfo(ctx context.Context, sel ast.SelectionSet, v *bench.JudgeInfo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._JudgeInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOLabelInput2ᚕgithubᚗcomᚋllmᚑtestᚑbenchᚋllmᚑtestᚑbenchᚋinternalᚋgraphqlapiᚐLabelInputᚄ(ctx context.Context, v any) ([]LabelInput, error) {

@@ -95,11 +95,19 @@ type ResultPage struct {
 	NextCursor *string        `json:"nextCursor,omitempty"`
 }
 
+// One assertion's verdict. An unscored verdict (a judge reply that could not
+// be read, a failed judge call) has a null score, pass false and unscored
+// true: it is never a 0 or a 1.
 type Score struct {
-	Name   string  `json:"name"`
-	Score  float64 `json:"score"`
-	Pass   bool    `json:"pass"`
-	Reason string  `json:"reason"`
+	Name     string   `json:"name"`
+	Score    *float64 `json:"score,omitempty"`
+	Pass     bool     `json:"pass"`
+	Reason   string   `json:"reason"`
+	Unscored bool     `json:"unscored"`
+	// The start of the judge's reply of an unscored verdict.
+	Raw *string `json:"raw,omitempty"`
+	// The model calls behind a model-graded verdict; null for other assertions.
+	Judge *bench.JudgeInfo `json:"judge,omitempty"`
 }
 
 type Subscription struct {

@@ -139,7 +139,14 @@ func (resultResolver) Scores(_ context.Context, r *bench.Result) ([]Score, error
 	scores := make([]Score, 0, len(r.Scores))
 	for _, k := range slices.Sorted(maps.Keys(r.Scores)) {
 		s := r.Scores[k]
-		scores = append(scores, Score{Name: k, Score: s.Score, Pass: s.Pass, Reason: s.Reason})
+		g := Score{Name: k, Pass: s.Pass, Reason: s.Reason, Unscored: s.Unscored, Judge: s.Judge}
+		if !s.Unscored {
+			g.Score = &s.Score
+		}
+		if s.Raw != "" {
+			g.Raw = &s.Raw
+		}
+		scores = append(scores, g)
 	}
 	return scores, nil
 }

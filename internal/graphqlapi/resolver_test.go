@@ -75,7 +75,22 @@ func TestResultsQuery(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{})
 	_, r := e.post(t, principal("vic", "viewer"), `{ results(filters: {passed: true}) { items { id benchmarkId status scores { name pass } } nextCursor } }`, nil)
-	want := `{"results":{"items":[{"id":"r1","benchmarkId":"b1","status":"success","scores":[{"name":"contains","pass":true}]}],"nextCursor":null}}`
+	want := `{"results":{"items":[{"id":"r1","benchmarkId":"b1","status":"success","scores":[{"name":"contains","pass":true},{"name":"g-eval","pass":false},{"name":"llm-rubric","pass":false}]}],"nextCursor":null}}`
+	if string(r.Data) != want || len(r.Errors) != 0 {
+		t.Fatalf("got %s %+v", r.Data, r.Errors)
+	}
+}
+
+// TestUnscoredAndJudgedScores: an unscored verdict's score is null, and a
+// judged one carries its judge.
+func TestUnscoredAndJudgedScores(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	_, r := e.post(t, principal("vic", "viewer"), `{ results { items { scores { name score unscored raw judge { provider prompt calls costUsd positionConsistent } } } } }`, nil)
+	want := `{"results":{"items":[{"scores":[` +
+		`{"name":"contains","score":1,"unscored":false,"raw":null,"judge":null},` +
+		`{"name":"g-eval","score":null,"unscored":true,"raw":"eight","judge":null},` +
+		`{"name":"llm-rubric","score":0.5,"unscored":false,"raw":null,"judge":{"provider":"openai:gpt-4o-mini","prompt":"llm-rubric/v1","calls":1,"costUsd":0.25,"positionConsistent":null}}]}]}}`
 	if string(r.Data) != want || len(r.Errors) != 0 {
 		t.Fatalf("got %s %+v", r.Data, r.Errors)
 	}
