@@ -40,6 +40,12 @@ type Totals struct {
 	Failed    int     `json:"failed"`
 	CostUSD   float64 `json:"cost_usd"`
 	Tokens    int     `json:"tokens"`
+	// The judges' part of CostUSD, their calls and the calls answered from
+	// the cache, and the verdicts left unscored; set when a run finishes.
+	JudgeCalls   int     `json:"judge_calls,omitempty"`
+	JudgeCached  int     `json:"judge_cached,omitempty"`
+	JudgeCostUSD float64 `json:"judge_cost_usd,omitempty"`
+	Unscored     int     `json:"unscored,omitempty"`
 }
 
 // Run is one execution of a suite: its identity, the configuration it ran

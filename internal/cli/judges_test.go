@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
 
 // judgeConfig makes a simulator the judge and the embedding provider: its
@@ -172,6 +174,16 @@ func TestEveryJudgeFamilyRunsOfflineAgainstTheSimulator(t *testing.T) {
 	if n, _ := r.Metadata["judge_calls"].(float64); n != 1 || r.Cost.Currency == "" {
 		t.Errorf("rubric-ok metadata %v, want one judge call", r.Metadata)
 	}
+
+	e.seed(func(ctx context.Context, st store.Store) {
+		runs, err := st.ListRuns(ctx, store.RunFilter{})
+		if err != nil || len(runs) != 1 {
+			t.Fatalf("runs %v, %v", runs, err)
+		}
+		if tt := runs[0].Totals; tt.JudgeCalls == 0 || tt.JudgeCached != 0 || tt.Unscored < 4 {
+			t.Errorf("run totals %+v, want the judge calls and the unscored verdicts counted", tt)
+		}
+	})
 
 	// The same suite again: every judge answer comes from the cache.
 	again := filepath.Join(e.dir, "second.jsonl")

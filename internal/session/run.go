@@ -393,6 +393,7 @@ func (r *Run) finish(ctx context.Context, sum runner.Summary, runErr error, live
 	s := agg.Summary()
 	run.Totals = bench.Totals{
 		Results: s.Total, Succeeded: s.Succeeded, Errored: s.Errored, Passed: s.Passed, Failed: s.Failed, CostUSD: s.CostUSD,
+		JudgeCalls: s.JudgeCalls, JudgeCached: s.JudgeCached, JudgeCostUSD: s.JudgeCostUSD, Unscored: s.Unscored,
 	}
 	for _, p := range s.Providers {
 		run.Totals.Tokens += p.TokensTotal
