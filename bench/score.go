@@ -16,15 +16,15 @@ import (
 // weighted mean leaves it out and the case does not pass.
 type Score struct {
 	Score  float64 `json:"score"`
-	Pass   bool    `json:"pass"`
 	Reason string  `json:"reason"`
-	// Unscored marks a verdict that could not be reached.
-	Unscored bool `json:"unscored,omitempty"`
 	// Raw is the judge's reply of an unscored verdict, cut to RawLimit bytes.
 	Raw string `json:"raw,omitempty"`
 	// Judge describes the model calls behind the verdict; nil for
 	// assertions that call no model.
 	Judge *JudgeInfo `json:"judge,omitempty"`
+	Pass  bool       `json:"pass"`
+	// Unscored marks a verdict that could not be reached.
+	Unscored bool `json:"unscored,omitempty"`
 }
 
 // RawLimit bounds Score.Raw, in bytes.

@@ -7,9 +7,11 @@ package eval
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 )
@@ -52,39 +54,56 @@ func (f Func) Evaluate(ctx context.Context, a bench.Assertion, in *Input) (bench
 	return f(ctx, a, in)
 }
 
+// The registry is written at init and read for every answer: readers
+// load an immutable snapshot without locking; Register copies it.
 var (
-	mu       sync.RWMutex
-	registry = map[string]Evaluator{}
+	mu       sync.Mutex // serialises Register
+	registry atomic.Pointer[map[string]entry]
 )
+
+// entry is a registered type with what the engine asks of it per answer.
+type entry struct {
+	e        Evaluator
+	uses     Uses
+	comparer bool
+}
+
+func init() { registry.Store(&map[string]entry{}) }
 
 // Register adds an assertion type; it panics on a duplicate, as a programming error.
 func Register(typ string, e Evaluator) {
 	mu.Lock()
 	defer mu.Unlock()
-	if _, dup := registry[typ]; dup {
+	old := *registry.Load()
+	if _, dup := old[typ]; dup {
 		panic("eval: assertion type registered twice: " + typ)
 	}
-	registry[typ] = e
+	next := make(map[string]entry, len(old)+1)
+	maps.Copy(next, old)
+	en := entry{e: e}
+	if m, ok := e.(ModelUser); ok {
+		en.uses = m.Uses()
+	}
+	_, en.comparer = e.(Comparer)
+	next[typ] = en
+	registry.Store(&next)
+}
+
+// lookup returns the entry of a type, without its "not-" prefix.
+func lookup(typ string) (entry, bool) {
+	en, ok := (*registry.Load())[typ]
+	return en, ok
 }
 
 // Lookup returns the evaluator for a type, without its "not-" prefix.
 func Lookup(typ string) (Evaluator, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	e, ok := registry[typ]
-	return e, ok
+	en, ok := lookup(typ)
+	return en.e, ok
 }
 
 // Types lists the registered assertion types, sorted.
 func Types() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	out := make([]string, 0, len(registry))
-	for t := range registry {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(*registry.Load()))
 }
 
 // splitNot strips a "not-" prefix.
@@ -133,9 +152,16 @@ type Outcome struct {
 // Check runs every assertion against in; side-by-side types see a group
 // of one. See Combine for how the verdicts make the case's.
 func Check(ctx context.Context, as []bench.Assertion, threshold *float64, in *Input) Outcome {
-	p := ScoreEach(ctx, as, in)
-	CompareGroup(ctx, as, []*Input{in}, []Partial{p})
-	return Combine(as, threshold, p)
+	if HasComparer(as) {
+		p := ScoreEach(ctx, as, in)
+		CompareGroup(ctx, as, []*Input{in}, []Partial{p})
+		return Combine(as, threshold, p)
+	}
+	return combine(as, threshold, func(_ int, a bench.Assertion) bench.Score {
+		base, negate := splitNot(a.Type)
+		en, ok := lookup(base)
+		return evaluateOne(ctx, a, base, negate, en.e, ok, in)
+	})
 }
 
 // Partial holds one answer's verdicts by assertion position, before they
@@ -147,8 +173,10 @@ type Partial []bench.Score
 func ScoreEach(ctx context.Context, as []bench.Assertion, in *Input) Partial {
 	p := make(Partial, len(as))
 	for i, a := range as {
-		if !IsComparer(a.Type) {
-			p[i] = evaluateOne(ctx, a, in)
+		base, negate := splitNot(a.Type)
+		en, ok := lookup(base)
+		if !en.comparer {
+			p[i] = evaluateOne(ctx, a, base, negate, en.e, ok, in)
 		}
 	}
 	return p
@@ -175,11 +203,16 @@ func CompareGroup(ctx context.Context, as []bench.Assertion, ins []*Input, parts
 // (unscored) fails the case either way: no verdict is not a pass. A case
 // without assertions scores 1 and passes.
 func Combine(as []bench.Assertion, threshold *float64, p Partial) Outcome {
+	return combine(as, threshold, func(i int, _ bench.Assertion) bench.Score { return p[i] })
+}
+
+// combine is Combine over the verdicts score gives, in assertion order.
+func combine(as []bench.Assertion, threshold *float64, score func(int, bench.Assertion) bench.Score) Outcome {
 	out := Outcome{Scores: make(map[string]bench.Score, len(as)), Score: 1, Passed: true}
 	var sum, weights float64
 	allPass := true
 	for i, a := range as {
-		s := p[i]
+		s := score(i, a)
 		out.Scores[uniqueName(out.Scores, a.Name())] = s
 		w := a.EffectiveWeight()
 		if w == 0 {
@@ -226,9 +259,7 @@ func uniqueName(taken map[string]bench.Score, name string) string {
 
 // evaluateOne scores one assertion. An evaluator's error leaves the
 // assertion unscored with the error as its reason: never a silent 0.
-func evaluateOne(ctx context.Context, a bench.Assertion, in *Input) bench.Score {
-	base, negate := splitNot(a.Type)
-	e, ok := Lookup(base)
+func evaluateOne(ctx context.Context, a bench.Assertion, base string, negate bool, e Evaluator, ok bool, in *Input) bench.Score {
 	if !ok {
 		return bench.Unscored(fmt.Sprintf("unknown assertion type %q", a.Type), "")
 	}

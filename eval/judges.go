@@ -75,14 +75,8 @@ type ModelUser interface {
 // calls; 0 for unknown types and types that call none.
 func UsesOf(typ string) Uses {
 	base, _ := splitNot(typ)
-	e, ok := Lookup(base)
-	if !ok {
-		return 0
-	}
-	if m, ok := e.(ModelUser); ok {
-		return m.Uses()
-	}
-	return 0
+	en, _ := lookup(base)
+	return en.uses
 }
 
 // Comparer is implemented by assertion types that judge the answers of
@@ -97,19 +91,16 @@ type Comparer interface {
 // IsComparer reports whether an assertion type compares answers side by side.
 func IsComparer(typ string) bool {
 	base, _ := splitNot(typ)
-	e, ok := Lookup(base)
-	if !ok {
-		return false
-	}
-	_, ok = e.(Comparer)
-	return ok
+	en, _ := lookup(base)
+	return en.comparer
 }
 
 // NeedsModels reports whether any of the assertions calls a model or
 // compares answers, so that the case is scored in the evaluation stage.
 func NeedsModels(as []bench.Assertion) bool {
 	for _, a := range as {
-		if UsesOf(a.Type) != 0 || IsComparer(a.Type) {
+		base, _ := splitNot(a.Type)
+		if en, _ := lookup(base); en.uses != 0 || en.comparer {
 			return true
 		}
 	}

@@ -216,9 +216,9 @@ func (r *Runner) combine(j *Job, res *bench.Result, p eval.Partial) {
 // the target's slot meanwhile.
 func (r *Runner) scoreInline(ctx context.Context, j *Job, res *bench.Result, logprobs []float64) {
 	in, m := r.input(j, res, logprobs)
-	p := eval.ScoreEach(ctx, j.Case.Assert, in)
+	o := eval.Check(ctx, j.Case.Assert, j.Case.Threshold, in)
+	res.Scores, res.Score, res.Passed = o.Scores, o.Score, o.Passed
 	addJudgeCost(res, m.totals())
-	r.combine(j, res, p)
 }
 
 // judgeTotals is what the judge calls for one answer used.
