@@ -109,6 +109,11 @@ func (s *stage) evaluate(p *pending) {
 		p.part = eval.ScoreEach(s.ctx, as, p.in)
 		addJudgeCost(&p.res, m.totals())
 	}
+	if s.ctx.Err() != nil {
+		// Cancelled: the judges were cut off, so the verdicts are not
+		// the answer's. It is not stored, and a resume judges it again.
+		return
+	}
 	if !eval.HasComparer(as) {
 		if p.part != nil {
 			s.r.combine(&p.job, &p.res, p.part)
@@ -149,6 +154,9 @@ func (s *stage) completeLocked(k groupKey, g *group) bool {
 // answers, then finishes every member. The group's judge calls are shared
 // out evenly among the answers compared.
 func (s *stage) compare(g *group) {
+	if s.ctx.Err() != nil {
+		return // cancelled: as in evaluate, the group is judged on resume
+	}
 	var ins []*eval.Input
 	var parts []eval.Partial
 	var ok []*pending
@@ -164,6 +172,9 @@ func (s *stage) compare(g *group) {
 			in.Judges = judgesOf(m)
 		}
 		eval.CompareGroup(s.ctx, j.Case.Assert, ins, parts)
+		if s.ctx.Err() != nil {
+			return
+		}
 		t := m.totals()
 		for i, p := range ok {
 			addJudgeCost(&p.res, t.share(i, len(ok)))

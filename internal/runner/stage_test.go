@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,13 +19,19 @@ import (
 // test opens the gate named by the assertion's value.
 type gate struct{}
 
-var gates = map[string]chan struct{}{}
+// gates holds each test's gate by the test's name.
+var gates sync.Map
 
 func (gate) Uses() eval.Uses { return eval.UsesJudge }
 
+func (gate) of(name string) chan struct{} {
+	c, _ := gates.Load(name)
+	return c.(chan struct{})
+}
+
 func (gate) Evaluate(ctx context.Context, a bench.Assertion, _ *eval.Input) (bench.Score, error) {
 	select {
-	case <-gates[a.Value.(string)]:
+	case <-gate{}.of(a.Value.(string)):
 		return bench.Score{Score: 1, Pass: true}, nil
 	case <-ctx.Done():
 		return bench.Score{}, ctx.Err()
@@ -87,7 +94,7 @@ func casesWith(n int, as ...bench.Assertion) iter.Seq2[bench.Case, error] {
 func TestJudgesDoNotHoldTheTargetSlot(t *testing.T) {
 	t.Parallel()
 	open := make(chan struct{})
-	gates[t.Name()] = open
+	gates.Store(t.Name(), open)
 	target := &fakeProvider{GenerateFn: echoFn}
 	r := newRunner(&Target{ID: "a:m", Model: "m", Provider: target, Concurrency: 1})
 	r.ParallelEvaluations = 4
@@ -233,5 +240,34 @@ func TestAGroupsJudgeCostIsSharedOut(t *testing.T) {
 	}
 	if calls != 4 || fmt.Sprintf("%.6f", cost) != fmt.Sprintf("%.6f", 4*judgeCallCost) || fmt.Sprintf("%.6f", budget.Spent()) != fmt.Sprintf("%.6f", 4*judgeCallCost) {
 		t.Errorf("judge calls %d, cost in results %v, spent %v; want 4 calls costing %v", calls, cost, budget.Spent(), 4*judgeCallCost)
+	}
+}
+
+// TestCancelledJudgingIsNotStored: answers whose judges were cut off by a
+// cancel are not stored with verdicts that are not theirs; a resume
+// judges them again.
+func TestCancelledJudgingIsNotStored(t *testing.T) {
+	t.Parallel()
+	gates.Store(t.Name(), make(chan struct{})) // never opened
+	target := &fakeProvider{GenerateFn: echoFn}
+	r := newRunner(&Target{ID: "a:m", Model: "m", Provider: target})
+	r.ParallelEvaluations = 2
+	sink := &memSink{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan Summary, 1)
+	go func() {
+		s, _ := r.Run(ctx, "run", casesWith(3, bench.Assertion{Type: "runner-test-gate", Value: t.Name()}, bench.Assertion{Type: "runner-test-equals", Value: "x"}), sink)
+		done <- s
+	}()
+	for target.calls.Load() < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	s := <-done
+	if s.StoppedBy != StopCancelled {
+		t.Errorf("stopped by %q, want %q", s.StoppedBy, StopCancelled)
+	}
+	if got := sink.all(); len(got) != 0 {
+		t.Errorf("%d results stored with judging cut off: %+v", len(got), got[0].Scores)
 	}
 }
