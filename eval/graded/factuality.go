@@ -101,11 +101,7 @@ func (Factuality) Evaluate(ctx context.Context, a bench.Assertion, in *eval.Inpu
 	if err != nil {
 		return bench.Score{}, err
 	}
-	ref = value.Render(ref, in)
-	if strings.TrimSpace(ref) == "" {
-		ref = expectedOf(in)
-	}
-	if strings.TrimSpace(ref) == "" {
+	if ref = orExpected(ref, in); ref == "" {
 		return bench.Unscored("no reference: give the reference answer as the value or the case's expected answer", ""), nil
 	}
 	v, err := judge.Open(ctx, in, a, factualityPrompt)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/llm-test-bench/llm-test-bench/eval"
+	"github.com/llm-test-bench/llm-test-bench/eval/internal/value"
 	"github.com/llm-test-bench/llm-test-bench/eval/judge"
 )
 
@@ -45,6 +46,18 @@ func loadPrompt(file, name string, version int) *judge.Template {
 }
 
 // expectedOf is the case's expected answer, "" without a case.
+// orExpected is the value rendered with the case's variables, or the
+// case's expected answer when it is blank; "" when both are.
+func orExpected(raw string, in *eval.Input) string {
+	if v := value.Render(raw, in); strings.TrimSpace(v) != "" {
+		return v
+	}
+	if e := expectedOf(in); strings.TrimSpace(e) != "" {
+		return e
+	}
+	return ""
+}
+
 func expectedOf(in *eval.Input) string {
 	if in.Case == nil {
 		return ""

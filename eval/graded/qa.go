@@ -9,7 +9,6 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/eval"
-	"github.com/llm-test-bench/llm-test-bench/eval/internal/value"
 	"github.com/llm-test-bench/llm-test-bench/eval/judge"
 )
 
@@ -70,11 +69,7 @@ func (QA) Evaluate(ctx context.Context, a bench.Assertion, in *eval.Input) (benc
 	if err != nil {
 		return bench.Score{}, err
 	}
-	criterion = value.Render(criterion, in)
-	if strings.TrimSpace(criterion) == "" {
-		criterion = expectedOf(in)
-	}
-	if strings.TrimSpace(criterion) == "" {
+	if criterion = orExpected(criterion, in); criterion == "" {
 		return bench.Unscored("no criterion: give it as the value or the case's expected answer", ""), nil
 	}
 	v, err := judge.Open(ctx, in, a, qaPrompt)
