@@ -53,8 +53,10 @@ func (r *Run) judge(ctx context.Context, name string) (*policy.Provider, error) 
 	if p, ok := r.judges[name]; ok {
 		return p, nil
 	}
+	// No plan: a simulator judge answers by its script, never with the
+	// cases' expected answers (which would read every case up front).
 	ts := r.plan.targets
-	t, err := r.svc.buildTarget(ctx, ts, providerSpec{ProviderSpec: dataset.ProviderSpec{ID: name}}, r.plan, &r.plan.opts, true)
+	t, err := r.svc.buildTarget(ctx, ts, providerSpec{ProviderSpec: dataset.ProviderSpec{ID: name}}, nil, &r.plan.opts, true)
 	if err != nil {
 		return nil, fmt.Errorf("judge %s: %w", name, err)
 	}
