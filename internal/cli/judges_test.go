@@ -180,7 +180,7 @@ func TestEveryJudgeFamilyRunsOfflineAgainstTheSimulator(t *testing.T) {
 		if err != nil || len(runs) != 1 {
 			t.Fatalf("runs %v, %v", runs, err)
 		}
-		if tt := runs[0].Totals; tt.JudgeCalls == 0 || tt.JudgeCached != 0 || tt.Unscored < 4 {
+		if tt := runs[0].Totals; tt.JudgeCalls == 0 || tt.JudgeCached >= tt.JudgeCalls || tt.Unscored < 4 {
 			t.Errorf("run totals %+v, want the judge calls and the unscored verdicts counted", tt)
 		}
 	})
