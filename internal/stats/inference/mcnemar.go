@@ -8,10 +8,10 @@ import (
 
 // McNemarResult is McNemar's test on paired pass/fail outcomes.
 type McNemarResult struct {
-	B            int     `json:"b"` // items a passes and b fails
-	C            int     `json:"c"` // items a fails and b passes
-	ExactPValue  float64 `json:"exact_pvalue"`
-	Chi2         *Chi2   `json:"chi2"` // nil when b+c = 0
+	B           int     `json:"b"` // items a passes and b fails
+	C           int     `json:"c"` // items a fails and b passes
+	ExactPValue float64 `json:"exact_pvalue"`
+	Chi2        *Chi2   `json:"chi2"` // nil when b+c = 0
 }
 
 // Chi2 is the asymptotic form of McNemar's test, with (CC) and without

@@ -12,6 +12,8 @@ const (
 	DefaultBootstrapSamples = 1000  // sacreBLEU's paired bootstrap default
 	DefaultPermutations     = 10000 // sacreBLEU's approximate randomization default
 	MaxResamples            = 1_000_000
+	// MaxDraws bounds resamples × items, so one line cannot stall the run.
+	MaxDraws = 100_000_000
 )
 
 // BootstrapResult is the paired bootstrap of the mean difference.
@@ -36,7 +38,7 @@ func PairedBootstrap(a, b []float64, resamples int, seed uint64, confidence floa
 	if err := checkPaired("a", "b", a, b, 1); err != nil {
 		return BootstrapResult{}, err
 	}
-	if err := checkResamples(resamples); err != nil {
+	if err := checkResamples(resamples, len(a)); err != nil {
 		return BootstrapResult{}, err
 	}
 	if err := checkOpenUnit("confidence", confidence); err != nil {
@@ -93,7 +95,7 @@ func Permutation(a, b []float64, resamples int, seed uint64) (PermutationResult,
 	if err := checkPaired("a", "b", a, b, 1); err != nil {
 		return PermutationResult{}, err
 	}
-	if err := checkResamples(resamples); err != nil {
+	if err := checkResamples(resamples, len(a)); err != nil {
 		return PermutationResult{}, err
 	}
 	d := diffs(a, b)
@@ -127,9 +129,12 @@ func Permutation(a, b []float64, resamples int, seed uint64) (PermutationResult,
 	}, nil
 }
 
-func checkResamples(n int) error {
+func checkResamples(n, items int) error {
 	if n < 1 || n > MaxResamples {
 		return fieldErr("resamples", "must be in [1, %d], got %d", MaxResamples, n)
+	}
+	if n*items > MaxDraws {
+		return fieldErr("resamples", "%d resamples of %d items exceed %d draws", n, items, MaxDraws)
 	}
 	return nil
 }

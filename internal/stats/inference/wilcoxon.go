@@ -7,6 +7,10 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
+// MaxExactWilcoxon bounds the exact distribution's size (it grows as n³
+// in time); scipy's auto method switches to the normal approximation at 50.
+const MaxExactWilcoxon = 1000
+
 // WilcoxonOptions are scipy.stats.wilcoxon's options; the zero values are
 // scipy's defaults.
 type WilcoxonOptions struct {
@@ -102,6 +106,9 @@ func Wilcoxon(d []float64, opt WilcoxonOptions) (WilcoxonResult, error) {
 	}
 	t := min(rPlus, rMinus)
 	if mode == "exact" {
+		if count > MaxExactWilcoxon {
+			return WilcoxonResult{}, fieldErr("method", "exact needs at most %d differences, got %d (use approx)", MaxExactWilcoxon, count)
+		}
 		return WilcoxonResult{Statistic: t, PValue: wilcoxonExactP(count, int(rPlus))}, nil
 	}
 	n := float64(count)
