@@ -104,6 +104,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.configCommand(),
 		a.simulateCommand(),
 		a.metricsCommand(),
+		a.statsCommand(),
 		a.migrateCommand(),
 		a.providersCommand(),
 		a.versionCommand(),
