@@ -11,7 +11,13 @@
 // exporter) plugs in by its file extension. Formats that need totals before
 // their rows take them from the summary; JUnit, which groups rows by
 // provider, spools each group to a temporary file. Memory is bounded by the
-// number of providers and matrix cells, never by the number of results.
+// number of providers and matrix cells and by the per-case score sums
+// behind clustered standard errors (one count and sum per case, at most
+// Aggregator.ScoreCaseLimit of them), never by the number of results.
+//
+// Every interval is 95%: pass rates carry a Wilson interval, mean scores a
+// standard error and a t interval, clustered by case when results repeat
+// cases (see ProviderSummary); the formulas are internal/stats/inference's.
 //
 // Figures that were not measured are never shown as zero: a provider none
 // of whose calls streamed has TTFT "n/a", throughput counts only generation

@@ -63,6 +63,20 @@ func PercentilesOf(s *stats.Sketch) Percentiles {
 // weighted mean of its scored verdicts: unscored ones are left out of it,
 // and a result none of whose verdicts was scored has no case score and is
 // left out of MeanScore (its record's 0 is a placeholder, not a score).
+//
+// PassRateCI is the 95% Wilson interval of PassRate; it treats every result
+// as an independent trial, so when results repeat cases it is narrower
+// than an interval over cases would be. MeanScoreSE is MeanScore's standard
+// error and MeanScoreCI its 95% t interval with MeanScoreDF degrees of
+// freedom. When any result of the provider repeats a case (repetition > 0),
+// the scores of one case (case id and prompt id) are correlated and the
+// error is clustered by case (MeanScoreSEMethod SEClustered, over
+// ScoreClusters cases, as inference.ClusteredSE computes it); otherwise it
+// is sd/√n (SEIID). Clustering keeps a count and a sum per case, so that
+// state grows with the distinct cases, not the results, up to
+// Aggregator.ScoreCaseLimit keys; past it the error is the unclustered one
+// and ScoreCasesCapped says so. The three are absent below two scores, or
+// below two cases when clustered.
 type ProviderSummary struct {
 	Provider  string  `json:"provider"`
 	Model     string  `json:"model"`
@@ -73,6 +87,8 @@ type ProviderSummary struct {
 	Failed    int     `json:"failed"`
 	Cached    int     `json:"cached"`
 	PassRate  float64 `json:"pass_rate"` // Passed / Results
+	// PassRateCI is [low, high]; absent when there are no results.
+	PassRateCI [2]float64 `json:"pass_rate_ci,omitzero"`
 	// Latency is the total call time, TTFT the time to the first token.
 	Latency Percentiles `json:"latency_ms"`
 	TTFT    Percentiles `json:"ttft_ms,omitzero"`
@@ -97,6 +113,14 @@ type ProviderSummary struct {
 	// (timeout, cancelled, skipped) when the record has no error kind.
 	ErrorsByKind map[string]int `json:"errors_by_kind"`
 	MeanScore    float64        `json:"mean_score"`
+	// Scored counts the results behind MeanScore.
+	Scored            int         `json:"scored"`
+	MeanScoreSE       *float64    `json:"mean_score_se,omitempty"`
+	MeanScoreCI       *[2]float64 `json:"mean_score_ci,omitempty"`
+	MeanScoreDF       int         `json:"mean_score_df,omitzero"`
+	MeanScoreSEMethod string      `json:"mean_score_se_method,omitempty"`
+	ScoreClusters     int         `json:"score_clusters,omitzero"`
+	ScoreCasesCapped  bool        `json:"score_cases_capped,omitzero"`
 	Grading
 }
 
@@ -112,6 +136,9 @@ type Summary struct {
 	Failed    int               `json:"failed"`
 	Cached    int               `json:"cached"`
 	PassRate  float64           `json:"pass_rate"`
+	// PassRateCI is PassRate's 95% Wilson interval over every result,
+	// absent when there are none.
+	PassRateCI [2]float64 `json:"pass_rate_ci,omitzero"`
 	// CostUSD and ModelCostUSD mean what ProviderSummary's do.
 	CostUSD      float64 `json:"cost_usd"`
 	ModelCostUSD float64 `json:"model_cost_usd"`
@@ -139,13 +166,15 @@ type providerAgg struct {
 	// Exact sums and maxima: the sketch is precise to 0.1%, these are exact.
 	latSum, latMax   float64
 	ttftSum, ttftMax float64
-	scoreSum         float64
-	scoreN           int
+	scores           scoreStats
+	// repeated is set by the first result with a repetition above 0.
+	repeated bool
 }
 
 // Aggregator folds results into a Summary one at a time. Memory is bounded
-// by the number of providers and matrix cells, never by the number of
-// results. It is not safe for concurrent use.
+// by the number of providers, matrix cells and per-case score sums (at most
+// ScoreCaseLimit), never by the number of results. It is not safe for
+// concurrent use.
 type Aggregator struct {
 	// MatrixLimit caps the distinct cases kept in the matrix; set it before
 	// the first Add. Zero or less means DefaultMatrixLimit.
@@ -153,12 +182,17 @@ type Aggregator struct {
 	// AssertionLimit caps the distinct score names kept in the
 	// per-assertion breakdown; zero or less means DefaultAssertionLimit.
 	AssertionLimit int
+	// ScoreCaseLimit caps the (provider, case, prompt) keys whose score
+	// count and sum are kept for clustered standard errors; zero or less
+	// means DefaultScoreCaseLimit.
+	ScoreCaseLimit int
 
 	run        bench.Run
 	providers  map[string]*providerAgg
 	total      Summary
 	matrix     matrixBuilder
 	assertions assertionBuilder
+	caseKeys   int // held by all providers' scoreStats
 }
 
 // NewAggregator returns an empty aggregator for run.
@@ -206,6 +240,10 @@ func (a *Aggregator) Add(r *bench.Result) {
 	if r.Status == bench.StatusSuccess {
 		p.addTimings(r)
 	}
+	p.repeated = p.repeated || r.Repetition > 0
+	if x, ok := scoreOf(r); ok {
+		p.scores.add(r.CaseID, r.PromptID, x, &a.caseKeys, positive(a.ScoreCaseLimit, DefaultScoreCaseLimit))
+	}
 	a.addTotals(r, c)
 	a.matrix.add(r, positive(a.MatrixLimit, DefaultMatrixLimit))
 	a.assertions.add(r, positive(a.AssertionLimit, DefaultAssertionLimit))
@@ -219,12 +257,8 @@ func positive(n, def int) int {
 	return n
 }
 
-// addTimings records a succeeded result's latency, TTFT, throughput and score.
+// addTimings records a succeeded result's latency, TTFT and throughput.
 func (p *providerAgg) addTimings(r *bench.Result) {
-	if finite(r.Score) && caseScored(r) {
-		p.scoreSum += r.Score
-		p.scoreN++
-	}
 	if r.Cached || !finite(r.LatencyMs) || r.LatencyMs <= 0 {
 		return
 	}
@@ -284,6 +318,7 @@ func (a *Aggregator) Summary() *Summary {
 	s := a.total
 	s.Run = a.run
 	s.PassRate = ratio(s.Passed, s.Total)
+	s.PassRateCI = wilson(s.Passed, s.Total)
 	s.Providers = make([]ProviderSummary, 0, len(a.providers))
 	for _, p := range a.providers {
 		s.Providers = append(s.Providers, p.summary())
@@ -306,14 +341,13 @@ func (p *providerAgg) summary() ProviderSummary {
 		s.ErrorsByKind[k] = v
 	}
 	s.PassRate = ratio(s.Passed, s.Results)
+	s.PassRateCI = wilson(s.Passed, s.Results)
 	s.Latency = exact(PercentilesOf(&p.latency), p.latSum, p.latMax)
 	s.TTFT = exact(PercentilesOf(&p.ttft), p.ttftSum, p.ttftMax)
 	if p.genSec > 0 {
 		s.TokensPerSec = float64(p.genToks) / p.genSec
 	}
-	if p.scoreN > 0 {
-		s.MeanScore = p.scoreSum / float64(p.scoreN)
-	}
+	p.scores.setScore(&s, p.repeated)
 	return s
 }
 

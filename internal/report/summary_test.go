@@ -40,6 +40,13 @@ func TestSummaryOfFixture(t *testing.T) {
 		// tokens over 550-275 ms after the first token.
 		TokensPerSec: 2 / 0.275, CostUSD: 0.00003435, ModelCostUSD: 0.00003435,
 		ErrorsByKind: map[string]int{"rate_limited": 1, "timeout": 1}, MeanScore: 0.5,
+		// statsmodels proportion_confint(1, 4, method="wilson").
+		PassRateCI: [2]float64{0.0455872608097006, 0.699358157417598},
+		// Scores 1 (fr, repetition 0) and 0 (de, repetition 1): the
+		// repetition makes the error clustered, over two one-result cases,
+		// where it equals sd/√n = 0.5; t(0.975, 1) = tan(π·0.475).
+		Scored: 2, MeanScoreSE: new(0.5), MeanScoreDF: 1, MeanScoreSEMethod: SEClustered, ScoreClusters: 2,
+		MeanScoreCI: &[2]float64{0.5 - math.Tan(math.Pi*0.475)*0.5, 0.5 + math.Tan(math.Pi*0.475)*0.5},
 	}
 	opts := cmp.Options{
 		cmpopts.IgnoreFields(ProviderSummary{}, "Latency", "TTFT"),
