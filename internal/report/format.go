@@ -178,3 +178,49 @@ func fmtConsistency(a AssertionSummary) string {
 	return fmt.Sprintf("%s/%s (%s)", fmtInt(a.PositionConsistent), fmtInt(a.PositionChecked),
 		fmtPct(ratio(a.PositionConsistent, a.PositionChecked)))
 }
+
+// fmtPctCI formats a pass rate with its interval, "62.5% [30.6–86.3]", or
+// the rate alone when it has none (no results).
+func fmtPctCI(r float64, ci [2]float64) string {
+	if ci == ([2]float64{}) {
+		return fmtPct(r)
+	}
+	return fmtPct(r) + " " + fmtCI(ci)
+}
+
+// fmtCI formats a proportion's interval in percent, "[30.6–86.3]".
+func fmtCI(ci [2]float64) string {
+	return "[" + fmtFixed(ci[0]*100, 1) + "–" + fmtFixed(ci[1]*100, 1) + "]"
+}
+
+// fmtScoreSE formats a provider's mean score with its standard error,
+// "0.556 ± 0.294", the mean alone when it has none, and noValue when no
+// result was scored.
+func fmtScoreSE(p ProviderSummary) string {
+	switch {
+	case p.Scored == 0 || !finite(p.MeanScore):
+		return noValue
+	case p.MeanScoreSE == nil:
+		return fmtFixed(p.MeanScore, 3)
+	default:
+		return fmtFixed(p.MeanScore, 3) + " ± " + fmtFixed(*p.MeanScoreSE, 3)
+	}
+}
+
+// fmtScoreCI formats a mean score's interval and how its error was
+// computed: "[0.031, 1.080], SE clustered by 3 cases". It is noValue when
+// there is no interval.
+func fmtScoreCI(p ProviderSummary) string {
+	if p.MeanScoreCI == nil {
+		return noValue
+	}
+	ci := "[" + fmtFixed(p.MeanScoreCI[0], 3) + ", " + fmtFixed(p.MeanScoreCI[1], 3) + "]"
+	switch {
+	case p.MeanScoreSEMethod == SEClustered:
+		return ci + ", SE clustered by " + plural(p.ScoreClusters, "case", "cases")
+	case p.ScoreCasesCapped:
+		return ci + ", SE not clustered (too many cases)"
+	default:
+		return ci + ", SE over " + plural(p.Scored, "result", "results")
+	}
+}

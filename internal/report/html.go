@@ -29,8 +29,9 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 
 // htmlView is the data behind the page head.
 type htmlView struct {
-	Title, Started, PassRate, Cost         string
+	Title, Started, PassRate, PassRateCI   string
 	Total, Passed, Failed, Errored, Tokens string
+	Cost                                   string
 	S                                      *Summary
 	Cards                                  []htmlCard
 	Chart                                  *svgChart
@@ -54,7 +55,9 @@ type htmlCard struct {
 	Results, Passed, Failed, Errored, Cached        int
 	P50, P90, P95, P99, Mean, Max, TTFT             string
 	TokensIn, TokensOut, TokPerSec, MeanScore, Cost string
-	Kinds                                           string
+	// ScoreCI is the mean score's interval and how its error was computed.
+	ScoreCI string
+	Kinds   string
 	// Unscored is "" when the provider's results have no unscored verdict,
 	// Judges and ModelCost when they called no judge.
 	Unscored, Judges, ModelCost string
@@ -117,23 +120,24 @@ func (o *htmlOutput) End() error {
 // newHTMLView formats the summary for the page head.
 func newHTMLView(s *Summary) htmlView {
 	v := htmlView{
-		Title:     cmp.Or(s.Run.Name, s.Run.ID, "Benchmark report"),
-		Started:   fmtTime(cmp.Or(s.Run.CreatedAt, s.FirstAt)),
-		PassRate:  fmtPct(s.PassRate),
-		Cost:      FormatCost(s.CostUSD, s.Unpriced),
-		Total:     fmtInt(s.Total),
-		Passed:    fmtInt(s.Passed),
-		Failed:    fmtInt(s.Failed - s.Errored),
-		Errored:   fmtInt(s.Errored),
-		Tokens:    fmtInt(s.Tokens),
-		S:         s,
-		Matrix:    s.Matrix,
-		FailCount: s.Failed,
-		Chart:     newLatencyChart(s.Providers),
-		Warnings:  s.Warnings(),
-		Notes:     tableNotes(s, true),
-		Judges:    capitalize(s.JudgeLine()),
-		Unscored:  capitalize(s.UnscoredLine()),
+		Title:      cmp.Or(s.Run.Name, s.Run.ID, "Benchmark report"),
+		Started:    fmtTime(cmp.Or(s.Run.CreatedAt, s.FirstAt)),
+		PassRate:   fmtPct(s.PassRate),
+		PassRateCI: kpiCI(s),
+		Cost:       FormatCost(s.CostUSD, s.Unpriced),
+		Total:      fmtInt(s.Total),
+		Passed:     fmtInt(s.Passed),
+		Failed:     fmtInt(s.Failed - s.Errored),
+		Errored:    fmtInt(s.Errored),
+		Tokens:     fmtInt(s.Tokens),
+		S:          s,
+		Matrix:     s.Matrix,
+		FailCount:  s.Failed,
+		Chart:      newLatencyChart(s.Providers),
+		Warnings:   s.Warnings(),
+		Notes:      tableNotes(s, true),
+		Judges:     capitalize(s.JudgeLine()),
+		Unscored:   capitalize(s.UnscoredLine()),
 	}
 	for _, a := range s.Assertions.Rows {
 		row := htmlAssertion{
@@ -151,14 +155,14 @@ func newHTMLView(s *Summary) htmlView {
 	}
 	for _, p := range s.Providers {
 		v.Cards = append(v.Cards, htmlCard{
-			Provider: p.Provider, Model: p.Model, PassRate: fmtPct(p.PassRate),
+			Provider: p.Provider, Model: p.Model, PassRate: fmtPctCI(p.PassRate, p.PassRateCI),
 			PassPct: strconv.FormatFloat(p.PassRate*100, 'f', 1, 64),
 			Results: p.Results, Passed: p.Passed, Failed: p.Failed - p.Errored, Errored: p.Errored, Cached: p.Cached,
 			P50: fmtMs(p.Latency.P50), P90: fmtMs(p.Latency.P90), P95: fmtMs(p.Latency.P95), P99: fmtMs(p.Latency.P99),
 			Mean: fmtMs(p.Latency.Mean), Max: fmtMs(p.Latency.Max),
 			TTFT:     ttftRange(p.TTFT),
 			TokensIn: fmtInt(p.TokensPrompt), TokensOut: fmtInt(p.TokensCompletion),
-			TokPerSec: rateUnit(p.TokensPerSec), MeanScore: strconv.FormatFloat(p.MeanScore, 'f', 3, 64),
+			TokPerSec: rateUnit(p.TokensPerSec), MeanScore: fmtScoreSE(p), ScoreCI: fmtScoreCI(p),
 			Cost: FormatCost(p.CostUSD, p.Unpriced), Kinds: fmtKinds(p.ErrorsByKind),
 		})
 		c := &v.Cards[len(v.Cards)-1]
@@ -172,6 +176,15 @@ func newHTMLView(s *Summary) htmlView {
 		}
 	}
 	return v
+}
+
+// kpiCI is the run's pass-rate interval under its figure, "" when the run
+// has no results.
+func kpiCI(s *Summary) string {
+	if s.Total == 0 {
+		return ""
+	}
+	return "95% CI " + fmtCI(s.PassRateCI)
 }
 
 // ttftRange is a card's "p50 / p95 ms", or "n/a (not streamed)".

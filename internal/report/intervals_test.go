@@ -1,9 +1,12 @@
 package report
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
@@ -294,4 +297,94 @@ func deref(f *float64) any {
 		return nil
 	}
 	return *f
+}
+
+// TestIntervalsShownInReports: the pass rate's interval and the mean
+// score's error reach the terminal table, Markdown and HTML, the HTML says
+// how the error was computed, and a capped provider's warning reaches all
+// three.
+func TestIntervalsShownInReports(t *testing.T) {
+	t.Parallel()
+	var rs []bench.Result
+	for _, r := range repeatedCases("p") {
+		rs = append(rs, *r)
+	}
+	s, err := Summarize(context.Background(), bench.Run{}, Slice(rs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Eleven results (the errored and the unscored ones fail): 5 of 11,
+	// whose Wilson interval is [0.2127, 0.7199].
+	const pass = "45.5% [21.3–72.0]"
+	if s.Passed != 5 || s.Total != 11 || fmtPctCI(s.PassRate, s.PassRateCI) != pass {
+		t.Fatalf("pass %d of %d shown as %q", s.Passed, s.Total, pass)
+	}
+	var table bytes.Buffer
+	if err := WriteTable(&table, s, false); err != nil {
+		t.Fatal(err)
+	}
+	outputs := map[string]string{
+		"table": table.String(),
+		"md":    renderResults(t, FormatMarkdown, bench.Run{}, rs),
+		"html":  renderResults(t, FormatHTML, bench.Run{}, rs),
+	}
+	for name, want := range map[string][]string{
+		"table": {"\np              11  " + pass + "       1", "pass rate " + pass, "PASS [95% CI]"},
+		"md":    {"| 0.556 ± 0.294 |", pass, "Mean score ± SE"},
+		"html":  {"<dd>0.556 ± 0.294</dd>", "SE clustered by 3 cases", "95% CI [21.3–72.0]", pass},
+	} {
+		for _, w := range want {
+			if !strings.Contains(outputs[name], w) {
+				t.Errorf("%s lacks %q:\n%s", name, w, outputs[name])
+			}
+		}
+	}
+
+	a := NewAggregator(bench.Run{})
+	a.ScoreCaseLimit = 2
+	for _, r := range repeatedCases("p") {
+		a.Add(r)
+	}
+	capped := a.Summary()
+	table.Reset()
+	if err := WriteTable(&table, capped, false); err != nil {
+		t.Fatal(err)
+	}
+	const warn = "mean score's standard error treats every result as independent"
+	if len(capped.Warnings()) != 1 || !strings.Contains(table.String(), warn) {
+		t.Errorf("capped provider: warnings %q, table:\n%s", capped.Warnings(), table.String())
+	}
+	if got := fmtScoreCI(capped.Providers[0]); !strings.HasSuffix(got, "SE not clustered (too many cases)") {
+		t.Errorf("capped provider's interval reads %q", got)
+	}
+}
+
+// TestIntervalJSONNames: the intervals have the JSON names the API
+// documents, as [low, high] arrays.
+func TestIntervalJSONNames(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(fixtureSummary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run map[string]any
+	if err := json.Unmarshal(b, &run); err != nil {
+		t.Fatal(err)
+	}
+	prov := run["providers"].([]any)[0].(map[string]any)
+	pair := func(m map[string]any, k string) {
+		t.Helper()
+		if a, ok := m[k].([]any); !ok || len(a) != 2 {
+			t.Errorf("%s = %v, want [low, high]", k, m[k])
+		}
+	}
+	pair(run, "pass_rate_ci")
+	pair(prov, "pass_rate_ci")
+	pair(prov, "mean_score_ci")
+	want := map[string]any{"scored": 2.0, "mean_score_se": 0.5, "mean_score_df": 1.0, "mean_score_se_method": "clustered", "score_clusters": 2.0}
+	for k, v := range want {
+		if prov[k] != v {
+			t.Errorf("provider %s = %v, want %v", k, prov[k], v)
+		}
+	}
 }

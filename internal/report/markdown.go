@@ -88,24 +88,26 @@ func writeMarkdownHeader(w io.Writer, s *Summary) {
 	fmt.Fprintf(w, "- **Run:** %s (%s)\n", md(s.Run.ID), md(string(s.Run.Status)))
 	fmt.Fprintf(w, "- **Started:** %s\n", fmtTime(cmp.Or(s.Run.CreatedAt, s.FirstAt)))
 	fmt.Fprintf(w, "- **Results:** %s: %s passed, %s failed assertions, %s errors (pass rate %s)\n",
-		fmtInt(s.Total), fmtInt(s.Passed), fmtInt(s.Failed-s.Errored), fmtInt(s.Errored), fmtPct(s.PassRate))
+		fmtInt(s.Total), fmtInt(s.Passed), fmtInt(s.Failed-s.Errored), fmtInt(s.Errored), fmtPctCI(s.PassRate, s.PassRateCI))
 	if s.Unscored > 0 {
 		fmt.Fprintf(w, "- **Unscored:** %s\n", md(s.unscoredCounts()))
 	}
 }
 
-// writeMarkdownProviders writes the per-provider summary table.
+// writeMarkdownProviders writes the per-provider summary table, pass
+// rates with their Wilson intervals and mean scores with their standard
+// errors.
 func writeMarkdownProviders(w io.Writer, s *Summary) {
 	fmt.Fprint(w, "\n## Providers\n\n")
 	if len(s.Providers) == 0 {
 		fmt.Fprint(w, "No results.\n")
 		return
 	}
-	fmt.Fprint(w, "| Provider | Model | Results | Pass rate | Errors | p50 ms | p95 ms | TTFT p50 ms | Tokens | Tokens/s | Cost |\n")
-	fmt.Fprint(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Fprint(w, "| Provider | Model | Results | Pass rate [95% CI] | Mean score ± SE | Errors | p50 ms | p95 ms | TTFT p50 ms | Tokens | Tokens/s | Cost |\n")
+	fmt.Fprint(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, p := range s.Providers {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			md(p.Provider), md(p.Model), fmtInt(p.Results), fmtPct(p.PassRate), fmtInt(p.Errored),
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			md(p.Provider), md(p.Model), fmtInt(p.Results), fmtPctCI(p.PassRate, p.PassRateCI), fmtScoreSE(p), fmtInt(p.Errored),
 			fmtMs(p.Latency.P50), fmtMs(p.Latency.P95), fmtTTFT(p.TTFT, p.TTFT.P50), fmtInt(p.TokensTotal),
 			fmtRate(p.TokensPerSec), FormatCost(p.CostUSD, p.Unpriced))
 	}

@@ -388,11 +388,16 @@ func Summarize(ctx context.Context, run bench.Run, results iter.Seq2[bench.Resul
 }
 
 // Warnings returns what a reader must know before trusting the summary's
-// figures, one sentence each: for now, one per provider whose results have
-// no price, saying how many and where to set one.
+// figures, one sentence each: one per provider whose results have no
+// price, saying how many and where to set one, and one per provider whose
+// mean score's error could not be clustered by case (ScoreCasesCapped).
 func (s *Summary) Warnings() []string {
 	var out []string
 	for _, p := range s.Providers {
+		if p.ScoreCasesCapped {
+			out = append(out, fmt.Sprintf("%s: results repeat cases, but the run has more distinct cases than are kept for clustering; the mean score's standard error treats every result as independent and is likely too small",
+				p.Provider))
+		}
 		if p.Unpriced == 0 {
 			continue
 		}

@@ -26,13 +26,13 @@ type tableCell struct {
 }
 
 // WriteTable writes the terminal summary: one row per provider (results,
-// pass rate, errors, p50/p95 latency, TTFT p50, tokens, cost), a totals
+// pass rate with its 95% Wilson interval, errors, p50/p95 latency, TTFT p50, tokens, cost), a totals
 // line, the judges' line and the unscored verdicts' line when there are
 // any (see Summary.JudgeLine and Summary.UnscoredLine), a note for each
 // placeholder shown ("n/a" TTFT) and the summary's warnings (results
 // without a price). ANSI colour is used only when color is true.
 func WriteTable(w io.Writer, s *Summary, color bool) error {
-	header := []string{"PROVIDER", "RESULTS", "PASS", "ERRORS", "P50 MS", "P95 MS", "TTFT P50", "TOKENS", "COST"}
+	header := []string{"PROVIDER", "RESULTS", "PASS [95% CI]", "ERRORS", "P50 MS", "P95 MS", "TTFT P50", "TOKENS", "COST"}
 	rows := make([][]tableCell, 0, len(s.Providers)+1)
 	hdr := make([]tableCell, len(header))
 	for i, h := range header {
@@ -47,7 +47,7 @@ func WriteTable(w io.Writer, s *Summary, color bool) error {
 		rows = append(rows, []tableCell{
 			{text: termSafe(p.Provider), left: true},
 			{text: fmtInt(p.Results)},
-			{text: fmtPct(p.PassRate), style: rateStyle(p.PassRate)},
+			{text: fmtPctCI(p.PassRate, p.PassRateCI), style: rateStyle(p.PassRate)},
 			{text: fmtInt(p.Errored), style: errStyle},
 			{text: fmtMs(p.Latency.P50)},
 			{text: fmtMs(p.Latency.P95)},
@@ -59,7 +59,7 @@ func WriteTable(w io.Writer, s *Summary, color bool) error {
 	bw := bufio.NewWriter(w)
 	writeTableRows(bw, rows, color)
 	totals := fmt.Sprintf("Total: %s results, %s passed, %s failed assertions, %s errors, pass rate %s, %s tokens, cost %s",
-		fmtInt(s.Total), fmtInt(s.Passed), fmtInt(s.Failed-s.Errored), fmtInt(s.Errored), fmtPct(s.PassRate),
+		fmtInt(s.Total), fmtInt(s.Passed), fmtInt(s.Failed-s.Errored), fmtInt(s.Errored), fmtPctCI(s.PassRate, s.PassRateCI),
 		fmtInt(s.Tokens), FormatCost(s.CostUSD, s.Unpriced))
 	if color {
 		totals = ansiBold + totals + ansiReset
