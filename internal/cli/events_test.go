@@ -302,7 +302,7 @@ func str(v any) string {
 }
 
 // totalsLine is the last line of `runs show`'s table.
-var totalsLine = regexp.MustCompile(`Total: ([\d,]+) results, ([\d,]+) passed, ([\d,]+) failed assertions, ([\d,]+) errors, pass rate [\d.]+%, ([\d,]+) tokens, cost \$([\d.]+)`)
+var totalsLine = regexp.MustCompile(`Total: ([\d,]+) results, ([\d,]+) passed, ([\d,]+) failed assertions, ([\d,]+) errors, pass rate [\d.]+%(?: \[[\d.]+–[\d.]+\])?, ([\d,]+) tokens, cost \$([\d.]+)`)
 
 // checkTotals checks run_finished against the stored run, against what
 // `runs show` prints and against the records themselves.
