@@ -111,6 +111,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.authCommand(),
 		a.serveCommand(),
 		a.judgeCommand(),
+		a.analyzeCommand(),
 	)
 	return root
 }

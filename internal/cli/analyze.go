@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/analysis"
+	"github.com/llm-test-bench/llm-test-bench/internal/store"
+)
+
+// analyzeFlags are the options of `analyze`.
+type analyzeFlags struct {
+	baseline, comparison         string
+	baseProvider, compProvider   string
+	metric                       string
+	margin, alpha                float64
+	failOnRegression, jsonOutput bool
+}
+
+func (a *app) analyzeCommand() *cobra.Command {
+	var f analyzeFlags
+	cmd := &cobra.Command{
+		Use:   "analyze --baseline RUN|FILE --comparison RUN|FILE",
+		Short: "Regression gate: is the comparison no worse than the baseline on the same cases?",
+		Long: `Pairs the results of two runs on their cases and runs a one-sided paired
+non-inferiority t-test: the comparison passes when the lower confidence bound
+of mean(comparison - baseline) is above -margin, and is a regression
+otherwise. Repetitions of a case are averaged first, so n is the number of
+cases both sides ran. Also shown: both means, the difference with its
+two-sided (1-2*alpha) interval, and McNemar's exact p-value (pass/fail, one
+result per case) or the Wilcoxon signed-rank p-value.
+
+--metric is passed (default), score, or an assertion's name. The margin is in
+the metric's units: 0.02 tolerates a 2-point loss of pass rate that the data
+cannot rule out; --margin 0 tolerates none, so the comparison must be shown
+better (two identical runs fail).
+
+A FILE is a JSONL file of results (runs export RUN, or bench --output x.jsonl);
+any other argument is a run. ` + refHelp + `
+
+With --fail-on-regression a regression exits 2.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.analyze(cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.baseline, "baseline", "", "the reference: RUN or results FILE (.jsonl)")
+	fl.StringVar(&f.comparison, "comparison", "", "the candidate checked against it: RUN or results FILE (.jsonl)")
+	fl.StringVar(&f.metric, "metric", string(analysis.MetricPassed), "passed, score, or an assertion name")
+	fl.Float64Var(&f.margin, "margin", analysis.DefaultMargin, "largest tolerated loss, in metric units (0 = none)")
+	fl.Float64Var(&f.alpha, "alpha", analysis.DefaultAlpha, "one-sided significance level")
+	fl.StringVar(&f.baseProvider, "baseline-provider", "", "provider to use from the baseline (required when it holds several)")
+	fl.StringVar(&f.compProvider, "comparison-provider", "", "provider to use from the comparison (required when it holds several)")
+	fl.BoolVar(&f.failOnRegression, "fail-on-regression", false, "exit 2 when the verdict is a regression")
+	fl.BoolVar(&f.jsonOutput, "json", false, "print the report as JSON")
+	_ = cmd.MarkFlagRequired("baseline")
+	_ = cmd.MarkFlagRequired("comparison")
+	return cmd
+}
+
+func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
+	ctx := cmd.Context()
+	opt := analysis.Options{Metric: analysis.Metric(f.metric), Margin: f.margin, Alpha: f.alpha}
+	if err := opt.Validate(); err != nil {
+		return configErr("--%v", err)
+	}
+	var st store.Store
+	defer func() {
+		if st != nil {
+			st.Close()
+		}
+	}()
+	open := func() (store.Store, error) {
+		if st == nil {
+			s, err := a.openStore(ctx)
+			if err != nil {
+				return nil, err
+			}
+			st = s
+		}
+		return st, nil
+	}
+	base, err := collectSide(ctx, cmd, open, "--baseline", f.baseline, f.baseProvider, opt.Metric)
+	if err != nil {
+		return err
+	}
+	comp, err := collectSide(ctx, cmd, open, "--comparison", f.comparison, f.compProvider, opt.Metric)
+	if err != nil {
+		return err
+	}
+	rep, err := analysis.Compare(base, comp, opt)
+	if err != nil {
+		return analysisErr(err)
+	}
+	if err := writeAnalysis(cmd, rep, f.jsonOutput); err != nil {
+		return err
+	}
+	if f.failOnRegression && rep.Regression() {
+		return silentExit(ExitRegression)
+	}
+	return nil
+}
+
+// collectSide reads one side: a results file when ref names one, else a
+// stored run.
+func collectSide(ctx context.Context, cmd *cobra.Command, open func() (store.Store, error), flag, ref, provider string, m analysis.Metric) (*analysis.Side, error) {
+	var side *analysis.Side
+	var err error
+	if isFile, ferr := resultsFile(ref); ferr != nil {
+		return nil, inputErr(fmt.Errorf("%s: %w", flag, ferr))
+	} else if isFile {
+		side, err = collectFile(ctx, ref, provider, m)
+	} else {
+		st, oerr := open()
+		if oerr != nil {
+			return nil, oerr
+		}
+		run, rerr := getRun(cmd, st, ref)
+		if rerr != nil {
+			return nil, fmt.Errorf("%s: %w", flag, rerr)
+		}
+		source := "run " + runNumber(run.Seq) + " " + run.ID
+		side, err = analysis.Collect(ctx, source, st.Results(ctx, run.ID, store.ResultFilter{}), m, provider)
+	}
+	var pe *analysis.ProviderError
+	if errors.As(err, &pe) {
+		err = fmt.Errorf("%s: %w; set %s-provider", flag, err, flag)
+	}
+	if err != nil {
+		return nil, analysisErr(err)
+	}
+	return side, nil
+}
+
+// resultsFile tells a FILE from a RUN: an existing file is a FILE; a
+// missing path that looks like one (a separator or a .jsonl/.json
+// extension) is an error rather than a run reference.
+func resultsFile(ref string) (bool, error) {
+	fi, err := os.Stat(ref)
+	switch {
+	case err == nil && fi.IsDir():
+		return false, fmt.Errorf("%s is a directory, not a results file", ref)
+	case err == nil:
+		return true, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return false, err
+	}
+	ext := strings.ToLower(filepath.Ext(ref))
+	if strings.ContainsRune(ref, filepath.Separator) || strings.ContainsRune(ref, '/') || ext == ".jsonl" || ext == ".json" {
+		return false, fmt.Errorf("results file %s not found", ref)
+	}
+	return false, nil
+}
+
+func collectFile(ctx context.Context, path, provider string, m analysis.Metric) (*analysis.Side, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	defer file.Close()
+	return analysis.Collect(ctx, path, analysis.ReadResults(file, path), m, provider)
+}
+
+// analysisErr marks errors about the given results as input errors.
+func analysisErr(err error) error {
+	if analysis.IsInputError(err) {
+		return inputErr(err)
+	}
+	return err
+}
+
+func writeAnalysis(cmd *cobra.Command, rep *analysis.Report, asJSON bool) error {
+	if !asJSON {
+		return analysis.WriteTable(cmd.OutOrStdout(), rep)
+	}
+	enc := json.NewEncoder(cmd.OutOrStdout())
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
