@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/analysis"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
 )
 
@@ -20,6 +21,16 @@ type benchFlags struct {
 	events      string
 	dryRun      bool
 	noStream    bool
+	baseline    string
+	margin      float64
+}
+
+// gate is the --baseline check, nil without one.
+func (f *benchFlags) gate() *baselineGate {
+	if f.baseline == "" {
+		return nil
+	}
+	return &baselineGate{ref: f.baseline, margin: f.margin}
 }
 
 func (a *app) benchCommand() *cobra.Command {
@@ -57,6 +68,8 @@ func (a *app) benchCommand() *cobra.Command {
 	fl.BoolVar(&f.noStream, "no-stream", false, "ask for whole answers instead of streams (no time-to-first-token)")
 	fl.BoolVar(&f.opts.Simulate, "simulate", false, "send every provider's calls to the built-in simulator, in each vendor's own wire format: try a suite offline, for free")
 	fl.BoolVar(&f.opts.AllowExec, "allow-exec", false, "let a suite's own provider list run local commands (exec providers)")
+	fl.StringVar(&f.baseline, "baseline", "", "after the run, gate each provider against this RUN or results FILE as `analyze --fail-on-regression` does (exit 2 on a regression)")
+	fl.Float64Var(&f.margin, "margin", analysis.DefaultMargin, "with --baseline: the largest tolerated loss of pass rate")
 	return cmd
 }
 
@@ -79,6 +92,9 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 			return err
 		}
 		defer st.Close()
+		if err := f.gate().check(cmd, a, st); err != nil {
+			return err
+		}
 		svc := a.session(st)
 		defer func() { _ = svc.Close() }()
 		p, err := svc.Continue(ctx, prev, f.retryErrors != "", maxCost)
@@ -118,6 +134,9 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 		return err
 	}
 	defer st.Close()
+	if err := f.gate().check(cmd, a, st); err != nil {
+		return err
+	}
 	svc := a.session(st)
 	defer func() { _ = svc.Close() }()
 	p, err := svc.Plan(ctx, o, session.ModeRun)
@@ -158,7 +177,7 @@ func (a *app) execute(cmd *cobra.Command, p *session.Plan, f *benchFlags) error 
 	res := run.Wait()
 	stopProgress()
 	stopEvents()
-	return a.finish(cmd, run, res, p.Options(), f.outputs)
+	return a.finish(cmd, run, res, p.Options(), f.outputs, f.gate())
 }
 
 // outputPaths places relative output paths under [benchmarks] output_dir

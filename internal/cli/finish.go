@@ -21,7 +21,7 @@ import (
 // finish writes the outputs, prints the summary and chooses the exit code.
 // An output that cannot be written does not stop the others, the summary
 // or the run id from being printed.
-func (a *app) finish(cmd *cobra.Command, run *session.Run, res session.Result, o session.Options, outputs []string) error {
+func (a *app) finish(cmd *cobra.Command, run *session.Run, res session.Result, o session.Options, outputs []string, gate *baselineGate) error {
 	if res.Summary == nil {
 		return res.Err
 	}
@@ -40,7 +40,14 @@ func (a *app) finish(cmd *cobra.Command, run *session.Run, res session.Result, o
 			fmt.Fprintf(w, "Wrote %s\n", out)
 		}
 	}
-	return errors.Join(a.exitFor(&res.Run, s, res.Err, o), outErr)
+	regressed := false
+	if gate != nil && res.Err == nil && res.Run.Status == bench.RunCompleted {
+		var err error
+		if regressed, err = gate.regressed(ctx, cmd, a, s); err != nil {
+			return errors.Join(err, outErr)
+		}
+	}
+	return errors.Join(a.exitFor(&res.Run, s, res.Err, o, regressed), outErr)
 }
 
 // writeOutputs writes every report in one pass over the stored results; a
@@ -58,7 +65,9 @@ func (a *app) writeOutputs(ctx context.Context, outputs []string, res session.Re
 }
 
 // exitFor chooses the exit code of a finished run (the README's "Exit codes").
-func (a *app) exitFor(run *bench.Run, s *report.Summary, runErr error, o session.Options) error {
+// When several apply, the first wins: an error, a cancel, the cost limit,
+// no call succeeding, a regression against --baseline, failed cases.
+func (a *app) exitFor(run *bench.Run, s *report.Summary, runErr error, o session.Options, regressed bool) error {
 	switch {
 	case runErr != nil:
 		return runErr
@@ -68,6 +77,8 @@ func (a *app) exitFor(run *bench.Run, s *report.Summary, runErr error, o session
 		return withCode(ExitCostLimit, fmt.Errorf("cost limit of $%.4f reached; the resumed run keeps that cap unless you give a higher one: `%s`", o.MaxCost, a.resumeHint(run.ID, "--max-cost N")))
 	case s.Total > 0 && s.Succeeded == 0:
 		return withCode(ExitProvider, fmt.Errorf("no provider call succeeded (%s)", firstErrors(s)))
+	case regressed:
+		return withCode(ExitRegression, fmt.Errorf("regression against the baseline (see above)"))
 	case s.Failed > 0:
 		// Errored cases count as not passed: a gate must not stay green
 		// while calls fail.
