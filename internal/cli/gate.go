@@ -75,4 +75,3 @@ func (g *baselineGate) regressed(ctx context.Context, cmd *cobra.Command, a *app
 	}
 	return regressed, nil
 }
-
