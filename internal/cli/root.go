@@ -112,6 +112,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.serveCommand(),
 		a.judgeCommand(),
 		a.analyzeCommand(),
+		a.compareCommand(),
 	)
 	return root
 }
