@@ -162,22 +162,28 @@ func parseTags(kvs []string) (map[string]string, error) {
 // execute runs a plan to its end: events, progress line, outputs, summary,
 // exit code.
 func (a *app) execute(cmd *cobra.Command, p *session.Plan, f *benchFlags) error {
-	ctx := cmd.Context()
-	run := p.NewRun()
-	stopEvents, err := a.writeEvents(run, f.events)
+	run, res, err := a.runPlan(cmd, p, f.events)
 	if err != nil {
 		return err
 	}
-	stopProgress := a.showProgress(run)
-	if err := run.Start(ctx); err != nil {
-		stopProgress()
-		stopEvents()
-		return a.sessionErr(err)
-	}
-	res := run.Wait()
-	stopProgress()
-	stopEvents()
 	return a.finish(cmd, run, res, p.Options(), f.outputs, f.gate())
+}
+
+// runPlan starts a run of the plan and waits for it, with its events
+// written to events ("" for none) and the progress line drawn meanwhile.
+func (a *app) runPlan(cmd *cobra.Command, p *session.Plan, events string) (*session.Run, session.Result, error) {
+	run := p.NewRun()
+	stopEvents, err := a.writeEvents(run, events)
+	if err != nil {
+		return nil, session.Result{}, err
+	}
+	stopProgress := a.showProgress(run)
+	defer stopEvents()
+	defer stopProgress()
+	if err := run.Start(cmd.Context()); err != nil {
+		return nil, session.Result{}, a.sessionErr(err)
+	}
+	return run, run.Wait(), nil
 }
 
 // outputPaths places relative output paths under [benchmarks] output_dir

@@ -160,14 +160,10 @@ func (a *app) runModels(cmd *cobra.Command, f *compareFlags) (string, error) {
 		return "", a.sessionErr(err)
 	}
 	defer func() { _ = p.Close() }()
-	run := p.NewRun()
-	stopProgress := a.showProgress(run)
-	if err := run.Start(ctx); err != nil {
-		stopProgress()
-		return "", a.sessionErr(err)
+	run, res, err := a.runPlan(cmd, p, "")
+	if err != nil {
+		return "", err
 	}
-	res := run.Wait()
-	stopProgress()
 	if f.jsonOutput {
 		// Standard output carries the matrix alone.
 		cmd.SetOut(a.io.Stderr)
