@@ -11,13 +11,17 @@
 // exporter) plugs in by its file extension. Formats that need totals before
 // their rows take them from the summary; JUnit, which groups rows by
 // provider, spools each group to a temporary file. Memory is bounded by the
-// number of providers and matrix cells and by the per-case score sums
-// behind clustered standard errors (one count and sum per case, at most
-// Aggregator.ScoreCaseLimit of them), never by the number of results.
+// number of providers and matrix cells and by the per-case counts behind
+// clustered standard errors and flakiness (a few counts and a sum per case,
+// at most Aggregator.ScoreCaseLimit of them), never by the number of
+// results.
 //
 // Every interval is 95%: pass rates carry a Wilson interval, mean scores a
 // standard error and a t interval, clustered by case when results repeat
 // cases (see ProviderSummary); the formulas are internal/stats/inference's.
+// With repetitions (--repeat k) each provider also gets pass^k, the cases
+// whose every repetition passed, and its flaky cases, whose repetitions
+// disagree (see Flakiness).
 //
 // Figures that were not measured are never shown as zero: a provider none
 // of whose calls streamed has TTFT "n/a", throughput counts only generation

@@ -42,6 +42,10 @@ type htmlView struct {
 	Judges, Unscored string
 	Assertions       []htmlAssertion
 	AssertionsCut    string
+	// Flaky lists the flaky cases of every provider, Repeated is set when
+	// any provider repeated cases.
+	Flaky    []htmlFlaky
+	Repeated bool
 }
 
 // htmlAssertion is one row of the per-assertion table, pre-formatted.
@@ -59,8 +63,9 @@ type htmlCard struct {
 	ScoreCI string
 	Kinds   string
 	// Unscored is "" when the provider's results have no unscored verdict,
-	// Judges and ModelCost when they called no judge.
-	Unscored, Judges, ModelCost string
+	// Judges and ModelCost when they called no judge, Repeats when its
+	// results do not repeat cases.
+	Unscored, Judges, ModelCost, Repeats string
 }
 
 // htmlFailure is one row of the failing results table.
@@ -174,6 +179,9 @@ func newHTMLView(s *Summary) htmlView {
 				FormatCost(p.JudgeCostUSD, p.JudgeUnpriced))
 			c.ModelCost = FormatCost(p.ModelCostUSD, p.Unpriced)
 		}
+		c.Repeats = repeatsText(p.Flakiness)
+		v.Repeated = v.Repeated || p.Flakiness != nil
+		v.Flaky = append(v.Flaky, htmlFlakyOf(p)...)
 	}
 	return v
 }

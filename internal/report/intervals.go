@@ -8,9 +8,10 @@ import (
 )
 
 // DefaultScoreCaseLimit is the number of distinct (provider, case, prompt)
-// keys the Aggregator keeps a score count and sum for, the state behind the
-// standard error clustered by case. Each key costs about 50 bytes, so the
-// limit bounds that state near 50 MB however many cases a run has.
+// keys the Aggregator keeps per-case counts for (caseSum), the state behind
+// the standard error clustered by case and behind Flakiness. Each key costs
+// about 60 bytes, so the limit bounds that state near 60 MB however many
+// cases a run has.
 const DefaultScoreCaseLimit = 1_000_000
 
 // Confidence of every interval in a summary: 95%.
@@ -28,45 +29,58 @@ const (
 	SEClustered = "clustered"
 )
 
-// caseSum is one case's share of a provider's scores.
+// caseSum is one case's share of a provider's results: the count and sum
+// of its scores, behind the clustered error, and the count of its results,
+// succeeded calls and passes, behind its flakiness (see Flakiness).
 type caseSum struct {
-	n   int
-	sum float64
+	sum                           float64
+	n, results, succeeded, passed uint32
 }
+
+// flaky reports whether the case's succeeded repetitions disagree: at
+// least one passed and at least one failed its assertions.
+func (c caseSum) flaky() bool { return c.passed > 0 && c.succeeded > c.passed }
 
 // scoreStats accumulates a provider's case scores: the exact sum behind the
 // mean, Welford's running mean and sum of squared deviations behind the
-// plain standard error, and per case a count and a sum behind the clustered
-// one, keyed by a 64-bit hash of the case and prompt ids so the state does
-// not grow with the ids' length.
+// plain standard error, and per case (every case with a result, scored or
+// not) the counts in caseSum, keyed by a 64-bit hash of the case and prompt
+// ids so the state does not grow with the ids' length. flaky lists the
+// first flaky cases by id, with the ids themselves.
 type scoreStats struct {
 	n          int
 	sum        float64
 	wMean, wM2 float64
-	// cases is nil until the first score and again once capped.
+	// cases is nil until the first result and again once capped.
 	cases  map[uint64]caseSum
 	capped bool
+	flaky  flakyList
 }
 
-// add folds one score in. keys counts the case keys held by the whole
-// Aggregator; when a new key would take it past limit, this provider drops
-// its per-case sums (returning their keys to the pool) and is marked
-// capped, so its standard error falls back to the unclustered one.
-func (s *scoreStats) add(caseID, promptID string, x float64, keys *int, limit int) {
-	s.n++
-	s.sum += x
-	d := x - s.wMean
-	s.wMean += d / float64(s.n)
-	s.wM2 += d * (x - s.wMean)
+// add folds one result in: its score, when it has one (see scoreOf), into
+// the sums, and its outcome into its case's counts. keys counts the case
+// keys held by the whole Aggregator; when a new key would take it past
+// limit, this provider drops its per-case state (returning its keys to the
+// pool) and is marked capped, so its standard error falls back to the
+// unclustered one and its flakiness is not known.
+func (s *scoreStats) add(r *bench.Result, keys *int, limit int) {
+	x, scored := scoreOf(r)
+	if scored {
+		s.n++
+		s.sum += x
+		d := x - s.wMean
+		s.wMean += d / float64(s.n)
+		s.wM2 += d * (x - s.wMean)
+	}
 	if s.capped {
 		return
 	}
-	k := caseKey(caseID, promptID)
+	k := caseKey(r.CaseID, r.PromptID)
 	c, seen := s.cases[k]
 	if !seen {
 		if *keys >= limit {
 			*keys -= len(s.cases)
-			s.cases, s.capped = nil, true
+			s.cases, s.capped, s.flaky = nil, true, flakyList{}
 			return
 		}
 		if s.cases == nil {
@@ -74,9 +88,22 @@ func (s *scoreStats) add(caseID, promptID string, x float64, keys *int, limit in
 		}
 		*keys++
 	}
-	c.n++
-	c.sum += x
+	was := c.flaky()
+	c.results++
+	if r.Status == bench.StatusSuccess {
+		c.succeeded++
+		if r.Passed {
+			c.passed++
+		}
+	}
+	if scored {
+		c.n++
+		c.sum += x
+	}
 	s.cases[k] = c
+	if !was && c.flaky() {
+		s.flaky.add(r.CaseID, r.PromptID, maxFlakyListed)
+	}
 }
 
 // caseKey is the 64-bit FNV-1a hash of the case id, a zero byte and the
@@ -116,15 +143,18 @@ func (s *scoreStats) spread(clustered bool) spread {
 	if !clustered || s.capped {
 		return spread{se: math.Sqrt(s.wM2 / (n - 1) / n), df: s.n - 1, method: SEIID, ok: true}
 	}
-	c := len(s.cases)
-	if c < 2 {
-		return spread{}
-	}
 	m := s.sum / n
-	meat := 0.0
+	meat, c := 0.0, 0
 	for _, cs := range s.cases {
+		if cs.n == 0 {
+			continue // a case none of whose results was scored
+		}
 		d := cs.sum - float64(cs.n)*m
 		meat += d * d
+		c++
+	}
+	if c < 2 {
+		return spread{}
 	}
 	cf := float64(c)
 	return spread{se: math.Sqrt(cf / (cf - 1) * meat / (n * n)), df: c - 1, method: SEClustered, clusters: c, ok: true}

@@ -22,7 +22,7 @@ var mdEscaper = strings.NewReplacer(
 func md(s string) string { return mdEscaper.Replace(oneLine(s)) }
 
 // markdownOutput writes the run header, the per-provider table, the
-// judges' usage and the per-assertion table (all from the summary given up
+// judges' usage, the repeated cases' pass^k and flaky cases, and the per-assertion table (all from the summary given up
 // front), the failing results as they stream (at most maxMarkdownFailures,
 // then a count) and the cost line.
 type markdownOutput struct {
@@ -41,6 +41,7 @@ func (o *markdownOutput) Begin(_ bench.Run, s *Summary) error {
 	writeMarkdownHeader(o.w, s)
 	writeMarkdownProviders(o.w, s)
 	writeMarkdownJudges(o.w, s)
+	writeMarkdownFlakiness(o.w, s)
 	writeMarkdownAssertions(o.w, s.Assertions)
 	_, err := fmt.Fprintf(o.w, "\n## Failing results (%d)\n\n", s.Failed)
 	return err

@@ -77,6 +77,11 @@ func PercentilesOf(s *stats.Sketch) Percentiles {
 // Aggregator.ScoreCaseLimit keys; past it the error is the unclustered one
 // and ScoreCasesCapped says so. The three are absent below two scores, or
 // below two cases when clustered.
+//
+// Flakiness is set when the provider's results repeat cases: pass^k, the
+// flaky cases and their pass counts, from the same per-case state, so past
+// the limit it is nil too (see Flakiness). Its fields are flat in JSON and
+// absent when it is nil; in Go, check it before reading them.
 type ProviderSummary struct {
 	Provider  string  `json:"provider"`
 	Model     string  `json:"model"`
@@ -122,6 +127,7 @@ type ProviderSummary struct {
 	ScoreClusters     int         `json:"score_clusters,omitzero"`
 	ScoreCasesCapped  bool        `json:"score_cases_capped,omitzero"`
 	Grading
+	*Flakiness
 }
 
 // Summary is the aggregate of a run's results, computed in one streaming
@@ -241,9 +247,7 @@ func (a *Aggregator) Add(r *bench.Result) {
 		p.addTimings(r)
 	}
 	p.repeated = p.repeated || r.Repetition > 0
-	if x, ok := scoreOf(r); ok {
-		p.scores.add(r.CaseID, r.PromptID, x, &a.caseKeys, positive(a.ScoreCaseLimit, DefaultScoreCaseLimit))
-	}
+	p.scores.add(r, &a.caseKeys, positive(a.ScoreCaseLimit, DefaultScoreCaseLimit))
 	a.addTotals(r, c)
 	a.matrix.add(r, positive(a.MatrixLimit, DefaultMatrixLimit))
 	a.assertions.add(r, positive(a.AssertionLimit, DefaultAssertionLimit))
@@ -348,6 +352,9 @@ func (p *providerAgg) summary() ProviderSummary {
 		s.TokensPerSec = float64(p.genToks) / p.genSec
 	}
 	p.scores.setScore(&s, p.repeated)
+	if p.repeated {
+		s.Flakiness = p.scores.flakiness()
+	}
 	return s
 }
 
@@ -390,12 +397,13 @@ func Summarize(ctx context.Context, run bench.Run, results iter.Seq2[bench.Resul
 // Warnings returns what a reader must know before trusting the summary's
 // figures, one sentence each: one per provider whose results have no
 // price, saying how many and where to set one, and one per provider whose
-// mean score's error could not be clustered by case (ScoreCasesCapped).
+// mean score's error could not be clustered by case and whose flaky cases
+// could not be counted (ScoreCasesCapped).
 func (s *Summary) Warnings() []string {
 	var out []string
 	for _, p := range s.Providers {
 		if p.ScoreCasesCapped {
-			out = append(out, fmt.Sprintf("%s: results repeat cases, but the run has more distinct cases than are kept for clustering; the mean score's standard error treats every result as independent and is likely too small",
+			out = append(out, fmt.Sprintf("%s: results repeat cases, but the run has more distinct cases than are kept for clustering; the mean score's standard error treats every result as independent and is likely too small, and flaky cases are not counted",
 				p.Provider))
 		}
 		if p.Unpriced == 0 {

@@ -47,6 +47,10 @@ func TestSummaryOfFixture(t *testing.T) {
 		// where it equals sd/√n = 0.5; t(0.975, 1) = tan(π·0.475).
 		Scored: 2, MeanScoreSE: new(0.5), MeanScoreDF: 1, MeanScoreSEMethod: SEClustered, ScoreClusters: 2,
 		MeanScoreCI: &[2]float64{0.5 - math.Tan(math.Pi*0.475)*0.5, 0.5 + math.Tan(math.Pi*0.475)*0.5},
+		// fr passed once and errored once (one verdict: not flaky, not
+		// all passed), de failed, it timed out: no case passed every
+		// repetition; Wilson's upper end for 0 of 3 is z²/(3+z²).
+		Flakiness: &Flakiness{Cases: 3, CasesAllPassedCI: [2]float64{0, 3.841458820694124 / 6.841458820694124}},
 	}
 	opts := cmp.Options{
 		cmpopts.IgnoreFields(ProviderSummary{}, "Latency", "TTFT"),

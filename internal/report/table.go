@@ -28,7 +28,8 @@ type tableCell struct {
 // WriteTable writes the terminal summary: one row per provider (results,
 // pass rate with its 95% Wilson interval, errors, p50/p95 latency, TTFT p50, tokens, cost), a totals
 // line, the judges' line and the unscored verdicts' line when there are
-// any (see Summary.JudgeLine and Summary.UnscoredLine), a note for each
+// any (see Summary.JudgeLine and Summary.UnscoredLine), a "Flaky:" line per
+// provider with flaky cases (see Flakiness), a note for each
 // placeholder shown ("n/a" TTFT) and the summary's warnings (results
 // without a price). ANSI colour is used only when color is true.
 func WriteTable(w io.Writer, s *Summary, color bool) error {
@@ -76,6 +77,11 @@ func WriteTable(w io.Writer, s *Summary, color bool) error {
 		bw.WriteString(line + "\n")
 		for _, l := range unscoredByAssertion(s.Assertions, maxTableUnscored) {
 			bw.WriteString("  " + termSafe(l) + "\n")
+		}
+	}
+	for _, p := range s.Providers {
+		if l := flakyLine(p, maxTableFlaky); l != "" {
+			bw.WriteString(termSafe(l) + "\n")
 		}
 	}
 	if s.Matrix.Truncated {
