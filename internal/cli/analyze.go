@@ -23,6 +23,9 @@ type analyzeFlags struct {
 	metric                       string
 	margin, alpha                float64
 	failOnRegression, jsonOutput bool
+	// --power: cases needed, from the baseline's spread.
+	power             bool
+	drop, probability float64
 }
 
 func (a *app) analyzeCommand() *cobra.Command {
@@ -60,13 +63,18 @@ With --fail-on-regression a regression exits 2.`,
 	fl.StringVar(&f.compProvider, "comparison-provider", "", "provider to use from the comparison (required when it holds several)")
 	fl.BoolVar(&f.failOnRegression, "fail-on-regression", false, "exit 2 when the verdict is a regression")
 	fl.BoolVar(&f.jsonOutput, "json", false, "print the report as JSON")
+	fl.BoolVar(&f.power, "power", false, "instead of comparing: the cases the gate needs, from the baseline's spread (no --comparison)")
+	fl.Float64Var(&f.drop, "drop", 0.10, "with --power: the real loss the gate should catch")
+	fl.Float64Var(&f.probability, "probability", 0.8, "with --power: the chance wanted of passing an unchanged model and of catching the drop")
 	_ = cmd.MarkFlagRequired("baseline")
-	_ = cmd.MarkFlagRequired("comparison")
 	return cmd
 }
 
 func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
 	ctx := cmd.Context()
+	if f.comparison == "" && !f.power {
+		return configErr("--comparison is required (or --power, which needs only --baseline)")
+	}
 	opt := analysis.Options{Metric: analysis.Metric(f.metric), Margin: f.margin, Alpha: f.alpha}
 	if err := opt.Validate(); err != nil {
 		return configErr("--%v", err)
@@ -91,6 +99,9 @@ func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
 	if err != nil {
 		return err
 	}
+	if f.power {
+		return a.analyzePower(cmd, base, f)
+	}
 	comp, err := collectSide(ctx, cmd, open, "--comparison", f.comparison, f.compProvider, opt.Metric)
 	if err != nil {
 		return err
@@ -106,6 +117,23 @@ func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
 		return silentExit(ExitRegression)
 	}
 	return nil
+}
+
+// analyzePower prints the cases the gate needs, from the baseline's spread.
+func (a *app) analyzePower(cmd *cobra.Command, base *analysis.Side, f analyzeFlags) error {
+	p, err := analysis.PowerOf(base, analysis.PowerOptions{Margin: f.margin, Alpha: f.alpha, Drop: f.drop, Power: f.probability})
+	if analysis.IsInputError(err) {
+		return inputErr(err)
+	}
+	if err != nil {
+		return configErr("--power: %v", err)
+	}
+	if f.jsonOutput {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		return enc.Encode(p)
+	}
+	return analysis.WritePower(cmd.OutOrStdout(), p)
 }
 
 // collectSide reads one side: a results file when ref names one, else a

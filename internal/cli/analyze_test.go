@@ -113,7 +113,7 @@ func TestAnalyzeRefusesBadInput(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"no comparison", []string{"--baseline", run}, 3, "required flag"},
+		{"no comparison", []string{"--baseline", run}, 3, "--comparison is required"},
 		{"alpha too large", []string{"--baseline", run, "--comparison", file, "--alpha", "0.5"}, 3, "--alpha"},
 		{"negative margin", []string{"--baseline", run, "--comparison", file, "--margin", "-1"}, 3, "--margin"},
 		{"unknown run", []string{"--baseline", "#99", "--comparison", file}, 4, "--baseline: run reference"},

@@ -42,3 +42,26 @@ func countRuns(t *testing.T, e *env) int {
 	}
 	return strings.Count(stdout, "\n")
 }
+
+// TestAnalyzePowerFromAStoredRun: --power needs only a baseline and says
+// how many cases the gate needs at its margin.
+func TestAnalyzePowerFromAStoredRun(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	mixed, _ := benchRun(t, e, "simulator:sim-large,simulator:echo")
+	code, stdout, stderr := e.run(t.Context(), "analyze", "--baseline", mixed, "--baseline-provider", "simulator:sim-large", "--power", "--json")
+	if code != 0 || !strings.Contains(stdout, `"cases_to_pass": 0`) {
+		// A model that passes every case has no spread: no cases needed.
+		t.Errorf("sim-large: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = e.run(t.Context(), "analyze", "--baseline", mixed, "--metric", "score", "--baseline-provider", "simulator:echo", "--power")
+	if code != 0 || !strings.Contains(stdout, "Cases for an unchanged model to pass:") {
+		t.Errorf("echo: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, _, stderr = e.run(t.Context(), "analyze", "--baseline", mixed, "--baseline-provider", "simulator:echo", "--power", "--margin", "0"); code != 3 || !strings.Contains(stderr, "margin") {
+		t.Errorf("margin 0: exit %d, want 3\n%s", code, stderr)
+	}
+	if code, _, stderr = e.run(t.Context(), "analyze", "--baseline", mixed); code != 3 || !strings.Contains(stderr, "--comparison") {
+		t.Errorf("no comparison: exit %d, want 3\n%s", code, stderr)
+	}
+}
