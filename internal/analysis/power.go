@@ -80,7 +80,8 @@ func PowerOf(side *Side, o PowerOptions) (*Power, error) {
 	}
 	sdd := math.Sqrt2 * sd
 	need := func(effect float64) int {
-		return int(math.Ceil(math.Pow((za.Value+zp.Value)*sdd/effect, 2)))
+		r := (za.Value + zp.Value) * sdd / effect
+		return int(math.Ceil(r * r))
 	}
 	return &Power{
 		Source: side.Source, Cases: n, Mean: mean, SD: sd, SDDiff: sdd,

@@ -18,8 +18,8 @@ func TestPowerFromABaselinesSpread(t *testing.T) {
 	// Per-case values 1, 1, 0, 0: sd = √(1/3); a paired difference √2 of it.
 	sd := math.Sqrt(1.0 / 3)
 	z := 1.6448536269514722 + 0.8416212335729143 // z(0.95) + z(0.8)
-	wantPass := int(math.Ceil(math.Pow(z*math.Sqrt2*sd/0.02, 2)))
-	wantCatch := int(math.Ceil(math.Pow(z*math.Sqrt2*sd/0.08, 2)))
+	need := func(effect float64) int { r := z * math.Sqrt2 * sd / effect; return int(math.Ceil(r * r)) }
+	wantPass, wantCatch := need(0.02), need(0.08)
 	if p.Cases != 4 || !near(p.SD, sd) || !near(p.SDDiff, math.Sqrt2*sd) || p.CasesToPass != wantPass || p.CasesToCatch != wantCatch || p.Power != 0.8 {
 		t.Errorf("power %+v; want sd %v, %d cases to pass, %d to catch", *p, sd, wantPass, wantCatch)
 	}
