@@ -48,6 +48,7 @@ in a run (cached). The new run's cost is what the judges cost.`,
 	fl.StringVar(&f.opts.Name, "name", "", "name of the new run (default \"eval of #N\")")
 	fl.StringArrayVar(&f.tags, "tag", nil, "tag the new run, k=v (repeatable)")
 	fl.BoolVar(&f.opts.NoCache, "no-cache", false, "do not read or write the judge cache")
+	fl.BoolVar(&f.opts.Simulate, "simulate", false, "send the judges' calls to the built-in simulator (a simulated run's judges stay simulated)")
 	return cmd
 }
 
@@ -86,7 +87,7 @@ func (a *app) runEval(cmd *cobra.Command, f *evalFlags) error {
 		return werr
 	}
 	fmt.Fprintf(w, "\nRun %s %s: %d results, %d passed, %d failed, %d errors, %s\n", res.Run.ID, res.Run.Status, s.Total, s.Passed, s.Failed-s.Errored, s.Errored, report.FormatCost(s.CostUSD, s.Unpriced))
-	fmt.Fprintf(w, "Scored %d answers; copied %d failed calls unscored", res.Scored, res.Failed)
+	fmt.Fprintf(w, "Scored %d answers; copied %d failed calls unscored", res.Scored, res.Errored)
 	if res.NoCase > 0 {
 		fmt.Fprintf(w, "; %d answers have no case in the datasets and keep their old verdict", res.NoCase)
 	}

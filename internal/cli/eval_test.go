@@ -148,7 +148,7 @@ func TestEvalOutputs(t *testing.T) {
 {"case_id": "b", "output": "beta", "provider": "mine", "latency_ms": 12}
 
 {"case_id": "zeta", "output": "x"}
-{"case_id": "c", "ouput": "gamma"}
+{"case_id": "c", "answer": "gamma"}
 {"case_id": "a", "output": "again"}
 `)
 	code, stdout, stderr := e.run(t.Context(), "eval", "--outputs", bad, "--dataset", suite)

@@ -52,6 +52,9 @@ type EvalOptions struct {
 	Tags map[string]string
 	// NoCache skips the judge cache.
 	NoCache bool
+	// Simulate points every judge at the built-in simulator. Rescore
+	// sets it when the run was simulated, so its judges stay simulated.
+	Simulate bool
 }
 
 // DefaultOutputsProvider names answers produced outside this tool.
@@ -74,10 +77,10 @@ const TagRescoredFrom = "rescored_from"
 type EvalResult struct {
 	Run     bench.Run
 	Summary *report.Summary
-	// Scored answers were scored again; Failed ones (their call had
+	// Scored answers were scored again; Errored ones (their call had
 	// failed) were copied unscored; NoCase ones have no case in the
 	// datasets and were copied with their old verdict.
-	Scored, Failed, NoCase int
+	Scored, Errored, NoCase int
 }
 
 // Rescore scores the answers of the stored run ref again with its suites'
@@ -94,9 +97,11 @@ func (s *Service) Rescore(ctx context.Context, ref string, o EvalOptions) (EvalR
 		}
 		return EvalResult{}, err
 	}
+	saved := savedOptions(old)
 	if len(o.Datasets) == 0 {
-		o.Datasets = savedDatasets(old)
+		o.Datasets = saved.Datasets
 	}
+	o.Simulate = o.Simulate || saved.Simulate
 	if len(o.Datasets) == 0 {
 		return EvalResult{}, configErr("run %s has no saved datasets: pass --dataset FILE", old.ID)
 	}
@@ -169,19 +174,23 @@ func TotalsOf(s *report.Summary) bench.Totals {
 	return t
 }
 
-// savedDatasets are the datasets a run was made with: a bench run's
-// options, or an eval run's own.
-func savedDatasets(run *bench.Run) []string {
+// evalSnapshot is what Rescore reads of a run's saved options.
+type evalSnapshot struct {
+	Datasets []string `json:"datasets"`
+	Simulate bool     `json:"simulate"`
+}
+
+// savedOptions are the datasets a run was made with, and whether it was
+// simulated: a bench run's options, or an eval run's own.
+func savedOptions(run *bench.Run) evalSnapshot {
 	for _, key := range []string{"bench", "eval"} {
-		var o struct {
-			Datasets []string `json:"datasets"`
-		}
+		var o evalSnapshot
 		raw, _ := json.Marshal(run.Config[key])
 		if json.Unmarshal(raw, &o) == nil && len(o.Datasets) > 0 {
-			return o.Datasets
+			return o
 		}
 	}
-	return nil
+	return evalSnapshot{}
 }
 
 // evalRun is the new run, not yet stored.
@@ -196,6 +205,9 @@ func (s *Service) evalRun(o EvalOptions, name string, snapshot map[string]any) *
 	snapshot["datasets"] = absPaths(o.Datasets)
 	if o.Provider != "" {
 		snapshot["provider"] = o.Provider
+	}
+	if o.Simulate {
+		snapshot["simulate"] = true
 	}
 	return &bench.Run{
 		ID: uuid.Must(uuid.NewV7()).String(), Name: name, Tags: tags, CreatedAt: store.Now(),
@@ -262,7 +274,7 @@ func (s *Service) rescore(ctx context.Context, run *bench.Run, idx *caseIndex, w
 	}
 	beat := &Run{svc: s, run: run}
 	stop := beat.heartbeat(ctx)
-	judges := s.Judges(JudgeOptions{NoCache: o.NoCache})
+	judges := s.Judges(JudgeOptions{NoCache: o.NoCache, Simulate: o.Simulate})
 	res := EvalResult{}
 	agg := report.NewAggregator(*run)
 	err := s.scoreAll(ctx, run.ID, idx, width, judges, src, agg, &res)
@@ -340,7 +352,7 @@ func readUnits(ctx context.Context, runID string, idx *caseIndex, width int, src
 			res.NoCase++
 			r.Metadata[MetaNoCase] = true
 		case old.Status != bench.StatusSuccess:
-			res.Failed++
+			res.Errored++
 			r.Scores, r.Score, r.Passed = nil, 0, false
 		default:
 			res.Scored++
@@ -621,7 +633,7 @@ func parseOutput(b []byte, idx *caseIndex, provider string) (bench.Result, error
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ln); err != nil {
-		return bench.Result{}, fmt.Errorf("not an answer line: %v", err)
+		return bench.Result{}, fmt.Errorf("not an answer line: %w", err)
 	}
 	switch {
 	case ln.CaseID == "":
