@@ -113,6 +113,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.judgeCommand(),
 		a.analyzeCommand(),
 		a.compareCommand(),
+		a.evalCommand(),
 	)
 	return root
 }
