@@ -107,7 +107,7 @@ func (s *stage) evaluate(p *pending) {
 		var m *Meter
 		p.in, m = s.r.input(&p.job, &p.res, p.logprobs)
 		p.part = eval.ScoreEach(s.ctx, as, p.in)
-		addJudgeCost(&p.res, m.totals())
+		AddJudgeCost(&p.res, m.Usage())
 	}
 	if s.ctx.Err() != nil {
 		// Cancelled: the judges were cut off, so the verdicts are not
@@ -175,9 +175,9 @@ func (s *stage) compare(g *group) {
 		if s.ctx.Err() != nil {
 			return
 		}
-		t := m.totals()
+		t := m.Usage()
 		for i, p := range ok {
-			addJudgeCost(&p.res, t.share(i, len(ok)))
+			AddJudgeCost(&p.res, t.Share(i, len(ok)))
 			s.r.combine(&p.job, &p.res, parts[i])
 		}
 	}
@@ -229,19 +229,19 @@ func (r *Runner) scoreInline(ctx context.Context, j *Job, res *bench.Result, log
 	in, m := r.input(j, res, logprobs)
 	o := eval.Check(ctx, j.Case.Assert, j.Case.Threshold, in)
 	res.Scores, res.Score, res.Passed = o.Scores, o.Score, o.Passed
-	addJudgeCost(res, m.totals())
+	AddJudgeCost(res, m.Usage())
 }
 
-// judgeTotals is what the judge calls for one answer used.
-type judgeTotals struct {
+// JudgeUsage is what the judge calls for one answer used.
+type JudgeUsage struct {
 	calls, cached, tokens int
 	cost                  float64
 }
 
-// share is answer i's part of totals shared by n answers: the cost and
+// Share is answer i's part of totals shared by n answers: the cost and
 // tokens evenly, the calls counted once, on the first answer.
-func (t judgeTotals) share(i, n int) judgeTotals {
-	s := judgeTotals{cost: t.cost / float64(n), tokens: t.tokens / n}
+func (t JudgeUsage) Share(i, n int) JudgeUsage {
+	s := JudgeUsage{cost: t.cost / float64(n), tokens: t.tokens / n}
 	if i == 0 {
 		s.calls, s.cached = t.calls, t.cached
 		s.tokens += t.tokens % n
@@ -249,22 +249,25 @@ func (t judgeTotals) share(i, n int) judgeTotals {
 	return s
 }
 
-// addJudgeCost adds the judges' cost to the answer's and records the
+// AddJudgeCost adds the judges' cost to the answer's and records the
 // calls in its metadata; nothing when no judge was called.
-func addJudgeCost(res *bench.Result, t judgeTotals) {
+func AddJudgeCost(res *bench.Result, t JudgeUsage) {
 	if t.calls == 0 && t.cost == 0 && t.tokens == 0 {
 		return
 	}
 	res.Cost.Total += t.cost
-	calls, cost, tokens, cached := t.calls, t.cost, t.tokens, t.cached
-	if v, ok := res.Metadata["judge_calls"].(int); ok {
-		calls += v
-		cost += res.Metadata["judge_cost_usd"].(float64)
-		tokens += res.Metadata["judge_tokens"].(int)
-		cached += res.Metadata["judge_cached"].(int)
-	}
-	res.Metadata = withMeta(res.Metadata, "judge_calls", calls)
+	// A group's share adds to what the answer's own judges used.
+	md := res.Metadata
+	calls, cached, tokens := t.calls+metaInt(md, "judge_calls"), t.cached+metaInt(md, "judge_cached"), t.tokens+metaInt(md, "judge_tokens")
+	prev, _ := md["judge_cost_usd"].(float64)
+	cost := t.cost + prev
+	res.Metadata = withMeta(md, "judge_calls", calls)
 	res.Metadata["judge_cost_usd"] = cost
 	res.Metadata["judge_tokens"] = tokens
 	res.Metadata["judge_cached"] = cached
+}
+
+func metaInt(md map[string]any, k string) int {
+	v, _ := md[k].(int)
+	return v
 }

@@ -39,12 +39,6 @@ type JudgeSource interface {
 // NewMeter returns judges for one case's evaluators, metered.
 func NewMeter(src JudgeSource, caseID string) *Meter { return &Meter{src: src, caseID: caseID} }
 
-// Totals is what the metered calls used: calls, cached answers, tokens, cost.
-func (m *Meter) Totals() (calls, cached, tokens int, costUSD float64) {
-	t := m.totals()
-	return t.calls, t.cached, t.tokens, t.cost
-}
-
 // Meter is eval.Judges for the evaluators of one answer: it hands out the
 // source's providers and adds up what their calls cost.
 type Meter struct {
@@ -57,14 +51,14 @@ type Meter struct {
 	cached int
 }
 
-// totals is what the metered calls used; zero for a nil meter.
-func (m *Meter) totals() judgeTotals {
+// Usage is what the metered calls used; zero for a nil meter.
+func (m *Meter) Usage() JudgeUsage {
 	if m == nil {
-		return judgeTotals{}
+		return JudgeUsage{}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return judgeTotals{calls: m.calls, cached: m.cached, tokens: m.tokens, cost: m.cost}
+	return JudgeUsage{calls: m.calls, cached: m.cached, tokens: m.tokens, cost: m.cost}
 }
 
 func (m *Meter) add(u bench.Usage, c bench.Cost, cached bool) {

@@ -326,7 +326,7 @@ func (r *Runner) Execute(ctx context.Context, j Job) (bench.Result, error) {
 		in, m := r.input(&j, &res, lp)
 		p := eval.ScoreEach(ctx, j.Case.Assert, in)
 		eval.CompareGroup(ctx, j.Case.Assert, []*eval.Input{in}, []eval.Partial{p})
-		addJudgeCost(&res, m.totals())
+		AddJudgeCost(&res, m.Usage())
 		r.combine(&j, &res, p)
 	}
 	return res, nil

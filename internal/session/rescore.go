@@ -433,11 +433,11 @@ func scoreUnit(ctx context.Context, judges *Judges, u unit) {
 		if !eval.HasComparer(as) {
 			o := eval.Check(ctx, as, u.c.Threshold, in)
 			r.Scores, r.Score, r.Passed = o.Scores, o.Score, o.Passed
-			addJudgeUsage(r, meterUsage(m))
+			runner.AddJudgeCost(r, m.Usage())
 			continue
 		}
 		parts = append(parts, eval.ScoreEach(ctx, as, in))
-		addJudgeUsage(r, meterUsage(m))
+		runner.AddJudgeCost(r, m.Usage())
 		ins, ok = append(ins, in), append(ok, r)
 	}
 	if len(ok) == 0 {
@@ -448,11 +448,11 @@ func scoreUnit(ctx context.Context, judges *Judges, u unit) {
 		in.Judges = m
 	}
 	eval.CompareGroup(ctx, as, ins, parts)
-	shared := meterUsage(m)
+	shared := m.Usage()
 	for i, r := range ok {
 		o := eval.Combine(as, u.c.Threshold, parts[i])
 		r.Scores, r.Score, r.Passed = o.Scores, o.Score, o.Passed
-		addJudgeUsage(r, shared.share(i, len(ok)))
+		runner.AddJudgeCost(r, shared.Share(i, len(ok)))
 	}
 }
 
@@ -461,49 +461,6 @@ func inputOf(c *bench.Case, r *bench.Result, m *runner.Meter) *eval.Input {
 		Case: c, Provider: r.Provider, Prompt: r.Prompt, Output: r.Response, FinishReason: r.FinishReason,
 		LatencyMs: r.LatencyMs, TTFTMs: r.TTFTMs, Usage: r.Tokens, Judges: m,
 	}
-}
-
-// judgeUsage is what judge calls used.
-type judgeUsage struct {
-	calls, cached, tokens int
-	cost                  float64
-}
-
-func meterUsage(m *runner.Meter) judgeUsage {
-	calls, cached, tokens, cost := m.Totals()
-	return judgeUsage{calls: calls, cached: cached, tokens: tokens, cost: cost}
-}
-
-// share is answer i's part of usage shared by n answers: cost and tokens
-// evenly, the calls counted once, on the first.
-//
-// It repeats the runner's judgeTotals.share.
-func (u judgeUsage) share(i, n int) judgeUsage {
-	s := judgeUsage{cost: u.cost / float64(n), tokens: u.tokens / n}
-	if i == 0 {
-		s.calls, s.cached, s.tokens = u.calls, u.cached, s.tokens+u.tokens%n
-	}
-	return s
-}
-
-// addJudgeUsage adds u to r's cost and judge metadata, as the runner
-// records a run's judges (the report reads these keys).
-func addJudgeUsage(r *bench.Result, u judgeUsage) {
-	if u.calls == 0 && u.cost == 0 && u.tokens == 0 {
-		return
-	}
-	r.Cost.Total += u.cost
-	md := r.Metadata
-	md["judge_calls"] = intMeta(md, "judge_calls") + u.calls
-	md["judge_cached"] = intMeta(md, "judge_cached") + u.cached
-	md["judge_tokens"] = intMeta(md, "judge_tokens") + u.tokens
-	c, _ := md["judge_cost_usd"].(float64)
-	md["judge_cost_usd"] = c + u.cost
-}
-
-func intMeta(md map[string]any, k string) int {
-	v, _ := md[k].(int)
-	return v
 }
 
 // writeAll stores the scored results in batches and aggregates them.

@@ -391,13 +391,7 @@ func (r *Run) finish(ctx context.Context, sum runner.Summary, runErr error, live
 		}
 	}
 	s := agg.Summary()
-	run.Totals = bench.Totals{
-		Results: s.Total, Succeeded: s.Succeeded, Errored: s.Errored, Passed: s.Passed, Failed: s.Failed, CostUSD: s.CostUSD,
-		JudgeCalls: s.JudgeCalls, JudgeCached: s.JudgeCached, JudgeCostUSD: s.JudgeCostUSD, Unscored: s.Unscored,
-	}
-	for _, p := range s.Providers {
-		run.Totals.Tokens += p.TokensTotal
-	}
+	run.Totals = TotalsOf(s)
 	run.UpdatedAt = store.Now()
 	if err := r.svc.store.UpdateRun(ctx, run); err != nil {
 		res.Err = errors.Join(runErr, fmt.Errorf("save run: %w", err))
