@@ -5,7 +5,6 @@
 package score
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,11 +12,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/jsonlines"
 )
 
 // MaxLineBytes bounds one input line; longer lines are reported as bad and
 // skipped, so memory stays bounded whatever the input.
-const MaxLineBytes = 16 << 20
+const MaxLineBytes = jsonlines.MaxLineBytes
 
 // Request is one input line.
 type Request struct {
@@ -38,89 +39,15 @@ type Response struct {
 	Details map[string]any `json:"details"`
 }
 
-type errorLine struct {
-	Error string `json:"error"`
-}
-
 // Run reads requests from r, one JSON object per line, and writes one line
 // per input line to w, in order. A line that cannot be scored gets
 // {"error": "..."} and the run goes on; badLines counts them. err is only
 // for reading, writing or cancellation.
 func Run(ctx context.Context, r io.Reader, w io.Writer) (badLines int, err error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for n := 1; ; n++ {
-		if err := ctx.Err(); err != nil {
-			return badLines, fmt.Errorf("metrics score: %w", err)
-		}
-		line, tooLong, rerr := readLine(br)
-		if errors.Is(rerr, io.EOF) && line == nil && !tooLong {
-			break
-		}
-		if rerr != nil && !errors.Is(rerr, io.EOF) {
-			return badLines, fmt.Errorf("metrics score: read line %d: %w", n, rerr)
-		}
-		var out any
-		if tooLong {
-			out = errorLine{fmt.Sprintf("line %d: longer than %d bytes", n, MaxLineBytes)}
-		} else if resp, err := ScoreLine(line); err != nil {
-			out = errorLine{fmt.Sprintf("line %d: %v", n, err)}
-		} else {
-			out = resp
-		}
-		if _, bad := out.(errorLine); bad {
-			badLines++
-		}
-		if err := enc.Encode(out); err != nil {
-			return badLines, fmt.Errorf("metrics score: write line %d: %w", n, err)
-		}
-		if br.Buffered() == 0 {
-			// Flush when the input pauses, so interactive use sees answers.
-			if err := bw.Flush(); err != nil {
-				return badLines, fmt.Errorf("metrics score: write: %w", err)
-			}
-		}
-		if errors.Is(rerr, io.EOF) {
-			break
-		}
-	}
-	if err := bw.Flush(); err != nil {
-		return badLines, fmt.Errorf("metrics score: write: %w", err)
-	}
-	return badLines, nil
-}
-
-// readLine returns the next line without its newline (and a trailing \r).
-// A line over MaxLineBytes is consumed and reported as tooLong.
-func readLine(br *bufio.Reader) (line []byte, tooLong bool, err error) {
-	var buf []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if !tooLong {
-			if len(buf)+len(chunk) > MaxLineBytes+2 {
-				tooLong, buf = true, nil
-			} else {
-				buf = append(buf, chunk...)
-			}
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if errors.Is(err, io.EOF) && len(buf) == 0 && !tooLong {
-			return nil, false, io.EOF
-		}
-		buf = bytes.TrimSuffix(buf, []byte("\n"))
-		buf = bytes.TrimSuffix(buf, []byte("\r"))
-		if tooLong {
-			return nil, true, err
-		}
-		if buf == nil {
-			buf = []byte{}
-		}
-		return buf, false, err
-	}
+	return jsonlines.Serve(ctx, r, w, "metrics score", func(_ int, line []byte) (any, string, error) {
+		resp, err := ScoreLine(line)
+		return resp, "", err
+	})
 }
 
 // ScoreLine scores one JSON request.
