@@ -34,6 +34,10 @@ type Percentiles struct {
 	Max  float64 `json:"max"`
 	// Count is the number of values the percentiles were computed from.
 	Count int64 `json:"count"`
+	// P50CI and P95CI are the 95% bootstrap intervals of P50 and P95 (see
+	// quantileCI), absent below two values.
+	P50CI *[2]float64 `json:"p50_ci,omitempty"`
+	P95CI *[2]float64 `json:"p95_ci,omitempty"`
 }
 
 // PercentilesOf reads the report percentiles from a sketch; they are within
@@ -42,6 +46,7 @@ func PercentilesOf(s *stats.Sketch) Percentiles {
 	return Percentiles{
 		P50: s.Quantile(0.50), P90: s.Quantile(0.90), P95: s.Quantile(0.95), P99: s.Quantile(0.99),
 		Mean: s.Mean(), Max: s.Max(), Count: s.Count(),
+		P50CI: quantileCI(s, 0.50), P95CI: quantileCI(s, 0.95),
 	}
 }
 
@@ -368,6 +373,11 @@ func exact(p Percentiles, sum, maxV float64) Percentiles {
 	p.Mean = sum / float64(p.Count)
 	p.Max = maxV
 	p.P50, p.P90, p.P95, p.P99 = min(p.P50, maxV), min(p.P90, maxV), min(p.P95, maxV), min(p.P99, maxV)
+	for _, ci := range []*[2]float64{p.P50CI, p.P95CI} {
+		if ci != nil {
+			ci[0], ci[1] = min(ci[0], maxV), min(ci[1], maxV)
+		}
+	}
 	return p
 }
 
