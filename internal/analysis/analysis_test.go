@@ -128,15 +128,16 @@ func TestCompareVerdicts(t *testing.T) {
 		want        string
 		mcnemar     float64 // exact p, by hand: min(1, 2·P(Bin(b+c, ½) ≤ min(b, c)))
 		worse, same int
+		reason      string
 	}{
-		{"strong to weak", bools(20, all), bools(20, half), 0.02, analysis.VerdictRegression, 2 * math.Pow(0.5, 10), 10, 10},
-		{"weak to strong", bools(20, half), bools(20, all), 0.02, analysis.VerdictNonInferior, 2 * math.Pow(0.5, 10), 0, 10},
-		{"identical within the margin", bools(20, half), bools(20, half), 0.02, analysis.VerdictNonInferior, 1, 0, 20},
+		{"strong to weak", bools(20, all), bools(20, half), 0.02, analysis.VerdictRegression, 2 * math.Pow(0.5, 10), 10, 10, "a loss beyond the margin"},
+		{"weak to strong", bools(20, half), bools(20, all), 0.02, analysis.VerdictNonInferior, 2 * math.Pow(0.5, 10), 0, 10, "shown smaller than the margin"},
+		{"identical within the margin", bools(20, half), bools(20, half), 0.02, analysis.VerdictNonInferior, 1, 0, 20, "shown smaller than the margin"},
 		// With no tolerance the bound must be above 0: identical runs fail.
-		{"identical without a margin", bools(20, half), bools(20, half), 0, analysis.VerdictRegression, 1, 0, 20},
+		{"identical without a margin", bools(20, half), bools(20, half), 0, analysis.VerdictRegression, 1, 0, 20, "20 cases cannot rule out a larger loss"},
 		// One loss in 40 cannot be told from a 2-point loss.
-		{"one loss in forty", bools(40, all), bools(40, func(i int) bool { return i != 3 }), 0.02, analysis.VerdictRegression, 1, 1, 39},
-		{"one loss in forty, margin 0.2", bools(40, all), bools(40, func(i int) bool { return i != 3 }), 0.2, analysis.VerdictNonInferior, 1, 1, 39},
+		{"one loss in forty", bools(40, all), bools(40, func(i int) bool { return i != 3 }), 0.02, analysis.VerdictRegression, 1, 1, 39, "a loss beyond the margin"},
+		{"one loss in forty, margin 0.2", bools(40, all), bools(40, func(i int) bool { return i != 3 }), 0.2, analysis.VerdictNonInferior, 1, 1, 39, "shown smaller than the margin"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,6 +151,9 @@ func TestCompareVerdicts(t *testing.T) {
 			}
 			if rep.Verdict != tt.want || rep.Worse != tt.worse || rep.Same != tt.same {
 				t.Errorf("verdict %s worse %d same %d (bound %v), want %s %d %d", rep.Verdict, rep.Worse, rep.Same, rep.LowerBound, tt.want, tt.worse, tt.same)
+			}
+			if !strings.Contains(rep.Reason, tt.reason) {
+				t.Errorf("reason %q, want it to say %q", rep.Reason, tt.reason)
 			}
 			if rep.McNemarP == nil || !near(*rep.McNemarP, tt.mcnemar) || rep.WilcoxonP != nil {
 				t.Errorf("McNemar p %v Wilcoxon %v, want %v and none", rep.McNemarP, rep.WilcoxonP, tt.mcnemar)

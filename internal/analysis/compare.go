@@ -70,6 +70,10 @@ type Report struct {
 	// NonInferiorityP is the one-sided p-value of H0: mean ≤ −Margin.
 	NonInferiorityP float64 `json:"noninferiority_pvalue"`
 	Verdict         string  `json:"verdict"`
+	// Reason says in a sentence why the verdict is what it is; for a
+	// regression, whether the data show a loss beyond the margin or only
+	// cannot rule one out (too few cases for the margin).
+	Reason string `json:"reason"`
 	// Worse, Better and Same count the paired cases whose difference is
 	// below, above and at 0.
 	Worse  int `json:"worse"`
@@ -83,6 +87,24 @@ type Report struct {
 	// otherwise unless every difference is 0.
 	McNemarP  *float64 `json:"mcnemar_exact_pvalue"`
 	WilcoxonP *float64 `json:"wilcoxon_pvalue"`
+	// AdjustedP is DifferenceP adjusted across the metrics of a Gate, set
+	// only when several metrics were compared; Significant says whether it
+	// is at most Alpha.
+	AdjustedP   *float64 `json:"adjusted_pvalue,omitempty"`
+	Significant *bool    `json:"significant,omitempty"`
+}
+
+// DifferenceP is the two-sided p-value of the test of a difference the
+// report names first: McNemar's exact test, else the Wilcoxon signed-rank
+// test, else the paired t-test; 1 when every difference is 0 and none is
+// defined.
+func (r *Report) DifferenceP() float64 {
+	for _, p := range []*float64{r.McNemarP, r.WilcoxonP, r.PairedTP} {
+		if p != nil {
+			return *p
+		}
+	}
+	return 1
 }
 
 // Regression reports whether the gate failed.
@@ -136,15 +158,12 @@ func (rep *Report) test(a, b, d []float64, binary bool) error {
 		return fmt.Errorf("non-inferiority test: %w", err)
 	}
 	rep.LowerBound, rep.NonInferiorityP = ni.LowerBound, ni.PValue
-	rep.Verdict = VerdictRegression
-	if ni.NonInferior {
-		rep.Verdict = VerdictNonInferior
-	}
 	pt, err := inference.PairedT(b, a, rep.Confidence)
 	if err != nil {
 		return fmt.Errorf("paired t-test: %w", err)
 	}
 	rep.MeanDiff, rep.SE, rep.CILow, rep.CIHigh, rep.PairedTP = pt.MeanDiff, pt.SE, pt.CILow, pt.CIHigh, pt.PValue
+	rep.decide(ni.NonInferior)
 	switch {
 	case binary:
 		mc, err := inference.McNemar(a, b)
@@ -160,6 +179,23 @@ func (rep *Report) test(a, b, d []float64, binary bool) error {
 		rep.WilcoxonP = &w.PValue
 	}
 	return nil
+}
+
+// decide sets the verdict and its reason.
+func (rep *Report) decide(nonInferior bool) {
+	bound := fmt.Sprintf("the lower bound of the difference, %+.4f, is", rep.LowerBound)
+	switch {
+	case nonInferior:
+		rep.Verdict = VerdictNonInferior
+		rep.Reason = fmt.Sprintf("%s above -margin (%+.4f): any loss is shown smaller than the margin", bound, -rep.Margin)
+	case rep.MeanDiff < -rep.Margin:
+		rep.Verdict = VerdictRegression
+		rep.Reason = fmt.Sprintf("the mean difference, %+.4f, is a loss beyond the margin %.4f", rep.MeanDiff, rep.Margin)
+	default:
+		rep.Verdict = VerdictRegression
+		rep.Reason = fmt.Sprintf("not shown non-inferior: the mean difference, %+.4f, is within the margin, but %s below -margin (%+.4f): "+
+			"%d cases cannot rule out a larger loss (analyze --power says how many the margin needs)", rep.MeanDiff, bound, -rep.Margin, rep.N)
+	}
 }
 
 // pairedKeys returns the keys on both sides, sorted so that sums are

@@ -244,22 +244,9 @@ func (m *Matrix) adjust() error {
 	for i, p := range m.Pairs {
 		ps[i] = p.PValue
 	}
-	var adj inference.Adjusted
-	switch m.Correction {
-	case CorrectionNone:
-		adj = inference.Adjusted{Adjusted: ps, Reject: make([]bool, len(ps))}
-		for i, p := range ps {
-			adj.Reject[i] = p <= m.Alpha
-		}
-	default:
-		mt, err := inference.MultipleTests(ps, m.Alpha)
-		if err != nil {
-			return fmt.Errorf("multiple-testing correction: %w", err)
-		}
-		adj = mt.Holm
-		if m.Correction == CorrectionBH {
-			adj = mt.FDRBH
-		}
+	adj, err := adjustP(ps, m.Correction, m.Alpha)
+	if err != nil {
+		return err
 	}
 	for i := range m.Pairs {
 		p := &m.Pairs[i]
@@ -273,6 +260,26 @@ func (m *Matrix) adjust() error {
 		}
 	}
 	return nil
+}
+
+// adjustP adjusts p-values for their number by the correction and marks
+// those significant at alpha.
+func adjustP(ps []float64, correction string, alpha float64) (inference.Adjusted, error) {
+	if correction == CorrectionNone {
+		adj := inference.Adjusted{Adjusted: ps, Reject: make([]bool, len(ps))}
+		for i, p := range ps {
+			adj.Reject[i] = p <= alpha
+		}
+		return adj, nil
+	}
+	mt, err := inference.MultipleTests(ps, alpha)
+	if err != nil {
+		return inference.Adjusted{}, fmt.Errorf("multiple-testing correction: %w", err)
+	}
+	if correction == CorrectionBH {
+		return mt.FDRBH, nil
+	}
+	return mt.Holm, nil
 }
 
 // crown names the column with the highest mean the winner when it is

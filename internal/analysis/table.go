@@ -27,7 +27,7 @@ func WriteTable(w io.Writer, r *Report) error {
 		tests = append(tests, "Wilcoxon "+pval(r.WilcoxonP))
 	}
 	fmt.Fprintf(tw, "Two-sided p\t%s\t\n", strings.Join(tests, ", "))
-	fmt.Fprintf(tw, "Verdict\t%s\t\n", strings.ToUpper(r.Verdict))
+	fmt.Fprintf(tw, "Verdict\t%s\t%s\n", strings.ToUpper(r.Verdict), r.Reason)
 	return tw.Flush()
 }
 

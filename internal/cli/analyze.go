@@ -20,7 +20,8 @@ import (
 type analyzeFlags struct {
 	baseline, comparison         string
 	baseProvider, compProvider   string
-	metric                       string
+	metrics                      []string
+	correction                   string
 	margin, alpha                float64
 	failOnRegression, jsonOutput bool
 	// --power: cases needed, from the baseline's spread.
@@ -46,6 +47,12 @@ the metric's units: 0.02 tolerates a 2-point loss of pass rate that the data
 cannot rule out; --margin 0 tolerates none, so the comparison must be shown
 better (two identical runs fail).
 
+Several metrics (--metric passed,score,rouge-l) are each gated with the same
+margin, and the comparison is a regression when any of them is; their tests of
+a difference are adjusted across the metrics by --correction (Holm by
+default) and marked * when significant after it. With --json, one metric
+prints the report, several print {"correction", "alpha", "reports", "verdict"}.
+
 A FILE is a JSONL file of results (runs export RUN, or bench --output x.jsonl);
 any other argument is a run. ` + refHelp + `
 
@@ -56,7 +63,8 @@ With --fail-on-regression a regression exits 2.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.baseline, "baseline", "", "the reference: RUN or results FILE (.jsonl)")
 	fl.StringVar(&f.comparison, "comparison", "", "the candidate checked against it: RUN or results FILE (.jsonl)")
-	fl.StringVar(&f.metric, "metric", string(analysis.MetricPassed), "passed, score, or an assertion name")
+	fl.StringSliceVar(&f.metrics, "metric", []string{string(analysis.MetricPassed)}, "passed, score, or an assertion name; several, comma-separated, are each gated")
+	fl.StringVar(&f.correction, "correction", analysis.CorrectionHolm, "with several metrics: adjustment of their tests of a difference: holm, fdr_bh or none")
 	fl.Float64Var(&f.margin, "margin", analysis.DefaultMargin, "largest tolerated loss, in metric units (0 = none)")
 	fl.Float64Var(&f.alpha, "alpha", analysis.DefaultAlpha, "one-sided significance level")
 	fl.StringVar(&f.baseProvider, "baseline-provider", "", "provider to use from the baseline (required when it holds several)")
@@ -75,9 +83,22 @@ func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
 	if f.comparison == "" && !f.power {
 		return configErr("--comparison is required (or --power, which needs only --baseline)")
 	}
-	opt := analysis.Options{Metric: analysis.Metric(f.metric), Margin: f.margin, Alpha: f.alpha}
-	if err := opt.Validate(); err != nil {
+	metrics, err := f.metricList()
+	if err != nil {
+		return err
+	}
+	opt := analysis.Options{Metric: metrics[0], Margin: f.margin, Alpha: f.alpha}
+	for _, m := range metrics {
+		opt.Metric = m
+		if err := opt.Validate(); err != nil {
+			return configErr("--%v", err)
+		}
+	}
+	if err := (analysis.MatrixOptions{Metric: metrics[0], Correction: f.correction, Alpha: f.alpha}).Validate(); err != nil {
 		return configErr("--%v", err)
+	}
+	if f.power && len(metrics) > 1 {
+		return configErr("--power takes one --metric, got %d", len(metrics))
 	}
 	var st store.Store
 	defer func() {
@@ -95,28 +116,71 @@ func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
 		}
 		return st, nil
 	}
-	base, err := collectSide(ctx, cmd, open, "--baseline", f.baseline, f.baseProvider, opt.Metric)
-	if err != nil {
-		return err
-	}
 	if f.power {
+		base, err := collectSide(ctx, cmd, open, "--baseline", f.baseline, f.baseProvider, metrics[0])
+		if err != nil {
+			return err
+		}
 		return a.analyzePower(cmd, base, f)
 	}
-	comp, err := collectSide(ctx, cmd, open, "--comparison", f.comparison, f.compProvider, opt.Metric)
+	bases, comps := make([]*analysis.Side, len(metrics)), make([]*analysis.Side, len(metrics))
+	for i, m := range metrics {
+		if bases[i], err = collectSide(ctx, cmd, open, "--baseline", f.baseline, f.baseProvider, m); err != nil {
+			return err
+		}
+		if comps[i], err = collectSide(ctx, cmd, open, "--comparison", f.comparison, f.compProvider, m); err != nil {
+			return err
+		}
+	}
+	regression, err := writeGate(cmd, metrics, bases, comps, opt, f)
 	if err != nil {
 		return err
 	}
-	rep, err := analysis.Compare(base, comp, opt)
-	if err != nil {
-		return analysisErr(err)
-	}
-	if err := writeAnalysis(cmd, rep, f.jsonOutput); err != nil {
-		return err
-	}
-	if f.failOnRegression && rep.Regression() {
+	if f.failOnRegression && regression {
 		return silentExit(ExitRegression)
 	}
 	return nil
+}
+
+// metricList returns the --metric names, each once, in the order given.
+func (f *analyzeFlags) metricList() ([]analysis.Metric, error) {
+	var out []analysis.Metric
+	seen := map[string]bool{}
+	for _, m := range f.metrics {
+		m = strings.TrimSpace(m)
+		switch {
+		case m == "":
+			return nil, configErr("--metric: an empty name in %q", strings.Join(f.metrics, ","))
+		case seen[m]:
+			return nil, configErr("--metric: %s given twice", m)
+		}
+		seen[m] = true
+		out = append(out, analysis.Metric(m))
+	}
+	if len(out) == 0 {
+		return nil, configErr("--metric: want at least one metric")
+	}
+	return out, nil
+}
+
+// writeGate compares the sides, one metric or several, prints the outcome
+// and reports whether it is a regression.
+func writeGate(cmd *cobra.Command, metrics []analysis.Metric, bases, comps []*analysis.Side, opt analysis.Options, f analyzeFlags) (bool, error) {
+	if len(metrics) == 1 {
+		rep, err := analysis.Compare(bases[0], comps[0], opt)
+		if err != nil {
+			return false, analysisErr(err)
+		}
+		return rep.Regression(), writeAnalysis(cmd, rep, f.jsonOutput)
+	}
+	g, err := analysis.CompareMetrics(metrics, bases, comps, opt, f.correction)
+	if err != nil {
+		return false, analysisErr(err)
+	}
+	if f.jsonOutput {
+		return g.Regression(), writeJSON(cmd, g)
+	}
+	return g.Regression(), analysis.WriteGate(cmd.OutOrStdout(), g)
 }
 
 // analyzePower prints the cases the gate needs, from the baseline's spread.
@@ -129,9 +193,7 @@ func (a *app) analyzePower(cmd *cobra.Command, base *analysis.Side, f analyzeFla
 		return configErr("--power: %v", err)
 	}
 	if f.jsonOutput {
-		enc := json.NewEncoder(cmd.OutOrStdout())
-		enc.SetIndent("", "  ")
-		return enc.Encode(p)
+		return writeJSON(cmd, p)
 	}
 	return analysis.WritePower(cmd.OutOrStdout(), p)
 }
@@ -208,7 +270,12 @@ func writeAnalysis(cmd *cobra.Command, rep *analysis.Report, asJSON bool) error 
 	if !asJSON {
 		return analysis.WriteTable(cmd.OutOrStdout(), rep)
 	}
+	return writeJSON(cmd, rep)
+}
+
+// writeJSON prints v as indented JSON on standard output.
+func writeJSON(cmd *cobra.Command, v any) error {
 	enc := json.NewEncoder(cmd.OutOrStdout())
 	enc.SetIndent("", "  ")
-	return enc.Encode(rep)
+	return enc.Encode(v)
 }

@@ -78,10 +78,41 @@ func TestAnalyzeGatesStrongAgainstEcho(t *testing.T) {
 			t.Errorf("JSON lacks key %q", k)
 		}
 	}
+	checkGateOfMetrics(t, e, strong, echo)
 }
 
 // One run with both providers: the provider must be chosen, and then the
 // run can be compared with itself.
+// checkGateOfMetrics gates echo against strong on two metrics at once:
+// both are regressions, so is the whole, and each difference stays
+// significant after Holm's adjustment.
+func checkGateOfMetrics(t *testing.T, e *env, strong, echo string) {
+	t.Helper()
+	code, stdout, stderr := e.run(t.Context(), "analyze", "--baseline", strong, "--comparison", echo, "--metric", "passed,score", "--json", "--fail-on-regression")
+	var g analysis.Gate
+	if err := json.Unmarshal([]byte(stdout), &g); code != 2 || err != nil {
+		t.Fatalf("exit %d, %v:\n%s\n%s", code, err, stdout, stderr)
+	}
+	if g.Verdict != "regression" || g.Correction != "holm" || len(g.Reports) != 2 {
+		t.Fatalf("gate %+v", g)
+	}
+	for i, want := range []analysis.Metric{"passed", "score"} {
+		r := g.Reports[i]
+		if r.Metric != want || r.Verdict != "regression" || r.AdjustedP == nil || r.Significant == nil || !*r.Significant ||
+			*r.AdjustedP < r.DifferenceP() || !strings.Contains(r.Reason, "beyond the margin") {
+			t.Errorf("metric %s: %+v", want, r)
+		}
+	}
+	code, stdout, _ = e.run(t.Context(), "analyze", "--baseline", echo, "--comparison", strong, "--metric", "passed,score", "--correction", "fdr_bh")
+	if code != 0 || !strings.Contains(stdout, "ADJUSTED P (fdr_bh)") || !strings.Contains(stdout, "Overall") || !strings.Contains(stdout, "NON-INFERIOR") {
+		t.Errorf("echo to strong on two metrics: exit %d\n%s", code, stdout)
+	}
+	code, _, stderr = e.run(t.Context(), "analyze", "--baseline", echo, "--comparison", strong, "--metric", "passed,passed")
+	if code != 3 || !strings.Contains(stderr, "passed given twice") {
+		t.Errorf("a metric twice: exit %d, %s", code, stderr)
+	}
+}
+
 func TestAnalyzeChoosesProviders(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
