@@ -82,6 +82,10 @@ type Report struct {
 	// PairedTP is the two-sided paired t-test's p-value (nil when
 	// undefined: every difference equal to 0).
 	PairedTP *float64 `json:"paired_t_pvalue"`
+	// CohenD is the effect size, the paired Cohen's d of the differences
+	// (mean/sd), for graded metrics; nil for passed or when the
+	// differences do not vary.
+	CohenD *float64 `json:"cohen_d"`
 	// McNemarP is McNemar's exact p-value, set for "passed" with one result
 	// per case on both sides; WilcoxonP the signed-rank p-value, set
 	// otherwise unless every difference is 0.
@@ -163,6 +167,7 @@ func (rep *Report) test(a, b, d []float64, binary bool) error {
 		return fmt.Errorf("paired t-test: %w", err)
 	}
 	rep.MeanDiff, rep.SE, rep.CILow, rep.CIHigh, rep.PairedTP = pt.MeanDiff, pt.SE, pt.CILow, pt.CIHigh, pt.PValue
+	rep.CohenD = cohenD(d, mean(d), rep.Metric)
 	rep.decide(ni.NonInferior)
 	switch {
 	case binary:

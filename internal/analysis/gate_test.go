@@ -2,9 +2,11 @@ package analysis_test
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 
+	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/analysis"
 )
 
@@ -53,5 +55,33 @@ func TestCompareMetricsGatesEachAndAdjustsAcross(t *testing.T) {
 	}
 	if _, err := analysis.CompareMetrics(metrics, []*analysis.Side{bSame, bSame}, []*analysis.Side{cSame, cSame}, opts, "bonferroni"); err == nil {
 		t.Error("an unknown correction: want an error")
+	}
+}
+
+// A graded metric's report carries the paired Cohen's d of the per-case
+// differences (mean/sd, by hand here); pass/fail has none.
+func TestCompareEffectSize(t *testing.T) {
+	t.Parallel()
+	base := []float64{0.9, 0.8, 0.7, 0.6}
+	comp := []float64{0.8, 0.8, 0.5, 0.6} // differences −0.1, 0, −0.2, 0
+	var rb, rc []bench.Result
+	for i := range base {
+		c := string(rune('a' + i))
+		rb, rc = append(rb, scored(c, base[i], nil)), append(rc, scored(c, comp[i], nil))
+	}
+	o := opts
+	o.Metric = analysis.MetricScore
+	r, err := analysis.Compare(collect(t, o.Metric, "", rb...), collect(t, o.Metric, "", rc...), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := -0.075
+	sd := math.Sqrt((0.025*0.025 + 0.075*0.075 + 0.125*0.125 + 0.075*0.075) / 3)
+	if r.CohenD == nil || !near(*r.CohenD, m/sd) {
+		t.Errorf("Cohen's d %v, want %v", r.CohenD, m/sd)
+	}
+	b, c := pairs(t, bools(10, func(int) bool { return true }), bools(10, func(i int) bool { return i > 2 }))
+	if r, err := analysis.Compare(b, c, opts); err != nil || r.CohenD != nil {
+		t.Errorf("passed: Cohen's d %v (%v), want none", r.CohenD, err)
 	}
 }

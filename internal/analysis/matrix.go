@@ -212,12 +212,7 @@ func comparePair(sides []*Side, labels []string, i, j int, metric Metric) (Pair,
 		allZero = allZero && d[n] == 0
 	}
 	p.MeanDiff = mean(d)
-	if metric != MetricPassed {
-		if sd := math.Sqrt(sampleVariance(d, p.MeanDiff)); sd > 0 {
-			es := p.MeanDiff / sd
-			p.CohenD = &es
-		}
-	}
+	p.CohenD = cohenD(d, p.MeanDiff, metric)
 	switch {
 	case binary:
 		mc, err := inference.McNemar(xa, xb)
@@ -260,6 +255,20 @@ func (m *Matrix) adjust() error {
 		}
 	}
 	return nil
+}
+
+// cohenD is the paired Cohen's d of the differences d with mean m, for
+// graded metrics; nil for passed, or when the differences do not vary.
+func cohenD(d []float64, m float64, metric Metric) *float64 {
+	if metric == MetricPassed {
+		return nil
+	}
+	sd := math.Sqrt(sampleVariance(d, m))
+	if sd == 0 {
+		return nil
+	}
+	es := m / sd
+	return &es
 }
 
 // adjustP adjusts p-values for their number by the correction and marks

@@ -19,6 +19,9 @@ func WriteTable(w io.Writer, r *Report) error {
 	fmt.Fprintf(tw, "Difference\t%s [%s, %s]\t(%s CI, SE %s)\n", signed(r.MeanDiff), signed(r.CILow), signed(r.CIHigh), percent(r.Confidence), num(r.SE))
 	fmt.Fprintf(tw, "Lower bound\t%s vs -margin %s\t(one-sided, alpha %s, p %s)\n", signed(r.LowerBound), signed(-r.Margin), trim(r.Alpha), pval(&r.NonInferiorityP))
 	fmt.Fprintf(tw, "Cases\t%d worse, %d better, %d same\t\n", r.Worse, r.Better, r.Same)
+	if r.CohenD != nil {
+		fmt.Fprintf(tw, "Effect size\t%+.2f\t(paired Cohen's d)\n", *r.CohenD)
+	}
 	tests := []string{"paired t " + pval(r.PairedTP)}
 	if r.McNemarP != nil {
 		tests = append(tests, "McNemar exact "+pval(r.McNemarP))
