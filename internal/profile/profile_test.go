@@ -87,7 +87,7 @@ func TestBuilderSums(t *testing.T) {
 		Priced: 20, CostUSD: 20 * 0.008, PricedTokens: 300,
 		Tokens:       store.TokenSums{Prompt: 200, Completion: 100, Cached: 20},
 		LatencyCount: 12, LatencySumMs: 12*100 + (1 + 2 + 3 + 6 + 7 + 9 + 11 + 13 + 14 + 17 + 18 + 19),
-		Tags:         map[string]store.TagCount{"math": {Results: 20, Passed: 11}},
+		Tags: map[string]store.TagCount{"math": {Results: 20, Passed: 11}},
 	}
 	if d := cmp.Diff(want, p, cmpopts.EquateApprox(0, 1e-12)); d != "" {
 		t.Errorf("sums (-want +got):\n%s", d)
