@@ -15,6 +15,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/journal"
 	"github.com/llm-test-bench/llm-test-bench/internal/policy"
+	"github.com/llm-test-bench/llm-test-bench/internal/profile"
 	"github.com/llm-test-bench/llm-test-bench/internal/report"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
@@ -39,6 +40,9 @@ type Run struct {
 
 	judgeMu sync.Mutex
 	judges  map[string]*policy.Provider
+
+	// profiles sums the run's results for the model profiles (profile.go).
+	profiles profile.Builder
 }
 
 // Result is how a run ended.
@@ -356,6 +360,7 @@ func (r *Run) liveAggregate(rn *runner.Runner) *report.Aggregator {
 	rn.Saved = func(batch []bench.Result) {
 		for i := range batch {
 			live.Add(&batch[i])
+			r.profiles.Add(&batch[i])
 		}
 	}
 	return live
@@ -388,6 +393,7 @@ func (r *Run) finish(ctx context.Context, sum runner.Summary, runErr error, live
 				return Result{Run: *run, Err: errors.Join(runErr, fmt.Errorf("read results: %w", err))}
 			}
 			agg.Add(&rec)
+			r.profiles.Add(&rec)
 		}
 	}
 	s := agg.Summary()
@@ -395,6 +401,8 @@ func (r *Run) finish(ctx context.Context, sum runner.Summary, runErr error, live
 	run.UpdatedAt = store.Now()
 	if err := r.svc.store.UpdateRun(ctx, run); err != nil {
 		res.Err = errors.Join(runErr, fmt.Errorf("save run: %w", err))
+	} else {
+		r.foldProfiles(ctx)
 	}
 	s.Run = *run
 	if pr, err := r.svc.pricer(); err == nil {

@@ -11,6 +11,8 @@
 //   - ResultReader (results.go): what reports, resume and `runs` need.
 //   - AuthStore (auth.go): users, API keys, refresh tokens and the audit
 //     log of the API server; UserDeleter for administration tools.
+//   - ProfileStore (profiles.go): the model profiles `optimize` reads,
+//     folded from finished runs.
 //
 // Store composes them with Ping and Close; it is what a backend returns.
 //
@@ -55,6 +57,7 @@ type Store interface {
 	AuthStore
 	UserDeleter
 	ResultQuerier
+	ProfileStore
 
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error

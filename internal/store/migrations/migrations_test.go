@@ -15,20 +15,22 @@ import (
 )
 
 // The tables of the first migration, plus SQLite's run_counter (00004;
-// PostgreSQL numbers runs with a sequence) and results_fts_indexed (00005).
+// PostgreSQL numbers runs with a sequence), results_fts_indexed (00005) and
+// model_profile_runs (SQLite 00008, PostgreSQL 00007).
 // The full-text tables (results_fts and its shadow tables) are left out.
 var (
-	tables       = []string{"alerts", "api_keys", "audit_log", "model_profiles", "plugins", "providers", "refresh_tokens", "results", "sessions", "users"}
-	sqliteTables = []string{"alerts", "api_keys", "audit_log", "model_profiles", "plugins", "providers", "refresh_tokens", "results", "results_fts_indexed", "run_counter", "sessions", "users"}
+	tables       = []string{"alerts", "api_keys", "audit_log", "model_profile_runs", "model_profiles", "plugins", "providers", "refresh_tokens", "results", "sessions", "users"}
+	sqliteTables = []string{"alerts", "api_keys", "audit_log", "model_profile_runs", "model_profiles", "plugins", "providers", "refresh_tokens", "results", "results_fts_indexed", "run_counter", "sessions", "users"}
 )
 
 // The schema versions of this build. SQLite has one more migration than
 // PostgreSQL (00005, the prompt index watermark: PostgreSQL has no FTS5);
 // each dialect is versioned on its own (the auth tables are SQLite 00006
-// and PostgreSQL 00005, results search 00007 and 00006).
+// and PostgreSQL 00005, results search 00007 and 00006, model profiles
+// 00008 and 00007).
 const (
-	latestSQLite   = 7
-	latestPostgres = 6
+	latestSQLite   = 8
+	latestPostgres = 7
 )
 
 func TestSQLiteSchemaAndFTS(t *testing.T) {
