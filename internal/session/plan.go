@@ -33,8 +33,8 @@ type Options struct {
 	// Shuffle runs each suite's selected cases in a random order drawn
 	// from Seed, holding them in memory (see Plan.shuffled).
 	Shuffle bool `json:"shuffle,omitempty"`
-	NoCache     bool    `json:"no_cache"`
-	Stream      bool    `json:"stream"`
+	NoCache bool `json:"no_cache"`
+	Stream  bool `json:"stream"`
 	// Simulate sends every provider's calls to one built-in simulator.
 	Simulate bool `json:"simulate,omitempty"`
 	// AllowExec lets a suite's own provider list run local commands.
