@@ -26,10 +26,10 @@ type seqPairer struct {
 	order    map[analysis.Key]int
 	numbered int
 	next     int
-	cells map[analysis.Key]*seqCell
-	done  map[int]seqDone
-	state *seqState
-	err   error
+	cells    map[analysis.Key]*seqCell
+	done     map[int]seqDone
+	state    *seqState
+	err      error
 }
 
 // seqCell sums one case's results per side.

@@ -20,7 +20,7 @@ var seqKeys = []string{"metric", "a", "b", "alpha", "batch", "pairs", "pairs_aft
 	"mean_diff", "e_value", "max_e_value", "anytime_pvalue", "cs_low", "cs_high", "cs_method", "verdict", "winner"}
 
 type seqOutput struct {
-	Matrix     *analysis.Matrix     `json:"matrix"`
+	Matrix     *analysis.Matrix      `json:"matrix"`
 	Sequential *cli.SequentialReport `json:"sequential"`
 }
 
