@@ -117,7 +117,8 @@ func TestAlternativeStopsEarly(t *testing.T) {
 	t.Parallel()
 	runs := simRuns(t, 300)
 	const suiteSize, planned = 1000, 0.10
-	fixed := int(math.Ceil(math.Pow(1.959963984540054+0.8416212335729143, 2) * (&suite{lo: 0.1, hi: 0.8, diff: planned}).varD() / (planned * planned)))
+	const z = 1.959963984540054 + 0.8416212335729143 // z_.975 + z_.8
+	fixed := int(math.Ceil(z * z * (&suite{lo: 0.1, hi: 0.8, diff: planned}).varD() / (planned * planned)))
 	tests := []struct {
 		diff float64
 		// maxMedian bounds the median stop; minPower the share of runs
