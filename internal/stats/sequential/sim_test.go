@@ -80,7 +80,7 @@ func simRuns(t *testing.T, def int) int {
 }
 
 // TestNullFalsePositives: with no difference, the test checked after
-// every pair (the most often it can be checked) over up to 2,000 pairs
+// every pair (the most often it can be checked) over up to 1,000 pairs
 // rejects at most 5% of runs. Ville's bound is for the whole infinite
 // sequence, so the true rate is below 5%; the check allows the observed
 // rate 3 binomial standard errors above 5% (at 1,000 runs, 6.9%) so that
@@ -91,13 +91,13 @@ func TestNullFalsePositives(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	rejected := 0
 	for range runs {
-		if simulate(rng, 0, 2000, 1).rejected {
+		if simulate(rng, 0, 1000, 1).rejected {
 			rejected++
 		}
 	}
 	rate := float64(rejected) / float64(runs)
 	slack := 3 * math.Sqrt(0.05*0.95/float64(runs))
-	t.Logf("null: %d of %d runs rejected (%.2f%%; checked after every pair, up to 2,000 pairs; bound 5%% + %.2f%%)", rejected, runs, 100*rate, 100*slack)
+	t.Logf("null: %d of %d runs rejected (%.2f%%; checked after every pair, up to 1,000 pairs; bound 5%% + %.2f%%)", rejected, runs, 100*rate, 100*slack)
 	if rate > 0.05+slack {
 		t.Errorf("false-positive rate %.3f above 0.05 (+%.3f slack)", rate, slack)
 	}
@@ -178,7 +178,7 @@ func TestCSCoverage(t *testing.T) {
 	var width float64
 	for range runs {
 		s := &suite{rng: rng, lo: 0.1, hi: 0.8, diff: diff}
-		cs, err := NewCS(0.05, 0.01)
+		cs, err := NewCS(0.05, 0.02)
 		if err != nil {
 			t.Fatal(err)
 		}
