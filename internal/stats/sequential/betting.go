@@ -141,14 +141,20 @@ func (t *Test) LogE() float64 {
 }
 
 // E is K_t, the current e-value: 1 before any data, the wealth of the two
-// gamblers together after.
-func (t *Test) E() float64 { return math.Exp(t.LogE()) }
+// gamblers together after. Past the largest float64 it stays there (LogE
+// keeps the exact value), so it can always be printed and encoded.
+func (t *Test) E() float64 { return finiteExp(t.LogE()) }
 
-// MaxE is the largest e-value so far (1 before any data).
-func (t *Test) MaxE() float64 { return math.Exp(t.maxLogK) }
+// MaxE is the largest e-value so far (1 before any data), capped as E.
+func (t *Test) MaxE() float64 { return finiteExp(t.maxLogK) }
 
-// P is the anytime-valid p-value, min(1, 1/MaxE).
-func (t *Test) P() float64 { return min(1, math.Exp(-t.maxLogK)) }
+// P is the anytime-valid p-value, min(1, 1/MaxE), and never below the
+// smallest positive float64 (a bound, not an underflow to 0).
+func (t *Test) P() float64 {
+	return min(1, max(math.Exp(-t.maxLogK), math.SmallestNonzeroFloat64))
+}
+
+func finiteExp(x float64) float64 { return min(math.Exp(x), math.MaxFloat64) }
 
 // Rejected reports whether the e-value has reached 1/Alpha at some time:
 // the null is rejected, and stays rejected.
