@@ -73,3 +73,10 @@ func allUnscored(scores map[string]bench.Score) bool {
 	}
 	return true
 }
+
+// Value is r's value for m; ok is false when r has none (unscored, or
+// without the named assertion).
+func (m Metric) Value(r *bench.Result) (x float64, ok bool) {
+	v := m.of(r)
+	return v.x, !v.missing && !v.unscored
+}

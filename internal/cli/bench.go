@@ -170,9 +170,13 @@ func (a *app) execute(cmd *cobra.Command, p *session.Plan, f *benchFlags) error 
 }
 
 // runPlan starts a run of the plan and waits for it, with its events
-// written to events ("" for none) and the progress line drawn meanwhile.
-func (a *app) runPlan(cmd *cobra.Command, p *session.Plan, events string) (*session.Run, session.Result, error) {
+// written to events ("" for none) and the progress line drawn meanwhile;
+// each prepare function sees the run before it starts.
+func (a *app) runPlan(cmd *cobra.Command, p *session.Plan, events string, prepare ...func(*session.Run)) (*session.Run, session.Result, error) {
 	run := p.NewRun()
+	for _, f := range prepare {
+		f(run)
+	}
 	stopEvents, err := a.writeEvents(run, events)
 	if err != nil {
 		return nil, session.Result{}, err

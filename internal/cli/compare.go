@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -25,6 +26,9 @@ type compareFlags struct {
 	correction  string
 	alpha       float64
 	jsonOutput  bool
+	sequential  bool
+	batch       int
+	seed        uint64
 }
 
 func (a *app) compareCommand() *cobra.Command {
@@ -46,9 +50,12 @@ case, else the Wilcoxon signed-rank test), adjusted across all pairs by
 --correction. Significant pairs are marked *. A column is named the winner
 only when it is significantly better than every other column.
 
---metric is passed (default), score, or an assertion's name. ` + refHelp,
+--metric is passed (default), score, or an assertion's name.` + sequentialHelp + `
+
+` + refHelp,
 		Example: `  llm-test-bench compare --models simulator:sim-large,simulator:echo --dataset builtin:reasoning
-  llm-test-bench compare 12 13 14 --metric score --correction fdr_bh --json`,
+  llm-test-bench compare 12 13 14 --metric score --correction fdr_bh --json
+  llm-test-bench compare --models simulator:sim-large,simulator:echo --dataset builtin:reasoning --sequential --batch 5`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return a.compare(cmd, &f, args) },
 	}
@@ -62,6 +69,9 @@ only when it is significantly better than every other column.
 	fl.StringVar(&f.correction, "correction", analysis.CorrectionHolm, "multiple-testing correction across pairs: holm, fdr_bh or none")
 	fl.Float64Var(&f.alpha, "alpha", analysis.DefaultAlpha, "significance level of the adjusted p-values")
 	fl.BoolVar(&f.jsonOutput, "json", false, "print the matrix as JSON (with --models the run's summary goes to standard error)")
+	fl.BoolVar(&f.sequential, "sequential", false, "exactly 2 columns: an anytime-valid test looked at every --batch pairs; with --models, stop the run once it rejects")
+	fl.IntVar(&f.batch, "batch", defaultSeqBatch, "with --sequential: new pairs between two looks at the test")
+	fl.Uint64Var(&f.seed, "seed", 1, "with --sequential --models: seed of the random order of the cases")
 	return cmd
 }
 
@@ -74,12 +84,16 @@ func (a *app) compare(cmd *cobra.Command, f *compareFlags, refs []string) error 
 	if err := f.check(cmd, refs); err != nil {
 		return err
 	}
+	if err := f.checkSequential(cmd, refs); err != nil {
+		return err
+	}
+	var pairer *seqPairer
 	if len(f.models) > 0 {
-		id, err := a.runModels(cmd, f)
+		id, p, err := a.runModels(cmd, f)
 		if err != nil {
 			return err
 		}
-		refs = []string{id}
+		refs, pairer = []string{id}, p
 	}
 	st, err := a.openStore(ctx)
 	if err != nil {
@@ -108,12 +122,50 @@ func (a *app) compare(cmd *cobra.Command, f *compareFlags, refs []string) error 
 	if err != nil {
 		return analysisErr(err)
 	}
-	if !f.jsonOutput {
-		return analysis.WriteMatrix(cmd.OutOrStdout(), m)
+	seq, err := sequentialReport(pairer, sides, labels, f)
+	if err != nil {
+		return err
 	}
-	enc := json.NewEncoder(cmd.OutOrStdout())
+	return writeCompare(cmd.OutOrStdout(), m, seq, f.jsonOutput)
+}
+
+// sequentialReport is the --sequential section: the live run's, or a
+// replay of the stored columns; nil without --sequential.
+func sequentialReport(pairer *seqPairer, sides []*analysis.Side, labels []string, f *compareFlags) (*SequentialReport, error) {
+	switch {
+	case !f.sequential:
+		return nil, nil
+	case pairer == nil:
+		return replaySequential(sides, labels, f)
+	}
+	rep, err := pairer.finish()
+	if err != nil {
+		return nil, withCode(ExitInput, err)
+	}
+	return &rep, nil
+}
+
+// writeCompare prints the matrix, and the sequential section when there
+// is one; as JSON, the matrix alone, or {"matrix", "sequential"}.
+func writeCompare(w io.Writer, m *analysis.Matrix, seq *SequentialReport, asJSON bool) error {
+	if !asJSON {
+		if err := analysis.WriteMatrix(w, m); err != nil {
+			return err
+		}
+		if seq == nil {
+			return nil
+		}
+		return writeSequential(w, seq)
+	}
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(m)
+	if seq == nil {
+		return enc.Encode(m)
+	}
+	return enc.Encode(struct {
+		Matrix     *analysis.Matrix  `json:"matrix"`
+		Sequential *SequentialReport `json:"sequential"`
+	}{m, seq})
 }
 
 // check tells the two forms apart and refuses a mix of them.
@@ -144,25 +196,37 @@ func (f *compareFlags) check(cmd *cobra.Command, refs []string) error {
 // Failed cases are what a comparison measures, so they do not end it; a
 // run that could not finish (an error, a cancel, the cost limit, no call
 // succeeding) does.
-func (a *app) runModels(cmd *cobra.Command, f *compareFlags) (string, error) {
+//
+// With --sequential it also returns the pairer that watched the run and
+// may have stopped it: a run stopped so is finished, not cancelled.
+func (a *app) runModels(cmd *cobra.Command, f *compareFlags) (string, *seqPairer, error) {
 	ctx := cmd.Context()
 	o := session.Options{Datasets: f.datasets, Providers: f.models, Concurrency: f.concurrency, Repeat: f.repeat,
 		NoCache: f.noCache, Stream: a.cfg.Benchmarks.Stream, Seed: 1}
+	watch, pairer, err := f.sequentialWatch(&o)
+	if err != nil {
+		return "", nil, err
+	}
 	st, err := a.openStore(ctx)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	defer st.Close()
 	svc := a.session(st)
 	defer func() { _ = svc.Close() }()
 	p, err := svc.Plan(ctx, o, session.ModeRun)
 	if err != nil {
-		return "", a.sessionErr(err)
+		return "", nil, a.sessionErr(err)
 	}
 	defer func() { _ = p.Close() }()
-	run, res, err := a.runPlan(cmd, p, "")
+	var prepare []func(*session.Run)
+	if watch != nil {
+		pairer.reps = max(p.Options().Repeat, 1) // the configuration's when --repeat is not given
+		prepare = append(prepare, watch)
+	}
+	run, res, err := a.runPlan(cmd, p, "", prepare...)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if f.jsonOutput {
 		// Standard output carries the matrix alone.
@@ -173,11 +237,14 @@ func (a *app) runModels(cmd *cobra.Command, f *compareFlags) (string, error) {
 	if s := silentExit(0); errors.As(err, &s) && int(s) == ExitCasesFailed {
 		err = nil
 	}
+	if res.StoppedBy == session.StopEarly && res.Err == nil {
+		err = nil // the test stopped it: stored cancelled, with the reason
+	}
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	fmt.Fprintln(cmd.OutOrStdout())
-	return run.ID(), nil
+	return run.ID(), pairer, nil
 }
 
 // runColumns collects one column per provider of a stored run.

@@ -30,8 +30,11 @@ type Options struct {
 	Filter      string  `json:"filter"`
 	Sample      int     `json:"sample"`
 	Seed        uint64  `json:"seed"`
-	NoCache     bool    `json:"no_cache"`
-	Stream      bool    `json:"stream"`
+	// Shuffle runs each suite's selected cases in a random order drawn
+	// from Seed, holding them in memory (see Plan.shuffled).
+	Shuffle bool `json:"shuffle,omitempty"`
+	NoCache bool `json:"no_cache"`
+	Stream  bool `json:"stream"`
 	// Simulate sends every provider's calls to one built-in simulator.
 	Simulate bool `json:"simulate,omitempty"`
 	// AllowExec lets a suite's own provider list run local commands.
@@ -137,10 +140,13 @@ func (p *Plan) cases(s *dataset.Suite) iter.Seq2[bench.Case, error] {
 			}
 		}
 	}
-	if p.sample <= 0 {
-		return selected
+	if p.sample > 0 {
+		selected = p.sampled(selected)
 	}
-	return p.sampled(selected)
+	if p.opts.Shuffle {
+		return p.shuffled(selected)
+	}
+	return selected
 }
 
 func (p *Plan) matches(c *bench.Case) bool {

@@ -43,6 +43,9 @@ type Run struct {
 
 	// profiles sums the run's results for the model profiles (profile.go).
 	profiles profile.Builder
+
+	watcher Watcher
+	stop    stopState
 }
 
 // Result is how a run ended.
@@ -51,8 +54,8 @@ type Result struct {
 	Run bench.Run
 	// Summary holds the per-provider aggregates for tables and reports.
 	Summary *report.Summary
-	// StoppedBy is "", runner.StopCancelled, runner.StopMaxCost or
-	// StopInterrupted.
+	// StoppedBy is "", runner.StopCancelled, runner.StopMaxCost,
+	// StopInterrupted or StopEarly.
 	StoppedBy string
 	// Err is an infrastructure failure (the store, unreadable cases).
 	Err error
@@ -307,7 +310,7 @@ func (r *Run) jobs() iter.Seq2[runner.Job, error] {
 		m := runner.Matrix{Cases: p.cases(s), Prompts: promptIDs(s), Render: renderer(s), Targets: ids, Repeat: p.opts.Repeat}
 		streams[i] = m.Jobs(r.run.ID)
 	}
-	return runner.Concat(streams...)
+	return r.watched(runner.Concat(streams...))
 }
 
 // sink is where the run's results go: the store, or with a JournalDir a
@@ -349,18 +352,27 @@ func (r *Run) skipSet(ctx context.Context) (func(bench.Key) bool, error) {
 	return func(k bench.Key) bool { _, ok := done[k]; return ok }, nil
 }
 
-// liveAggregate aggregates a new run's summary as results are saved; a
+// liveAggregate aggregates a new run's summary as results are saved (a
 // continued run's must include earlier results, so finish re-reads the
-// store instead.
+// store instead), and shows each saved batch to the watcher.
 func (r *Run) liveAggregate(rn *runner.Runner) *report.Aggregator {
-	if r.plan.prev != nil {
+	var live *report.Aggregator
+	if r.plan.prev == nil {
+		live = report.NewAggregator(*r.run)
+	}
+	w := r.watcher
+	if live == nil && w == nil {
 		return nil
 	}
-	live := report.NewAggregator(*r.run)
 	rn.Saved = func(batch []bench.Result) {
-		for i := range batch {
-			live.Add(&batch[i])
-			r.profiles.Add(&batch[i])
+		if live != nil {
+			for i := range batch {
+				live.Add(&batch[i])
+				r.profiles.Add(&batch[i])
+			}
+		}
+		if w != nil {
+			w.Saved(batch)
 		}
 	}
 	return live
@@ -384,6 +396,11 @@ func (r *Run) finish(ctx context.Context, sum runner.Summary, runErr error, live
 		run.Status = bench.RunCostLimit
 	default:
 		run.Status = bench.RunCompleted
+		if reason, cut := r.stoppedEarly(); cut {
+			run.Status = bench.RunCancelled
+			run.Config[StopEarly] = reason
+			res.StoppedBy = StopEarly
+		}
 	}
 	agg := live
 	if agg == nil {
