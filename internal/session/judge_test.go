@@ -109,6 +109,11 @@ max_retries = 3
 [providers.judge.pricing.judge-model]
 input_per_mtok = 1000.0
 output_per_mtok = 1000.0
+
+# Every judge call at once, so that the burst of 10 is spent at the start
+# and the rest wait for the limiter however slowly the machine runs.
+[evaluation]
+parallel_evaluations = 16
 `, "JUDGE_TEST_KEY=sk-judge-test")
 	st := openStore(t)
 	svc := session.New(cfg, st, nil)
