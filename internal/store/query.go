@@ -75,7 +75,7 @@ type RunQuery struct {
 	// "suites/qa.yaml"). Case-sensitive, as file names are.
 	Suite string
 	After string
-	Limit  int
+	Limit int
 }
 
 // MaxPage is the largest page QueryResults and PageRuns return.
