@@ -15,6 +15,7 @@ const (
 	cmpRowH      = 26.0
 	cmpAxisH     = 28.0
 	cmpPlotH     = 300.0 // scatter and trend plots
+	cmpFlatPlotH = 70.0  // the scatter when every cost is $0
 	cmpMarginL   = 96.0  // room for tick labels left of a plot
 	cmpMarginB   = 44.0
 	cmpMarginT   = 16.0
@@ -52,6 +53,8 @@ type svgScatter struct {
 	XTicks, YTicks                          []svgTick
 	Points                                  []svgPoint
 	XLabelX, XLabelY, YLabelY               string
+	// Free is set when every plotted cost is $0.
+	Free bool
 }
 
 // svgWhisker is one trend point with its interval.
@@ -191,10 +194,13 @@ func newScatter(c *Comparison) *svgScatter {
 		return nil
 	}
 	x0, x1, y0, y1 := plotFrame(24)
+	if maxY == 0 {
+		y0 = y1 + cmpFlatPlotH // every cost is $0: one line of points, not an empty plot
+	}
 	xs := scale{0, maxX * 1.1, x0, x1}
 	ys := scale{0, maxY * 1.15, y0, y1}
 	s := &svgScatter{Width: num(cmpWidth), Height: num(y0 + cmpMarginB), Left: num(x0), Right: num(x1), Top: num(y1), Bottom: num(y0),
-		XLabelX: num((x0 + x1) / 2), XLabelY: num(y0 + 38), YLabelY: num((y0 + y1) / 2)}
+		XLabelX: num((x0 + x1) / 2), XLabelY: num(y0 + 38), YLabelY: num((y0 + y1) / 2), Free: maxY == 0}
 	for _, v := range niceTicks(0, xs.hi, cmpTickCount+1) {
 		s.XTicks = append(s.XTicks, svgTick{Pos: num(xs.at(v)), Label: tickLabel(v)})
 	}
@@ -205,13 +211,17 @@ func newScatter(c *Comparison) *svgScatter {
 	for _, v := range yTicks {
 		s.YTicks = append(s.YTicks, svgTick{Pos: num(ys.at(v)), Label: FormatUSD(v)})
 	}
+	var placed [][2]float64
 	for i := range c.Columns {
 		col := &c.Columns[i]
 		x, y := col.MedianLatency(), col.CostPerResult()
 		if math.IsNaN(x) || math.IsNaN(y) {
 			continue
 		}
-		p := svgPoint{X: num(xs.at(x)), Y: num(ys.at(y)), TextX: num(xs.at(x) + 9), TextY: num(ys.at(y) - 7), Mark: strconv.Itoa(i + 1),
+		tx, ty := xs.at(x)+9, ys.at(y)-7
+		ty = freeLabelY(placed, tx, ty)
+		placed = append(placed, [2]float64{tx, ty})
+		p := svgPoint{X: num(xs.at(x)), Y: num(ys.at(y)), TextX: num(tx), TextY: num(ty), Mark: strconv.Itoa(i + 1),
 			Title: c.Matrix.Columns[i].Label + ": mean " + fmtFixed(c.Matrix.Columns[i].Mean, 3) + ", p50 " + fmtMs(x) + " ms, " + FormatUSD(y) + " per result",
 			Class: "pt"}
 		if col.OnFrontier {
@@ -220,6 +230,21 @@ func newScatter(c *Comparison) *svgScatter {
 		s.Points = append(s.Points, p)
 	}
 	return s
+}
+
+// freeLabelY moves a point's label up until it overlaps no label placed
+// before it, so that close points keep readable numbers.
+func freeLabelY(placed [][2]float64, x, y float64) float64 {
+	const w, h = 22.0, 13.0
+	for moved := true; moved; {
+		moved = false
+		for _, p := range placed {
+			if math.Abs(p[0]-x) < w && math.Abs(p[1]-y) < h {
+				y, moved = p[1]-h, true
+			}
+		}
+	}
+	return y
 }
 
 // newTrendChart lays out each provider's mean and interval over the runs;
