@@ -36,7 +36,9 @@ func selectReportRuns(cmd *cobra.Command, st reportStore, f *reportFlags, refs [
 		runs = append(runs, run)
 	}
 	if f.suite != "" || f.name != "" {
-		found, err := findRuns(cmd, st, store.RunQuery{Suite: f.suite, Name: f.name}, f.last)
+		// A live or interrupted run is partial: only ended runs make a trend.
+		ended := func(r *bench.Run) bool { return r.Status.Ended() }
+		found, err := pageRuns(cmd, st, store.RunQuery{Suite: f.suite, Name: f.name}, f.last, ended)
 		if err != nil {
 			return nil, err
 		}
@@ -52,19 +54,26 @@ func selectReportRuns(cmd *cobra.Command, st reportStore, f *reportFlags, refs [
 	return withResults(cmd, st, runs, named)
 }
 
-// findRuns pages through the runs q selects, newest first, and keeps the
-// first limit that have ended (a live or interrupted run is partial).
-func findRuns(cmd *cobra.Command, st store.ResultQuerier, q store.RunQuery, limit int) ([]bench.Run, error) {
-	var out []bench.Run
+// pageRuns pages through the runs q selects, newest first, and returns
+// the first limit (store.DefaultPage when limit is 0 or less) that keep
+// accepts (every run when keep is nil).
+func pageRuns(cmd *cobra.Command, st store.ResultQuerier, q store.RunQuery, limit int, keep func(*bench.Run) bool) ([]bench.Run, error) {
+	if limit <= 0 {
+		limit = store.DefaultPage
+	}
+	out := []bench.Run{}
 	for {
 		q.Limit = store.MaxPage
+		if keep == nil {
+			q.Limit = min(limit-len(out), store.MaxPage)
+		}
 		page, next, err := st.PageRuns(cmd.Context(), q)
 		if err != nil {
-			return nil, fmt.Errorf("select runs: %w", err)
+			return nil, fmt.Errorf("list runs: %w", err)
 		}
-		for _, r := range page {
-			if r.Status.Ended() {
-				out = append(out, r)
+		for i := range page {
+			if keep == nil || keep(&page[i]) {
+				out = append(out, page[i])
 			}
 			if len(out) == limit {
 				return out, nil
