@@ -59,7 +59,7 @@ to them. Each run is read once, whatever its size. ` + refHelp,
 		RunE: func(cmd *cobra.Command, args []string) error { return a.report(cmd, &f, args) },
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.output, "output", "o", "", "report file: .html or .md; - for standard output (with --format)")
+	fl.StringVarP(&f.output, "output", "o", "", "report file: .html or .md (a relative path goes under [benchmarks] output_dir when set); - for standard output (with --format)")
 	fl.StringVar(&f.format, "format", "", "with --output -: html or md")
 	fl.StringVar(&f.metric, "metric", string(analysis.MetricPassed), "passed, score, or an assertion name")
 	fl.StringVar(&f.correction, "correction", analysis.CorrectionHolm, "multiple-testing correction across pairs: holm, fdr_bh or none")
@@ -100,10 +100,11 @@ func (a *app) report(cmd *cobra.Command, f *reportFlags, refs []string) error {
 	if f.output == "-" {
 		return report.WriteComparison(cmd.OutOrStdout(), format, c)
 	}
-	if err := writeFileAtomic(f.output, func(w io.Writer) error { return report.WriteComparison(w, format, c) }); err != nil {
+	out := a.outputPaths([]string{f.output})[0] // under [benchmarks] output_dir, as bench's
+	if err := writeFileAtomic(out, func(w io.Writer) error { return report.WriteComparison(w, format, c) }); err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s (%d runs, %d columns)\n", f.output, len(c.Runs), len(c.Matrix.Columns))
+	fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s (%d runs, %d columns)\n", out, len(c.Runs), len(c.Matrix.Columns))
 	return nil
 }
 
