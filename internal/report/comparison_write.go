@@ -61,7 +61,7 @@ func WriteComparison(w io.Writer, format string, c *Comparison) error {
 // buffered writer, which its Flush reports.
 func writeCmpMarkdown(w io.Writer, v *cmpView) {
 	fmt.Fprintf(w, "# %s\n\n%s\n\n**%s**\n\n", md(v.Title), md(v.Method), md(v.Verdict))
-	fmt.Fprint(w, "## Runs\n\n| Run | Name | Suites | Status | Created (UTC) | ID |\n|---|---|---|---|---|---|\n")
+	fmt.Fprint(w, "## Runs\n\n| Run | Name | Suites | Status | Created | ID |\n|---|---|---|---|---|---|\n")
 	for _, r := range v.Runs {
 		mdRow(w, r.Ref, r.Name, r.Suites, r.Status, r.Created, r.ID)
 	}
