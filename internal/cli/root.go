@@ -115,6 +115,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.compareCommand(),
 		a.evalCommand(),
 		a.optimizeCommand(),
+		a.reportCommand(),
 	)
 	return root
 }

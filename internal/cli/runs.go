@@ -26,7 +26,7 @@ func (a *app) runsCommand() *cobra.Command {
 
 func (a *app) runsListCommand() *cobra.Command {
 	var limit int
-	var status string
+	var status, suite, name string
 	list := &cobra.Command{
 		Use: "list", Short: "List runs, newest first", Args: cobra.NoArgs,
 		Long: "List runs, newest first. A run shown as interrupted was running when its process\nstopped (killed, crashed, machine lost); resume it with the command printed below the table.",
@@ -37,7 +37,7 @@ func (a *app) runsListCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			runs, err := st.ListRuns(ctx, store.RunFilter{Limit: limit, Status: bench.RunStatus(status)})
+			runs, err := pageRuns(cmd, st, store.RunQuery{Status: bench.RunStatus(status), Suite: suite, Name: name}, limit, nil)
 			if err != nil {
 				return err
 			}
@@ -80,6 +80,8 @@ func (a *app) runsListCommand() *cobra.Command {
 	}
 	list.Flags().IntVar(&limit, "limit", 50, "most runs to list")
 	list.Flags().StringVar(&status, "status", "", "only runs with this status (running, interrupted, completed, failed, cancelled, cost_limit)")
+	list.Flags().StringVar(&suite, "suite", "", "only runs of this dataset (builtin:NAME, NAME, or a file path or its end)")
+	list.Flags().StringVar(&name, "name", "", "only runs whose name contains this text (case-insensitive)")
 	return list
 }
 

@@ -16,6 +16,12 @@
 // at most Aggregator.ScoreCaseLimit of them), never by the number of
 // results.
 //
+// BuildComparison and WriteComparison make the report of several stored
+// runs behind `llm-test-bench report` (comparison*.go): each run is read
+// once into both its Aggregator and the per-case values of
+// analysis.CompareMatrix, and the page shows the matrix, each column's
+// cost and latency, the Pareto frontier and each provider's trend.
+//
 // Every interval is 95%: pass rates carry a Wilson interval, mean scores a
 // standard error and a t interval, clustered by case when results repeat
 // cases (see ProviderSummary); the formulas are internal/stats/inference's.

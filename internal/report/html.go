@@ -17,7 +17,7 @@ const (
 	maxHTMLResponse = 500
 )
 
-//go:embed templates/report.html.tmpl
+//go:embed templates/report.html.tmpl templates/style.html.tmpl templates/comparison.html.tmpl
 var templateFS embed.FS
 
 // htmlTemplate is parsed once; html/template escapes all user data.
@@ -25,7 +25,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"cellTitle": cellTitle,
 	"cellMark":  cellMark,
 	"clean":     xmlText,
-}).ParseFS(templateFS, "templates/report.html.tmpl"))
+}).ParseFS(templateFS, "templates/report.html.tmpl", "templates/style.html.tmpl"))
 
 // htmlView is the data behind the page head.
 type htmlView struct {

@@ -69,8 +69,13 @@ type RunQuery struct {
 	Tag string
 	// Origin keeps runs whose saved options name this origin ("server").
 	Origin string
-	After  string
-	Limit  int
+	// Suite keeps runs that ran this dataset: one of the datasets in their
+	// saved options (as given to bench --dataset) is Suite, is
+	// "builtin:"+Suite, or ends in "/"+Suite (so "qa.yaml" finds a run of
+	// "suites/qa.yaml"). Case-sensitive, as file names are.
+	Suite string
+	After string
+	Limit int
 }
 
 // MaxPage is the largest page QueryResults and PageRuns return.

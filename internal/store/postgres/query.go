@@ -165,7 +165,7 @@ func (s *Store) PageRuns(ctx context.Context, q store.RunQuery) ([]bench.Run, st
 	if err != nil {
 		return nil, "", fmt.Errorf("postgres page runs: %w", err)
 	}
-	if !allStorable(q.UserID, q.Name, q.Tag, q.Origin, string(q.Status)) {
+	if !allStorable(q.UserID, q.Name, q.Tag, q.Origin, q.Suite, string(q.Status)) {
 		return []bench.Run{}, "", nil
 	}
 	rows, err := s.pool.Query(ctx, sql, args...)
@@ -218,6 +218,15 @@ func runPageQuery(q store.RunQuery, now time.Time) (string, []any, error) {
 	}
 	if q.Origin != "" {
 		w.add(`config->'bench'->>'origin' = ` + w.arg(q.Origin))
+	}
+	if q.Suite != "" {
+		// The CASE keeps jsonb_array_elements_text from failing on runs whose
+		// datasets are not an array; right() compares the value's end
+		// without a LIKE pattern, so % and _ in a file name match themselves.
+		s := w.arg(q.Suite) + "::text"
+		w.add(`EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE jsonb_typeof(config->'bench'->'datasets') WHEN 'array'
+			THEN config->'bench'->'datasets' ELSE '[]'::jsonb END) AS d(v)
+			WHERE d.v = ` + s + ` OR d.v = 'builtin:' || ` + s + ` OR right(d.v, length(` + s + `) + 1) = '/' || ` + s + `)`)
 	}
 	limit := w.arg(store.PageSize(q.Limit) + 1)
 	return `SELECT ` + runColumns + ` FROM sessions` + w.String() + ` ORDER BY created_at DESC, id DESC LIMIT ` + limit, w.args, nil

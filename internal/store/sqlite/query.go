@@ -258,6 +258,13 @@ func runPageQuery(q store.RunQuery, now time.Time) (string, []any, error) {
 	if q.Origin != "" {
 		w.add(`json_extract(config, '$.bench.origin') = ?`, q.Origin)
 	}
+	if q.Suite != "" {
+		// substr with a negative start takes the value's last characters: no
+		// LIKE pattern, so % and _ in a file name match themselves.
+		w.add(`json_type(config, '$.bench.datasets') = 'array' AND
+			EXISTS (SELECT 1 FROM json_each(sessions.config, '$.bench.datasets') AS d WHERE d.type = 'text' AND
+			(d.value = ? OR d.value = 'builtin:' || ? OR substr(d.value, -length(?) - 1) = '/' || ?))`, q.Suite, q.Suite, q.Suite, q.Suite)
+	}
 	sql := `SELECT ` + runColumns + ` FROM sessions` + w.String() + ` ORDER BY created_at DESC, id DESC LIMIT ?`
 	return sql, append(w.args, store.PageSize(q.Limit)+1), nil
 }

@@ -251,7 +251,7 @@ func testQueryBadCursor(t *testing.T, s store.Store) {
 			if err != nil || len(items) != 0 {
 				t.Errorf("QueryResults(%q filters) = %d items, %v; want none", v, len(items), err)
 			}
-			runs, _, err := s.PageRuns(ctxT(t), store.RunQuery{Name: v, Tag: v, Origin: v, UserID: v})
+			runs, _, err := s.PageRuns(ctxT(t), store.RunQuery{Name: v, Tag: v, Origin: v, UserID: v, Suite: v})
 			if err != nil || len(runs) != 0 {
 				t.Errorf("PageRuns(%q filters) = %d runs, %v; want none", v, len(runs), err)
 			}
@@ -399,6 +399,9 @@ func testPageRuns(t *testing.T, s store.Store) {
 		} else if i%3 == 0 {
 			r.Config = map[string]any{"bench": map[string]any{"origin": "cli"}}
 		}
+		if b, ok := r.Config["bench"].(map[string]any); ok {
+			b["datasets"] = suiteSets[i%len(suiteSets)]
+		}
 		runs = append(runs, r)
 	}
 	for _, i := range []int{5, 0, 15, 9, 1, 2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14} { // created out of order
@@ -432,6 +435,15 @@ func testPageRuns(t *testing.T, s store.Store) {
 		{"tag value with =", store.RunQuery{Tag: "k=v=w"}, func(r *bench.Run) bool { return r.Tags["k"] == "v=w" }},
 		{"tag empty value", store.RunQuery{Tag: "team="}, func(*bench.Run) bool { return false }},
 		{"origin", store.RunQuery{Origin: "server"}, func(r *bench.Run) bool { return origin(r) == "server" }},
+		{"suite exact", store.RunQuery{Suite: "suites/qa.yaml"}, func(r *bench.Run) bool { return ranSuite(r, "suites/qa.yaml", "./suites/qa.yaml") }},
+		{"suite file name", store.RunQuery{Suite: "qa.yaml"}, func(r *bench.Run) bool { return ranSuite(r, "suites/qa.yaml", "./suites/qa.yaml") }},
+		{"suite built-in by name", store.RunQuery{Suite: "reasoning"}, func(r *bench.Run) bool { return ranSuite(r, "builtin:reasoning") }},
+		{"suite built-in by path", store.RunQuery{Suite: "builtin:reasoning"}, func(r *bench.Run) bool { return ranSuite(r, "builtin:reasoning") }},
+		{"suite is not a substring", store.RunQuery{Suite: "a.yaml"}, func(*bench.Run) bool { return false }},
+		{"suite with LIKE characters", store.RunQuery{Suite: "%.yaml"}, func(r *bench.Run) bool { return ranSuite(r, "x/%.yaml") }},
+		{"suite and name", store.RunQuery{Suite: "reasoning", Name: "smoke"}, func(r *bench.Run) bool {
+			return ranSuite(r, "builtin:reasoning") && r.Name == "smoke"
+		}},
 		{"combined", store.RunQuery{UserID: "alice", Origin: "server", Name: "eval"}, func(r *bench.Run) bool {
 			return r.UserID == "alice" && origin(r) == "server" && r.Name == "Nightly Eval"
 		}},
@@ -487,6 +499,26 @@ func testPageRuns(t *testing.T, s store.Store) {
 			}
 		})
 	}
+}
+
+// suiteSets are the datasets the PageRuns fixture's runs ran, by index:
+// paths as bench --dataset took them, a built-in, two suites in one run,
+// none, and a value that is not a list.
+var suiteSets = []any{
+	[]string{"suites/qa.yaml"}, []string{"builtin:reasoning"}, []string{"./suites/qa.yaml", "builtin:reasoning"},
+	[]string{}, "builtin:reasoning", []string{"x/%.yaml", "suites/qa.yaml.bak"},
+}
+
+// ranSuite reports whether r's saved datasets (a list) hold one of names.
+func ranSuite(r *bench.Run, names ...string) bool {
+	b, _ := r.Config["bench"].(map[string]any)
+	sets, _ := b["datasets"].([]string)
+	for _, s := range sets {
+		if slices.Contains(names, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // idx is the fixture index of a run id "pr-NN".
