@@ -2,7 +2,7 @@
 // contains, icontains, contains-any, contains-all, icontains-any,
 // icontains-all, starts-with, regex, levenshtein and word-count. String
 // values are rendered with the case's variables ({{var}}) before checking.
-// Every type here except levenshtein is binary: it scores 1 or 0.
+// Every type here is binary: it scores 1 or 0, as in promptfoo.
 package text
 
 import (
