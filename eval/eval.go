@@ -46,6 +46,13 @@ type Validator interface {
 	Validate(a bench.Assertion) error
 }
 
+// Negater is implemented by evaluators whose "not-" verdict is not the
+// mirror image of their own (is-refusal: an empty output passes with score
+// 0, and its negation fails with score 0, as promptfoo scores them).
+type Negater interface {
+	Negate(s bench.Score) bench.Score
+}
+
 // Func adapts a function to Evaluator.
 type Func func(ctx context.Context, a bench.Assertion, in *Input) (bench.Score, error)
 
@@ -270,6 +277,9 @@ func evaluateOne(ctx context.Context, a bench.Assertion, base string, negate boo
 		return bench.Unscored(err.Error(), "")
 	}
 	if negate {
+		if n, ok := e.(Negater); ok && !s.Unscored {
+			return n.Negate(s)
+		}
 		s = negated(s)
 	}
 	return s

@@ -15,7 +15,7 @@ func TestEveryFamilyRegistered(t *testing.T) {
 	types := eval.Types()
 	for _, want := range []string{
 		"equals", "contains", "icontains", "contains-any", "contains-all", "icontains-any", "icontains-all",
-		"starts-with", "regex", "levenshtein", "word-count",
+		"starts-with", "regex", "levenshtein", "word-count", "character-count",
 		"is-json", "contains-json",
 		"latency", "cost", "finish-reason",
 		"is-refusal",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/goccy/go-yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/llm-test-bench/llm-test-bench/eval/internal/value"
@@ -50,9 +51,9 @@ func canonical(v any) (string, error) {
 		if strings.TrimSpace(t) == "" {
 			return "", nil
 		}
-		var doc any
-		if err := json.Unmarshal([]byte(t), &doc); err != nil {
-			return "", fmt.Errorf("schema is not valid JSON: %w", err)
+		doc, err := parseSchemaText(t)
+		if err != nil {
+			return "", err
 		}
 		return marshal(doc)
 	case bool, map[string]any, map[any]any:
@@ -62,7 +63,36 @@ func canonical(v any) (string, error) {
 		}
 		return marshal(n)
 	}
-	return "", fmt.Errorf("schema is %s, want a map or a JSON string", value.Kind(v))
+	return "", fmt.Errorf("schema is %s, want a map or a JSON or YAML string", value.Kind(v))
+}
+
+// parseSchemaText reads a schema written as text: JSON, or YAML as promptfoo
+// accepts it (js-yaml's load). The document must be a map or a boolean.
+func parseSchemaText(t string) (any, error) {
+	var doc any
+	if err := json.Unmarshal([]byte(t), &doc); err != nil {
+		if yerr := yaml.Unmarshal([]byte(t), &doc); yerr != nil {
+			return nil, fmt.Errorf("schema is neither JSON (%w) nor YAML (%s)", err, firstLine(yerr.Error()))
+		}
+		n, err := value.Normalize(doc)
+		if err != nil {
+			return nil, fmt.Errorf("schema: %w", err)
+		}
+		doc = n
+	}
+	switch doc.(type) {
+	case map[string]any, bool:
+		return doc, nil
+	}
+	return nil, fmt.Errorf("schema text is %s, want a map or a boolean", value.Kind(doc))
+}
+
+// firstLine keeps a YAML error's first line (the rest is a source excerpt).
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 func marshal(doc any) (string, error) {
@@ -82,6 +112,9 @@ func compile(src string) (*jsonschema.Schema, error) {
 	}
 	c := jsonschema.NewCompiler()
 	c.UseLoader(jsonschema.SchemeURLLoader{})
+	// Check "format" (date, date-time, email, uri, ipv4, uuid, ...) whatever
+	// the draft, as promptfoo's ajv with ajv-formats does.
+	c.AssertFormat()
 	if err := c.AddResource(schemaURL, doc); err != nil {
 		return nil, fmt.Errorf("invalid schema: %s", brief(err))
 	}

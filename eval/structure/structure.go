@@ -1,8 +1,10 @@
 // Package structure registers the structured-output assertion types (the
 // README's "Assertions"): is-json (the whole output is JSON) and contains-json (the output
 // embeds a JSON object or array). Both take an optional JSON Schema as their
-// value, as a map or as a JSON string; schemas are compiled once and cached
-// by their canonical JSON. Both are binary: they score 1 or 0.
+// value, as a map or as JSON or YAML text (as promptfoo reads it); "format"
+// is checked (date, date-time, time, email, uri, ipv4, ipv6, uuid,
+// hostname, duration, ...). Schemas are compiled once and cached by their
+// canonical JSON. Both are binary: they score 1 or 0.
 package structure
 
 import (

@@ -88,11 +88,11 @@ func TestValidateErrors(t *testing.T) {
 		a    bench.Assertion
 		want string
 	}{
-		{"schema bad JSON", bench.Assertion{Type: "is-json", Value: `{"type":`}, "schema is not valid JSON"},
+		{"schema bad JSON", bench.Assertion{Type: "is-json", Value: `{"type":`}, "schema is neither JSON"},
 		{"schema bad type keyword", bench.Assertion{Type: "contains-json", Value: map[string]any{"type": "integr"}}, "invalid schema"},
 		{"schema bad minimum", bench.Assertion{Type: "is-json", Value: map[string]any{"minimum": "zero"}}, "invalid schema"},
-		{"schema is a number", bench.Assertion{Type: "is-json", Value: 3}, "want a map or a JSON string"},
-		{"schema is a list", bench.Assertion{Type: "not-is-json", Value: []any{"a"}}, "want a map or a JSON string"},
+		{"schema is a number", bench.Assertion{Type: "is-json", Value: 3}, "want a map or a JSON or YAML string"},
+		{"schema is a list", bench.Assertion{Type: "not-is-json", Value: []any{"a"}}, "want a map or a JSON or YAML string"},
 		{"schema external ref", bench.Assertion{Type: "is-json", Value: map[string]any{"$ref": "file:///etc/passwd"}}, "invalid schema"},
 	}
 	for _, tt := range tests {

@@ -21,7 +21,9 @@ const (
 )
 
 // Substring is the contains family. One takes a string value; Any and All
-// take a list, or a comma-separated string. Fold compares case-insensitively.
+// take a list, or a comma-separated string read as promptfoo reads it
+// (quoted items may hold commas; see value.ParseList). Fold compares
+// case-insensitively.
 type Substring struct {
 	Mode Mode
 	Fold bool
@@ -34,21 +36,39 @@ var (
 
 // Validate checks that the value has the shape the mode needs.
 func (s Substring) Validate(a bench.Assertion) error {
-	_, err := s.needles(a)
+	_, err := s.needles(a, nil)
 	return err
 }
 
-// needles is the unrendered list of substrings to look for.
-func (s Substring) needles(a bench.Assertion) ([]string, error) {
+// needles is the list of substrings to look for, rendered with the case's
+// variables when in is not nil. A string value of Any and All is a
+// comma-separated list (see value.ParseList); as in promptfoo it is
+// rendered first and split after, so a variable may hold several items.
+// Without in, a string with placeholders is not split: its items are only
+// known per case.
+func (s Substring) needles(a bench.Assertion, in *eval.Input) ([]string, error) {
 	if s.Mode == One {
 		v, err := scalarValue(a)
 		if err != nil {
 			return nil, err
 		}
-		return []string{v}, nil
+		return []string{render(v, in)}, nil
 	}
 	if a.Value == nil {
 		return nil, errNoValue
+	}
+	if str, ok := a.Value.(string); ok {
+		if in == nil && value.HasPlaceholder(str) {
+			return []string{str}, nil
+		}
+		l, err := value.ParseList(render(str, in))
+		if err != nil {
+			return nil, fmt.Errorf("value is not a valid comma-separated list: %w", err)
+		}
+		if len(l) == 0 {
+			return nil, fmt.Errorf("value %q lists no item", str)
+		}
+		return l, nil
 	}
 	l, err := value.Strings(a.Value)
 	if err != nil {
@@ -57,12 +77,24 @@ func (s Substring) needles(a bench.Assertion) ([]string, error) {
 	if len(l) == 0 {
 		return nil, fmt.Errorf("value is an empty list")
 	}
-	return l, nil
+	out := make([]string, len(l))
+	for i, n := range l {
+		out[i] = render(n, in)
+	}
+	return out, nil
+}
+
+// render fills placeholders when there is a case to fill them from.
+func render(v string, in *eval.Input) string {
+	if in == nil {
+		return v
+	}
+	return value.Render(v, in)
 }
 
 // Evaluate looks for the value(s) in the output.
 func (s Substring) Evaluate(_ context.Context, a bench.Assertion, in *eval.Input) (bench.Score, error) {
-	needles, err := s.needles(a)
+	needles, err := s.needles(a, in)
 	if err != nil {
 		return bench.Score{}, err
 	}
@@ -72,7 +104,6 @@ func (s Substring) Evaluate(_ context.Context, a bench.Assertion, in *eval.Input
 	}
 	var found, missing []string
 	for _, n := range needles {
-		n = value.Render(n, in)
 		probe := n
 		if s.Fold {
 			probe = strings.ToLower(n)

@@ -3,12 +3,13 @@ package text
 import (
 	"context"
 	"fmt"
-	"github.com/llm-test-bench/llm-test-bench/internal/metrics/editdist"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/eval"
 	"github.com/llm-test-bench/llm-test-bench/eval/internal/value"
+	"github.com/llm-test-bench/llm-test-bench/internal/metrics/editdist"
 )
 
 // DefaultMaxDistance is the levenshtein threshold when none is given, as in
@@ -17,9 +18,10 @@ const DefaultMaxDistance = 5
 
 // Levenshtein passes when the edit distance (insertions, deletions and
 // substitutions of Unicode code points) between the output and the value is
-// at most the assertion's threshold (default 5). Its score is
-// 1 - distance / max(len(output), len(value)) in code points, and 1 when
-// both are empty, so near misses still rank above wild ones.
+// at most the assertion's threshold (default 5). As in promptfoo it is
+// binary: 1 on a pass, 0 on a failure; the reason gives the distance and the
+// similarity 1 - distance / max(len(output), len(value)) in code points.
+// The value must be a string, as promptfoo requires.
 type Levenshtein struct{}
 
 var (
@@ -29,7 +31,7 @@ var (
 
 // Validate checks the value and that the threshold is not negative.
 func (Levenshtein) Validate(a bench.Assertion) error {
-	if _, err := scalarValue(a); err != nil {
+	if _, err := stringValue(a); err != nil {
 		return err
 	}
 	if a.Threshold != nil && *a.Threshold < 0 {
@@ -38,9 +40,20 @@ func (Levenshtein) Validate(a bench.Assertion) error {
 	return nil
 }
 
+// stringValue is the assertion's value when it is a string.
+func stringValue(a bench.Assertion) (string, error) {
+	switch v := a.Value.(type) {
+	case nil:
+		return "", errNoValue
+	case string:
+		return v, nil
+	}
+	return "", fmt.Errorf("value is %s, want a string", value.Kind(a.Value))
+}
+
 // Evaluate computes the distance between output and rendered value.
 func (Levenshtein) Evaluate(_ context.Context, a bench.Assertion, in *eval.Input) (bench.Score, error) {
-	v, err := scalarValue(a)
+	v, err := stringValue(a)
 	if err != nil {
 		return bench.Score{}, err
 	}
@@ -51,20 +64,16 @@ func (Levenshtein) Evaluate(_ context.Context, a bench.Assertion, in *eval.Input
 	}
 	d := Distance(in.Output, v)
 	longest := max(utf8.RuneCountInString(in.Output), utf8.RuneCountInString(v))
-	score := 1.0
+	similarity := 1.0
 	if longest > 0 {
-		score = 1 - float64(d)/float64(longest)
+		similarity = 1 - float64(d)/float64(longest)
 	}
-	ok := float64(d) <= limit
 	op := "≤"
-	if !ok {
+	if float64(d) > limit {
 		op = ">"
 	}
-	return bench.Score{
-		Score:  score,
-		Pass:   ok,
-		Reason: fmt.Sprintf("edit distance %d %s %s", d, op, value.FormatFloat(limit)),
-	}, nil
+	return pass(float64(d) <= limit, fmt.Sprintf("edit distance %d %s %s (similarity %s)",
+		d, op, value.FormatFloat(limit), strconv.FormatFloat(similarity, 'f', 3, 64))), nil
 }
 
 // Distance is the Levenshtein distance between a and b in code points.

@@ -1,8 +1,9 @@
 // Package text registers the string assertion types of the README's "Assertions": equals,
 // contains, icontains, contains-any, contains-all, icontains-any,
-// icontains-all, starts-with, regex, levenshtein and word-count. String
-// values are rendered with the case's variables ({{var}}) before checking.
-// Every type here except levenshtein is binary: it scores 1 or 0.
+// icontains-all, starts-with, regex, levenshtein, word-count and
+// character-count. String values are rendered with the case's variables
+// ({{var}}) before checking.
+// Every type here is binary: it scores 1 or 0, as in promptfoo.
 package text
 
 import (
@@ -27,6 +28,7 @@ func init() {
 	eval.Register("regex", NewRegex())
 	eval.Register("levenshtein", Levenshtein{})
 	eval.Register("word-count", WordCount{})
+	eval.Register("character-count", CharacterCount{})
 }
 
 // errNoValue is the Validate error of a type that needs a value.

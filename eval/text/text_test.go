@@ -73,12 +73,16 @@ func TestText(t *testing.T) {
 		{"regex rendered", bench.Assertion{Type: "regex", Value: `(?i)^{{city}}\b`}, "paris it is", yes(`matches /(?i)^Paris\b/`)},
 		{"not-regex", bench.Assertion{Type: "not-regex", Value: `\berror\b`}, "all good", yes(`not: does not match /\berror\b/`)},
 
-		{"levenshtein exact", bench.Assertion{Type: "levenshtein", Value: "kitten"}, "kitten", yes("edit distance 0 ≤ 5")},
-		{"levenshtein default threshold", bench.Assertion{Type: "levenshtein", Value: "kitten"}, "sitting", bench.Score{Score: 1 - 3.0/7, Pass: true, Reason: "edit distance 3 ≤ 5"}},
-		{"levenshtein tight threshold", bench.Assertion{Type: "levenshtein", Value: "kitten", Threshold: ptr(2)}, "sitting", bench.Score{Score: 1 - 3.0/7, Pass: false, Reason: "edit distance 3 > 2"}},
-		{"levenshtein at threshold passes", bench.Assertion{Type: "levenshtein", Value: "kitten", Threshold: ptr(3)}, "sitting", bench.Score{Score: 1 - 3.0/7, Pass: true, Reason: "edit distance 3 ≤ 3"}},
-		{"not-levenshtein", bench.Assertion{Type: "not-levenshtein", Value: "kitten", Threshold: ptr(2)}, "sitting", bench.Score{Score: 3.0 / 7, Pass: true, Reason: "not: edit distance 3 > 2"}},
-		{"levenshtein both empty", bench.Assertion{Type: "levenshtein", Value: ""}, "", yes("edit distance 0 ≤ 5")},
+		// Levenshtein scores 1 on a pass and 0 on a failure, as promptfoo's
+		// test/assertions/levenshtein.test.ts expects.
+		{"levenshtein exact", bench.Assertion{Type: "levenshtein", Value: "kitten"}, "kitten", yes("edit distance 0 ≤ 5 (similarity 1.000)")},
+		{"levenshtein default threshold", bench.Assertion{Type: "levenshtein", Value: "kitten"}, "sitting", yes("edit distance 3 ≤ 5 (similarity 0.571)")},
+		{"levenshtein tight threshold", bench.Assertion{Type: "levenshtein", Value: "kitten", Threshold: ptr(2)}, "sitting", no("edit distance 3 > 2 (similarity 0.571)")},
+		{"levenshtein at threshold passes", bench.Assertion{Type: "levenshtein", Value: "kitten", Threshold: ptr(3)}, "sitting", yes("edit distance 3 ≤ 3 (similarity 0.571)")},
+		{"not-levenshtein", bench.Assertion{Type: "not-levenshtein", Value: "kitten", Threshold: ptr(2)}, "sitting", yes("not: edit distance 3 > 2 (similarity 0.571)")},
+		{"levenshtein both empty", bench.Assertion{Type: "levenshtein", Value: ""}, "", yes("edit distance 0 ≤ 5 (similarity 1.000)")},
+		{"levenshtein promptfoo pass", bench.Assertion{Type: "levenshtein", Value: "hello world"}, "hello world!", yes("edit distance 1 ≤ 5 (similarity 0.917)")},
+		{"levenshtein promptfoo fail", bench.Assertion{Type: "levenshtein", Value: "hello world"}, "goodbye everyone", no("edit distance 14 > 5 (similarity 0.125)")},
 
 		{"word-count int", bench.Assertion{Type: "word-count", Value: 3}, "one two  three\n", yes("3 words, expected exactly 3")},
 		{"word-count uint64", bench.Assertion{Type: "word-count", Value: uint64(2)}, "one two three", no("3 words, expected exactly 2")},
@@ -122,6 +126,8 @@ func TestValidateErrors(t *testing.T) {
 		{"regex missing", bench.Assertion{Type: "regex"}, "value is required"},
 		{"levenshtein negative", bench.Assertion{Type: "levenshtein", Value: "x", Threshold: ptr(-1)}, "must not be negative"},
 		{"levenshtein missing", bench.Assertion{Type: "levenshtein"}, "value is required"},
+		{"levenshtein number", bench.Assertion{Type: "levenshtein", Value: 42}, "value is a number, want a string"},
+		{"levenshtein list", bench.Assertion{Type: "levenshtein", Value: []any{"a"}}, "want a string"},
 		{"word-count negative", bench.Assertion{Type: "word-count", Value: -1}, "whole number ≥ 0"},
 		{"word-count fraction", bench.Assertion{Type: "word-count", Value: 2.5}, "whole number ≥ 0"},
 		{"word-count min>max", bench.Assertion{Type: "word-count", Value: map[string]any{"min": 5, "max": 2}}, "min 5 is greater than max 2"},

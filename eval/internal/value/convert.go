@@ -90,20 +90,14 @@ func FormatFloat(f float64) string {
 }
 
 // Strings converts a list value ([]any of scalars, or []string) to strings.
-// A single string is split at commas, each part trimmed, empty parts
-// dropped, as promptfoo does for contains-any and contains-all.
+// A single string is read by ParseList, as promptfoo reads the string form
+// of contains-any and contains-all: "a, b" is two items and "\"a, b\"" one.
 func Strings(v any) ([]string, error) {
 	switch l := v.(type) {
 	case []string:
 		return l, nil
 	case string:
-		var out []string
-		for part := range strings.SplitSeq(l, ",") {
-			if p := strings.TrimSpace(part); p != "" {
-				out = append(out, p)
-			}
-		}
-		return out, nil
+		return ParseList(l)
 	case []any:
 		out := make([]string, 0, len(l))
 		for i, e := range l {

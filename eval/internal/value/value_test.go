@@ -81,6 +81,8 @@ func TestStrings(t *testing.T) {
 		{name: "list of any", in: []any{"a", 2, uint64(3), 1.5}, want: []string{"a", "2", "3", "1.5"}},
 		{name: "list of strings", in: []string{"x", "y"}, want: []string{"x", "y"}},
 		{name: "comma string", in: " red, green ,,blue ", want: []string{"red", "green", "blue"}},
+		{name: "quoted comma string", in: `"a, b",c`, want: []string{"a, b", "c"}},
+		{name: "unclosed quote", in: `"a, b`, wantErr: true},
 		{name: "nested list", in: []any{[]any{"a"}}, wantErr: true},
 		{name: "map", in: map[string]any{"a": 1}, wantErr: true},
 		{name: "number", in: 3, wantErr: true},
