@@ -109,6 +109,7 @@ func TestTraceOfOneCase(t *testing.T) {
 	svc := session.New(cfg, st, nil)
 	exp := tracetest.NewInMemoryExporter()
 	svc.Tracing = tracing.NewWithExporter(exp, tracing.Options{SampleRatio: 1})
+	t.Cleanup(func() { _ = svc.Tracing.Shutdown(context.Background()) })
 	cases := writeCases(t, "tr", 1, `{"type":"`+judgeType+`","provider":"target:judge-model"}`)
 
 	res := runOneCase(t, svc, st, cases)
