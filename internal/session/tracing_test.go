@@ -3,10 +3,12 @@ package session_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/baggage"
@@ -228,4 +230,81 @@ func attrs(kvs []attribute.KeyValue) map[string]string {
 		out[string(kv.Key)] = kv.Value.Emit()
 	}
 	return out
+}
+
+// blackhole accepts connections and never answers: a collector that hangs.
+func blackhole(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// TestHungCollectorDoesNotHoldARun: tracing configured in [monitoring]
+// toward a collector that accepts and never answers; a simulator run
+// finishes with every result traced, and closing the service (which
+// flushes) gives up after its deadline instead of waiting for the
+// collector.
+func TestHungCollectorDoesNotHoldARun(t *testing.T) {
+	t.Parallel()
+	cfg := loadConfig(t, fmt.Sprintf(`
+[monitoring]
+enable_tracing = true
+otlp_endpoint = %q
+otlp_timeout_seconds = 1
+[monitoring.otlp_headers]
+Authorization = "Bearer collector-secret"
+[providers.simulator.options]
+policy = "echo"
+latency = "1ms"
+`, blackhole(t)))
+	st := openStore(t)
+	svc := session.New(cfg, st, nil)
+	const n = 300
+	p, err := svc.Plan(context.Background(), session.Options{Datasets: []string{writeCases(t, "bh", n, "")}, Providers: []string{"simulator:fast"}, Concurrency: 8}, session.ModeRun)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	r := p.NewRun()
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res := r.Wait()
+	if res.Err != nil || res.Run.Totals.Results != n {
+		t.Fatalf("run: %v, %d results; want %d", res.Err, res.Run.Totals.Results, n)
+	}
+	for _, rr := range stored(t, st, r.ID()) {
+		if len(rr.TraceID) != 32 || len(rr.SpanID) != 16 {
+			t.Fatalf("result %s: trace %q span %q; want ids from [monitoring] tracing", rr.CaseID, rr.TraceID, rr.SpanID)
+		}
+	}
+	start := time.Now()
+	_ = svc.Close() // the flush fails: nothing answers
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("closing took %s with a hung collector; the flush deadline is 5s", d)
+	}
 }
