@@ -237,7 +237,7 @@ func (p *Provider) attempt(ctx context.Context, c Call, tokens int, wait *event.
 	}
 	sctx, s := tracing.StartCall(ctx, span)
 	out := call(sctx)
-	tracing.EndCall(s, &out.Response, out.Err)
+	tracing.EndCall(s, &span, &out.Response, out.Err)
 	p.o.Breaker.record(perm, out.Err, p.now())
 	if out.Err != nil {
 		p.info(ctx, "call failed", "provider", p.o.ID, "case", c.CaseID, "error", out.Err)

@@ -133,7 +133,7 @@ func (s *stage) evaluate(p *pending) {
 			s.r.combine(&p.job, &p.res, p.part)
 		}
 		if es != nil {
-			tracing.EndEvaluation(es, &p.res)
+			tracing.EndEvaluation(es, len(as), &p.res)
 		}
 		s.finish(&p.res)
 		p.end()
@@ -270,7 +270,7 @@ func (r *Runner) scoreInline(ctx context.Context, j *Job, res *bench.Result, log
 	o := eval.Check(ctx, j.Case.Assert, j.Case.Threshold, in)
 	res.Scores, res.Score, res.Passed = o.Scores, o.Score, o.Passed
 	AddJudgeCost(res, m.Usage())
-	tracing.EndEvaluation(span, res)
+	tracing.EndEvaluation(span, len(j.Case.Assert), res)
 }
 
 // JudgeUsage is what the judge calls for one answer used.

@@ -340,7 +340,7 @@ func (r *Runner) Execute(ctx context.Context, j Job) (bench.Result, error) {
 		eval.CompareGroup(ectx, j.Case.Assert, []*eval.Input{in}, []eval.Partial{p})
 		AddJudgeCost(&res, m.Usage())
 		r.combine(&j, &res, p)
-		tracing.EndEvaluation(es, &res)
+		tracing.EndEvaluation(es, len(j.Case.Assert), &res)
 	}
 	tracing.EndCase(span, &res)
 	return res, nil

@@ -42,26 +42,26 @@ func StartCall(ctx context.Context, c Call) (context.Context, trace.Span) {
 	if c.Model != "" {
 		name += " " + c.Model
 	}
-	return parent.TracerProvider().Tracer(ScopeName).Start(ctx, name,
-		trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(
-			semconv.GenAIOperationNameKey.String(c.Operation),
-			semconv.GenAIProviderNameKey.String(c.System),
-			semconv.GenAIRequestModelKey.String(c.Model),
-			AttrAttempt.Int(c.Attempt),
-		))
+	// The attributes are set once, at the end (EndCall).
+	return parent.TracerProvider().Tracer(ScopeName).Start(ctx, name, clientKind)
 }
 
-// EndCall records what the provider answered (model, usage, finish
-// reason) or how it failed (error.type) and ends the span. An error's
-// message is not recorded: the kind says what happened, and the message
-// may quote the request.
-func EndCall(s trace.Span, resp *provider.Response, err error) {
+var clientKind = trace.WithSpanKind(trace.SpanKindClient)
+
+// EndCall records the call (c), what the provider answered (model,
+// usage, finish reason) or how it failed (error.type) and ends the span.
+// An error's message is not recorded: the kind says what happened, and
+// the message may quote the request.
+func EndCall(s trace.Span, c *Call, resp *provider.Response, err error) {
 	if !s.IsRecording() {
 		s.End()
 		return
 	}
-	attrs := make([]attribute.KeyValue, 0, 5)
+	attrs := make([]attribute.KeyValue, 4, 9)
+	attrs[0] = semconv.GenAIOperationNameKey.String(c.Operation)
+	attrs[1] = semconv.GenAIProviderNameKey.String(c.System)
+	attrs[2] = semconv.GenAIRequestModelKey.String(c.Model)
+	attrs[3] = AttrAttempt.Int(c.Attempt)
 	if resp.Model != "" {
 		attrs = append(attrs, semconv.GenAIResponseModelKey.String(resp.Model))
 	}

@@ -52,23 +52,28 @@ func StartCase(ctx context.Context, t trace.Tracer, k bench.Key) (context.Contex
 	if t == nil {
 		return ctx, noop
 	}
-	ctx, s := t.Start(ctx, SpanCase)
-	if s.IsRecording() {
-		s.SetAttributes(AttrCaseID.String(k.CaseID), AttrPromptID.String(k.PromptID),
-			AttrTarget.String(k.Provider), AttrRepetition.Int(k.Repetition))
-	}
-	return ctx, s
+	// The attributes are set once, at the end (EndCase): one write, and
+	// none for a span the sampler dropped.
+	return t.Start(ctx, SpanCase)
 }
 
-// EndCase records a case's outcome on its span and ends it.
+// EndCase records the case (its key, from res) and its outcome on its
+// span and ends it.
 func EndCase(s trace.Span, res *bench.Result) {
 	if s.IsRecording() {
-		s.SetAttributes(AttrStatus.String(string(res.Status)), AttrPassed.Bool(res.Passed),
-			AttrScore.Float64(res.Score), AttrCached.Bool(res.Cached))
-		if res.Error != nil {
-			s.SetAttributes(semconv.ErrorTypeKey.String(res.Error.Kind))
-			s.SetStatus(codes.Error, res.Error.Kind)
+		attrs := []attribute.KeyValue{
+			AttrCaseID.String(res.CaseID), AttrPromptID.String(res.PromptID),
+			AttrTarget.String(res.Provider), AttrRepetition.Int(res.Repetition),
+			AttrStatus.String(string(res.Status)), AttrPassed.Bool(res.Passed),
+			AttrScore.Float64(res.Score), AttrCached.Bool(res.Cached), {},
 		}
+		if res.Error != nil {
+			attrs[len(attrs)-1] = semconv.ErrorTypeKey.String(res.Error.Kind)
+			s.SetStatus(codes.Error, res.Error.Kind)
+		} else {
+			attrs = attrs[:len(attrs)-1]
+		}
+		s.SetAttributes(attrs...)
 	}
 	s.End()
 }
@@ -100,14 +105,14 @@ func StartEvaluation(ctx context.Context, assertions int) (context.Context, trac
 	if assertions == 0 || !parent.IsRecording() {
 		return ctx, noop
 	}
-	return parent.TracerProvider().Tracer(ScopeName).Start(ctx, SpanEvaluation,
-		trace.WithAttributes(AttrAssertions.Int(assertions)))
+	return parent.TracerProvider().Tracer(ScopeName).Start(ctx, SpanEvaluation)
 }
 
-// EndEvaluation records the verdict on an evaluation span and ends it.
-func EndEvaluation(s trace.Span, res *bench.Result) {
+// EndEvaluation records the assertions' count and verdict on an
+// evaluation span and ends it.
+func EndEvaluation(s trace.Span, assertions int, res *bench.Result) {
 	if s.IsRecording() {
-		s.SetAttributes(AttrPassed.Bool(res.Passed), AttrScore.Float64(res.Score))
+		s.SetAttributes(AttrAssertions.Int(assertions), AttrPassed.Bool(res.Passed), AttrScore.Float64(res.Score))
 	}
 	s.End()
 }

@@ -143,7 +143,8 @@ func TestHungCollectorNeverBlocks(t *testing.T) {
 		for i := range 5000 {
 			cctx, cs := StartCase(ctx, tr, bench.Key{CaseID: fmt.Sprint(i)})
 			_, call := StartCall(cctx, Call{System: "openai", Operation: OpChat, Model: "m", Attempt: 1})
-			EndCall(call, &provider.Response{Model: "m"}, nil)
+			c := Call{System: "openai", Operation: OpChat, Model: "m", Attempt: 1}
+			EndCall(call, &c, &provider.Response{Model: "m"}, nil)
 			EndCase(cs, &bench.Result{Status: bench.StatusSuccess})
 		}
 		run.End()
