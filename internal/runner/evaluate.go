@@ -264,13 +264,15 @@ func (r *Runner) combine(j *Job, res *bench.Result, p eval.Partial) {
 // in the worker that made the call. An evaluator that calls a judge
 // without declaring it (eval.ModelUser) still gets one, metered, but holds
 // the target's slot meanwhile.
+//
+// It makes no evaluation span: checks that call no model take
+// microseconds, a span would cost more than they do, and their verdict is
+// on the case's span.
 func (r *Runner) scoreInline(ctx context.Context, j *Job, res *bench.Result, logprobs []float64) {
-	ctx, span := tracing.StartEvaluation(ctx, len(j.Case.Assert))
 	in, m := r.input(j, res, logprobs)
 	o := eval.Check(ctx, j.Case.Assert, j.Case.Threshold, in)
 	res.Scores, res.Score, res.Passed = o.Scores, o.Score, o.Passed
 	AddJudgeCost(res, m.Usage())
-	tracing.EndEvaluation(span, len(j.Case.Assert), res)
 }
 
 // JudgeUsage is what the judge calls for one answer used.

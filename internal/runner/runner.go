@@ -334,13 +334,19 @@ func (r *Runner) Execute(ctx context.Context, j Job) (bench.Result, error) {
 	ctx, span := tracing.StartCase(ctx, r.Tracer, j.Key)
 	res, lp := r.call(ctx, t, &j)
 	if res.Status == bench.StatusSuccess {
-		ectx, es := tracing.StartEvaluation(ctx, len(j.Case.Assert))
+		// An evaluation span when the assertions call models, as in Run.
+		ectx, es := ctx, trace.Span(nil)
+		if eval.NeedsModels(j.Case.Assert) {
+			ectx, es = tracing.StartEvaluation(ctx, len(j.Case.Assert))
+		}
 		in, m := r.input(&j, &res, lp)
 		p := eval.ScoreEach(ectx, j.Case.Assert, in)
 		eval.CompareGroup(ectx, j.Case.Assert, []*eval.Input{in}, []eval.Partial{p})
 		AddJudgeCost(&res, m.Usage())
 		r.combine(&j, &res, p)
-		tracing.EndEvaluation(es, len(j.Case.Assert), &res)
+		if es != nil {
+			tracing.EndEvaluation(es, len(j.Case.Assert), &res)
+		}
 	}
 	tracing.EndCase(span, &res)
 	return res, nil

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,10 +17,36 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/eval"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
 	"github.com/llm-test-bench/llm-test-bench/internal/simulator"
 	"github.com/llm-test-bench/llm-test-bench/internal/tracing"
+	"github.com/llm-test-bench/llm-test-bench/provider"
 )
+
+// declaredJudgeType is a model-graded assertion that says so
+// (eval.ModelUser), as the real judges do: it is scored in the evaluation
+// stage, under an evaluation span. It asks the judge whether the answer
+// passes.
+const declaredJudgeType = "session-test-declared-judge"
+
+type declaredJudge struct{ eval.Func }
+
+func (declaredJudge) Uses() eval.Uses { return eval.UsesJudge }
+
+func init() {
+	eval.Register(declaredJudgeType, declaredJudge{func(ctx context.Context, a bench.Assertion, in *eval.Input) (bench.Score, error) {
+		j, err := in.Judges.Judge(ctx, a.Provider)
+		if err != nil {
+			return bench.Score{}, err
+		}
+		resp, err := j.Complete(ctx, provider.Request{Messages: []bench.Message{{Role: bench.RoleUser, Content: "Grade: " + in.Output}}})
+		if err != nil {
+			return bench.Score{Reason: err.Error()}, nil //nolint:nilerr // a failed judge call fails the check
+		}
+		return bench.Score{Score: 1, Pass: strings.Contains(resp.Text, "PASS")}, nil
+	}})
+}
 
 // headerServer is an OpenAI-compatible provider (the simulator, always
 // answering PASS) that keeps the trace headers of every call.
@@ -112,7 +139,7 @@ func TestTraceOfOneCase(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
 	svc.Tracing = tracing.NewWithExporter(exp, tracing.Options{SampleRatio: 1})
 	t.Cleanup(func() { _ = svc.Tracing.Shutdown(context.Background()) })
-	cases := writeCases(t, "tr", 1, `{"type":"`+judgeType+`","provider":"target:judge-model"}`)
+	cases := writeCases(t, "tr", 1, `{"type":"`+declaredJudgeType+`","provider":"target:judge-model"}`)
 
 	res := runOneCase(t, svc, st, cases)
 	if err := svc.Tracing.ForceFlush(context.Background()); err != nil {
@@ -227,7 +254,7 @@ func names(spans tracetest.SpanStubs) []string {
 func attrs(kvs []attribute.KeyValue) map[string]string {
 	out := make(map[string]string, len(kvs))
 	for _, kv := range kvs {
-		out[string(kv.Key)] = kv.Value.Emit()
+		out[string(kv.Key)] = kv.Value.String()
 	}
 	return out
 }
