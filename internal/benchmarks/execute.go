@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
@@ -23,7 +25,9 @@ func (m *Manager) execute(j *job) {
 		m.runs.Done()
 		m.signal()
 	}()
-	ctx := context.Background()
+	// The run outlives its request, so it is not cancelled with it; its
+	// span still has the request's as parent (no parent when tracing is off).
+	ctx := trace.ContextWithSpanContext(context.Background(), j.parent)
 	j.mu.Lock()
 	cancelled, interrupted := j.cancelled, j.interrupted
 	j.mu.Unlock()

@@ -3,6 +3,8 @@ package benchmarks
 import (
 	"sync"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
@@ -16,6 +18,9 @@ type job struct {
 	total int
 	state bench.RunStatus // queued or running
 	done  chan struct{}   // closed when the job has ended
+	// parent is the span of the request that submitted the job: its run's
+	// span is a child of it. Invalid for runs recovered after a restart.
+	parent trace.SpanContext
 
 	mu          sync.Mutex
 	sr          *session.Run

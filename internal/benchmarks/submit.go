@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/problem"
@@ -87,6 +88,7 @@ func (m *Manager) Submit(ctx context.Context, owner string, req Request) (*bench
 		return nil, fmt.Errorf("store benchmark: %w", err)
 	}
 	j := newJob(run)
+	j.parent = trace.SpanContextFromContext(ctx)
 	m.publish(run, j.snapshot()) // before the dispatcher can see it: queued comes first
 	m.mu.Lock()
 	m.reserved--

@@ -100,6 +100,7 @@ func (a *app) rootCommand() *cobra.Command {
 	root.AddCommand(
 		a.benchCommand(),
 		a.runsCommand(),
+		a.resultsCommand(),
 		a.datasetsCommand(),
 		a.configCommand(),
 		a.simulateCommand(),

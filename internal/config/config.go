@@ -135,6 +135,25 @@ type Monitoring struct {
 	WebsocketPort    int         `koanf:"websocket_port"`
 	MetricsPort      int         `koanf:"metrics_port"`
 	AlertRules       []AlertRule `koanf:"alert_rules"`
+
+	// The OTLP/HTTP exporter of traces when EnableTracing is on
+	// (internal/tracing). OTLPEndpoint is the collector's URL; one without
+	// a path sends to /v1/traces. OTLPHeaders go with every export (a
+	// collector's credentials): secrets, hidden by `config show` and never
+	// logged. SampleRatio is the share of runs traced, 0 to 1.
+	OTLPEndpoint       string            `koanf:"otlp_endpoint"`
+	OTLPHeaders        map[string]string `koanf:"otlp_headers"`
+	OTLPTimeoutSeconds int               `koanf:"otlp_timeout_seconds"`
+	SampleRatio        float64           `koanf:"sample_ratio"`
+	ServiceName        string            `koanf:"service_name"`
+}
+
+// tracingDefaults sets the defaults of the tracing keys of [monitoring].
+func tracingDefaults(m *Monitoring) {
+	m.OTLPEndpoint = "http://127.0.0.1:4318"
+	m.OTLPTimeoutSeconds = 5
+	m.SampleRatio = 1
+	m.ServiceName = "llm-test-bench"
 }
 
 // AlertRule is one alert condition.
@@ -358,7 +377,7 @@ type WorkerCapabilities struct {
 
 // Default returns the built-in configuration.
 func Default() *Config {
-	return &Config{
+	c := &Config{
 		Providers: map[string]ProviderConfig{},
 		Benchmarks: Benchmarks{
 			Concurrency: 8, Repeat: 1, Timeout: 60 * time.Second, MaxRetries: 3, Stream: true,
@@ -402,4 +421,6 @@ func Default() *Config {
 		},
 		Integrations: map[string]map[string]any{},
 	}
+	tracingDefaults(&c.Monitoring)
+	return c
 }

@@ -21,7 +21,8 @@ const Redacted = "[REDACTED]"
 //     number such as max_tokens cannot be a credential). Names that end in
 //     "_env" or "_header" name a variable or a header, not a secret, and
 //     stay visible;
-//   - every HTTP header value, whatever the header's name (X-Custom-Token,
+//   - every HTTP header value (a "headers" or "*_headers" table), whatever
+//     the header's name (X-Custom-Token,
 //     Authorization, api-key, a vendor's own), except the few in
 //     harmlessHeaders: a header list is open-ended and a custom auth header
 //     can be called anything, so headers are hidden unless known harmless;
@@ -66,10 +67,10 @@ func harmlessHeader(name string) bool {
 // hidden reports whether the text value of key, inside the table named
 // parent, must be hidden.
 func hidden(parent, key string) bool {
-	switch strings.ToLower(parent) {
-	case "headers":
+	switch p := strings.ToLower(parent); {
+	case p == "headers" || strings.HasSuffix(p, "_headers"): // [monitoring.otlp_headers] too
 		return !harmlessHeader(key)
-	case "env":
+	case p == "env":
 		return true
 	}
 	return secretName(key)

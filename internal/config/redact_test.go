@@ -44,6 +44,8 @@ password = "` + secret + `-integration"
 database_url = "postgres://ltb:` + secret + `-db@db.example/ltb"
 [cache]
 redis_url = "redis://:` + secret + `-redis@cache.example:6379/0"
+[monitoring.otlp_headers]
+X-Honeycomb-Team = "` + secret + `-otlp"
 `
 	env := []string{"JWT_SECRET=" + secret + "-jwt", "ANTHROPIC_API_KEY=" + secret + "-vendor"}
 	cfg, err := Load(layers(t, "", body, "", env, nil))
@@ -106,6 +108,8 @@ func TestSecretRules(t *testing.T) {
 		{"headers", "x-stainless-arch", false},
 		{"headers", "x-stainless", true},
 		{"env", "PATH", true},
+		{"otlp_headers", "X-Scope-OrgID", true},
+		{"otlp_headers", "Content-Type", false},
 	}
 	for _, tc := range tests {
 		if got := hidden(tc.parent, tc.key); got != tc.hidden {

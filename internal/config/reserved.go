@@ -26,7 +26,6 @@ const (
 var reservedKeys = []struct{ key, capability string }{
 	{"monitoring.enable_realtime", capMonitoring},
 	{"monitoring.enable_prometheus", capMonitoring},
-	{"monitoring.enable_tracing", capMonitoring},
 	{"monitoring.websocket_port", capMonitoring},
 	{"monitoring.metrics_port", capMonitoring},
 	{"monitoring.alert_rules", capMonitoring},

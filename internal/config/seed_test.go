@@ -145,8 +145,8 @@ func TestReservedSet(t *testing.T) {
 	if !strings.HasSuffix(got["monitoring.alert_rules"].Source, ProjectFile+":21") {
 		t.Errorf("sources: %+v", got["monitoring.alert_rules"])
 	}
-	if len(got) != 26 { // max_retries and judge_provider are read by the call policy and the judges seam; security.* by internal/auth
-		t.Errorf("%d reserved keys set, want 26: %v", len(got), cfg.ReservedSet())
+	if len(got) != 25 { // max_retries and judge_provider are read by the call policy and the judges seam; security.* by internal/auth
+		t.Errorf("%d reserved keys set, want 25: %v", len(got), cfg.ReservedSet())
 	}
 }
 

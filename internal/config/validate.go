@@ -228,6 +228,7 @@ func (v *validation) monitoring() {
 	m := v.c.Monitoring
 	v.port("monitoring.websocket_port", m.WebsocketPort)
 	v.port("monitoring.metrics_port", m.MetricsPort)
+	v.tracing()
 	seen := map[string]bool{}
 	for i, r := range m.AlertRules {
 		key := fmt.Sprintf("monitoring.alert_rules[%d]", i)

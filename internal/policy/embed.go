@@ -1,12 +1,14 @@
 package policy
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/cache"
+	"github.com/llm-test-bench/llm-test-bench/internal/tracing"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
@@ -42,7 +44,8 @@ func (p *Provider) Embed(ctx context.Context, model string, inputs []string, c C
 		tokens += len(in)/4 + 1
 	}
 	var emb provider.Embeddings
-	out := p.retry(ctx, c, tokens, func(ctx context.Context) Outcome {
+	span := tracing.Call{System: p.o.System, Operation: tracing.OpEmbeddings, Model: cmp.Or(model, p.o.Model)}
+	out := p.retry(ctx, c, tokens, span, func(ctx context.Context) Outcome {
 		cctx, cancel := p.withTimeout(ctx)
 		defer cancel()
 		start := time.Now()

@@ -8,16 +8,19 @@
 package policy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/cache"
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
+	"github.com/llm-test-bench/llm-test-bench/internal/tracing"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
@@ -60,6 +63,12 @@ type Options struct {
 	Events  event.Publisher
 	RunID   string
 	Logger  *slog.Logger
+	// System names the vendor on call spans (gen_ai.provider.name, see
+	// tracing.ProviderName); "" takes the vendor from ID ("vendor:model").
+	System string
+	// Model is the target's model, named on call spans when a request
+	// leaves the model to the provider (a judge's).
+	Model string
 }
 
 // Provider is a provider behind the call policy.
@@ -84,6 +93,10 @@ func Wrap(p provider.Provider, o Options) (*Provider, error) {
 	scope, err := scopeHash(o.ID, o.Scope)
 	if err != nil {
 		return nil, err
+	}
+	if o.System == "" {
+		vendor, _, _ := strings.Cut(o.ID, ":")
+		o.System = tracing.ProviderName(vendor)
 	}
 	return &Provider{inner: p, o: o, scope: scope, now: time.Now, sleep: sleep}, nil
 }
@@ -152,7 +165,8 @@ func (p *Provider) Do(ctx context.Context, req *provider.Request, c Call) Outcom
 			return Outcome{Response: e.Response(), LatencyMs: e.LatencyMs, TTFTMs: e.TTFTMs, Cached: true, Cost: bench.Cost{Currency: "USD"}}
 		}
 	}
-	out := p.retry(ctx, c, estimateTokens(req), func(ctx context.Context) Outcome { return p.measure(ctx, req, c) })
+	span := tracing.Call{System: p.o.System, Operation: tracing.OpChat, Model: cmp.Or(req.Model, p.o.Model)}
+	out := p.retry(ctx, c, estimateTokens(req), span, func(ctx context.Context) Outcome { return p.measure(ctx, req, c) })
 	if out.Err == nil && key != "" {
 		if err := p.o.Cache.Put(ctx, key, entryOf(&out, c.Kind)); err != nil {
 			p.o.Logger.Warn("cache write failed", "provider", p.o.ID, "error", err)
@@ -167,11 +181,13 @@ func (p *Provider) Do(ctx context.Context, req *provider.Request, c Call) Outcom
 
 // retry makes attempts (each one call) until one succeeds, a failure is
 // final, the retries run out or ctx ends. tokens is the request's size for
-// the tokens-per-minute limiter.
-func (p *Provider) retry(ctx context.Context, c Call, tokens int, call func(context.Context) Outcome) Outcome {
+// the tokens-per-minute limiter; span describes the call for the span of
+// each attempt.
+func (p *Provider) retry(ctx context.Context, c Call, tokens int, span tracing.Call, call func(context.Context) Outcome) Outcome {
 	wait, waited := event.WaitNone, time.Duration(0)
 	for n := 1; ; n++ {
-		out, retryAt := p.attempt(ctx, c, tokens, &wait, &waited, call)
+		span.Attempt = n
+		out, retryAt := p.attempt(ctx, c, tokens, &wait, &waited, span, call)
 		out.Attempts = n
 		p.published(c, n, wait, waited, out.Err)
 		if out.Err == nil || n > p.o.MaxRetries || ctx.Err() != nil {
@@ -199,8 +215,9 @@ func (p *Provider) retry(ctx context.Context, c Call, tokens int, call func(cont
 }
 
 // attempt makes one call: rate limit, breaker, timeout, measurement. When
-// the breaker refused the call, retryAt says when to try again.
-func (p *Provider) attempt(ctx context.Context, c Call, tokens int, wait *event.Wait, waited *time.Duration, call func(context.Context) Outcome) (Outcome, time.Time) {
+// the breaker refused the call, retryAt says when to try again. A call
+// made has a span of its own (one per attempt), under ctx's span.
+func (p *Provider) attempt(ctx context.Context, c Call, tokens int, wait *event.Wait, waited *time.Duration, span tracing.Call, call func(context.Context) Outcome) (Outcome, time.Time) {
 	if p.o.Limiter != nil {
 		d, err := p.o.Limiter.Wait(ctx, tokens)
 		if d > 0 {
@@ -218,7 +235,9 @@ func (p *Provider) attempt(ctx context.Context, c Call, tokens int, wait *event.
 	if err != nil {
 		return Outcome{Err: err}, retryAt
 	}
-	out := call(ctx)
+	sctx, s := tracing.StartCall(ctx, span)
+	out := call(sctx)
+	tracing.EndCall(s, &span, &out.Response, out.Err)
 	p.o.Breaker.record(perm, out.Err, p.now())
 	if out.Err != nil {
 		p.info(ctx, "call failed", "provider", p.o.ID, "case", c.CaseID, "error", out.Err)

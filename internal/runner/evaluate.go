@@ -4,8 +4,11 @@ import (
 	"context"
 	"sync"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/eval"
+	"github.com/llm-test-bench/llm-test-bench/internal/tracing"
 )
 
 // The evaluation stage scores the answers of cases whose assertions call
@@ -23,7 +26,13 @@ type pending struct {
 	logprobs []float64
 	in       *eval.Input
 	part     eval.Partial
+	// span is the case's, ended when the answer is finished.
+	span trace.Span
 }
+
+// end finishes the answer's case span (also when the answer is dropped
+// by a cancel).
+func (p *pending) end() { tracing.EndCase(p.span, &p.res) }
 
 // groupKey names the answers that side-by-side assertions compare.
 type groupKey struct {
@@ -103,24 +112,34 @@ func (s *stage) close() {
 // parks it in its group.
 func (s *stage) evaluate(p *pending) {
 	as := p.job.Case.Assert
+	var es trace.Span
 	if p.res.Status == bench.StatusSuccess {
 		var m *Meter
+		var ctx context.Context
+		ctx, es = tracing.StartEvaluation(tracing.WithSpan(s.ctx, p.span), len(as))
 		p.in, m = s.r.input(&p.job, &p.res, p.logprobs)
-		p.part = eval.ScoreEach(s.ctx, as, p.in)
+		p.part = eval.ScoreEach(ctx, as, p.in)
 		AddJudgeCost(&p.res, m.Usage())
 	}
 	if s.ctx.Err() != nil {
 		// Cancelled: the judges were cut off, so the verdicts are not
 		// the answer's. It is not stored, and a resume judges it again.
+		endSpan(es)
+		p.end()
 		return
 	}
 	if !eval.HasComparer(as) {
 		if p.part != nil {
 			s.r.combine(&p.job, &p.res, p.part)
 		}
+		if es != nil {
+			tracing.EndEvaluation(es, len(as), &p.res)
+		}
 		s.finish(&p.res)
+		p.end()
 		return
 	}
+	endSpan(es)
 	key := groupOf(p.job.Key)
 	s.mu.Lock()
 	g := s.groupLocked(key)
@@ -155,7 +174,8 @@ func (s *stage) completeLocked(k groupKey, g *group) bool {
 // out evenly among the answers compared.
 func (s *stage) compare(g *group) {
 	if s.ctx.Err() != nil {
-		return // cancelled: as in evaluate, the group is judged on resume
+		endAll(g) // cancelled: as in evaluate, the group is judged on resume
+		return
 	}
 	var ins []*eval.Input
 	var parts []eval.Partial
@@ -171,8 +191,12 @@ func (s *stage) compare(g *group) {
 		for _, in := range ins {
 			in.Judges = judgesOf(m)
 		}
-		eval.CompareGroup(s.ctx, j.Case.Assert, ins, parts)
+		// The comparison is traced under the first answer's case.
+		ctx, es := tracing.StartEvaluation(tracing.WithSpan(s.ctx, ok[0].span), len(j.Case.Assert))
+		eval.CompareGroup(ctx, j.Case.Assert, ins, parts)
+		es.End()
 		if s.ctx.Err() != nil {
+			endAll(g)
 			return
 		}
 		t := m.Usage()
@@ -183,6 +207,21 @@ func (s *stage) compare(g *group) {
 	}
 	for _, p := range g.members {
 		s.finish(&p.res)
+		p.end()
+	}
+}
+
+// endAll ends the case spans of a group dropped by a cancel.
+func endAll(g *group) {
+	for _, p := range g.members {
+		p.end()
+	}
+}
+
+// endSpan ends an evaluation span, if one was started.
+func endSpan(s trace.Span) {
+	if s != nil {
+		s.End()
 	}
 }
 
@@ -225,6 +264,10 @@ func (r *Runner) combine(j *Job, res *bench.Result, p eval.Partial) {
 // in the worker that made the call. An evaluator that calls a judge
 // without declaring it (eval.ModelUser) still gets one, metered, but holds
 // the target's slot meanwhile.
+//
+// It makes no evaluation span: checks that call no model take
+// microseconds, a span would cost more than they do, and their verdict is
+// on the case's span.
 func (r *Runner) scoreInline(ctx context.Context, j *Job, res *bench.Result, logprobs []float64) {
 	in, m := r.input(j, res, logprobs)
 	o := eval.Check(ctx, j.Case.Assert, j.Case.Threshold, in)

@@ -16,12 +16,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/eval"
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/policy"
+	"github.com/llm-test-bench/llm-test-bench/internal/tracing"
 )
 
 // Result ids come from a buffered random pool: one getrandom call per
@@ -65,6 +67,10 @@ type Runner struct {
 	Counters *Counters
 	// BatchSize caps one write; 0 means 1024.
 	BatchSize int
+	// Tracer, when set, traces the run: a run span, a span per case whose
+	// ids the result stores, and under it the provider calls and the
+	// evaluation (internal/tracing). nil traces nothing.
+	Tracer trace.Tracer
 
 	// Settings for targets that come without a Policy.
 	Timeout     time.Duration
@@ -130,7 +136,7 @@ func (r *Runner) policyFor(t *Target, runID string) policy.Options {
 	o := policy.Options{
 		ID: t.ID, BaseURL: t.BaseURL, Scope: t.Extra,
 		Settings: policy.Settings{MaxRetries: r.MaxRetries, BackoffBase: r.BackoffBase, Timeout: r.Timeout},
-		Cache:    r.Cache, Budget: r.Budget, Events: r.Events, RunID: runID, Logger: r.Logger,
+		Cache:    r.Cache, Budget: r.Budget, Events: r.Events, RunID: runID, Logger: r.Logger, Model: t.Model,
 	}
 	if l := policy.NewLocal(t.RequestsPerMinute, t.TokensPerMinute); l != nil {
 		o.Limiter = l
@@ -154,6 +160,8 @@ func (r *Runner) RunJobs(ctx context.Context, runID string, jobs iter.Seq2[Job, 
 		return Summary{}, err
 	}
 	r.Counters.start(time.Now())
+	ctx, runSpan := tracing.StartRun(ctx, r.Tracer, runID)
+	defer runSpan.End()
 	// dispatch stops handing out new work (cost limit, Ctrl-C); ctx itself
 	// cancels calls in flight only on Ctrl-C.
 	dispatch, stopDispatch := context.WithCancelCause(ctx)
@@ -206,15 +214,17 @@ func (r *Runner) RunJobs(ctx context.Context, runID string, jobs iter.Seq2[Job, 
 					if dispatch.Err() != nil {
 						continue // drain: the run is stopping
 					}
-					res, lp := r.call(ctx, t, &j)
+					cctx, span := tracing.StartCase(ctx, r.Tracer, j.Key)
+					res, lp := r.call(cctx, t, &j)
 					if eval.NeedsModels(j.Case.Assert) {
-						st.submit(&pending{job: j, res: res, logprobs: lp})
+						st.submit(&pending{job: j, res: res, logprobs: lp, span: span})
 						continue
 					}
 					if res.Status == bench.StatusSuccess {
-						r.scoreInline(ctx, &j, &res, lp)
+						r.scoreInline(cctx, &j, &res, lp)
 					}
 					finish(&res)
+					tracing.EndCase(span, &res)
 				}
 			})
 		}
@@ -321,19 +331,30 @@ func (r *Runner) Execute(ctx context.Context, j Job) (bench.Result, error) {
 	if !ok {
 		return bench.Result{}, fmt.Errorf("job %s: no target %q", j.Key.CaseID, j.Key.Provider)
 	}
+	ctx, span := tracing.StartCase(ctx, r.Tracer, j.Key)
 	res, lp := r.call(ctx, t, &j)
 	if res.Status == bench.StatusSuccess {
+		// An evaluation span when the assertions call models, as in Run.
+		ectx, es := ctx, trace.Span(nil)
+		if eval.NeedsModels(j.Case.Assert) {
+			ectx, es = tracing.StartEvaluation(ctx, len(j.Case.Assert))
+		}
 		in, m := r.input(&j, &res, lp)
-		p := eval.ScoreEach(ctx, j.Case.Assert, in)
-		eval.CompareGroup(ctx, j.Case.Assert, []*eval.Input{in}, []eval.Partial{p})
+		p := eval.ScoreEach(ectx, j.Case.Assert, in)
+		eval.CompareGroup(ectx, j.Case.Assert, []*eval.Input{in}, []eval.Partial{p})
 		AddJudgeCost(&res, m.Usage())
 		r.combine(&j, &res, p)
+		if es != nil {
+			tracing.EndEvaluation(es, len(j.Case.Assert), &res)
+		}
 	}
+	tracing.EndCase(span, &res)
 	return res, nil
 }
 
 // call makes one job's call and turns it into an unscored result; it also
-// returns the answer's log probabilities for the evaluators.
+// returns the answer's log probabilities for the evaluators. The result
+// carries the ids of ctx's span, the case's.
 func (r *Runner) call(ctx context.Context, t *Target, j *Job) (bench.Result, []float64) {
 	req := r.request(t, j)
 	out := t.Policy.Do(ctx, &req, policy.Call{CaseID: j.Key.CaseID, Repetition: j.Key.Repetition})
@@ -361,6 +382,7 @@ func (r *Runner) call(ctx context.Context, t *Target, j *Job) (bench.Result, []f
 			r.logger().Warn("provider warning", "provider", t.ID, "case", j.Key.CaseID, "warnings", w)
 		}
 	}
+	tracing.Stamp(ctx, &res)
 	res.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)
 	return res, out.Response.Logprobs
 }

@@ -149,10 +149,15 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 		}
 		return errors.Join(errs...)
 	}
+	tp, err := svc.TracerProvider()
+	if err != nil {
+		return fail(&ConfigError{fmt.Errorf("serve: %w", err)})
+	}
 	srv, err := server.New(server.Options{
 		Config: cfg, Service: apiSvc, Store: st, Manager: mgr, Publisher: hub,
 		Auth:      limitedAuth{svc: authSvc, limit: limit, login: loginLimit},
 		WebSocket: ws, GraphQL: gql, Middleware: outer, Close: closeAll, Logger: log,
+		TracerProvider: tp,
 	})
 	if err != nil {
 		return fail(err)

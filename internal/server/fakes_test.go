@@ -14,6 +14,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/baggage"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
@@ -22,6 +24,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
 	"github.com/llm-test-bench/llm-test-bench/internal/problem"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
+	"github.com/llm-test-bench/llm-test-bench/internal/tracing"
 )
 
 // memStore keeps runs and results in memory, newest last; it implements
@@ -155,7 +158,8 @@ func (m *memStore) QueryResults(_ context.Context, q store.ResultQuery) ([]bench
 			(q.CaseID != "" && r.CaseID != q.CaseID) || (q.Status != "" && r.Status != q.Status) ||
 			(q.Passed != nil && r.Passed != *q.Passed) || (q.Tag != "" && !slices.Contains(r.Tags, q.Tag)) ||
 			(q.MinScore != nil && r.Score < *q.MinScore) || (q.MaxScore != nil && r.Score > *q.MaxScore) ||
-			(q.Text != "" && !strings.Contains(r.Prompt+" "+r.Response, q.Text)) {
+			(q.Text != "" && !strings.Contains(r.Prompt+" "+r.Response, q.Text)) ||
+			(q.TraceID != "" && r.TraceID != q.TraceID) {
 			continue
 		}
 		out = append(out, r)
@@ -197,15 +201,20 @@ type fakeManager struct {
 	running, queue    int
 	submitted         []api.SubmitRequest
 	started, shutdown bool
+	// parent and bag are the span context and baggage the last Submit's
+	// context carried (the request's server span when tracing is on).
+	parent trace.SpanContext
+	bag    baggage.Baggage
 }
 
 func (f *fakeManager) Start(context.Context) error { f.started = true; return nil }
 
 func (f *fakeManager) Shutdown(context.Context) error { f.shutdown = true; return nil }
 
-func (f *fakeManager) Submit(_ context.Context, owner string, req api.SubmitRequest) (*bench.Run, error) {
+func (f *fakeManager) Submit(ctx context.Context, owner string, req api.SubmitRequest) (*bench.Run, error) {
 	f.mu.Lock()
 	f.submitted = append(f.submitted, req)
+	f.parent, f.bag = trace.SpanContextFromContext(ctx), baggage.FromContext(ctx)
 	f.mu.Unlock()
 	if slices.Contains(req.Providers, "nope:x") {
 		d := problem.New(http.StatusBadRequest, "unknown provider nope")
@@ -225,6 +234,8 @@ func (f *fakeManager) Submit(_ context.Context, owner string, req api.SubmitRequ
 			Prompt: "What is two plus two?", Response: fmt.Sprintf("answer %d from %s", 4+i, p),
 			Score: float64(i%2) * 1, Passed: i%2 == 1, Tags: []string{"math"}, CreatedAt: now,
 		})
+		// As a traced run's results carry its trace (the request's).
+		tracing.Stamp(ctx, &f.st.results[len(f.st.results)-1])
 	}
 	f.st.mu.Unlock()
 	run.Seq = int64(len(f.st.runs))

@@ -3,8 +3,10 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
@@ -43,6 +45,13 @@ func resultQuery(r *http.Request) (store.ResultQuery, *problem.Details) {
 	}
 	if len(q.Text) > maxQueryText {
 		return q, field("q", "at most 500 bytes")
+	}
+	if s := v.Get("trace_id"); s != "" {
+		id, err := trace.TraceIDFromHex(strings.ToLower(s))
+		if err != nil {
+			return q, field("trace_id", "want a W3C trace id: 32 hex digits, not all zero")
+		}
+		q.TraceID = id.String()
 	}
 	if s := v.Get("passed"); s != "" {
 		b, err := strconv.ParseBool(s)

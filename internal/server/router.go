@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/auth"
 	"github.com/llm-test-bench/llm-test-bench/internal/problem"
@@ -32,12 +33,17 @@ type routerDeps struct {
 	websocket http.Handler
 	graphql   http.Handler
 	log       *slog.Logger
+	// tracer, when set, gives requests server spans (outermost).
+	tracer trace.TracerProvider
 }
 
 // newRouter builds the chi router from the route table: each route gets
 // the authentication middleware and its permission check unless Public.
 func newRouter(d routerDeps) chi.Router {
 	r := chi.NewRouter()
+	if d.tracer != nil {
+		r.Use(traced(d.tracer))
+	}
 	r.Use(d.outer...)
 	r.Use(d.metrics.Middleware)
 	r.NotFound(func(w http.ResponseWriter, _ *http.Request) {

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
@@ -73,6 +75,9 @@ type Options struct {
 	// Close is called last by Run (the hub, the session service).
 	Close  func() error
 	Logger *slog.Logger
+	// TracerProvider, when set, traces every request but the health
+	// checks ([monitoring] enable_tracing).
+	TracerProvider trace.TracerProvider
 }
 
 // Server is the API server.
@@ -96,7 +101,7 @@ func New(o Options) (*Server, error) {
 	m := NewMetrics(o.Store)
 	h := &handlers{svc: o.Service, log: log, prom: m.Handler(), ping: o.Store.Ping}
 	d := routerDeps{h: h, auth: o.Auth, metrics: m, outer: o.Middleware, rest: true,
-		websocket: o.WebSocket, graphql: o.GraphQL, log: log}
+		websocket: o.WebSocket, graphql: o.GraphQL, log: log, tracer: o.TracerProvider}
 	if c := o.Config; c != nil {
 		d.rest = c.Server.EnableREST
 		if !c.Server.EnableGraphQL {

@@ -20,7 +20,7 @@ import (
 // loadConfig loads body as the only configuration file, with nothing taken
 // from the real home directory or environment; environ is the whole
 // environment the configuration sees.
-func loadConfig(t *testing.T, body string, environ ...string) *config.Config {
+func loadConfig(t testing.TB, body string, environ ...string) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "config.toml")
@@ -37,7 +37,7 @@ func loadConfig(t *testing.T, body string, environ ...string) *config.Config {
 
 // writeCases writes n JSONL cases "<prefix>NNNN" and returns the file. The
 // assertion, when not empty, is added to every case as raw JSON.
-func writeCases(t *testing.T, prefix string, n int, assertion string) string {
+func writeCases(t testing.TB, prefix string, n int, assertion string) string {
 	t.Helper()
 	var b strings.Builder
 	for i := range n {
@@ -63,7 +63,7 @@ type recordingStore struct {
 	written map[string]map[bench.Key]int // run id -> key -> times written
 }
 
-func openStore(t *testing.T) *recordingStore {
+func openStore(t testing.TB) *recordingStore {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ltb.db"), store.Options{})
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/report"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
+	"github.com/llm-test-bench/llm-test-bench/internal/tracing"
 )
 
 // Run is one execution of a plan. Subscribe to its events before Start;
@@ -265,11 +266,15 @@ func (r *Run) runner(ctx context.Context, skip func(bench.Key) bool) (*runner.Ru
 	if conc == 0 {
 		conc = cfg.Benchmarks.Concurrency
 	}
+	tracer, err := r.svc.tracer()
+	if err != nil {
+		return nil, err
+	}
 	return &runner.Runner{
 		Targets: p.targets.runnerTargets(), Concurrency: conc, Stream: p.opts.Stream,
 		Budget: r.budget, Skip: skip, Judges: judgeSource{r}, Events: r.bus, Logger: r.svc.log,
 		ParallelEvaluations: cfg.Evaluation.ParallelEvaluations,
-		Counters:            r.counters,
+		Counters:            r.counters, Tracer: tracer,
 	}, nil
 }
 
@@ -285,6 +290,7 @@ func (r *Run) policyFor(t *target, c policy.Cache) (*policy.Provider, error) {
 		Scope:    map[string]any{"options": t.cfg.Options, "headers": t.headers, "extra": t.Extra, "vendor": t.Vendor},
 		Settings: policy.Settings{MaxRetries: retries, Timeout: r.plan.timeout},
 		Budget:   r.budget, Events: r.bus, RunID: r.run.ID, Logger: r.svc.log.With("component", "policy"),
+		System: tracing.ProviderName(t.Vendor), Model: t.Model,
 	}
 	if l := policy.NewLocal(t.RequestsPerMinute, t.TokensPerMinute); l != nil {
 		o.Limiter = l

@@ -27,6 +27,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/policy"
 	"github.com/llm-test-bench/llm-test-bench/internal/pricing"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
+	"github.com/llm-test-bench/llm-test-bench/internal/tracing"
 )
 
 // Service plans and runs benchmarks against one configuration and store.
@@ -41,6 +42,9 @@ type Service struct {
 	// before they reach the store in large batches (internal/journal);
 	// when empty, the runner's group commit writes to the store directly.
 	JournalDir string
+	// Tracing, when set, traces every run (tests and the server set it);
+	// when nil, [monitoring] enable_tracing builds one on first use.
+	Tracing *tracing.Provider
 
 	cacheOnce  sync.Once
 	cache      policy.Cache
@@ -53,6 +57,10 @@ type Service struct {
 	priceOnce sync.Once
 	price     *pricing.Pricer
 	priceErr  error
+
+	traceOnce  sync.Once
+	traceErr   error
+	ownTracing bool
 }
 
 // New returns a service. st may be nil for planning only (dry runs, the
@@ -254,10 +262,11 @@ func (s *Service) judgeCache(ctx context.Context) (policy.Cache, error) {
 // Close releases what the service opened (the cache's connections). Runs
 // must have finished.
 func (s *Service) Close() error {
+	var err error
 	if s.cacheClose != nil {
-		return s.cacheClose()
+		err = s.cacheClose()
 	}
-	return nil
+	return errors.Join(err, s.closeTracing())
 }
 
 func parseTimeout(s string, def time.Duration) (time.Duration, error) {

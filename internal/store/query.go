@@ -43,7 +43,10 @@ type ResultQuery struct {
 	Model    string
 	CaseID   string
 	// Tag keeps results carrying this tag.
-	Tag      string
+	Tag string
+	// TraceID keeps the results of one trace (32 hex digits): a traced
+	// run's, whose cases all share its trace.
+	TraceID  string
 	Status   bench.Status
 	Passed   *bool
 	MinScore *float64

@@ -27,10 +27,10 @@ var (
 // PostgreSQL (00005, the prompt index watermark: PostgreSQL has no FTS5);
 // each dialect is versioned on its own (the auth tables are SQLite 00006
 // and PostgreSQL 00005, results search 00007 and 00006, model profiles
-// 00008 and 00007).
+// 00008 and 00007, results' trace ids 00009 and 00008).
 const (
-	latestSQLite   = 8
-	latestPostgres = 7
+	latestSQLite   = 9
+	latestPostgres = 8
 )
 
 func TestSQLiteSchemaAndFTS(t *testing.T) {
@@ -109,9 +109,9 @@ func TestPostgresSchema(t *testing.T) {
 		WHERE table_schema = current_schema() AND table_name NOT LIKE 'goose_%' ORDER BY table_name`)); d != "" {
 		t.Errorf("tables (-want +got):\n%s", d)
 	}
-	want := []string{"idx_results_scores", "idx_results_session_created", "idx_results_tags", "idx_results_text", "idx_results_trace_id"}
+	want := []string{"idx_results_scores", "idx_results_session_created", "idx_results_tags", "idx_results_text", "idx_results_trace_created"}
 	got := names(t, db, `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'results'
-		AND indexname IN ('idx_results_prompt_text', 'idx_results_scores', 'idx_results_session_created', 'idx_results_tags', 'idx_results_text', 'idx_results_trace_id')
+		AND indexname IN ('idx_results_prompt_text', 'idx_results_scores', 'idx_results_session_created', 'idx_results_tags', 'idx_results_text', 'idx_results_trace_id', 'idx_results_trace_created')
 		ORDER BY indexname`)
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("indexes (-want +got):\n%s", d)

@@ -65,7 +65,7 @@ func (s *Store) QueryResults(ctx context.Context, q store.ResultQuery) ([]bench.
 	if err != nil {
 		return nil, "", fmt.Errorf("postgres query results: %w", err)
 	}
-	if !allStorable(q.RunID, q.UserID, q.Provider, q.Model, q.CaseID, q.Tag, string(q.Status)) {
+	if !allStorable(q.RunID, q.UserID, q.Provider, q.Model, q.CaseID, q.Tag, string(q.Status), q.TraceID) {
 		return []bench.Result{}, "", nil
 	}
 	rows, err := s.pool.Query(ctx, sql, args...)
@@ -111,6 +111,11 @@ func resultPageQuery(q store.ResultQuery) (string, []any, error) {
 	}
 	if q.UserID != "" {
 		w.add(`session_id IN (SELECT id FROM sessions WHERE user_id = ` + w.arg(q.UserID) + `)`)
+	}
+	if q.TraceID != "" {
+		// The literal lets the planner use the partial index (00008) in a
+		// generic plan, which cannot see the parameter's value.
+		w.add(`trace_id = ` + w.arg(q.TraceID) + ` AND trace_id <> ''`)
 	}
 	if q.Passed != nil {
 		// A literal, not a parameter: the planner uses the partial index

@@ -32,6 +32,7 @@ func TestQueryPlans(t *testing.T) {
 		{"provider", store.ResultQuery{Provider: "p"}, "idx_results_provider_created"},
 		{"model", store.ResultQuery{Model: "m"}, "idx_results_model_created"},
 		{"case", store.ResultQuery{CaseID: "c"}, "idx_results_case_created"},
+		{"trace", store.ResultQuery{TraceID: "4bf92f3577b34da6a3ce929d0e0e4736"}, "idx_results_trace_created"},
 		{"status", store.ResultQuery{Status: "error"}, "idx_results_status_created"},
 		{"failed", store.ResultQuery{Passed: &no}, "idx_results_failed_created"},
 		{"tag", store.ResultQuery{Tag: "smoke"}, "idx_results_tags"},

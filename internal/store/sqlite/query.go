@@ -135,6 +135,10 @@ func resultPageQuery(q store.ResultQuery, plan textPlan) (sql string, args []any
 	if q.UserID != "" {
 		w.add(`session_id IN (SELECT id FROM sessions WHERE user_id = ?)`, q.UserID)
 	}
+	if q.TraceID != "" {
+		// The literal lets the planner use the partial index (00009).
+		w.add(`trace_id = ? AND trace_id <> ''`, q.TraceID)
+	}
 	if q.Passed != nil {
 		// A literal, not a parameter: the planner uses the partial index
 		// of failed results only when it sees passed = 0.

@@ -34,6 +34,7 @@ func TestQueryPlans(t *testing.T) {
 		{"provider", store.ResultQuery{Provider: "p", After: after}, "SEARCH results USING INDEX idx_results_provider_created (provider=? AND (created_at,id)<(?,?))"},
 		{"model", store.ResultQuery{Model: "m"}, "SEARCH results USING INDEX idx_results_model_created (model=?)"},
 		{"case", store.ResultQuery{CaseID: "c"}, "SEARCH results USING INDEX idx_results_case_created (case_id=?)"},
+		{"trace", store.ResultQuery{TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", After: after}, "SEARCH results USING INDEX idx_results_trace_created (trace_id=? AND (created_at,id)<(?,?))"},
 		{"status", store.ResultQuery{Status: bench.StatusError}, "SEARCH results USING INDEX idx_results_status_created (status=?)"},
 		{"failed", store.ResultQuery{Passed: &no}, "SCAN results USING INDEX idx_results_failed_created"},
 		{"tag", store.ResultQuery{Tag: "t"}, "SCAN results USING INDEX idx_results_created"},

@@ -66,6 +66,9 @@ func walkResults(t *testing.T, s store.Store, q store.ResultQuery) []string {
 	}
 }
 
+// traceOf is the trace of the fixture's traced runs; qc is not traced.
+var traceOf = map[string]string{"qa": "4bf92f3577b34da6a3ce929d0e0e4736", "qb": "0af7651916cd43dd8448eb211c80319c"}
+
 // queryFixture writes 24 results over three runs (alice's, bob's and an
 // unowned one) whose fields vary independently, two per created_at so
 // that the id breaks ties.
@@ -86,6 +89,9 @@ func queryFixture(t *testing.T, s store.Store) []bench.Result {
 		}
 		if i%5 == 0 {
 			r.Status = bench.StatusError
+		}
+		if tr := traceOf[r.RunID]; tr != "" && i%4 != 3 { // a run traced but for some results (a resume with tracing off)
+			r.TraceID, r.SpanID = tr, fmt.Sprintf("%016x", i+1)
 		}
 		rs = append(rs, r)
 	}
@@ -113,6 +119,11 @@ func testQueryFilters(t *testing.T, s store.Store) {
 		{"model", store.ResultQuery{Model: "m2"}, func(r bench.Result) bool { return r.Model == "m2" }},
 		{"case", store.ResultQuery{CaseID: "case-3"}, func(r bench.Result) bool { return r.CaseID == "case-3" }},
 		{"status", store.ResultQuery{Status: bench.StatusError}, func(r bench.Result) bool { return r.Status == bench.StatusError }},
+		{"trace", store.ResultQuery{TraceID: traceOf["qb"]}, func(r bench.Result) bool { return r.TraceID == traceOf["qb"] }},
+		{"unknown trace", store.ResultQuery{TraceID: "00000000000000000000000000000001"}, func(bench.Result) bool { return false }},
+		{"trace failed", store.ResultQuery{TraceID: traceOf["qa"], Passed: &no}, func(r bench.Result) bool {
+			return r.TraceID == traceOf["qa"] && !r.Passed
+		}},
 		{"passed", store.ResultQuery{Passed: &yes}, func(r bench.Result) bool { return r.Passed }},
 		{"failed", store.ResultQuery{Passed: &no}, func(r bench.Result) bool { return !r.Passed }},
 		{"min score", store.ResultQuery{MinScore: f(0.5)}, func(r bench.Result) bool { return r.Score >= 0.5 }},
@@ -247,7 +258,7 @@ func testQueryBadCursor(t *testing.T, s store.Store) {
 	t.Run("values no text column holds", func(t *testing.T) {
 		t.Parallel()
 		for _, v := range []string{"a\x00b", "\xff\xfe"} {
-			items, _, err := s.QueryResults(ctxT(t), store.ResultQuery{Provider: v, RunID: v, Tag: v, UserID: v, Model: v, CaseID: v})
+			items, _, err := s.QueryResults(ctxT(t), store.ResultQuery{Provider: v, RunID: v, Tag: v, UserID: v, Model: v, CaseID: v, TraceID: v})
 			if err != nil || len(items) != 0 {
 				t.Errorf("QueryResults(%q filters) = %d items, %v; want none", v, len(items), err)
 			}

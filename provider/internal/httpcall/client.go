@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/tracing"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
@@ -138,6 +139,9 @@ func (c *Client) Do(ctx context.Context, method, path string, body []byte, accep
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
+	// The call's trace context (its span's traceparent, never baggage),
+	// before signing so that a signature covers what is sent.
+	tracing.Inject(ctx, req.Header)
 	if c.sign != nil {
 		if err := c.sign(req, body); err != nil {
 			return nil, &provider.Error{Kind: provider.KindAuth, Err: fmt.Errorf("%s: sign request: %s", c.vendor, Redact(err.Error(), c.secrets...))}
