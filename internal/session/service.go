@@ -41,6 +41,10 @@ type Service struct {
 	// before they reach the store in large batches (internal/journal);
 	// when empty, the runner's group commit writes to the store directly.
 	JournalDir string
+	// Watchers are called with every run as it starts, before its first
+	// event, so a process-wide watcher (the Prometheus metrics) subscribes
+	// to each run whatever front end started it.
+	Watchers []func(*Run)
 
 	cacheOnce  sync.Once
 	cache      policy.Cache
