@@ -13,8 +13,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
-	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/all"
+	"github.com/llm-test-bench/llm-test-bench/internal/event"
 )
 
 // feed publishes evs on a bus the engine watches and waits until the

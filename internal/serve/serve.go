@@ -42,7 +42,7 @@ type Options struct {
 	Simulate bool
 	// Version is the binary's, for llm_build_info.
 	Version string
-	Logger   *slog.Logger
+	Logger  *slog.Logger
 	// HeartbeatEvery and RecoverAfter shorten the liveness intervals in
 	// tests; 0 keeps the defaults.
 	HeartbeatEvery time.Duration
