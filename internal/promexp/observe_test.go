@@ -294,3 +294,19 @@ func gather(t *testing.T, e *Engine, name string) []*dto.Metric {
 	}
 	return nil
 }
+
+// BenchmarkObserveResult is what the watcher spends on one result event
+// (a scored success with tokens, cost and time to first token): the
+// per-result cost the metrics add to a run, on the watcher's goroutine.
+func BenchmarkObserveResult(b *testing.B) {
+	e := New("")
+	st := &runState{}
+	r := bench.Result{Provider: "openai:gpt-4o-mini", Model: "gpt-4o-mini", Status: bench.StatusSuccess, Passed: true,
+		LatencyMs: 420, TTFTMs: 80, Tokens: bench.Usage{Prompt: 120, Completion: 40}, Cost: bench.Cost{Total: 0.0001},
+		Scores: map[string]bench.Score{"contains": {Score: 1, Pass: true}}}
+	ev := result(r)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.observe(st, ev)
+	}
+}

@@ -36,7 +36,7 @@ func promtool(t *testing.T) string {
 
 // simConfig is a configuration whose simulator answers after latency and
 // fails the given share of calls with a server error.
-func simConfig(t *testing.T, latency string, serverErrors float64) *config.Config {
+func simConfig(t testing.TB, latency string, serverErrors float64) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "config.toml")
