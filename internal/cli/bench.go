@@ -19,6 +19,7 @@ type benchFlags struct {
 	resume      string
 	retryErrors string
 	events      string
+	metricsAddr string
 	dryRun      bool
 	noStream    bool
 	baseline    string
@@ -54,6 +55,7 @@ func (a *app) benchCommand() *cobra.Command {
 	fl.IntVar(&f.opts.Repeat, "repeat", 0, "repetitions of every case (default 1)")
 	fl.StringArrayVar(&f.outputs, "output", nil, "write results to FILE; format from the extension: .json .jsonl .csv .xml (JUnit) .html .md (repeatable)")
 	fl.StringVar(&f.events, "events", "", "write the run's event stream to FILE as JSON lines (- for standard error)")
+	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "serve the run's Prometheus metrics at http://ADDR/metrics while it lasts, e.g. 127.0.0.1:9464")
 	fl.BoolVar(&f.opts.NoCache, "no-cache", false, "do not read or write the response cache")
 	fl.StringVar(&f.resume, "resume", "", "finish an interrupted run without repeating finished calls")
 	fl.StringVar(&f.retryErrors, "retry-errors", "", "re-run only the calls of a run that failed")
@@ -82,6 +84,15 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 	if err := checkOutputs(f.outputs); err != nil {
 		return err
 	}
+	var watchers []func(*session.Run)
+	if !f.dryRun {
+		w, stop, err := a.benchMetrics(ctx, f.metricsAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		watchers = w
+	}
 	if prev := cmp.Or(f.resume, f.retryErrors); prev != "" {
 		var maxCost *float64
 		if cmd.Flags().Changed("max-cost") {
@@ -96,6 +107,7 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 			return err
 		}
 		svc := a.session(st)
+		svc.Watchers = watchers
 		defer func() { _ = svc.Close() }()
 		p, err := svc.Continue(ctx, prev, f.retryErrors != "", maxCost)
 		if err != nil {
@@ -138,6 +150,7 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 		return err
 	}
 	svc := a.session(st)
+	svc.Watchers = watchers
 	defer func() { _ = svc.Close() }()
 	p, err := svc.Plan(ctx, o, session.ModeRun)
 	if err != nil {

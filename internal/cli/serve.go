@@ -42,7 +42,7 @@ exists after a fresh install: create the first one with
 				dataDir = filepath.Join(filepath.Dir(j), "server")
 			}
 			srv, err := serve.Build(ctx, serve.Options{
-				Config: a.cfg, Store: st, DataDir: dataDir, Simulate: simulate, Logger: log,
+				Config: a.cfg, Store: st, DataDir: dataDir, Simulate: simulate, Logger: log, Version: Version,
 			})
 			var ce *serve.ConfigError
 			if errors.As(err, &ce) {

@@ -392,7 +392,7 @@ func Default() *Config {
 			SupportedImageFormats: []string{"jpeg", "png", "webp", "gif"},
 			SupportedAudioFormats: []string{"wav", "mp3", "flac"},
 		},
-		Monitoring: Monitoring{EnablePrometheus: true, MetricsPort: 9090},
+		Monitoring: Monitoring{EnablePrometheus: true},
 		Plugins:    Plugins{PluginDirectory: "./plugins", MaxPluginMemoryMB: 100, PluginTimeoutSeconds: 30},
 		Storage:    Storage{Backend: "sqlite", MaxConnections: 20, ConnectionTimeoutSeconds: 5, EnableMigrations: true},
 		Cache:      Cache{Enabled: true, Backend: "disk", TTL: 7 * 24 * time.Hour, MaxMemoryEntries: 4096},

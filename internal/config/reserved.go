@@ -25,9 +25,7 @@ const (
 // server.rate_limit.burst_size); "*" stands for any one name (a provider's).
 var reservedKeys = []struct{ key, capability string }{
 	{"monitoring.enable_realtime", capMonitoring},
-	{"monitoring.enable_prometheus", capMonitoring},
 	{"monitoring.websocket_port", capMonitoring},
-	{"monitoring.metrics_port", capMonitoring},
 	{"monitoring.alert_rules", capMonitoring},
 
 	{"plugins.enable_plugins", capPlugins},

@@ -116,6 +116,8 @@ func TestReservedSet(t *testing.T) {
 		"server.rate_limit_requests_per_minute":     "",
 		"server.cors_allowed_origins":               "",
 		"monitoring.alert_rules":                    capMonitoring,
+		"monitoring.metrics_port":                   "",
+		"monitoring.enable_prometheus":              "",
 		"plugins.auto_reload":                       capPlugins,
 		"distributed.coordinator_url":               capDistributed,
 		"distributed.worker_capabilities.has_gpu":   capDistributed,
@@ -145,8 +147,8 @@ func TestReservedSet(t *testing.T) {
 	if !strings.HasSuffix(got["monitoring.alert_rules"].Source, ProjectFile+":21") {
 		t.Errorf("sources: %+v", got["monitoring.alert_rules"])
 	}
-	if len(got) != 25 { // max_retries and judge_provider are read by the call policy and the judges seam; security.* by internal/auth
-		t.Errorf("%d reserved keys set, want 25: %v", len(got), cfg.ReservedSet())
+	if len(got) != 23 { // max_retries and judge_provider are read by the call policy and the judges seam; security.* by internal/auth; enable_prometheus and metrics_port by the metrics; enable_tracing by tracing
+		t.Errorf("%d reserved keys set, want 23: %v", len(got), cfg.ReservedSet())
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
 	"github.com/llm-test-bench/llm-test-bench/internal/auth"
 	"github.com/llm-test-bench/llm-test-bench/internal/benchmarks"
@@ -21,6 +23,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/graphqlapi"
 	"github.com/llm-test-bench/llm-test-bench/internal/httpmw"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
+	"github.com/llm-test-bench/llm-test-bench/internal/promexp"
 	"github.com/llm-test-bench/llm-test-bench/internal/ratelimit"
 	"github.com/llm-test-bench/llm-test-bench/internal/server"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
@@ -37,7 +40,9 @@ type Options struct {
 	DataDir string
 	// Simulate runs every benchmark against the built-in simulator.
 	Simulate bool
-	Logger   *slog.Logger
+	// Version is the binary's, for llm_build_info.
+	Version string
+	Logger  *slog.Logger
 	// HeartbeatEvery and RecoverAfter shorten the liveness intervals in
 	// tests; 0 keeps the defaults.
 	HeartbeatEvery time.Duration
@@ -100,6 +105,12 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 	svc := session.New(cfg, st, log)
 	svc.JournalDir = filepath.Join(dataDir, "journal")
 	closers = append(closers, svc.Close)
+	var collectors []prometheus.Collector
+	if cfg.Monitoring.EnablePrometheus {
+		engine := promexp.New(o.Version)
+		svc.Watchers = append(svc.Watchers, func(r *session.Run) { engine.Watch(r) })
+		collectors = append(collectors, engine)
+	}
 
 	mo := benchmarks.OptionsFromConfig(cfg.Server)
 	mo.DataDir, mo.Simulate, mo.Logger = dataDir, o.Simulate, log
@@ -156,7 +167,7 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 	srv, err := server.New(server.Options{
 		Config: cfg, Service: apiSvc, Store: st, Manager: mgr, Publisher: hub,
 		Auth:      limitedAuth{svc: authSvc, limit: limit, login: loginLimit},
-		WebSocket: ws, GraphQL: gql, Middleware: outer, Close: closeAll, Logger: log,
+		WebSocket: ws, GraphQL: gql, Middleware: outer, Close: closeAll, Logger: log, Collectors: collectors,
 		TracerProvider: tp,
 	})
 	if err != nil {

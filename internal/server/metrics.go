@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -28,6 +30,9 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
+	// sockets counts open WebSocket connections on /ws, sessions every
+	// upgraded streaming connection (/ws and GraphQL subscriptions).
+	sockets, sessions prometheus.Gauge
 }
 
 // unmatched is the path label of requests no route matched, so a
@@ -37,9 +42,10 @@ const unmatched = "unmatched"
 // scrapeTimeout bounds the store queries of one scrape.
 const scrapeTimeout = 2 * time.Second
 
-// NewMetrics registers the HTTP metrics, the Go and process collectors and
-// the benchmark gauges read from runs at scrape time.
-func NewMetrics(runs RunPager) *Metrics {
+// NewMetrics registers the HTTP metrics, the Go and process collectors,
+// the benchmark gauges read from runs at scrape time, and extra (the
+// engine's families, internal/promexp) in the one registry.
+func NewMetrics(runs RunPager, extra ...prometheus.Collector) (*Metrics, error) {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -52,13 +58,24 @@ func NewMetrics(runs RunPager) *Metrics {
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "llm_api_requests_in_flight", Help: "API requests being served.",
 		}),
+		sockets: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "llm_websocket_connections", Help: "Open WebSocket connections on /ws.",
+		}),
+		sessions: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "llm_active_sessions", Help: "Open live-update sessions: WebSocket connections on /ws and GraphQL subscriptions over WebSocket.",
+		}),
 	}
-	m.Registry.MustRegister(m.requests, m.duration, m.inFlight,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	cs := []prometheus.Collector{m.requests, m.duration, m.inFlight, m.sockets, m.sessions,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})}
 	if runs != nil {
-		m.Registry.MustRegister(&benchmarkCollector{runs: runs})
+		cs = append(cs, &benchmarkCollector{runs: runs})
 	}
-	return m
+	for _, c := range append(cs, extra...) {
+		if err := m.Registry.Register(c); err != nil {
+			return nil, fmt.Errorf("register metrics: %w", err)
+		}
+	}
+	return m, nil
 }
 
 // Handler serves the registry in the Prometheus text format.
@@ -73,11 +90,26 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 		start := time.Now()
 		m.inFlight.Inc()
 		rw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		// An upgraded request is served for the connection's whole life.
+		upgrade := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+		socket := upgrade && r.URL.Path == "/ws"
+		if upgrade {
+			m.sessions.Inc()
+		}
+		if socket {
+			m.sockets.Inc()
+		}
 		defer func() {
 			m.inFlight.Dec()
 			path := unmatched
 			if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" && rc.RoutePattern() != "/*" {
 				path = rc.RoutePattern()
+			}
+			if upgrade {
+				m.sessions.Dec()
+			}
+			if socket {
+				m.sockets.Dec()
 			}
 			m.requests.WithLabelValues(r.Method, path, strconv.Itoa(rw.code)).Inc()
 			m.duration.WithLabelValues(r.Method, path).Observe(time.Since(start).Seconds())

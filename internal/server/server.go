@@ -16,11 +16,14 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
+	"github.com/llm-test-bench/llm-test-bench/internal/problem"
+	"github.com/llm-test-bench/llm-test-bench/internal/promexp"
 )
 
 // Timeouts and limits of the HTTP server.
@@ -72,6 +75,10 @@ type Options struct {
 	// Middleware wraps every request, outermost first (request id,
 	// recovery, CORS, rate limits, body limits, logging).
 	Middleware []func(http.Handler) http.Handler
+	// Collectors join the metrics registry (the engine's families,
+	// internal/promexp), served with the HTTP metrics at /api/v1/metrics
+	// and on [monitoring] metrics_port.
+	Collectors []prometheus.Collector
 	// Close is called last by Run (the hub, the session service).
 	Close  func() error
 	Logger *slog.Logger
@@ -98,8 +105,16 @@ func New(o Options) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("component", "server")
-	m := NewMetrics(o.Store)
+	m, err := NewMetrics(o.Store, o.Collectors...)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	h := &handlers{svc: o.Service, log: log, prom: m.Handler(), ping: o.Store.Ping}
+	if c := o.Config; c != nil && !c.Monitoring.EnablePrometheus {
+		h.prom = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			problem.Error(w, http.StatusNotFound, "metrics are off: [monitoring] enable_prometheus = false")
+		})
+	}
 	d := routerDeps{h: h, auth: o.Auth, metrics: m, outer: o.Middleware, rest: true,
 		websocket: o.WebSocket, graphql: o.GraphQL, log: log, tracer: o.TracerProvider}
 	if c := o.Config; c != nil {
@@ -141,9 +156,17 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 // down (it checkpoints running benchmarks at once), close the rest. ln is
 // closed.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	ml, err := s.listenMetrics(ctx)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	if s.o.Manager != nil {
 		if err := s.o.Manager.Start(ctx); err != nil {
 			_ = ln.Close()
+			if ml != nil {
+				_ = ml.Close()
+			}
 			return fmt.Errorf("start the benchmark manager: %w", err)
 		}
 	}
@@ -170,7 +193,27 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	stopSnap()
 	<-snapDone
-	return errors.Join(serveErr, s.shutdown(hs, served, serveErr != nil))
+	var metricsErr error
+	if ml != nil {
+		metricsErr = ml.Close()
+	}
+	return errors.Join(serveErr, metricsErr, s.shutdown(hs, served, serveErr != nil))
+}
+
+// listenMetrics serves the metrics on [monitoring] metrics_port (on
+// [server] host) when it is set and Prometheus is on; nil otherwise.
+func (s *Server) listenMetrics(ctx context.Context) (*promexp.Listener, error) {
+	c := s.o.Config
+	if c == nil || !c.Monitoring.EnablePrometheus || c.Monitoring.MetricsPort == 0 {
+		return nil, nil
+	}
+	addr := net.JoinHostPort(c.Server.Host, strconv.Itoa(c.Monitoring.MetricsPort))
+	ml, err := promexp.Listen(ctx, addr, s.metrics.Handler())
+	if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "serving metrics", "addr", ml.Addr().String())
+	return ml, nil
 }
 
 // shutdown drains requests, then stops the manager and closes the rest.

@@ -141,6 +141,9 @@ func (r *Run) Start(ctx context.Context) (err error) {
 	if st == nil {
 		return errors.New("start run: no store")
 	}
+	for _, w := range r.svc.Watchers {
+		w(r)
+	}
 	p := r.plan
 	run := r.run
 	if run.Name == "" {

@@ -46,6 +46,11 @@ type Service struct {
 	// when nil, [monitoring] enable_tracing builds one on first use.
 	Tracing *tracing.Provider
 
+	// Watchers are called with every run as it starts, before its first
+	// event, so a process-wide watcher (the Prometheus metrics) subscribes
+	// to each run whatever front end started it.
+	Watchers []func(*Run)
+
 	cacheOnce  sync.Once
 	cache      policy.Cache
 	cacheClose func() error
