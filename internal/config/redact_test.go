@@ -44,6 +44,10 @@ password = "` + secret + `-integration"
 database_url = "postgres://ltb:` + secret + `-db@db.example/ltb"
 [cache]
 redis_url = "redis://:` + secret + `-redis@cache.example:6379/0"
+[[monitoring.notifiers]]
+type = "slack"
+url = "https://hooks.slack.example/services/T0/B0/` + secret + `-slack"
+headers = { X-Hook-Auth = "` + secret + `-hook" }
 `
 	env := []string{"JWT_SECRET=" + secret + "-jwt", "ANTHROPIC_API_KEY=" + secret + "-vendor"}
 	cfg, err := Load(layers(t, "", body, "", env, nil))

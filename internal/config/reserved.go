@@ -29,7 +29,6 @@ var reservedKeys = []struct{ key, capability string }{
 	{"monitoring.enable_tracing", capMonitoring},
 	{"monitoring.websocket_port", capMonitoring},
 	{"monitoring.metrics_port", capMonitoring},
-	{"monitoring.alert_rules", capMonitoring},
 
 	{"plugins.enable_plugins", capPlugins},
 	{"plugins.plugin_directory", capPlugins},
