@@ -11,6 +11,7 @@
 //   - ResultReader (results.go): what reports, resume and `runs` need.
 //   - AuthStore (auth.go): users, API keys, refresh tokens and the audit
 //     log of the API server; UserDeleter for administration tools.
+//   - AlertStore (alerts.go): the alerts of the alert rules.
 //
 // Store composes them with Ping and Close; it is what a backend returns.
 //
@@ -55,6 +56,7 @@ type Store interface {
 	AuthStore
 	UserDeleter
 	ResultQuerier
+	AlertStore
 
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error

@@ -25,10 +25,11 @@ var (
 // The schema versions of this build. SQLite has one more migration than
 // PostgreSQL (00005, the prompt index watermark: PostgreSQL has no FTS5);
 // each dialect is versioned on its own (the auth tables are SQLite 00006
-// and PostgreSQL 00005, results search 00007 and 00006).
+// and PostgreSQL 00005, results search 00007 and 00006, alerts 00010 and
+// 00009).
 const (
-	latestSQLite   = 7
-	latestPostgres = 6
+	latestSQLite   = 10
+	latestPostgres = 9
 )
 
 func TestSQLiteSchemaAndFTS(t *testing.T) {

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ResultReader", resultReaderTests},
 		{"Auth", authTests},
 		{"ResultQuerier", resultQuerierTests},
+		{"AlertStore", alertTests},
 	}
 	for _, sec := range sections {
 		t.Run(sec.name, func(t *testing.T) {
