@@ -58,9 +58,9 @@ type Server struct {
 	cfg Config
 	// latency is Config.Latency, changed at run time by SetLatency.
 	latency atomic.Pointer[Dist]
-	seq   atomic.Uint64
-	stats counters
-	pool  sync.Pool // *scratch
+	seq     atomic.Uint64
+	stats   counters
+	pool    sync.Pool // *scratch
 
 	done      chan struct{} // closed by Close; ends hangs and pacing
 	closeOnce sync.Once
