@@ -10,6 +10,10 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
 
+// watcherBuffer is how many events a watcher may fall behind before the
+// bus drops some for it.
+const watcherBuffer = 1 << 12
+
 // execute runs one job through the session: the stored queued (or
 // interrupted) run is continued with the options it was submitted with,
 // so every finished result is kept and none is made twice.
@@ -52,6 +56,9 @@ func (m *Manager) execute(j *job) {
 	}
 	sr := p.NewRun()
 	sub := sr.Subscribe(256)
+	for _, w := range m.o.Watchers {
+		w(sr.Subscribe(watcherBuffer).Events())
+	}
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)

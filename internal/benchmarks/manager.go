@@ -19,6 +19,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
+	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
@@ -56,7 +57,11 @@ type Options struct {
 	// AllowMediaURLs and AllowMediaFiles accept a suite's inputs by
 	// http(s) URL or file:// path; data: URLs are always accepted.
 	AllowMediaURLs, AllowMediaFiles bool
-	Logger                          *slog.Logger
+	// Watchers each get every benchmark's events, from before it starts,
+	// on a subscription of their own (the alert rules); each must read
+	// the channel until it closes, without blocking the caller.
+	Watchers []func(events <-chan event.Event)
+	Logger   *slog.Logger
 }
 
 // OptionsFromConfig reads the queue's settings from [server].

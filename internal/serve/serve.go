@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/alerts"
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
 	"github.com/llm-test-bench/llm-test-bench/internal/auth"
 	"github.com/llm-test-bench/llm-test-bench/internal/benchmarks"
@@ -27,6 +28,10 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 	"github.com/llm-test-bench/llm-test-bench/internal/wsapi"
 )
+
+// alertsStopTimeout bounds the delivery of the last notifications when the
+// server stops.
+const alertsStopTimeout = 10 * time.Second
 
 // Options are what the caller decides; the rest comes from Config.
 type Options struct {
@@ -101,8 +106,26 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 	svc.JournalDir = filepath.Join(dataDir, "journal")
 	closers = append(closers, svc.Close)
 
+	// The alert rules watch every benchmark; they stop after the manager
+	// (closers run after it), resolving what still fires.
+	mon, err := alerts.Start(cfg.Monitoring, alerts.MonitorOptions{Sink: st, Publisher: hub, Logger: log})
+	if err != nil {
+		return fail(&ConfigError{fmt.Errorf("serve: [monitoring] alert_rules: %w", err)})
+	}
+	if mon != nil {
+		closers = append(closers, func() error {
+			sctx, cancel := context.WithTimeout(context.Background(), alertsStopTimeout)
+			defer cancel()
+			mon.Stop(sctx)
+			return nil
+		})
+	}
+
 	mo := benchmarks.OptionsFromConfig(cfg.Server)
 	mo.DataDir, mo.Simulate, mo.Logger = dataDir, o.Simulate, log
+	if mon != nil {
+		mo.Watchers = append(mo.Watchers, mon.Feed)
+	}
 	if o.RecoverAfter > 0 {
 		mo.RecoverAfter = o.RecoverAfter
 	}
@@ -150,7 +173,7 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 		return errors.Join(errs...)
 	}
 	srv, err := server.New(server.Options{
-		Config: cfg, Service: apiSvc, Store: st, Manager: mgr, Publisher: hub,
+		Config: cfg, Service: apiSvc, Store: st, Manager: mgr, Publisher: hub, Alerts: st,
 		Auth:      limitedAuth{svc: authSvc, limit: limit, login: loginLimit},
 		WebSocket: ws, GraphQL: gql, Middleware: outer, Close: closeAll, Logger: log,
 	})

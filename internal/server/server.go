@@ -61,6 +61,8 @@ type Options struct {
 	}
 	// Manager is started by Run and shut down after the last request.
 	Manager Lifecycle
+	// Alerts answers GET /alerts; nil lists none.
+	Alerts AlertLister
 	// Publisher receives the metrics snapshot (topic metrics.server);
 	// nil publishes nothing.
 	Publisher live.Publisher
@@ -94,7 +96,7 @@ func New(o Options) (*Server, error) {
 	}
 	log = log.With("component", "server")
 	m := NewMetrics(o.Store)
-	h := &handlers{svc: o.Service, log: log, prom: m.Handler(), ping: o.Store.Ping}
+	h := &handlers{svc: o.Service, log: log, prom: m.Handler(), ping: o.Store.Ping, alerts: o.Alerts}
 	d := routerDeps{h: h, auth: o.Auth, metrics: m, outer: o.Middleware, rest: true,
 		websocket: o.WebSocket, graphql: o.GraphQL, log: log}
 	if c := o.Config; c != nil {
