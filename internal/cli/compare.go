@@ -160,7 +160,7 @@ func (a *app) runModels(cmd *cobra.Command, f *compareFlags) (string, error) {
 		return "", a.sessionErr(err)
 	}
 	defer func() { _ = p.Close() }()
-	run, res, err := a.runPlan(cmd, p, "")
+	run, res, err := a.runPlan(cmd, p, "", nil)
 	if err != nil {
 		return "", err
 	}

@@ -114,6 +114,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.analyzeCommand(),
 		a.compareCommand(),
 		a.evalCommand(),
+		a.alertsCommand(),
 	)
 	return root
 }
