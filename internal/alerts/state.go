@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/alerts/expr"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
@@ -77,7 +78,7 @@ func (e *Evaluator) fire(ctx context.Context, st *state, rd reading, now time.Ti
 		Provider: rd.key.provider, Model: rule.Model, RunID: e.o.RunID,
 		Value: finite(rd.values[string(first.Metric)]), Threshold: first.Threshold,
 		Details: map[string]any{
-			"values": finiteMap(rd.values), "window": rule.Cond.Window.String(), "for": rule.For.String(),
+			"values": finiteMap(rd.values), "window": expr.FormatDuration(rule.Cond.Window), "for": expr.FormatDuration(rule.For),
 		},
 		TriggeredAt: now.UTC().Truncate(time.Microsecond),
 	}
@@ -90,7 +91,7 @@ func (e *Evaluator) fire(ctx context.Context, st *state, rd reading, now time.Ti
 			e.log.ErrorContext(ctx, "store the alert", "rule", rule.Name, "alert", a.ID, "err", err)
 		}
 	}
-	e.log.WarnContext(ctx, "alert firing", "rule", rule.Name, "severity", rule.Severity, "provider", rd.key.provider,
+	e.log.InfoContext(ctx, "alert firing", "rule", rule.Name, "severity", rule.Severity, "provider", rd.key.provider,
 		"alert", a.ID, "message", a.Message)
 	e.announce(StatusFiring, *a)
 }
@@ -168,7 +169,7 @@ func describe(rule *Rule, values map[string]float64, provider string) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s = %s (%s %g)", c.Metric, val, c.Op, c.Threshold))
 	}
-	s := strings.Join(parts, " and ") + " over " + rule.Cond.Window.String()
+	s := strings.Join(parts, " and ") + " over " + expr.FormatDuration(rule.Cond.Window)
 	if provider != "" {
 		s += " for " + provider
 	}

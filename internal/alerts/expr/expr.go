@@ -123,7 +123,7 @@ func (c Condition) String() string {
 	for i, cmp := range c.Comparisons {
 		parts[i] = cmp.String()
 	}
-	return strings.Join(parts, " and ") + " over " + formatDuration(c.Window)
+	return strings.Join(parts, " and ") + " over " + FormatDuration(c.Window)
 }
 
 // Uses reports whether the condition reads metric m.
@@ -229,7 +229,7 @@ func (p *parser) window() (time.Duration, error) {
 		return 0, &Error{Col: t.col, Msg: fmt.Sprintf("window %q: want a duration such as 90s, 5m or 1h", t.text)}
 	}
 	if d < MinWindow || d > MaxWindow {
-		return 0, &Error{Col: t.col, Msg: fmt.Sprintf("window %s: want %s to %s", t.text, formatDuration(MinWindow), formatDuration(MaxWindow))}
+		return 0, &Error{Col: t.col, Msg: fmt.Sprintf("window %s: want %s to %s", t.text, FormatDuration(MinWindow), FormatDuration(MaxWindow))}
 	}
 	return d, nil
 }
@@ -268,9 +268,9 @@ func formatNumber(f float64) string {
 	return fmt.Sprintf("%g", f)
 }
 
-// formatDuration writes d without the zero units time.Duration.String
+// FormatDuration writes d without the zero units time.Duration.String
 // adds ("5m", not "5m0s").
-func formatDuration(d time.Duration) string {
+func FormatDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")
