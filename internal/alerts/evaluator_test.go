@@ -354,3 +354,40 @@ func TestMemoryBoundedByWindow(t *testing.T) {
 		t.Errorf("%d rings, want 2", len(e.rings))
 	}
 }
+
+// TestMonitorStop: a monitor evaluates its run's events once more when it
+// stops, resolves what fires, and does not wait past its context for a
+// feed that never ends.
+func TestMonitorStop(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	mon, err := Start(config.Monitoring{AlertInterval: time.Hour, AlertRules: []config.AlertRule{
+		{Name: "slow", Condition: "p95_latency_ms > 100", Severity: "warning"}}}, MonitorOptions{Sink: rec, Also: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan event.Event, 4)
+	r := ok(500)
+	ch <- event.Event{Type: event.TypeResult, ResultReady: &event.ResultReady{Result: &r}}
+	mon.Feed(ch)
+	stuck := make(chan event.Event) // a run whose bus never closes
+	mon.Feed(stuck)
+	// The first event must be recorded before Stop's last evaluation: the
+	// feed reads the buffered one, then waits on ch, which the test closes.
+	deadline := time.Now().Add(10 * time.Second)
+	for len(ch) > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	close(ch)
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	mon.Stop(ctx)
+	if d := cmp.Diff([]string{"firing slow ", "resolved slow "}, rec.statuses()); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	var none *Monitor
+	none.Stop(ctx) // no rules: nothing to do
+	if m, err := Start(config.Monitoring{}, MonitorOptions{}); m != nil || err != nil {
+		t.Errorf("Start without rules = %v, %v", m, err)
+	}
+}

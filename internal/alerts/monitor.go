@@ -78,12 +78,18 @@ func (m *Monitor) Feed(events <-chan event.Event) {
 
 // Stop waits for the feeds to end (their runs' buses closed), evaluates
 // a last time, resolves the alerts still firing and delivers the queued
-// notifications, giving up on them when ctx ends.
+// notifications. When ctx ends first it stops waiting for the feeds and
+// gives up on the notifications not yet delivered.
 func (m *Monitor) Stop(ctx context.Context) {
 	if m == nil {
 		return
 	}
-	m.feeds.Wait()
+	fed := make(chan struct{})
+	go func() { m.feeds.Wait(); close(fed) }()
+	select {
+	case <-fed:
+	case <-ctx.Done():
+	}
 	m.cancel()
 	<-m.done
 	m.ev.Evaluate(ctx)
