@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/alerts"
 	"github.com/llm-test-bench/llm-test-bench/internal/analysis"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
 )
@@ -114,7 +115,7 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 			return a.sessionErr(err)
 		}
 		defer func() { _ = p.Close() }()
-		return a.execute(cmd, p, f)
+		return a.execute(cmd, p, f, st)
 	}
 	o := f.opts
 	o.Providers = f.providers
@@ -157,7 +158,7 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 		return a.sessionErr(err)
 	}
 	defer func() { _ = p.Close() }()
-	return a.execute(cmd, p, f)
+	return a.execute(cmd, p, f, st)
 }
 
 func parseTags(kvs []string) (map[string]string, error) {
@@ -173,9 +174,9 @@ func parseTags(kvs []string) (map[string]string, error) {
 }
 
 // execute runs a plan to its end: events, progress line, outputs, summary,
-// exit code.
-func (a *app) execute(cmd *cobra.Command, p *session.Plan, f *benchFlags) error {
-	run, res, err := a.runPlan(cmd, p, f.events)
+// exit code. The alert rules watch the run and keep their alerts in st.
+func (a *app) execute(cmd *cobra.Command, p *session.Plan, f *benchFlags, st alerts.Sink) error {
+	run, res, err := a.runPlan(cmd, p, f.events, st)
 	if err != nil {
 		return err
 	}
@@ -183,16 +184,28 @@ func (a *app) execute(cmd *cobra.Command, p *session.Plan, f *benchFlags) error 
 }
 
 // runPlan starts a run of the plan and waits for it, with its events
-// written to events ("" for none) and the progress line drawn meanwhile;
-// each prepare function sees the run before it starts.
-func (a *app) runPlan(cmd *cobra.Command, p *session.Plan, events string, prepare ...func(*session.Run)) (*session.Run, session.Result, error) {
+// written to events ("" for none), the progress line drawn meanwhile and,
+// when sink is not nil, the alert rules evaluated over it; each prepare
+// function sees the run before it starts.
+func (a *app) runPlan(cmd *cobra.Command, p *session.Plan, events string, sink alerts.Sink, prepare ...func(*session.Run)) (*session.Run, session.Result, error) {
 	run := p.NewRun()
 	for _, f := range prepare {
 		f(run)
 	}
+	var mon *alerts.Monitor
+	if sink != nil {
+		var err error
+		if mon, err = a.startAlerts(run.ID(), sink); err != nil {
+			return nil, session.Result{}, err
+		}
+		defer stopAlerts(mon)
+	}
 	stopEvents, err := a.writeEvents(run, events)
 	if err != nil {
 		return nil, session.Result{}, err
+	}
+	if mon != nil {
+		mon.Feed(run.Subscribe(1 << 12).Events())
 	}
 	stopProgress := a.showProgress(run)
 	defer stopEvents()

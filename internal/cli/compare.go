@@ -224,7 +224,7 @@ func (a *app) runModels(cmd *cobra.Command, f *compareFlags) (string, *seqPairer
 		pairer.reps = max(p.Options().Repeat, 1) // the configuration's when --repeat is not given
 		prepare = append(prepare, watch)
 	}
-	run, res, err := a.runPlan(cmd, p, "", prepare...)
+	run, res, err := a.runPlan(cmd, p, "", nil, prepare...)
 	if err != nil {
 		return "", nil, err
 	}

@@ -117,6 +117,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.evalCommand(),
 		a.optimizeCommand(),
 		a.reportCommand(),
+		a.alertsCommand(),
 	)
 	return root
 }

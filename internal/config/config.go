@@ -135,6 +135,10 @@ type Monitoring struct {
 	WebsocketPort    int         `koanf:"websocket_port"`
 	MetricsPort      int         `koanf:"metrics_port"`
 	AlertRules       []AlertRule `koanf:"alert_rules"`
+	// AlertInterval is how often the rules are evaluated (default 10s).
+	AlertInterval time.Duration `koanf:"alert_interval"`
+	// Notifiers receive every alert that fires or resolves.
+	Notifiers []Notifier `koanf:"notifiers"`
 
 	// The OTLP/HTTP exporter of traces when EnableTracing is on
 	// (internal/tracing). OTLPEndpoint is the collector's URL; one without
@@ -156,11 +160,39 @@ func tracingDefaults(m *Monitoring) {
 	m.ServiceName = "llm-test-bench"
 }
 
-// AlertRule is one alert condition.
+// AlertRule is one alert condition (docs/MONITORING.md, "Alerts").
 type AlertRule struct {
-	Name      string `koanf:"name"`
+	Name string `koanf:"name"`
+	// Condition is in the language of internal/alerts/expr, such as
+	// "p95_latency_ms > 5000 over 5m".
 	Condition string `koanf:"condition"`
 	Severity  string `koanf:"severity"`
+	// Provider scopes the rule to one provider's results (a result's
+	// provider, such as "openai:gpt-4o-mini"); "*" evaluates it for each
+	// provider on its own; "" for all results together.
+	Provider string `koanf:"provider"`
+	// Model scopes the rule to one model's results; "" for any model.
+	Model string `koanf:"model"`
+	// For is how long the condition must hold before the alert fires, and
+	// be false before it resolves; 0 fires and resolves at once.
+	For time.Duration `koanf:"for"`
+}
+
+// Notifier is where alerts are sent: "webhook" POSTs the alert as JSON,
+// "slack" POSTs {"text": ...} (any Slack-compatible incoming webhook).
+type Notifier struct {
+	// Name identifies the notifier in logs (its URL never appears there);
+	// default the type and its position.
+	Name string `koanf:"name"`
+	Type string `koanf:"type"`
+	// URL receives the POST; it often carries a secret (a Slack webhook's
+	// path), so it is never logged or shown.
+	URL     string            `koanf:"url"`
+	Headers map[string]string `koanf:"headers"`
+	// Timeout bounds each attempt (default 5s); MaxRetries is how many
+	// times a failed delivery is tried again, with backoff (default 3).
+	Timeout    time.Duration `koanf:"timeout"`
+	MaxRetries int           `koanf:"max_retries"`
 }
 
 // Plugins configures the plugin host.
@@ -392,7 +424,7 @@ func Default() *Config {
 			SupportedImageFormats: []string{"jpeg", "png", "webp", "gif"},
 			SupportedAudioFormats: []string{"wav", "mp3", "flac"},
 		},
-		Monitoring: Monitoring{EnablePrometheus: true},
+		Monitoring: Monitoring{EnablePrometheus: true, AlertInterval: 10 * time.Second},
 		Plugins:    Plugins{PluginDirectory: "./plugins", MaxPluginMemoryMB: 100, PluginTimeoutSeconds: 30},
 		Storage:    Storage{Backend: "sqlite", MaxConnections: 20, ConnectionTimeoutSeconds: 5, EnableMigrations: true},
 		Cache:      Cache{Enabled: true, Backend: "disk", TTL: 7 * 24 * time.Hour, MaxMemoryEntries: 4096},

@@ -28,6 +28,8 @@ const Redacted = "[REDACTED]"
 //     can be called anything, so headers are hidden unless known harmless;
 //   - every value of an environment table (an exec provider's env option):
 //     a variable's name says nothing about what it holds;
+//   - the url of an alert notifier ([[monitoring.notifiers]]), whose path
+//     often is the credential (a Slack webhook);
 //   - the password, and any query parameter with a secret-like name, of any
 //     URL (postgres://user:PASSWORD@host/db, https://host/?token=...).
 var secretWords = []string{"key", "token", "secret", "password", "passwd", "auth", "credential", "signature", "cookie"}
@@ -72,6 +74,12 @@ func hidden(parent, key string) bool {
 		return !harmlessHeader(key)
 	case p == "env":
 		return true
+	case p == "notifiers":
+		// An alert notifier's URL often is its credential (a Slack
+		// webhook's path).
+		if strings.EqualFold(key, "url") {
+			return true
+		}
 	}
 	return secretName(key)
 }

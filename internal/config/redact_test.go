@@ -46,6 +46,11 @@ database_url = "postgres://ltb:` + secret + `-db@db.example/ltb"
 redis_url = "redis://:` + secret + `-redis@cache.example:6379/0"
 [monitoring.otlp_headers]
 X-Honeycomb-Team = "` + secret + `-otlp"
+
+[[monitoring.notifiers]]
+type = "slack"
+url = "https://hooks.slack.example/services/T0/B0/` + secret + `-slack"
+headers = { X-Hook-Auth = "` + secret + `-hook" }
 `
 	env := []string{"JWT_SECRET=" + secret + "-jwt", "ANTHROPIC_API_KEY=" + secret + "-vendor"}
 	cfg, err := Load(layers(t, "", body, "", env, nil))

@@ -26,7 +26,6 @@ const (
 var reservedKeys = []struct{ key, capability string }{
 	{"monitoring.enable_realtime", capMonitoring},
 	{"monitoring.websocket_port", capMonitoring},
-	{"monitoring.alert_rules", capMonitoring},
 
 	{"plugins.enable_plugins", capPlugins},
 	{"plugins.plugin_directory", capPlugins},

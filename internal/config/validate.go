@@ -221,31 +221,12 @@ func (v *validation) formats(key string, got, known []string) {
 	}
 }
 
-// alertSeverities are the levels an alert rule can have.
-var alertSeverities = []string{"info", "warning", "error", "critical"}
-
 func (v *validation) monitoring() {
 	m := v.c.Monitoring
 	v.port("monitoring.websocket_port", m.WebsocketPort)
 	v.port("monitoring.metrics_port", m.MetricsPort)
 	v.tracing()
-	seen := map[string]bool{}
-	for i, r := range m.AlertRules {
-		key := fmt.Sprintf("monitoring.alert_rules[%d]", i)
-		switch {
-		case strings.TrimSpace(r.Name) == "":
-			v.add(key+".name", "every alert rule needs a name")
-		case seen[r.Name]:
-			v.add(key+".name", "alert rule %q is defined twice", r.Name)
-		}
-		seen[r.Name] = true
-		if strings.TrimSpace(r.Condition) == "" {
-			v.add(key+".condition", "want a condition such as \"p95_latency_ms > 5000\"")
-		}
-		if !slices.Contains(alertSeverities, r.Severity) {
-			v.add(key+".severity", "want one of %s, got %q", strings.Join(alertSeverities, ", "), r.Severity)
-		}
-	}
+	v.alerts()
 }
 
 func (v *validation) plugins() {

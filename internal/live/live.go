@@ -28,7 +28,7 @@ import "time"
 // Message is one pushed event.
 type Message struct {
 	// Topic is dotted: benchmark.progress, benchmark.finished,
-	// metrics.<name>, alerts.<severity>.
+	// metrics.<name>, alerts.triggered, alerts.resolved.
 	Topic string `json:"topic"`
 	// Owner is the user id whose object this is about; "" means anyone
 	// allowed to read the topic may see it.

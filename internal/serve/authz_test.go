@@ -76,6 +76,7 @@ var restSamples = map[string]restSample{
 	"GET /settings":     func(owned) (string, any) { return "/settings", nil },
 	"PATCH /settings":   func(owned) (string, any) { return "/settings", map[string]int{"max_running": 4} },
 	"GET /metrics":      func(owned) (string, any) { return "/metrics", nil },
+	"GET /alerts":       func(owned) (string, any) { return "/alerts?state=firing", nil },
 	"GET /health":       func(owned) (string, any) { return "/health", nil },
 	"GET /health/live":  func(owned) (string, any) { return "/health/live", nil },
 	"GET /health/ready": func(owned) (string, any) { return "/health/ready", nil },

@@ -147,6 +147,8 @@ type testServer struct {
 // serverOptions tune startServer.
 type serverOptions struct {
 	latency string // simulator latency; default "5ms"
+	// monitoring, when set, changes [monitoring] before the server is built.
+	monitoring func(*config.Monitoring)
 }
 
 // startServer builds and serves the assembled server over a fresh store
@@ -159,6 +161,9 @@ func startServer(t *testing.T, k storeKind, o serverOptions) *testServer {
 	dir := t.TempDir()
 	st := openStore(t, k.url(t, dir))
 	cfg := loadConfig(t, dir, o.latency)
+	if o.monitoring != nil {
+		o.monitoring(&cfg.Monitoring)
+	}
 	srv, err := serve.Build(context.Background(), serve.Options{
 		Config: cfg, Store: st, Simulate: true,
 		HeartbeatEvery: 100 * time.Millisecond, RecoverAfter: 5 * time.Second,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/alerts"
 	"github.com/llm-test-bench/llm-test-bench/internal/api"
 	"github.com/llm-test-bench/llm-test-bench/internal/auth"
 	"github.com/llm-test-bench/llm-test-bench/internal/benchmarks"
@@ -30,6 +31,14 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 	"github.com/llm-test-bench/llm-test-bench/internal/wsapi"
 )
+
+// alertsStopTimeout bounds the delivery of the last notifications when the
+// server stops.
+const alertsStopTimeout = 10 * time.Second
+
+// alertsBuffer is how many events the alert rules may fall behind a run
+// before its bus drops some for them.
+const alertsBuffer = 1 << 12
 
 // Options are what the caller decides; the rest comes from Config.
 type Options struct {
@@ -112,6 +121,22 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 		collectors = append(collectors, engine)
 	}
 
+	// The alert rules watch every benchmark; they stop after the manager
+	// (closers run after it), resolving what still fires.
+	mon, err := alerts.Start(cfg.Monitoring, alerts.MonitorOptions{Sink: st, Publisher: hub, Logger: log})
+	if err != nil {
+		return fail(&ConfigError{fmt.Errorf("serve: [monitoring] alert_rules: %w", err)})
+	}
+	if mon != nil {
+		svc.Watchers = append(svc.Watchers, func(r *session.Run) { mon.Feed(r.Subscribe(alertsBuffer).Events()) })
+		closers = append(closers, func() error {
+			sctx, cancel := context.WithTimeout(context.Background(), alertsStopTimeout)
+			defer cancel()
+			mon.Stop(sctx)
+			return nil
+		})
+	}
+
 	mo := benchmarks.OptionsFromConfig(cfg.Server)
 	mo.DataDir, mo.Simulate, mo.Logger = dataDir, o.Simulate, log
 	if o.RecoverAfter > 0 {
@@ -165,7 +190,7 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 		return fail(&ConfigError{fmt.Errorf("serve: %w", err)})
 	}
 	srv, err := server.New(server.Options{
-		Config: cfg, Service: apiSvc, Store: st, Manager: mgr, Publisher: hub,
+		Config: cfg, Service: apiSvc, Store: st, Manager: mgr, Publisher: hub, Alerts: st,
 		Auth:      limitedAuth{svc: authSvc, limit: limit, login: loginLimit},
 		WebSocket: ws, GraphQL: gql, Middleware: outer, Close: closeAll, Logger: log, Collectors: collectors,
 		TracerProvider: tp,

@@ -37,6 +37,7 @@ func samples(run, queued, result string) map[string]sample {
 		"GET /api/v1/settings":                 {"/api/v1/settings", nil},
 		"PATCH /api/v1/settings":               {"/api/v1/settings", map[string]int{"queue_size": 5}},
 		"GET /api/v1/metrics":                  {"/api/v1/metrics", nil},
+		"GET /api/v1/alerts":                   {"/api/v1/alerts?state=firing", nil},
 		"GET /api/v1/health":                   {"/api/v1/health", nil},
 		"GET /api/v1/health/live":              {"/api/v1/health/live", nil},
 		"GET /api/v1/health/ready":             {"/api/v1/health/ready", nil},

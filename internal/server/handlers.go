@@ -19,6 +19,9 @@ type handlers struct {
 	log  *slog.Logger
 	prom http.Handler
 	ping func(ctx context.Context) error
+	// alerts lists the alert rules' alerts, which belong to no user and
+	// need no check beyond the route's permission.
+	alerts AlertLister
 }
 
 // status is the body of the health routes.

@@ -66,6 +66,8 @@ type Options struct {
 	}
 	// Manager is started by Run and shut down after the last request.
 	Manager Lifecycle
+	// Alerts answers GET /alerts; nil lists none.
+	Alerts AlertLister
 	// Publisher receives the metrics snapshot (topic metrics.server);
 	// nil publishes nothing.
 	Publisher live.Publisher
@@ -109,7 +111,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	h := &handlers{svc: o.Service, log: log, prom: m.Handler(), ping: o.Store.Ping}
+	h := &handlers{svc: o.Service, log: log, prom: m.Handler(), ping: o.Store.Ping, alerts: o.Alerts}
 	if c := o.Config; c != nil && !c.Monitoring.EnablePrometheus {
 		h.prom = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			problem.Error(w, http.StatusNotFound, "metrics are off: [monitoring] enable_prometheus = false")

@@ -170,8 +170,8 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, d dialect, t *
 	p := pacer{s: s, ctx: r.Context(), start: t.start}
 	defer p.stop()
 	var lat time.Duration
-	if s.cfg.Latency.Kind != "" {
-		lat = s.cfg.Latency.sample(&t.rnd)
+	if d := s.lat(); d.Kind != "" {
+		lat = d.sample(&t.rnd)
 	} else {
 		t.ttft = s.cfg.TTFT.sample(&t.rnd)
 		lat = t.ttft + s.tokenOffset(t.completion)
@@ -222,10 +222,11 @@ type streamPace struct {
 // last one arrives at the total. Without it, the first token comes after
 // TTFT and the others at TokensPerSec.
 func (s *Server) pace(r *rng, n int) streamPace {
-	if s.cfg.Latency.Kind == "" {
+	d := s.lat()
+	if d.Kind == "" {
 		return streamPace{first: s.cfg.TTFT.sample(r), n: n, tps: s.cfg.TokensPerSec}
 	}
-	total := s.cfg.Latency.sample(r)
+	total := d.sample(r)
 	first := time.Duration(float64(total) * TTFTShare)
 	if s.cfg.TTFT.Kind != "" {
 		first = min(s.cfg.TTFT.sample(r), total)
@@ -252,7 +253,7 @@ func (p streamPace) at(k int) time.Duration {
 // after half of its tokens, without the events that end it well. It builds
 // the events in b and returns b for reuse.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *turn, truncate bool, b []byte) []byte {
-	paced := s.cfg.TokensPerSec > 0 || !s.cfg.TTFT.isZero() || !s.cfg.Latency.isZero()
+	paced := s.cfg.TokensPerSec > 0 || !s.cfg.TTFT.isZero() || !s.lat().isZero()
 	var rc *http.ResponseController // only paced streams flush
 	p := pacer{s: s, ctx: r.Context(), start: t.start}
 	defer p.stop()

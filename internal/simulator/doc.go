@@ -59,7 +59,9 @@
 // Without Latency, a stream's first token comes after TTFT and the others
 // at TokensPerSec, and a non-streamed answer waits that same time (TTFT
 // plus the tokens at TokensPerSec). With none of the three set, answers
-// are instant.
+// are instant. Server.SetLatency changes the latency of a running server
+// for the requests that follow (a test whose provider slows down, then
+// recovers).
 //
 // Faults are drawn per request and rendered in the vendor's own shape
 // (rate limit; overload; server error; what a truncated stream lacks):

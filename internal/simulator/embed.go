@@ -108,7 +108,7 @@ func (s *Server) serveEmbed(w http.ResponseWriter, r *http.Request, ew embedWire
 	}
 	p := pacer{s: s, ctx: r.Context(), start: t.start}
 	defer p.stop()
-	if !p.until(s.cfg.Latency.sample(&t.rnd)) {
+	if !p.until(s.lat().sample(&t.rnd)) {
 		abort()
 	}
 	out = ew.appendEmbed(w.Header(), out[:0], t, &job)

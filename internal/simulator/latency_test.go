@@ -122,3 +122,37 @@ func TestLatencyAppliesToStreams(t *testing.T) {
 		})
 	}
 }
+
+// TestSetLatency: a new latency applies to the requests that follow,
+// clearing it falls back to TTFT and tokens per second, and a bad one is
+// refused and leaves the old one in force.
+func TestSetLatency(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	s, err := New(Config{Latency: Fixed(400 * ms), TTFT: Fixed(80 * ms), TokensPerSec: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRNG(1, 1)
+	if p := s.pace(&r, 2); p.total != 400*ms {
+		t.Fatalf("before: total %v, want 400ms", p.total)
+	}
+	if err := s.SetLatency(Fixed(20 * ms)); err != nil {
+		t.Fatal(err)
+	}
+	if p := s.pace(&r, 2); !p.spread || p.total != 20*ms || p.first != 20*ms {
+		t.Errorf("after SetLatency(20ms): %+v, want a 20ms stream (TTFT capped at it)", p)
+	}
+	if err := s.SetLatency(Dist{Kind: DistUniform, Min: 2 * ms, Max: ms}); err == nil {
+		t.Error("SetLatency(uniform 2ms-1ms) accepted")
+	}
+	if p := s.pace(&r, 2); p.total != 20*ms {
+		t.Errorf("a refused latency changed the timing: %+v", p)
+	}
+	if err := s.SetLatency(Dist{}); err != nil {
+		t.Fatal(err)
+	}
+	if p := s.pace(&r, 3); p.spread || p.at(2) != 120*ms {
+		t.Errorf("without latency: %+v, want TTFT then 50 tokens/s", p)
+	}
+}

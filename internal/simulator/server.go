@@ -55,10 +55,12 @@ const maxBody = 32 << 20
 // Server is a simulated LLM provider. Use Handler to mount it, or Start to
 // serve it on its own listener.
 type Server struct {
-	cfg   Config
-	seq   atomic.Uint64
-	stats counters
-	pool  sync.Pool // *scratch
+	cfg Config
+	// latency is Config.Latency, changed at run time by SetLatency.
+	latency atomic.Pointer[Dist]
+	seq     atomic.Uint64
+	stats   counters
+	pool    sync.Pool // *scratch
 
 	done      chan struct{} // closed by Close; ends hangs and pacing
 	closeOnce sync.Once
@@ -74,9 +76,26 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("simulator config: %w", err)
 	}
 	s := &Server{cfg: cfg, done: make(chan struct{})}
+	s.latency.Store(&s.cfg.Latency)
 	s.pool.New = func() any { return &scratch{out: make([]byte, 0, 4096)} }
 	return s, nil
 }
+
+// SetLatency replaces Config.Latency while the server runs: requests
+// that arrive afterwards are timed by d (with d's Kind empty, by TTFT and
+// TokensPerSec), requests already waiting keep the latency they drew. It
+// lets a test change a provider's speed in the middle of a run, such as
+// an alert test that needs latency to rise and then fall.
+func (s *Server) SetLatency(d Dist) error {
+	if err := d.validate(); err != nil {
+		return fmt.Errorf("simulator latency: %w", err)
+	}
+	s.latency.Store(&d)
+	return nil
+}
+
+// lat is the latency distribution in force.
+func (s *Server) lat() Dist { return *s.latency.Load() }
 
 // Handler returns the simulator's routes; one server speaks every wire at
 // once, told apart by path:

@@ -13,6 +13,7 @@
 //     log of the API server; UserDeleter for administration tools.
 //   - ProfileStore (profiles.go): the model profiles `optimize` reads,
 //     folded from finished runs.
+//   - AlertStore (alerts.go): the alerts of the alert rules.
 //
 // Store composes them with Ping and Close; it is what a backend returns.
 //
@@ -58,6 +59,7 @@ type Store interface {
 	UserDeleter
 	ResultQuerier
 	ProfileStore
+	AlertStore
 
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error

@@ -27,10 +27,11 @@ var (
 // PostgreSQL (00005, the prompt index watermark: PostgreSQL has no FTS5);
 // each dialect is versioned on its own (the auth tables are SQLite 00006
 // and PostgreSQL 00005, results search 00007 and 00006, model profiles
-// 00008 and 00007, results' trace ids 00009 and 00008).
+// 00008 and 00007, results' trace ids 00009 and 00008, alerts 00010 and
+// 00009).
 const (
-	latestSQLite   = 9
-	latestPostgres = 8
+	latestSQLite   = 10
+	latestPostgres = 9
 )
 
 func TestSQLiteSchemaAndFTS(t *testing.T) {

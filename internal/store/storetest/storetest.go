@@ -3,8 +3,9 @@
 //
 // The suite has one section per interface of the store (runs.go for
 // RunStore, results.go for ResultWriter and ResultReader, auth.go for
-// AuthStore and UserDeleter, query.go for ResultQuerier); a concern added
-// later brings its own file and section, listed in Run.
+// AuthStore and UserDeleter, query.go for ResultQuerier, alerts.go for
+// AlertStore); a concern added later brings its own file and section,
+// listed in Run.
 //
 // Normalisation the suite pins (both backends): timestamps come back in UTC
 // at microsecond precision; nil Scores, Metadata, Run.Config and Run.Tags
@@ -43,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Auth", authTests},
 		{"ResultQuerier", resultQuerierTests},
 		{"ProfileStore", profileTests},
+		{"AlertStore", alertTests},
 	}
 	for _, sec := range sections {
 		t.Run(sec.name, func(t *testing.T) {
