@@ -3,6 +3,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 	"github.com/llm-test-bench/llm-test-bench/internal/store/migrations"
 
+	"github.com/gofrs/flock"
 	"github.com/ncruces/go-sqlite3/driver"
 	"github.com/ncruces/go-sqlite3/ext/fts5"
 )
@@ -49,10 +51,13 @@ func Open(ctx context.Context, path string, o store.Options) (*Store, error) {
 			return nil, fmt.Errorf("sqlite open %s: %w", path, err)
 		}
 	}
-	// Two processes opening a new database at once race to switch it to WAL
-	// and to apply the same migration (goose has no lock for SQLite); the
-	// loser sees "database is locked" or "already exists", and on a retry
-	// finds the work done. The connect timeout bounds the retries.
+	// Two processes opening a new database at once would race to switch it
+	// to WAL and to apply the same migration (goose has no lock for
+	// SQLite), so opening holds a lock file beside the database: one
+	// opener sets the database up, the next finds the work done. A lock
+	// the system does not grant in time, and "database is locked" from a
+	// process that does not take the lock (an older build), are retried
+	// until the connect timeout.
 	timeout := o.ConnectTimeout
 	if timeout <= 0 {
 		timeout = defaultOpenTimeout
@@ -61,7 +66,7 @@ func Open(ctx context.Context, path string, o store.Options) (*Store, error) {
 	var err error
 	for attempt := 0; ; attempt++ {
 		var st *Store
-		if st, err = openOnce(ctx, path, o); err == nil {
+		if st, err = openLocked(ctx, path, o, deadline); err == nil {
 			return st, nil
 		}
 		if errors.Is(err, migrations.ErrPending) {
@@ -77,6 +82,20 @@ func Open(ctx context.Context, path string, o store.Options) (*Store, error) {
 		case <-time.After(wait):
 		}
 	}
+}
+
+// openLocked runs openOnce holding path's lock file, waiting for it until
+// deadline.
+func openLocked(ctx context.Context, path string, o store.Options, deadline time.Time) (*Store, error) {
+	lk := flock.New(path + ".lock")
+	lctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	locked, err := lk.TryLockContext(lctx, 20*time.Millisecond)
+	if !locked {
+		return nil, fmt.Errorf("lock %s.lock: %w", path, cmp.Or(err, errors.New("not granted")))
+	}
+	defer func() { _ = lk.Unlock() }()
+	return openOnce(ctx, path, o)
 }
 
 func openOnce(ctx context.Context, path string, o store.Options) (*Store, error) {
