@@ -69,7 +69,10 @@ func TestRegexBacktrackingTimeout(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "gave up after 100ms") {
 		t.Fatalf("Evaluate = %v, want a timeout error", err)
 	}
-	if took > 2*time.Second {
+	// Without the limit this match backtracks for longer than the age of
+	// the universe; the bound is loose so that a loaded machine, whose
+	// timer fires late, does not fail it.
+	if took > 20*time.Second {
 		t.Errorf("timeout took %s", took)
 	}
 	start = time.Now()
@@ -77,7 +80,7 @@ func TestRegexBacktrackingTimeout(t *testing.T) {
 	if err != nil || s.Pass {
 		t.Errorf("RE2 (a+)+$ = %+v, %v; want a failure", s, err)
 	}
-	if d := time.Since(start); d > 100*time.Millisecond {
+	if d := time.Since(start); d > 5*time.Second { // linear time: milliseconds, were it not for the machine's load
 		t.Errorf("RE2 match took %s", d)
 	}
 }
