@@ -114,6 +114,8 @@ func (a *app) rootCommand() *cobra.Command {
 		a.analyzeCommand(),
 		a.compareCommand(),
 		a.evalCommand(),
+		a.workerCommand(),
+		a.workersCommand(),
 	)
 	return root
 }

@@ -65,6 +65,10 @@ type Runner struct {
 	Counters *Counters
 	// BatchSize caps one write; 0 means 1024.
 	BatchSize int
+	// Remote, when set, executes every job elsewhere (distributed workers)
+	// instead of calling the target here; the rest of the pipeline (skip,
+	// counters, writer, events, budget) is unchanged.
+	Remote Remote
 
 	// Settings for targets that come without a Policy.
 	Timeout     time.Duration
@@ -205,6 +209,14 @@ func (r *Runner) RunJobs(ctx context.Context, runID string, jobs iter.Seq2[Job, 
 				for j := range q {
 					if dispatch.Err() != nil {
 						continue // drain: the run is stopping
+					}
+					if r.Remote != nil {
+						res := r.Remote.Execute(ctx, j)
+						if r.Budget != nil {
+							r.Budget.Spend(res.Cost.Total)
+						}
+						finish(&res)
+						continue
 					}
 					res, lp := r.call(ctx, t, &j)
 					if eval.NeedsModels(j.Case.Assert) {

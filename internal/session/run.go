@@ -176,6 +176,10 @@ func (r *Run) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	dispatch, err := r.distribute(ctx, rn)
+	if err != nil {
+		return err
+	}
 	rctx, cancel := context.WithCancel(ctx)
 	r.cancelMu.Lock()
 	r.cancel = cancel
@@ -195,6 +199,9 @@ func (r *Run) Start(ctx context.Context) (err error) {
 		defer stopBeat()
 		live := r.liveAggregate(rn)
 		sum, runErr := rn.RunJobs(rctx, run.ID, r.jobs(), sink)
+		if dispatch != nil {
+			runErr = errors.Join(runErr, dispatch.End(context.WithoutCancel(ctx)))
+		}
 		if js != nil {
 			if err := js.close(context.WithoutCancel(ctx)); err != nil {
 				runErr = errors.Join(runErr, err)

@@ -1,0 +1,321 @@
+package distributed
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/runner"
+	"github.com/llm-test-bench/llm-test-bench/internal/session"
+)
+
+// RunnerSource builds the runner a worker executes one run's jobs with
+// (session.Service.WorkerRunner).
+type RunnerSource interface {
+	WorkerRunner(ctx context.Context, m session.Manifest, concurrency int) (*runner.Runner, error)
+}
+
+// Worker takes jobs from the shared consumer and runs them. Set the
+// fields, then call Run.
+type Worker struct {
+	Info    WorkerInfo
+	Runners RunnerSource
+	Logger  *slog.Logger
+	// Heartbeat is how often the worker renews its entry; 0 means 5s.
+	Heartbeat time.Duration
+
+	js       jetstream.JetStream
+	kvRuns   jetstream.KeyValue
+	ackWait  time.Duration
+	inFlight atomic.Int64
+	done     atomic.Int64
+
+	mu   sync.Mutex
+	runs map[string]*workerRun
+}
+
+// workerRun is a run this worker has taken jobs of.
+type workerRun struct {
+	rn     *runner.Runner
+	err    error // building the runner failed: every job becomes an error result
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// maxRuns bounds the runs a worker keeps runners for.
+const maxRuns = 32
+
+// Run serves jobs until ctx ends. Jobs in flight when ctx ends are not
+// acknowledged: JetStream hands them to another worker.
+func (w *Worker) Run(ctx context.Context, nc *nats.Conn) error {
+	if w.Logger == nil {
+		w.Logger = slog.New(slog.DiscardHandler)
+	}
+	w.Info.MaxConcurrentTasks = max(w.Info.MaxConcurrentTasks, 1)
+	w.runs = map[string]*workerRun{}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fmt.Errorf("jetstream: %w", err)
+	}
+	w.js = js
+	if err := ensureStreams(ctx, js); err != nil {
+		return err
+	}
+	cons, err := js.Consumer(ctx, TasksStream, Consumer)
+	if errors.Is(err, jetstream.ErrConsumerNotFound) {
+		cons, err = js.CreateConsumer(ctx, TasksStream, consumerConfig(Settings{}.withDefaults()))
+	}
+	if err != nil {
+		return fmt.Errorf("open consumer %s: %w", Consumer, err)
+	}
+	w.ackWait = cons.CachedInfo().Config.AckWait
+	if w.kvRuns, err = js.KeyValue(ctx, RunsBucket); err != nil {
+		return fmt.Errorf("open bucket %s: %w", RunsBucket, err)
+	}
+	sub, err := nc.Subscribe(controlPrefix+"*", func(m *nats.Msg) { w.endRun(m.Subject[len(controlPrefix):]) })
+	if err != nil {
+		return fmt.Errorf("subscribe to control: %w", err)
+	}
+	defer func() { _ = sub.Unsubscribe() }()
+	stopBeat, err := w.heartbeat(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopBeat()
+	w.Logger.Info("worker ready", "id", w.Info.ID, "concurrency", w.Info.MaxConcurrentTasks)
+	return w.pull(ctx, cons)
+}
+
+// pull fetches exactly as many jobs as there are free slots, so no job
+// waits in a client buffer while its ack timer runs.
+func (w *Worker) pull(ctx context.Context, cons jetstream.Consumer) error {
+	slots := make(chan struct{}, w.Info.MaxConcurrentTasks)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for ctx.Err() == nil {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return nil
+		}
+		free := 1
+	more:
+		for free < cap(slots) {
+			select {
+			case slots <- struct{}{}:
+				free++
+			default:
+				break more
+			}
+		}
+		batch, err := cons.Fetch(free, jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			for range free {
+				<-slots
+			}
+			if ctx.Err() != nil {
+				return nil
+			}
+			w.Logger.Warn("fetch jobs", "error", err)
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		got := 0
+		for msg := range batch.Messages() {
+			got++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-slots }()
+				w.handle(ctx, msg)
+			}()
+		}
+		for range free - got {
+			<-slots
+		}
+	}
+	return nil
+}
+
+// handle runs one job, stores its result, then acknowledges the job.
+func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
+	w.inFlight.Add(1)
+	defer w.inFlight.Add(-1)
+	var j runner.Job
+	if err := json.Unmarshal(msg.Data(), &j); err != nil || j.Case == nil {
+		w.Logger.Error("undecodable job: dropped", "subject", msg.Subject(), "error", err)
+		_ = msg.TermWithReason("undecodable job")
+		return
+	}
+	wr, ok := w.run(ctx, j.RunID)
+	if !ok {
+		_ = msg.Ack() // the run is over: its coordinator wants nothing more
+		return
+	}
+	jctx, cancel := context.WithCancel(wr.ctx)
+	defer cancel()
+	stop := context.AfterFunc(ctx, cancel)
+	defer stop()
+	keep := w.keepAlive(jctx, msg)
+	var res bench.Result
+	if wr.err != nil {
+		res = runner.ErrorResult(&j, bench.StatusError, &bench.ErrorInfo{Kind: "worker_config", Message: fmt.Sprintf("worker %s: %v", w.Info.ID, wr.err)})
+	} else {
+		var err error
+		if res, err = wr.rn.Execute(jctx, j); err != nil {
+			res = runner.ErrorResult(&j, bench.StatusError, &bench.ErrorInfo{Kind: "worker_config", Message: fmt.Sprintf("worker %s: %v", w.Info.ID, err)})
+		}
+	}
+	keep()
+	if ctx.Err() != nil {
+		return // this worker stops: leave the job to another one
+	}
+	if wr.ctx.Err() != nil {
+		_ = msg.Ack() // the run ended meanwhile
+		return
+	}
+	pctx, pcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer pcancel()
+	if err := publishResult(pctx, w.js, &res); err != nil {
+		w.Logger.Error("store result: job left for redelivery", "case", j.Key.CaseID, "error", err)
+		_ = msg.Nak()
+		return
+	}
+	if err := msg.DoubleAck(pctx); err != nil {
+		// The result is stored; a redelivery only repeats it, and the
+		// coordinator keeps the first.
+		w.Logger.Warn("acknowledge job", "case", j.Key.CaseID, "error", err)
+	}
+	w.done.Add(1)
+}
+
+// keepAlive tells JetStream the job is still being worked on, every third
+// of the ack wait, until the returned function is called.
+func (w *Worker) keepAlive(ctx context.Context, msg jetstream.Msg) func() {
+	every := max(w.ackWait/3, 50*time.Millisecond)
+	ctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := msg.InProgress(); err != nil {
+					w.Logger.Warn("keep job alive", "error", err)
+				}
+			}
+		}
+	}()
+	return func() { stop(); <-done }
+}
+
+// run returns the worker's state for runID, building its runner from the
+// run's manifest on first use; false when the run has no manifest (over).
+func (w *Worker) run(ctx context.Context, runID string) (*workerRun, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if wr, ok := w.runs[runID]; ok {
+		return wr, true
+	}
+	e, err := w.kvRuns.Get(ctx, runID)
+	if err != nil {
+		if !errors.Is(err, jetstream.ErrKeyNotFound) && !errors.Is(err, jetstream.ErrKeyDeleted) {
+			w.Logger.Error("read run manifest", "run", runID, "error", err)
+		}
+		return nil, false
+	}
+	var m session.Manifest
+	wr := &workerRun{}
+	if err := json.Unmarshal(e.Value(), &m); err != nil {
+		wr.err = fmt.Errorf("decode manifest: %w", err)
+	} else {
+		wr.rn, wr.err = w.Runners.WorkerRunner(ctx, m, w.Info.MaxConcurrentTasks)
+	}
+	wr.ctx, wr.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	if len(w.runs) >= maxRuns {
+		for id, old := range w.runs { // evict one; its jobs rebuild it
+			old.cancel()
+			delete(w.runs, id)
+			break
+		}
+	}
+	w.runs[runID] = wr
+	return wr, true
+}
+
+// endRun stops the calls of a run its coordinator has ended.
+func (w *Worker) endRun(runID string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if wr, ok := w.runs[runID]; ok {
+		wr.cancel()
+		delete(w.runs, runID)
+	}
+}
+
+// heartbeat puts the worker's entry now and every Heartbeat; the returned
+// function stops it and removes the entry.
+func (w *Worker) heartbeat(ctx context.Context) (func(), error) {
+	kv, err := w.js.KeyValue(ctx, WorkersBucket)
+	if err != nil {
+		return nil, fmt.Errorf("open bucket %s: %w", WorkersBucket, err)
+	}
+	if w.Info.Started.IsZero() {
+		w.Info.Started = time.Now().UTC()
+	}
+	if w.Info.PID == 0 {
+		w.Info.PID = os.Getpid()
+	}
+	put := func(ctx context.Context) error {
+		info := w.Info
+		info.InFlight, info.Done, info.Seen = int(w.inFlight.Load()), w.done.Load(), time.Now().UTC()
+		b, _ := json.Marshal(info) // plain fields cannot fail
+		_, err := kv.Put(ctx, w.Info.ID, b)
+		return err
+	}
+	if err := put(ctx); err != nil {
+		return nil, fmt.Errorf("register worker: %w", err)
+	}
+	every := w.Heartbeat
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	bctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-bctx.Done():
+				return
+			case <-t.C:
+				if err := put(bctx); err != nil {
+					w.Logger.Warn("worker heartbeat", "error", err)
+				}
+			}
+		}
+	}()
+	return func() {
+		stop()
+		<-done
+		dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = kv.Delete(dctx, w.Info.ID)
+	}, nil
+}
