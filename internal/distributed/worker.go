@@ -35,8 +35,9 @@ type Worker struct {
 	Heartbeat time.Duration
 
 	js       jetstream.JetStream
+	cons     jetstream.Consumer
 	kvRuns   jetstream.KeyValue
-	ackWait  time.Duration
+	ackWait  atomic.Int64 // the consumer's, in nanoseconds
 	inFlight atomic.Int64
 	done     atomic.Int64
 
@@ -78,7 +79,8 @@ func (w *Worker) Run(ctx context.Context, nc *nats.Conn) error {
 	if err != nil {
 		return fmt.Errorf("open consumer %s: %w", Consumer, err)
 	}
-	w.ackWait = cons.CachedInfo().Config.AckWait
+	w.cons = cons
+	w.ackWait.Store(int64(cons.CachedInfo().Config.AckWait))
 	if w.kvRuns, err = js.KeyValue(ctx, RunsBucket); err != nil {
 		return fmt.Errorf("open bucket %s: %w", RunsBucket, err)
 	}
@@ -202,7 +204,7 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
 // keepAlive tells JetStream the job is still being worked on, every third
 // of the ack wait, until the returned function is called.
 func (w *Worker) keepAlive(ctx context.Context, msg jetstream.Msg) func() {
-	every := max(w.ackWait/3, 50*time.Millisecond)
+	every := max(time.Duration(w.ackWait.Load())/3, 50*time.Millisecond)
 	ctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -237,6 +239,10 @@ func (w *Worker) run(ctx context.Context, runID string) (*workerRun, bool) {
 			w.Logger.Error("read run manifest", "run", runID, "error", err)
 		}
 		return nil, false
+	}
+	// A coordinator may have changed the consumer's ack wait for its run.
+	if info, err := w.cons.Info(ctx); err == nil {
+		w.ackWait.Store(int64(info.Config.AckWait))
 	}
 	var m session.Manifest
 	wr := &workerRun{}
