@@ -111,7 +111,7 @@ func (a *app) startLocalWorker(url string, i, conc int) (func(), error) {
 		args = append(args, "--concurrency", strconv.Itoa(conc))
 	}
 	cmd := exec.Command(self, args...)
-	cmd.Env = a.environ()
+	cmd.Env, cmd.Dir = a.environ(), a.io.WorkDir
 	cmd.Stdout, cmd.Stderr = a.io.Stderr, a.io.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("--workers: start worker %d: %w", i+1, err)
