@@ -1,12 +1,16 @@
 package distributed
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
@@ -309,5 +313,27 @@ func TestLongCallIsNotRedelivered(t *testing.T) {
 	}
 	if c := p1.calls.Load() + p2.calls.Load(); c != 4 {
 		t.Errorf("%d calls for 4 jobs: a job in progress was redelivered", c)
+	}
+}
+
+// The installed nats-server (.ci/run starts it) runs a distributed run
+// as the embedded one does. LTB_TEST_NATS_URL overrides where it is.
+func TestOnInstalledServer(t *testing.T) {
+	t.Parallel()
+	url := cmp.Or(os.Getenv("LTB_TEST_NATS_URL"), "nats://127.0.0.1:4222")
+	nc, err := nats.Connect(url, nats.Timeout(3*time.Second))
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("NATS unreachable on CI at %s: %v", url, err)
+		}
+		t.Skipf("NATS unreachable at %s, skipping: %v", url, err)
+	}
+	t.Cleanup(nc.Close)
+	startWorker(t, url, "installed-1", &fakeProvider{delay: time.Millisecond}, 4)
+	startWorker(t, url, "installed-2", &fakeProvider{delay: time.Millisecond}, 4)
+	runID := "test-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	got, _ := coordinate(context.Background(), t, nc, Settings{}, runID, 40)
+	if counts := byCase(got); len(got) != 40 || len(counts) != 40 {
+		t.Fatalf("%d results for %d cases, want 40 and 40", len(got), len(counts))
 	}
 }
