@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/distributed"
 	"github.com/llm-test-bench/llm-test-bench/internal/simulator"
@@ -156,6 +158,47 @@ func waitFor(t *testing.T, d time.Duration, cond func() bool) {
 	for deadline := time.Now().Add(d); !cond(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("condition not met in time")
+		}
+	}
+}
+
+// Model-graded assertions score on the workers exactly as in a local run:
+// the worker builds the judge from its own configuration.
+func TestDistributedJudgesScoreAsLocally(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "LTB_TEST_MAIN=1")
+	cfg := e.write("ltb.toml", judgeConfig)
+	suite := e.write("judges.yaml", `name: judges
+test_cases:
+  - {id: rubric-ok, prompt: "#case-rubric-ok Capital of France?", expected: Paris, assert: [{type: llm-rubric, value: names the capital}]}
+  - {id: rubric-malformed, prompt: "#case-rubric-malformed Capital of France?", expected: Paris, assert: [{type: llm-rubric, value: names the capital}]}
+  - {id: rubric-range, prompt: "#case-rubric-range Capital of France?", expected: Paris, assert: [{type: llm-rubric, value: names the capital}]}
+`)
+	scores := map[string]map[string]bench.Score{}
+	for _, mode := range []string{"local", "distributed"} {
+		out := filepath.Join(e.dir, mode+".jsonl")
+		args := []string{"--config", cfg, "bench", "--dataset", suite, "--providers", "simulator:good", "--no-cache", "--output", out}
+		if mode == "distributed" {
+			args = append(args, "--distributed", "--workers", "1")
+		}
+		code, stdout, stderr := e.run(context.Background(), args...)
+		if code != 0 && code != 100 {
+			t.Fatalf("%s: exit %d\n%s\n%s", mode, code, stdout, stderr)
+		}
+		for id, r := range onePerCase(t, readJSONL(t, out), 3) {
+			s := r.Scores["llm-rubric"]
+			if scores[id] == nil {
+				scores[id] = map[string]bench.Score{}
+			}
+			scores[id][mode] = s
+		}
+	}
+	if !scores["rubric-ok"]["local"].Pass {
+		t.Fatalf("the local run did not pass rubric-ok: %+v", scores["rubric-ok"])
+	}
+	for id, by := range scores {
+		if diff := cmp.Diff(by["local"], by["distributed"]); diff != "" {
+			t.Errorf("%s: llm-rubric score (-local +distributed):\n%s", id, diff)
 		}
 	}
 }

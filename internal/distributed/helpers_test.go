@@ -78,12 +78,12 @@ func (p *fakeProvider) Generate(ctx context.Context, req provider.Request, emit 
 // fakeSource builds workers' runners around one fake provider.
 type fakeSource struct{ p *fakeProvider }
 
-func (s fakeSource) WorkerRunner(_ context.Context, m session.Manifest, conc int) (*runner.Runner, error) {
+func (s fakeSource) WorkerRunner(_ context.Context, m session.Manifest, conc int) (*runner.Runner, func() error, error) {
 	rn := &runner.Runner{Targets: []*runner.Target{{ID: "fake", Vendor: "fake", Model: "m", Provider: s.p}}, Concurrency: conc, MaxRetries: 0}
 	if err := rn.Prepare(m.RunID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return rn, nil
+	return rn, func() error { return nil }, nil
 }
 
 // startWorker runs an in-process worker until the test ends or stop is called.

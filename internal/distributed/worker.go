@@ -22,7 +22,7 @@ import (
 // RunnerSource builds the runner a worker executes one run's jobs with
 // (session.Service.WorkerRunner).
 type RunnerSource interface {
-	WorkerRunner(ctx context.Context, m session.Manifest, concurrency int) (*runner.Runner, error)
+	WorkerRunner(ctx context.Context, m session.Manifest, concurrency int) (*runner.Runner, func() error, error)
 }
 
 // Worker takes jobs from the shared consumer and runs them. Set the
@@ -48,6 +48,7 @@ type Worker struct {
 // workerRun is a run this worker has taken jobs of.
 type workerRun struct {
 	rn     *runner.Runner
+	stop   func() error
 	err    error // building the runner failed: every job becomes an error result
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -249,12 +250,12 @@ func (w *Worker) run(ctx context.Context, runID string) (*workerRun, bool) {
 	if err := json.Unmarshal(e.Value(), &m); err != nil {
 		wr.err = fmt.Errorf("decode manifest: %w", err)
 	} else {
-		wr.rn, wr.err = w.Runners.WorkerRunner(ctx, m, w.Info.MaxConcurrentTasks)
+		wr.rn, wr.stop, wr.err = w.Runners.WorkerRunner(ctx, m, w.Info.MaxConcurrentTasks)
 	}
 	wr.ctx, wr.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	if len(w.runs) >= maxRuns {
 		for id, old := range w.runs { // evict one; its jobs rebuild it
-			old.cancel()
+			old.close()
 			delete(w.runs, id)
 			break
 		}
@@ -268,8 +269,16 @@ func (w *Worker) endRun(runID string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if wr, ok := w.runs[runID]; ok {
-		wr.cancel()
+		wr.close()
 		delete(w.runs, runID)
+	}
+}
+
+// close stops the run's calls in flight and what its runner started.
+func (wr *workerRun) close() {
+	wr.cancel()
+	if wr.stop != nil {
+		_ = wr.stop()
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
 	"github.com/llm-test-bench/llm-test-bench/internal/policy"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
@@ -115,23 +114,26 @@ func (r *Run) distribute(ctx context.Context, rn *runner.Runner) (Dispatch, erro
 // WorkerRunner builds the runner a worker process executes a distributed
 // run's jobs with: the manifest's targets, with this service's keys,
 // headers, retries, limits, cache and prices behind the same call policy a
-// local run uses. Call Execute on it; it is prepared.
-func (s *Service) WorkerRunner(ctx context.Context, m Manifest, concurrency int) (*runner.Runner, error) {
+// local run uses, and judges built the same way. Call Execute on it; it is
+// prepared; call stop once the run is over (it stops the simulators its
+// judges started). The budget is the coordinator's: it counts each
+// result's cost.
+func (s *Service) WorkerRunner(ctx context.Context, m Manifest, concurrency int) (rn *runner.Runner, stop func() error, err error) {
 	var c policy.Cache
 	if !m.NoCache {
 		var err error
 		if c, err = s.responseCache(ctx); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	price, err := s.pricer()
-	if err != nil {
-		return nil, err
-	}
-	var targets []*runner.Target
+	sc := policyScope{runID: m.RunID, timeout: m.Timeout}
+	var targets []*target
 	var problems []error
 	for _, spec := range m.Targets {
-		t, err := s.workerTarget(spec, m, c, price.Cost)
+		t, err := s.workerTarget(spec)
+		if err == nil {
+			t.Policy, err = s.wrapPolicy(t, c, sc)
+		}
 		if err != nil {
 			problems = append(problems, err)
 			continue
@@ -139,18 +141,25 @@ func (s *Service) WorkerRunner(ctx context.Context, m Manifest, concurrency int)
 		targets = append(targets, t)
 	}
 	if err := errors.Join(problems...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	rn := &runner.Runner{Targets: targets, Concurrency: max(concurrency, 1), Stream: m.Stream, Logger: s.log}
+	rts := make([]*runner.Target, len(targets))
+	for i, t := range targets {
+		rts[i] = t.Target
+	}
+	judges := &workerJudges{s: s, m: m, sc: sc, targets: targets}
+	rn = &runner.Runner{
+		Targets: rts, Concurrency: max(concurrency, 1), Stream: m.Stream, Logger: s.log,
+		Judges: judges, ParallelEvaluations: s.cfg.Evaluation.ParallelEvaluations,
+	}
 	if err := rn.Prepare(m.RunID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return rn, nil
+	return rn, judges.close, nil
 }
 
-type priceFunc func(vendor, model, answered string, u bench.Usage) bench.Cost
-
-func (s *Service) workerTarget(spec TargetSpec, m Manifest, c policy.Cache, price priceFunc) (*runner.Target, error) {
+// workerTarget builds one manifest target with this service's credentials.
+func (s *Service) workerTarget(spec TargetSpec) (*target, error) {
 	if spec.Client == "exec" {
 		return nil, fmt.Errorf("provider %q: workers do not run local commands (exec providers); run it without --distributed", spec.ID)
 	}
@@ -169,31 +178,12 @@ func (s *Service) workerTarget(spec TargetSpec, m Manifest, c policy.Cache, pric
 	if err != nil {
 		return nil, err
 	}
-	retries := s.cfg.Benchmarks.MaxRetries
-	if pc.MaxRetries != nil {
-		retries = *pc.MaxRetries
-	}
-	o := policy.Options{
-		ID: spec.ID, BaseURL: spec.BaseURL,
-		Scope:    map[string]any{"options": pcfg.Options, "headers": pcfg.Headers, "extra": spec.Extra, "vendor": spec.Vendor},
-		Settings: policy.Settings{MaxRetries: retries, Timeout: m.Timeout},
-		RunID:    m.RunID, Logger: s.log.With("component", "policy"),
-	}
-	if l := policy.NewLocal(spec.RequestsPerMinute, spec.TokensPerMinute); l != nil {
-		o.Limiter = l
-	}
-	if !spec.NoCache {
-		o.Cache = c
-	}
-	vendor, model := spec.Vendor, spec.Model
-	o.Price = func(answered string, u bench.Usage) bench.Cost { return price(vendor, model, answered, u) }
-	pp, err := policy.Wrap(prov, o)
-	if err != nil {
-		return nil, err
-	}
-	return &runner.Target{
-		ID: spec.ID, Vendor: spec.Vendor, Model: spec.Model, BaseURL: spec.BaseURL, Provider: prov, Policy: pp,
-		RequestsPerMinute: spec.RequestsPerMinute, TokensPerMinute: spec.TokensPerMinute,
-		Sampling: spec.Sampling, Extra: spec.Extra,
+	return &target{
+		cfg: pc, headers: pcfg.Headers, noCache: spec.NoCache,
+		Target: &runner.Target{
+			ID: spec.ID, Vendor: spec.Vendor, Model: spec.Model, BaseURL: spec.BaseURL, Provider: prov,
+			RequestsPerMinute: spec.RequestsPerMinute, TokensPerMinute: spec.TokensPerMinute,
+			Sampling: spec.Sampling, Extra: spec.Extra,
+		},
 	}, nil
 }

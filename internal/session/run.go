@@ -275,7 +275,22 @@ func (r *Run) runner(ctx context.Context, skip func(bench.Key) bool) (*runner.Ru
 
 // policyFor puts one target behind the call policy.
 func (r *Run) policyFor(t *target, c policy.Cache) (*policy.Provider, error) {
-	cfg := r.svc.cfg
+	return r.svc.wrapPolicy(t, c, policyScope{runID: r.run.ID, timeout: r.plan.timeout, budget: r.budget, events: r.bus})
+}
+
+// policyScope is what a call policy shares with its run.
+type policyScope struct {
+	runID   string
+	timeout time.Duration
+	budget  policy.Budget
+	events  event.Publisher
+}
+
+// wrapPolicy puts one target behind the call policy: the config's
+// retries, the target's limits, the cache unless the target refuses it,
+// and the service's prices.
+func (s *Service) wrapPolicy(t *target, c policy.Cache, sc policyScope) (*policy.Provider, error) {
+	cfg := s.cfg
 	retries := cfg.Benchmarks.MaxRetries
 	if t.cfg.MaxRetries != nil {
 		retries = *t.cfg.MaxRetries
@@ -283,8 +298,9 @@ func (r *Run) policyFor(t *target, c policy.Cache) (*policy.Provider, error) {
 	o := policy.Options{
 		ID: t.ID, BaseURL: t.BaseURL,
 		Scope:    map[string]any{"options": t.cfg.Options, "headers": t.headers, "extra": t.Extra, "vendor": t.Vendor},
-		Settings: policy.Settings{MaxRetries: retries, Timeout: r.plan.timeout},
-		Budget:   r.budget, Events: r.bus, RunID: r.run.ID, Logger: r.svc.log.With("component", "policy"),
+		Settings: policy.Settings{MaxRetries: retries, Timeout: sc.timeout},
+		RunID:    sc.runID, Logger: s.log.With("component", "policy"),
+		Budget: sc.budget, Events: sc.events,
 	}
 	if l := policy.NewLocal(t.RequestsPerMinute, t.TokensPerMinute); l != nil {
 		o.Limiter = l
@@ -292,7 +308,7 @@ func (r *Run) policyFor(t *target, c policy.Cache) (*policy.Provider, error) {
 	if !t.noCache {
 		o.Cache = c
 	}
-	price, err := r.svc.pricer()
+	price, err := s.pricer()
 	if err != nil {
 		return nil, err
 	}
