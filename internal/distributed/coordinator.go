@@ -1,6 +1,7 @@
 package distributed
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -61,7 +62,11 @@ func (c *Coordinator) Begin(ctx context.Context, m session.Manifest) (session.Di
 	if _, err := kv.Put(ctx, m.RunID, b); err != nil {
 		return nil, fmt.Errorf("store manifest of run %s: %w", m.RunID, err)
 	}
-	d := &dispatch{c: c, runID: m.RunID, kv: kv, waiters: map[string]chan bench.Result{}}
+	rs, err := c.js.Stream(ctx, ResultsStream)
+	if err != nil {
+		return nil, fmt.Errorf("open stream %s: %w", ResultsStream, err)
+	}
+	d := &dispatch{c: c, runID: m.RunID, scope: scopeOf(m.RunID, cmp.Or(m.Attempt, "0")), kv: kv, stored: rs, resumed: m.Resumed, waiters: map[string]chan bench.Result{}}
 	if err := d.listen(ctx); err != nil {
 		_ = d.End(context.WithoutCancel(ctx))
 		return nil, err
@@ -73,7 +78,12 @@ func (c *Coordinator) Begin(ctx context.Context, m session.Manifest) (session.Di
 type dispatch struct {
 	c     *Coordinator
 	runID string
+	scope string
 	kv    jetstream.KeyValue
+	// stored is the results stream, read back for jobs an earlier
+	// coordinator of a resumed run had already published.
+	stored  jetstream.Stream
+	resumed bool
 
 	mu      sync.Mutex
 	waiters map[string]chan bench.Result
@@ -91,7 +101,7 @@ func (d *dispatch) InFlight() int { return d.c.s.InFlight }
 // coordinator reads every result once) and the advisories of jobs that hit
 // MaxDeliver.
 func (d *dispatch) listen(ctx context.Context) error {
-	cons, err := d.c.js.OrderedConsumer(ctx, ResultsStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{resultSubject(d.runID)}})
+	cons, err := d.c.js.OrderedConsumer(ctx, ResultsStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{resultsOf(d.scope)}})
 	if err != nil {
 		return fmt.Errorf("consume results of run %s: %w", d.runID, err)
 	}
@@ -118,7 +128,7 @@ func (d *dispatch) onResult(msg jetstream.Msg) {
 		d.c.log.Error("undecodable result", "run", d.runID, "error", err)
 		return
 	}
-	id := msgID(d.runID, res.Key())
+	id := msgID(d.scope, res.Key())
 	d.mu.Lock()
 	ch, ok := d.waiters[id]
 	delete(d.waiters, id)
@@ -130,7 +140,7 @@ func (d *dispatch) onResult(msg jetstream.Msg) {
 
 // Execute publishes the job and waits for its result.
 func (d *dispatch) Execute(ctx context.Context, j runner.Job) bench.Result {
-	id := msgID(d.runID, j.Key)
+	id := msgID(d.scope, j.Key)
 	ch := make(chan bench.Result, 1)
 	d.mu.Lock()
 	d.waiters[id] = ch
@@ -140,18 +150,33 @@ func (d *dispatch) Execute(ctx context.Context, j runner.Job) bench.Result {
 		delete(d.waiters, id)
 		d.mu.Unlock()
 	}()
+	if d.resumed {
+		// A resumed run's job may have finished after its first
+		// coordinator stopped: take that result instead of calling again.
+		if res, ok := d.lookup(ctx, j.Key); ok {
+			return res
+		}
+	}
 	body, err := json.Marshal(j)
 	if err != nil {
 		return runner.ErrorResult(&j, bench.StatusError, &bench.ErrorInfo{Kind: "dispatch", Message: fmt.Sprintf("encode job: %v", err)})
 	}
 	msg := &nats.Msg{Subject: taskSubject(d.runID), Data: body, Header: nats.Header{}}
 	msg.Header.Set(jetstream.MsgIDHeader, id)
+	msg.Header.Set(scopeHeader, d.scope)
 	// Asynchronous publishes let every waiting job's message travel at
 	// once; each job then waits only for its own acknowledgement.
 	fut, err := d.c.js.PublishMsgAsync(msg)
 	if err == nil {
 		select {
-		case <-fut.Ok():
+		case ack := <-fut.Ok():
+			// A duplicate was published by an earlier coordinator of the
+			// run: its result may be stored already, before this waiter.
+			if ack.Duplicate {
+				if res, ok := d.lookup(ctx, j.Key); ok {
+					return res
+				}
+			}
 		case err = <-fut.Err():
 		case <-ctx.Done():
 			return cancelled(ctx, &j)
@@ -166,6 +191,23 @@ func (d *dispatch) Execute(ctx context.Context, j runner.Job) bench.Result {
 	case <-ctx.Done():
 		return cancelled(ctx, &j)
 	}
+}
+
+// lookup reads the stored result of a job, if there is one.
+func (d *dispatch) lookup(ctx context.Context, k bench.Key) (bench.Result, bool) {
+	raw, err := d.stored.GetLastMsgForSubject(ctx, resultSubject(d.scope, k))
+	if err != nil {
+		if !errors.Is(err, jetstream.ErrMsgNotFound) {
+			d.c.log.Warn("read a stored result", "run", d.runID, "case", k.CaseID, "error", err)
+		}
+		return bench.Result{}, false
+	}
+	var res bench.Result
+	if err := json.Unmarshal(raw.Data, &res); err != nil {
+		d.c.log.Error("undecodable stored result", "run", d.runID, "case", k.CaseID, "error", err)
+		return bench.Result{}, false
+	}
+	return res, true
 }
 
 func cancelled(ctx context.Context, j *runner.Job) bench.Result {
@@ -195,7 +237,7 @@ func (d *dispatch) End(ctx context.Context) error {
 		}
 		errs = append(errs, d.c.nc.Publish(controlSubject(d.runID), []byte("end")))
 		if s, err := d.c.js.Stream(ctx, ResultsStream); err == nil {
-			errs = append(errs, s.Purge(ctx, jetstream.WithPurgeSubject(resultSubject(d.runID))))
+			errs = append(errs, s.Purge(ctx, jetstream.WithPurgeSubject(resultPrefix+d.runID+".>")))
 		} else {
 			errs = append(errs, err)
 		}

@@ -50,8 +50,8 @@ func (d *dispatch) deadLetter(ctx context.Context, adv maxDeliveries) error {
 	if err != nil {
 		return fmt.Errorf("read job %d: %w", adv.StreamSeq, err)
 	}
-	if raw.Subject != taskSubject(d.runID) {
-		return nil
+	if raw.Subject != taskSubject(d.runID) || raw.Header.Get(scopeHeader) != d.scope {
+		return nil // another coordinator's
 	}
 	var j runner.Job
 	if err := json.Unmarshal(raw.Data, &j); err != nil {
@@ -61,7 +61,7 @@ func (d *dispatch) deadLetter(ctx context.Context, adv maxDeliveries) error {
 		Kind:    KindWorkerLost,
 		Message: fmt.Sprintf("no worker finished this job in %d deliveries (each worker died or stalled past the ack wait)", adv.Deliveries),
 	})
-	if err := publishResult(ctx, d.c.js, &res); err != nil {
+	if err := publishResult(ctx, d.c.js, d.scope, &res); err != nil {
 		return err
 	}
 	if err := s.DeleteMsg(ctx, adv.StreamSeq); err != nil {
@@ -72,12 +72,12 @@ func (d *dispatch) deadLetter(ctx context.Context, adv maxDeliveries) error {
 
 // publishResult stores a result in the results stream and waits for
 // JetStream to confirm it; the id makes a repeat a no-op.
-func publishResult(ctx context.Context, js jetstream.JetStream, res *bench.Result) error {
+func publishResult(ctx context.Context, js jetstream.JetStream, scope string, res *bench.Result) error {
 	b, err := json.Marshal(res)
 	if err != nil {
 		return fmt.Errorf("encode result: %w", err)
 	}
-	if _, err := js.Publish(ctx, resultSubject(res.RunID), b, jetstream.WithMsgID(msgID(res.RunID, res.Key()))); err != nil {
+	if _, err := js.Publish(ctx, resultSubject(scope, res.Key()), b, jetstream.WithMsgID(msgID(scope, res.Key()))); err != nil {
 		return fmt.Errorf("publish result of %s: %w", res.CaseID, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
+	"github.com/llm-test-bench/llm-test-bench/internal/session"
 )
 
 func TestRunOnTwoWorkers(t *testing.T) {
@@ -172,7 +174,7 @@ func TestDuplicatesAreDropped(t *testing.T) {
 	body, _ := json.Marshal(job)
 	var dups []bool
 	for range 2 {
-		ack, err := js.Publish(ctx, taskSubject("run-dup"), body, jetstream.WithMsgID(msgID("run-dup", k)))
+		ack, err := js.Publish(ctx, taskSubject("run-dup"), body, jetstream.WithMsgID(msgID("run-dup.0", k)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,11 +185,11 @@ func TestDuplicatesAreDropped(t *testing.T) {
 	}
 	res := runner.ErrorResult(&job, bench.StatusError, &bench.ErrorInfo{Kind: "x"})
 	for range 2 {
-		if err := publishResult(ctx, js, &res); err != nil {
+		if err := publishResult(ctx, js, "run-dup.0", &res); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for name, subj := range map[string]string{TasksStream: taskSubject("run-dup"), ResultsStream: resultSubject("run-dup")} {
+	for name, subj := range map[string]string{TasksStream: taskSubject("run-dup"), ResultsStream: resultSubject("run-dup.0", k)} {
 		s, _ := js.Stream(ctx, name)
 		info, err := s.Info(ctx, jetstream.WithSubjectFilter(subj))
 		if err != nil {
@@ -203,10 +205,10 @@ func TestDuplicatesAreDropped(t *testing.T) {
 // not handed to anyone a second time.
 func TestSecondResultOfAJobIsIgnored(t *testing.T) {
 	t.Parallel()
-	d := &dispatch{runID: "r", waiters: map[string]chan bench.Result{}}
+	d := &dispatch{runID: "r", scope: "r.0", waiters: map[string]chan bench.Result{}}
 	k := bench.Key{CaseID: "c", PromptID: "p", Provider: "x"}
 	ch := make(chan bench.Result, 1)
-	d.waiters[msgID("r", k)] = ch
+	d.waiters[msgID("r.0", k)] = ch
 	res := bench.Result{RunID: "r", CaseID: "c", PromptID: "p", Provider: "x", Response: "first"}
 	b, _ := json.Marshal(res)
 	d.onResult(fakeMsg{data: b})
@@ -336,4 +338,49 @@ func TestOnInstalledServer(t *testing.T) {
 	if counts := byCase(got); len(got) != 40 || len(counts) != 40 {
 		t.Fatalf("%d results for %d cases, want 40 and 40", len(got), len(counts))
 	}
+}
+
+// failingSource cannot build runners (a worker without the run's key).
+type failingSource struct{}
+
+func (failingSource) WorkerRunner(context.Context, session.Manifest, int) (*runner.Runner, func() error, error) {
+	return nil, nil, errors.New("provider \"x\": no API key")
+}
+
+// A worker that cannot build a run's providers leaves its jobs to workers
+// that can; when none can, each job ends as an error result naming why.
+func TestWorkerWithoutProviderLeavesJobs(t *testing.T) {
+	t.Parallel()
+	t.Run("another worker can", func(t *testing.T) {
+		t.Parallel()
+		srv, nc := startServer(t)
+		s := Settings{AckWait: 200 * time.Millisecond}
+		if _, err := NewCoordinator(context.Background(), nc, s, nil); err != nil {
+			t.Fatal(err)
+		}
+		startSourceWorker(t, srv.URL(), "keyless", failingSource{})
+		startWorker(t, srv.URL(), "able", &fakeProvider{}, 2)
+		got, sum := coordinate(context.Background(), t, nc, s, "run-mixed", 12)
+		if len(got) != 12 || sum.Succeeded != 12 {
+			t.Fatalf("%d results, %d succeeded; want 12 and 12", len(got), sum.Succeeded)
+		}
+	})
+	t.Run("none can", func(t *testing.T) {
+		t.Parallel()
+		srv, nc := startServer(t)
+		s := Settings{AckWait: 100 * time.Millisecond, MaxDeliver: 2}
+		if _, err := NewCoordinator(context.Background(), nc, s, nil); err != nil {
+			t.Fatal(err)
+		}
+		startSourceWorker(t, srv.URL(), "keyless", failingSource{})
+		got, _ := coordinate(context.Background(), t, nc, s, "run-keyless", 3)
+		for _, r := range got {
+			if r.Status != bench.StatusError || r.Error == nil || r.Error.Kind != "worker_config" || !strings.Contains(r.Error.Message, "no API key") {
+				t.Errorf("%s: %s %+v", r.CaseID, r.Status, r.Error)
+			}
+		}
+		if len(got) != 3 {
+			t.Fatalf("%d results, want 3", len(got))
+		}
+	})
 }

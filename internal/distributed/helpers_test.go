@@ -89,9 +89,19 @@ func (s fakeSource) WorkerRunner(_ context.Context, m session.Manifest, conc int
 // startWorker runs an in-process worker until the test ends or stop is called.
 func startWorker(t *testing.T, url, id string, p *fakeProvider, conc int) (stop func()) {
 	t.Helper()
+	return runWorker(t, url, &Worker{Info: WorkerInfo{ID: id, MaxConcurrentTasks: conc, HasGPU: true, Providers: []string{"fake"}}, Runners: fakeSource{p}, Heartbeat: 100 * time.Millisecond})
+}
+
+func startSourceWorker(t *testing.T, url, id string, src RunnerSource) {
+	t.Helper()
+	runWorker(t, url, &Worker{Info: WorkerInfo{ID: id, MaxConcurrentTasks: 2}, Runners: src})
+}
+
+func runWorker(t *testing.T, url string, w *Worker) (stop func()) {
+	t.Helper()
+	id := w.Info.ID
 	nc := connect(t, url)
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &Worker{Info: WorkerInfo{ID: id, MaxConcurrentTasks: conc, HasGPU: true, Providers: []string{"fake"}}, Runners: fakeSource{p}, Heartbeat: 100 * time.Millisecond}
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx, nc) }()
 	var once sync.Once

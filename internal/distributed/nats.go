@@ -76,15 +76,31 @@ func (s Settings) withDefaults() Settings {
 }
 
 func taskSubject(runID string) string    { return taskPrefix + runID }
-func resultSubject(runID string) string  { return resultPrefix + runID }
+func resultsOf(scope string) string      { return resultPrefix + scope + ".>" }
 func controlSubject(runID string) string { return controlPrefix + runID }
 
-// msgID identifies a job (and its result) for JetStream's deduplication:
-// the run and a hash of the key, since case ids may hold any character.
-func msgID(runID string, k bench.Key) string {
+// keyHash names a key in subjects and message ids, since case ids may
+// hold any character.
+func keyHash(k bench.Key) string {
 	b, _ := json.Marshal(k) // a struct of strings and an int cannot fail
 	sum := sha256.Sum256(b)
-	return runID + "/" + hex.EncodeToString(sum[:16])
+	return hex.EncodeToString(sum[:16])
+}
+
+// scopeHeader carries a job's scope: its run and attempt, "RUN.ATTEMPT".
+// A run and its resumes share attempt "0"; each --retry-errors gets its
+// own, so its jobs and results never meet an earlier attempt's.
+const scopeHeader = "Ltb-Scope"
+
+func scopeOf(runID, attempt string) string { return runID + "." + attempt }
+
+// msgID identifies a job (and its result) for JetStream's deduplication.
+func msgID(scope string, k bench.Key) string { return scope + "/" + keyHash(k) }
+
+// resultSubject is where the result of one job goes: one subject per key,
+// so a coordinator can read a given job's result back.
+func resultSubject(scope string, k bench.Key) string {
+	return resultPrefix + scope + "." + keyHash(k)
 }
 
 // ensureStreams creates the streams and buckets when they do not exist.

@@ -38,6 +38,7 @@ type Worker struct {
 	cons     jetstream.Consumer
 	kvRuns   jetstream.KeyValue
 	ackWait  atomic.Int64 // the consumer's, in nanoseconds
+	maxDeliv atomic.Int64 // the consumer's MaxDeliver
 	inFlight atomic.Int64
 	done     atomic.Int64
 
@@ -81,7 +82,7 @@ func (w *Worker) Run(ctx context.Context, nc *nats.Conn) error {
 		return fmt.Errorf("open consumer %s: %w", Consumer, err)
 	}
 	w.cons = cons
-	w.ackWait.Store(int64(cons.CachedInfo().Config.AckWait))
+	w.consumerSettings(cons.CachedInfo())
 	if w.kvRuns, err = js.KeyValue(ctx, RunsBucket); err != nil {
 		return fmt.Errorf("open bucket %s: %w", RunsBucket, err)
 	}
@@ -90,6 +91,20 @@ func (w *Worker) Run(ctx context.Context, nc *nats.Conn) error {
 		return fmt.Errorf("subscribe to control: %w", err)
 	}
 	defer func() { _ = sub.Unsubscribe() }()
+	// A manifest replaced (a coordinator that restarted and resumed its
+	// run) or deleted makes the run's runner stale.
+	watch, err := w.kvRuns.WatchAll(ctx, jetstream.UpdatesOnly())
+	if err != nil {
+		return fmt.Errorf("watch run manifests: %w", err)
+	}
+	defer func() { _ = watch.Stop() }()
+	go func() {
+		for e := range watch.Updates() {
+			if e != nil {
+				w.endRun(e.Key())
+			}
+		}
+	}()
 	stopBeat, err := w.heartbeat(ctx)
 	if err != nil {
 		return err
@@ -172,6 +187,20 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
 	keep := w.keepAlive(jctx, msg)
 	var res bench.Result
 	if wr.err != nil {
+		// Another worker may have what this one lacks (a key): leave the
+		// job to it, and record the error only on the last delivery.
+		if md, err := msg.Metadata(); err == nil && int64(md.NumDelivered) < w.maxDeliv.Load() {
+			w.Logger.Warn("cannot run this run's jobs: left to other workers", "run", j.RunID, "error", wr.err)
+			wait := time.Duration(w.ackWait.Load())
+			_ = msg.NakWithDelay(wait)
+			// Keep the slot a while, so this worker does not pull the job
+			// straight back while able workers are busy.
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+			}
+			return
+		}
 		res = runner.ErrorResult(&j, bench.StatusError, &bench.ErrorInfo{Kind: "worker_config", Message: fmt.Sprintf("worker %s: %v", w.Info.ID, wr.err)})
 	} else {
 		var err error
@@ -189,7 +218,7 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
 	}
 	pctx, pcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer pcancel()
-	if err := publishResult(pctx, w.js, &res); err != nil {
+	if err := publishResult(pctx, w.js, msg.Headers().Get(scopeHeader), &res); err != nil {
 		w.Logger.Error("store result: job left for redelivery", "case", j.Key.CaseID, "error", err)
 		_ = msg.Nak()
 		return
@@ -200,6 +229,16 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
 		w.Logger.Warn("acknowledge job", "case", j.Key.CaseID, "error", err)
 	}
 	w.done.Add(1)
+}
+
+// consumerSettings keeps what the worker needs of the consumer's config.
+func (w *Worker) consumerSettings(info *jetstream.ConsumerInfo) {
+	w.ackWait.Store(int64(info.Config.AckWait))
+	md := int64(info.Config.MaxDeliver)
+	if md <= 0 {
+		md = 1 << 62 // unlimited
+	}
+	w.maxDeliv.Store(md)
 }
 
 // keepAlive tells JetStream the job is still being worked on, every third
@@ -241,9 +280,9 @@ func (w *Worker) run(ctx context.Context, runID string) (*workerRun, bool) {
 		}
 		return nil, false
 	}
-	// A coordinator may have changed the consumer's ack wait for its run.
+	// A coordinator may have changed the consumer's settings for its run.
 	if info, err := w.cons.Info(ctx); err == nil {
-		w.ackWait.Store(int64(info.Config.AckWait))
+		w.consumerSettings(info)
 	}
 	var m session.Manifest
 	wr := &workerRun{}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
 	"github.com/llm-test-bench/llm-test-bench/internal/policy"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
@@ -22,6 +26,12 @@ type Manifest struct {
 	Timeout time.Duration `json:"timeout"`
 	Stream  bool          `json:"stream"`
 	NoCache bool          `json:"no_cache"`
+	// Resumed is set for a run that continues an earlier one, whose jobs
+	// may already have results waiting.
+	Resumed bool `json:"resumed,omitempty"`
+	// Attempt tells a retry of a run's errors from the run and its resumes
+	// (""), whose jobs it must not meet.
+	Attempt string `json:"attempt,omitempty"`
 }
 
 // TargetSpec is one target of a Manifest.
@@ -88,6 +98,12 @@ func remoteSpec(t *target, name string, sp providerSpec, pcfg provider.Config) T
 func (r *Run) manifest() Manifest {
 	p := r.plan
 	m := Manifest{RunID: r.run.ID, Timeout: p.timeout, Stream: p.opts.Stream, NoCache: p.opts.NoCache}
+	switch {
+	case p.prev != nil && slices.Contains(p.skip, bench.StatusError):
+		m.Resumed = true
+	case p.prev != nil: // --retry-errors
+		m.Attempt = uuid.NewString()[:8]
+	}
 	for _, t := range p.targets.targets {
 		m.Targets = append(m.Targets, t.remote)
 	}
