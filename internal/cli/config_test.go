@@ -233,7 +233,6 @@ func TestConfigValidateWarnsAboutReservedKeys(t *testing.T) {
 	for _, w := range []string{
 		config.ProjectFile + ":21: monitoring.alert_rules is not used by this version; it is reserved for monitoring",
 		"distributed.coordinator_url is not used by this version; it is reserved for distributed execution",
-		"distributed.worker_capabilities.has_gpu is not used",
 		"monitoring.alert_rules is not used by this version; it is reserved for monitoring",
 		"plugins.enable_plugins is not used by this version; it is reserved for plugins",
 		"integrations.wandb.project is not used",
@@ -242,7 +241,7 @@ func TestConfigValidateWarnsAboutReservedKeys(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", w, stderr)
 		}
 	}
-	for _, used := range []string{"storage.", "multimodal.", "benchmarks.", "server.", "security.roles", "security.default_role"} {
+	for _, used := range []string{"storage.", "multimodal.", "benchmarks.", "server.", "security.roles", "security.default_role", "distributed.worker_", "distributed.enable"} {
 		if strings.Contains(stderr, " "+used) {
 			t.Errorf("a key this version reads (%s*) is called unused:\n%s", used, stderr)
 		}

@@ -137,7 +137,7 @@ func startWorkerProcess(t *testing.T, e *env, url, id string, conc int) *exec.Cm
 		t.Fatal(err)
 	}
 	cmd := exec.Command(self, "worker", "--nats-url", url, "--id", id, "--concurrency", strconv.Itoa(conc), "--heartbeat", "200ms")
-	cmd.Env = append(append([]string{}, e.environ...), "PATH="+os.Getenv("PATH"))
+	cmd.Env = append(append([]string{"LTB_TEST_MAIN=1"}, e.environ...), "PATH="+os.Getenv("PATH"))
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -200,5 +200,67 @@ test_cases:
 		if diff := cmp.Diff(by["local"], by["distributed"]); diff != "" {
 			t.Errorf("%s: llm-rubric score (-local +distributed):\n%s", id, diff)
 		}
+	}
+}
+
+// SIGKILL the coordinator mid-run, then resume the run with a new one:
+// the jobs it had published are neither lost nor run twice (the new
+// coordinator's publishes are deduplicated and the results workers stored
+// meanwhile are read back), and every case ends with exactly one result.
+func TestDistributedCoordinatorKilledAndResumed(t *testing.T) {
+	t.Parallel()
+	sim := newCountingServer(t, simulator.Config{Policy: simulator.PolicyEcho, Latency: simulator.Fixed(40 * time.Millisecond)})
+	e := newEnv(t, "OPENAI_API_KEY=sk-x", "LTB_PROVIDERS__OPENAI__BASE_URL="+sim.URL+"/v1")
+	srv, err := distributed.StartEmbedded(t.TempDir(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	startWorkerProcess(t, e, srv.URL(), "w1", 6)
+	startWorkerProcess(t, e, srv.URL(), "w2", 6)
+	cases := filepath.Join(e.dir, "c.jsonl")
+	const n = 300
+	writeCases(t, cases, n, 0)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self, "--db", e.db, "bench", "--dataset", cases, "--providers", "openai:gpt-4o-mini", "--no-stream", "--no-cache",
+		"--distributed", "--nats-url", srv.URL())
+	cmd.Env = append(append([]string{"LTB_TEST_MAIN=1"}, e.environ...), "PATH="+os.Getenv("PATH"))
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	runID, _ := waitForStored(t, e.db, 40, &out)
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if strings.Contains(out.String(), "completed") {
+		t.Fatalf("the run finished before the kill:\n%s", out.String())
+	}
+	results := filepath.Join(e.dir, "all.jsonl")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code, stdout, stderr := e.run(ctx, "bench", "--resume", runID[:8], "--distributed", "--nats-url", srv.URL(), "--output", results)
+	if code != 0 {
+		t.Fatalf("resume: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for id, r := range onePerCase(t, readJSONL(t, results), n) {
+		if r.Status != bench.StatusSuccess {
+			t.Errorf("%s: %s %+v", id, r.Status, r.Error)
+		}
+	}
+	sim.mu.Lock()
+	defer sim.mu.Unlock()
+	for prompt, c := range sim.counts {
+		if c != 1 {
+			t.Errorf("%q called %d times", prompt, c)
+		}
+	}
+	if len(sim.counts) != n {
+		t.Errorf("%d prompts called, want %d", len(sim.counts), n)
 	}
 }

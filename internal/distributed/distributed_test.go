@@ -384,3 +384,62 @@ func TestWorkerWithoutProviderLeavesJobs(t *testing.T) {
 		}
 	})
 }
+
+// A coordinator that continues a run takes the results workers stored
+// after its predecessor died, instead of running those jobs again: found
+// before publishing for a resumed run, and after a publish that JetStream
+// reports as a duplicate (the predecessor had published the job).
+func TestStoredResultsAreReadBack(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name              string
+		resumed, prevJobs bool
+	}{
+		{"resumed run", true, false},
+		{"job published before", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, nc := startServer(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			js, _ := jetstream.New(nc)
+			co, err := NewCoordinator(ctx, nc, Settings{}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := bench.Key{CaseID: "c1", PromptID: "default", Provider: "fake"}
+			job := runner.Job{RunID: "run-back", Key: k, Case: &bench.Case{ID: "c1"}}
+			scope := scopeOf("run-back", "0")
+			if tc.prevJobs {
+				body, _ := json.Marshal(job)
+				if _, err := js.Publish(ctx, taskSubject("run-back"), body, jetstream.WithMsgID(msgID(scope, k))); err != nil {
+					t.Fatal(err)
+				}
+				// A worker took it and finished it.
+				cons, _ := js.Consumer(ctx, TasksStream, Consumer)
+				b, err := cons.Fetch(1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for m := range b.Messages() {
+					_ = m.DoubleAck(ctx)
+				}
+			}
+			res := runner.ErrorResult(&job, bench.StatusSuccess, nil)
+			res.Response = "stored before"
+			if err := publishResult(ctx, js, scope, &res); err != nil {
+				t.Fatal(err)
+			}
+			d, err := co.Begin(ctx, session.Manifest{RunID: "run-back", Resumed: tc.resumed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.End(context.Background())
+			time.Sleep(200 * time.Millisecond) // the replayed result finds no waiter
+			if got := d.Execute(ctx, job); got.Response != "stored before" {
+				t.Errorf("got %s %q %+v, want the stored result", got.Status, got.Response, got.Error)
+			}
+		})
+	}
+}

@@ -53,6 +53,8 @@ type workerRun struct {
 	err    error // building the runner failed: every job becomes an error result
 	ctx    context.Context
 	cancel context.CancelFunc
+	// active counts the run's jobs this worker is running.
+	active sync.WaitGroup
 }
 
 // maxRuns bounds the runs a worker keeps runners for.
@@ -100,7 +102,11 @@ func (w *Worker) Run(ctx context.Context, nc *nats.Conn) error {
 	defer func() { _ = watch.Stop() }()
 	go func() {
 		for e := range watch.Updates() {
-			if e != nil {
+			switch {
+			case e == nil:
+			case e.Operation() == jetstream.KeyValuePut:
+				w.forget(e.Key())
+			default:
 				w.endRun(e.Key())
 			}
 		}
@@ -180,6 +186,7 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
 		_ = msg.Ack() // the run is over: its coordinator wants nothing more
 		return
 	}
+	defer wr.active.Done()
 	jctx, cancel := context.WithCancel(wr.ctx)
 	defer cancel()
 	stop := context.AfterFunc(ctx, cancel)
@@ -271,6 +278,7 @@ func (w *Worker) run(ctx context.Context, runID string) (*workerRun, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if wr, ok := w.runs[runID]; ok {
+		wr.active.Add(1)
 		return wr, true
 	}
 	e, err := w.kvRuns.Get(ctx, runID)
@@ -300,6 +308,7 @@ func (w *Worker) run(ctx context.Context, runID string) (*workerRun, bool) {
 		}
 	}
 	w.runs[runID] = wr
+	wr.active.Add(1)
 	return wr, true
 }
 
@@ -310,6 +319,22 @@ func (w *Worker) endRun(runID string) {
 	if wr, ok := w.runs[runID]; ok {
 		wr.close()
 		delete(w.runs, runID)
+	}
+}
+
+// forget drops the runner of a run whose manifest was replaced (its
+// coordinator restarted): the run's next jobs get a runner of the new
+// manifest, and the calls in flight finish on the old one.
+func (w *Worker) forget(runID string) {
+	w.mu.Lock()
+	wr, ok := w.runs[runID]
+	delete(w.runs, runID)
+	w.mu.Unlock()
+	if ok {
+		go func() {
+			wr.active.Wait()
+			wr.close()
+		}()
 	}
 }
 
