@@ -84,7 +84,7 @@ func (a *app) distribute(ctx context.Context, p *session.Plan, f *distFlags, wor
 		return nil, fmt.Errorf("--distributed: %w", err)
 	}
 	for i := range workers {
-		w, err := a.startLocalWorker(url, i, f.workerConc)
+		w, err := a.startLocalWorker(ctx, url, i, f.workerConc)
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +97,7 @@ func (a *app) distribute(ctx context.Context, p *session.Plan, f *distFlags, wor
 
 // startLocalWorker starts this binary's worker command against url; the
 // returned function stops it (SIGINT, then a kill after 5s).
-func (a *app) startLocalWorker(url string, i, conc int) (func(), error) {
+func (a *app) startLocalWorker(ctx context.Context, url string, i, conc int) (func(), error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("--workers: find this program: %w", err)
@@ -110,7 +110,9 @@ func (a *app) startLocalWorker(url string, i, conc int) (func(), error) {
 	if conc > 0 {
 		args = append(args, "--concurrency", strconv.Itoa(conc))
 	}
-	cmd := exec.Command(self, args...)
+	// Ctrl-C reaches the workers too; they leave their jobs unacknowledged.
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.Env, cmd.Dir = a.environ(), a.io.WorkDir
 	cmd.Stdout, cmd.Stderr = a.io.Stderr, a.io.Stderr
 	if err := cmd.Start(); err != nil {

@@ -87,10 +87,7 @@ func (a *app) runWorker(cmd *cobra.Command, f *workerFlags) error {
 // reachableProviders are the vendors and configured providers this
 // worker can call: those that need no key, or whose key it has.
 func (a *app) reachableProviders() []string {
-	names := []string{session.SimulatorVendor}
-	for _, v := range provider.Vendors() {
-		names = append(names, v)
-	}
+	names := append([]string{session.SimulatorVendor}, provider.Vendors()...)
 	for n := range a.cfg.Providers {
 		names = append(names, n)
 	}
