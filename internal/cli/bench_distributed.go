@@ -26,6 +26,7 @@ type distFlags struct {
 	workerConc int
 	ackWait    time.Duration
 	maxDeliver int
+	replicas   int
 }
 
 func (f *distFlags) register(fl *pflag.FlagSet) {
@@ -36,6 +37,7 @@ func (f *distFlags) register(fl *pflag.FlagSet) {
 	fl.IntVar(&f.workerConc, "worker-concurrency", 0, "with --workers: jobs each local worker runs at once (default: [distributed] worker_capabilities.max_concurrent_tasks)")
 	fl.DurationVar(&f.ackWait, "ack-wait", distributed.DefaultAckWait, "with --distributed: how long a silent worker keeps a job before another gets it")
 	fl.IntVar(&f.maxDeliver, "max-deliver", distributed.DefaultMaxDeliver, "with --distributed: deliveries of a job before it is recorded as a worker_lost error")
+	fl.IntVar(&f.replicas, "nats-replicas", 1, "with --distributed: servers of a NATS cluster that keep each stream bench creates (3 on a 3-node cluster)")
 }
 
 // distribute sets the plan up to run on workers when asked; stop tears
@@ -79,7 +81,7 @@ func (a *app) distribute(ctx context.Context, p *session.Plan, f *distFlags, wor
 		return nil, withCode(ExitConfig, fmt.Errorf("--distributed: connect to %s: %w", url, err))
 	}
 	closers = append(closers, nc.Close)
-	co, err := distributed.NewCoordinator(ctx, nc, distributed.Settings{AckWait: f.ackWait, MaxDeliver: f.maxDeliver}, a.log)
+	co, err := distributed.NewCoordinator(ctx, nc, distributed.Settings{AckWait: f.ackWait, MaxDeliver: f.maxDeliver, Replicas: f.replicas}, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("--distributed: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -38,10 +39,10 @@ func NewCoordinator(ctx context.Context, nc *nats.Conn, s Settings, log *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	if err := ensureStreams(ctx, js); err != nil {
+	s = s.withDefaults()
+	if err := ensureStreams(ctx, js, s.Replicas); err != nil {
 		return nil, err
 	}
-	s = s.withDefaults()
 	if _, err := js.CreateOrUpdateConsumer(ctx, TasksStream, consumerConfig(s)); err != nil {
 		return nil, fmt.Errorf("create consumer %s: %w", Consumer, err)
 	}
@@ -164,26 +165,18 @@ func (d *dispatch) Execute(ctx context.Context, j runner.Job) bench.Result {
 	msg := &nats.Msg{Subject: taskSubject(d.runID), Data: body, Header: nats.Header{}}
 	msg.Header.Set(jetstream.MsgIDHeader, id)
 	msg.Header.Set(scopeHeader, d.scope)
-	// Asynchronous publishes let every waiting job's message travel at
-	// once; each job then waits only for its own acknowledgement.
-	fut, err := d.c.js.PublishMsgAsync(msg)
-	if err == nil {
-		select {
-		case ack := <-fut.Ok():
-			// A duplicate was published by an earlier coordinator of the
-			// run: its result may be stored already, before this waiter.
-			if ack.Duplicate {
-				if res, ok := d.lookup(ctx, j.Key); ok {
-					return res
-				}
-			}
-		case err = <-fut.Err():
-		case <-ctx.Done():
-			return cancelled(ctx, &j)
-		}
-	}
-	if err != nil {
+	ack, err := d.publish(ctx, msg)
+	switch {
+	case ctx.Err() != nil:
+		return cancelled(ctx, &j)
+	case err != nil:
 		return runner.ErrorResult(&j, bench.StatusError, &bench.ErrorInfo{Kind: "dispatch", Message: fmt.Sprintf("publish job: %v", err)})
+	case ack.Duplicate:
+		// An earlier coordinator of the run published it: its result
+		// may be stored already, before this waiter was.
+		if res, ok := d.lookup(ctx, j.Key); ok {
+			return res
+		}
 	}
 	select {
 	case res := <-ch:
@@ -191,6 +184,38 @@ func (d *dispatch) Execute(ctx context.Context, j runner.Job) bench.Result {
 	case <-ctx.Done():
 		return cancelled(ctx, &j)
 	}
+}
+
+// publishRetries bounds the tries of one job's publish; with the message
+// id a retry after a lost acknowledgement is stored once.
+const publishRetries = 20
+
+// publish sends a job asynchronously (every waiting job's message travels
+// at once; each waits only for its own acknowledgement), trying again
+// while the stream has no leader (a cluster electing one).
+func (d *dispatch) publish(ctx context.Context, msg *nats.Msg) (*jetstream.PubAck, error) {
+	var err error
+	for try := range publishRetries {
+		if try > 0 {
+			select {
+			case <-time.After(250 * time.Millisecond):
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		var fut jetstream.PubAckFuture
+		if fut, err = d.c.js.PublishMsgAsync(msg); err == nil {
+			select {
+			case ack := <-fut.Ok():
+				return ack, nil
+			case err = <-fut.Err():
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		d.c.log.Warn("publish job: trying again", "run", d.runID, "try", try+1, "error", err)
+	}
+	return nil, err
 }
 
 // lookup reads the stored result of a job, if there is one.

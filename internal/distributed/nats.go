@@ -60,6 +60,9 @@ type Settings struct {
 	MaxDeliver int
 	// InFlight is how many jobs per target wait for workers at once.
 	InFlight int
+	// Replicas is how many servers of a cluster keep each stream and
+	// bucket the coordinator creates; 0 means 1.
+	Replicas int
 }
 
 func (s Settings) withDefaults() Settings {
@@ -72,6 +75,7 @@ func (s Settings) withDefaults() Settings {
 	if s.InFlight <= 0 {
 		s.InFlight = DefaultInFlight
 	}
+	s.Replicas = max(s.Replicas, 1)
 	return s
 }
 
@@ -103,12 +107,14 @@ func resultSubject(scope string, k bench.Key) string {
 	return resultPrefix + scope + "." + keyHash(k)
 }
 
-// ensureStreams creates the streams and buckets when they do not exist.
-// Existing ones are left as they are, so several processes may call it.
-func ensureStreams(ctx context.Context, js jetstream.JetStream) error {
+// ensureStreams creates the streams and buckets when they do not exist,
+// each kept by replicas servers. Existing ones are left as they are, so
+// several processes may call it.
+func ensureStreams(ctx context.Context, js jetstream.JetStream, replicas int) error {
+	replicas = max(replicas, 1)
 	streams := []jetstream.StreamConfig{
-		{Name: TasksStream, Subjects: []string{taskPrefix + ">"}, Retention: jetstream.WorkQueuePolicy, Storage: jetstream.FileStorage, Duplicates: dedupWindow, MaxMsgSize: 8 << 20},
-		{Name: ResultsStream, Subjects: []string{resultPrefix + ">"}, Retention: jetstream.LimitsPolicy, Storage: jetstream.FileStorage, Duplicates: dedupWindow, MaxAge: 24 * time.Hour, MaxMsgSize: 8 << 20},
+		{Name: TasksStream, Subjects: []string{taskPrefix + ">"}, Retention: jetstream.WorkQueuePolicy, Storage: jetstream.FileStorage, Duplicates: dedupWindow, MaxMsgSize: 8 << 20, Replicas: replicas},
+		{Name: ResultsStream, Subjects: []string{resultPrefix + ">"}, Retention: jetstream.LimitsPolicy, Storage: jetstream.FileStorage, Duplicates: dedupWindow, MaxAge: 24 * time.Hour, MaxMsgSize: 8 << 20, Replicas: replicas},
 	}
 	for _, sc := range streams {
 		if _, err := js.CreateStream(ctx, sc); err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
@@ -116,8 +122,8 @@ func ensureStreams(ctx context.Context, js jetstream.JetStream) error {
 		}
 	}
 	kvs := []jetstream.KeyValueConfig{
-		{Bucket: RunsBucket, Description: "manifests of distributed runs", Storage: jetstream.FileStorage},
-		{Bucket: WorkersBucket, Description: "live workers and their capabilities", TTL: WorkerTTL, Storage: jetstream.MemoryStorage},
+		{Bucket: RunsBucket, Description: "manifests of distributed runs", Storage: jetstream.FileStorage, Replicas: replicas},
+		{Bucket: WorkersBucket, Description: "live workers and their capabilities", TTL: WorkerTTL, Storage: jetstream.MemoryStorage, Replicas: replicas},
 	}
 	for _, kc := range kvs {
 		if _, err := js.CreateKeyValue(ctx, kc); err != nil && !errors.Is(err, jetstream.ErrBucketExists) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,6 +45,8 @@ type Worker struct {
 
 	mu   sync.Mutex
 	runs map[string]*workerRun
+	// retired are runners of replaced manifests still finishing calls.
+	retired map[string][]*workerRun
 }
 
 // workerRun is a run this worker has taken jobs of.
@@ -55,6 +58,8 @@ type workerRun struct {
 	cancel context.CancelFunc
 	// active counts the run's jobs this worker is running.
 	active sync.WaitGroup
+	// revision is the manifest's in the runs bucket.
+	revision uint64
 }
 
 // maxRuns bounds the runs a worker keeps runners for.
@@ -67,13 +72,13 @@ func (w *Worker) Run(ctx context.Context, nc *nats.Conn) error {
 		w.Logger = slog.New(slog.DiscardHandler)
 	}
 	w.Info.MaxConcurrentTasks = max(w.Info.MaxConcurrentTasks, 1)
-	w.runs = map[string]*workerRun{}
+	w.runs, w.retired = map[string]*workerRun{}, map[string][]*workerRun{}
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}
 	w.js = js
-	if err := ensureStreams(ctx, js); err != nil {
+	if err := ensureStreams(ctx, js, 1); err != nil {
 		return err
 	}
 	cons, err := js.Consumer(ctx, TasksStream, Consumer)
@@ -105,7 +110,7 @@ func (w *Worker) Run(ctx context.Context, nc *nats.Conn) error {
 			switch {
 			case e == nil:
 			case e.Operation() == jetstream.KeyValuePut:
-				w.forget(e.Key())
+				w.forget(e.Key(), e.Revision())
 			default:
 				w.endRun(e.Key())
 			}
@@ -293,7 +298,7 @@ func (w *Worker) run(ctx context.Context, runID string) (*workerRun, bool) {
 		w.consumerSettings(info)
 	}
 	var m session.Manifest
-	wr := &workerRun{}
+	wr := &workerRun{revision: e.Revision()}
 	if err := json.Unmarshal(e.Value(), &m); err != nil {
 		wr.err = fmt.Errorf("decode manifest: %w", err)
 	} else {
@@ -320,22 +325,33 @@ func (w *Worker) endRun(runID string) {
 		wr.close()
 		delete(w.runs, runID)
 	}
+	for _, wr := range w.retired[runID] {
+		wr.cancel()
+	}
 }
 
 // forget drops the runner of a run whose manifest was replaced (its
 // coordinator restarted): the run's next jobs get a runner of the new
 // manifest, and the calls in flight finish on the old one.
-func (w *Worker) forget(runID string) {
+func (w *Worker) forget(runID string, revision uint64) {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	wr, ok := w.runs[runID]
-	delete(w.runs, runID)
-	w.mu.Unlock()
-	if ok {
-		go func() {
-			wr.active.Wait()
-			wr.close()
-		}()
+	if !ok || wr.revision >= revision {
+		return // the manifest this runner was built from, or none
 	}
+	delete(w.runs, runID)
+	w.retired[runID] = append(w.retired[runID], wr)
+	go func() {
+		wr.active.Wait()
+		wr.close()
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.retired[runID] = slices.DeleteFunc(w.retired[runID], func(o *workerRun) bool { return o == wr })
+		if len(w.retired[runID]) == 0 {
+			delete(w.retired, runID)
+		}
+	}()
 }
 
 // close stops the run's calls in flight and what its runner started.
