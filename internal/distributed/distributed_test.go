@@ -443,3 +443,36 @@ func TestStoredResultsAreReadBack(t *testing.T) {
 		})
 	}
 }
+
+// --max-cost holds across workers: the coordinator adds each result's
+// cost to the run's budget and stops dispatching once it is reached.
+func TestBudgetHoldsAcrossWorkers(t *testing.T) {
+	t.Parallel()
+	srv, nc := startServer(t)
+	ctx := context.Background()
+	for _, id := range []string{"w1", "w2"} {
+		runWorker(t, srv.URL(), &Worker{Info: WorkerInfo{ID: id, MaxConcurrentTasks: 1}, Runners: fakeSource{p: &fakeProvider{delay: 10 * time.Millisecond}, usd: 1}})
+	}
+	co, err := NewCoordinator(ctx, nc, Settings{InFlight: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := co.Begin(ctx, session.Manifest{RunID: "run-budget"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rn := &runner.Runner{Targets: []*runner.Target{{ID: "fake", Provider: &fakeProvider{}}}, Remote: d, Concurrency: d.InFlight(), MaxCost: 5}
+	out := &sink{}
+	mx := runner.Matrix{Cases: cases(100), Render: render, Targets: []string{"fake"}}
+	sum, err := rn.RunJobs(ctx, "run-budget", mx.Jobs("run-budget"), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.End(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The jobs in flight when the cap is reached finish: at most InFlight more.
+	if sum.StoppedBy != runner.StopMaxCost || sum.CostUSD < 5 || sum.CostUSD > 7 || len(out.results()) > 7 {
+		t.Errorf("stopped by %q after $%.0f and %d results; want max_cost after $5-7", sum.StoppedBy, sum.CostUSD, len(out.results()))
+	}
+}

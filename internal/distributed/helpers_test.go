@@ -76,10 +76,17 @@ func (p *fakeProvider) Generate(ctx context.Context, req provider.Request, emit 
 }
 
 // fakeSource builds workers' runners around one fake provider.
-type fakeSource struct{ p *fakeProvider }
+type fakeSource struct {
+	p *fakeProvider
+	// usd is what each call costs.
+	usd float64
+}
 
 func (s fakeSource) WorkerRunner(_ context.Context, m session.Manifest, conc int) (*runner.Runner, func() error, error) {
 	rn := &runner.Runner{Targets: []*runner.Target{{ID: "fake", Vendor: "fake", Model: "m", Provider: s.p}}, Concurrency: conc, MaxRetries: 0}
+	if s.usd > 0 {
+		rn.Cost = func(*runner.Target, string, bench.Usage) bench.Cost { return bench.Cost{Total: s.usd, Currency: "USD"} }
+	}
 	if err := rn.Prepare(m.RunID); err != nil {
 		return nil, nil, err
 	}
@@ -89,7 +96,7 @@ func (s fakeSource) WorkerRunner(_ context.Context, m session.Manifest, conc int
 // startWorker runs an in-process worker until the test ends or stop is called.
 func startWorker(t *testing.T, url, id string, p *fakeProvider, conc int) (stop func()) {
 	t.Helper()
-	return runWorker(t, url, &Worker{Info: WorkerInfo{ID: id, MaxConcurrentTasks: conc, HasGPU: true, Providers: []string{"fake"}}, Runners: fakeSource{p}, Heartbeat: 100 * time.Millisecond})
+	return runWorker(t, url, &Worker{Info: WorkerInfo{ID: id, MaxConcurrentTasks: conc, HasGPU: true, Providers: []string{"fake"}}, Runners: fakeSource{p: p}, Heartbeat: 100 * time.Millisecond})
 }
 
 func startSourceWorker(t *testing.T, url, id string, src RunnerSource) {
