@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -116,12 +118,27 @@ func (a *app) startLocalWorker(ctx context.Context, url string, i, conc int) (fu
 	cmd := exec.CommandContext(ctx, self, args...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.Env, cmd.Dir = a.environ(), a.io.WorkDir
-	cmd.Stdout, cmd.Stderr = a.io.Stderr, a.io.Stderr
+	// The worker's log lines go through this process's logger, which
+	// serialises them with its own writes to standard error.
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("--workers: start worker %d: %w", i+1, err)
+	}
+	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("--workers: start worker %d: %w", i+1, err)
 	}
 	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
+	go func() {
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			a.log.Warn("local worker", "worker", i+1, "line", sc.Text())
+		}
+		_, _ = io.Copy(io.Discard, out) // after an overlong line
+		_ = cmd.Wait()                  // after the output is read, as StdoutPipe requires
+		close(exited)
+	}()
 	return func() {
 		if err := cmd.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
 			_ = cmd.Process.Kill()
