@@ -85,7 +85,8 @@ func (a *app) runWorker(cmd *cobra.Command, f *workerFlags) error {
 }
 
 // reachableProviders are the vendors and configured providers this
-// worker can call: those that need no key, or whose key it has.
+// worker can call: those that need no key, or whose key it has (exec
+// providers never: workers do not run local commands).
 func (a *app) reachableProviders() []string {
 	names := append([]string{session.SimulatorVendor}, provider.Vendors()...)
 	for n := range a.cfg.Providers {
@@ -98,6 +99,9 @@ func (a *app) reachableProviders() []string {
 		vendor := a.cfg.Provider(n).Type
 		v, known := provider.Lookup(vendor)
 		key, _ := a.cfg.APIKey(n)
+		if vendor == "exec" {
+			continue // workers refuse local commands
+		}
 		if vendor == session.SimulatorVendor || key != "" || (known && v.KeyEnv == "") {
 			out = append(out, n)
 		}
