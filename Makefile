@@ -5,7 +5,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -s -w -X github.com/llm-test-bench/llm-test-bench/internal/cli.Version=$(VERSION)
 GOLANGCI  := v2.15.0
 
-.PHONY: help build test lint bench run fuzz clean
+.PHONY: help build test lint bench run fuzz scaling cluster clean
 
 help: ## list targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -32,6 +32,12 @@ run: build ## the offline quickstart: a built-in suite against the simulator, HT
 	status=$$?; if [ $$status -eq 100 ]; then \
 	  echo "bench exited 100: some cases failed their assertions (the echo model is meant to), as a CI gate would report"; \
 	  exit 0; fi; exit $$status
+
+scaling: ## distributed throughput with 1, 2, 4 and 8 local worker processes (about 40s)
+	LTB_DIST_SCALING=1 $(GO) test -count=1 -run TestDistributedScaling -v ./internal/cli/
+
+cluster: ## a 3-node NATS cluster loses its leader mid distributed run (about 35s)
+	LTB_NATS_CLUSTER=1 $(GO) test -count=1 -run TestClusterLosesItsLeader -v ./internal/distributed/
 
 fuzz: ## run each fuzz test for 20s
 	@for pkg in $$($(GO) list ./...); do \

@@ -25,6 +25,7 @@ type benchFlags struct {
 	noStream    bool
 	baseline    string
 	margin      float64
+	dist        distFlags
 }
 
 // gate is the --baseline check, nil without one.
@@ -73,6 +74,7 @@ func (a *app) benchCommand() *cobra.Command {
 	fl.BoolVar(&f.opts.AllowExec, "allow-exec", false, "let a suite's own provider list run local commands (exec providers)")
 	fl.StringVar(&f.baseline, "baseline", "", "after the run, gate each provider against this RUN or results FILE as `analyze --fail-on-regression` does (exit 2 on a regression)")
 	fl.Float64Var(&f.margin, "margin", analysis.DefaultMargin, "with --baseline: the largest tolerated loss of pass rate")
+	f.dist.register(fl)
 	return cmd
 }
 
@@ -176,6 +178,11 @@ func parseTags(kvs []string) (map[string]string, error) {
 // execute runs a plan to its end: events, progress line, outputs, summary,
 // exit code. The alert rules watch the run and keep their alerts in st.
 func (a *app) execute(cmd *cobra.Command, p *session.Plan, f *benchFlags, st alerts.Sink) error {
+	stopDist, err := a.distribute(cmd.Context(), p, &f.dist, cmd.Flags().Changed("workers"))
+	if err != nil {
+		return err
+	}
+	defer stopDist()
 	run, res, err := a.runPlan(cmd, p, f.events, st)
 	if err != nil {
 		return err

@@ -118,6 +118,8 @@ func (a *app) rootCommand() *cobra.Command {
 		a.optimizeCommand(),
 		a.reportCommand(),
 		a.alertsCommand(),
+		a.workerCommand(),
+		a.workersCommand(),
 	)
 	return root
 }

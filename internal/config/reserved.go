@@ -36,11 +36,7 @@ var reservedKeys = []struct{ key, capability string }{
 	{"security.enable_rbac", capRBACOff},
 	{"providers.*.models", capServer},
 
-	{"distributed.enable_distributed", capDistributed},
-	{"distributed.nats_url", capDistributed},
 	{"distributed.coordinator_url", capDistributed},
-	{"distributed.worker_count", capDistributed},
-	{"distributed.worker_capabilities", capDistributed},
 
 	{"integrations", capExporters},
 }

@@ -72,6 +72,11 @@ type Runner struct {
 	// evaluation (internal/tracing). nil traces nothing.
 	Tracer trace.Tracer
 
+	// Remote, when set, executes every job elsewhere (distributed workers)
+	// instead of calling the target here; the rest of the pipeline (skip,
+	// counters, writer, events, budget) is unchanged.
+	Remote Remote
+
 	// Settings for targets that come without a Policy.
 	Timeout     time.Duration
 	MaxRetries  int
@@ -213,6 +218,14 @@ func (r *Runner) RunJobs(ctx context.Context, runID string, jobs iter.Seq2[Job, 
 				for j := range q {
 					if dispatch.Err() != nil {
 						continue // drain: the run is stopping
+					}
+					if r.Remote != nil {
+						res := r.Remote.Execute(ctx, j)
+						if r.Budget != nil {
+							r.Budget.Spend(res.Cost.Total)
+						}
+						finish(&res)
+						continue
 					}
 					cctx, span := tracing.StartCase(ctx, r.Tracer, j.Key)
 					res, lp := r.call(cctx, t, &j)

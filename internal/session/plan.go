@@ -66,6 +66,8 @@ type Plan struct {
 	// prev is the run a resume continues, with the statuses it skips.
 	prev *bench.Run
 	skip []bench.Status
+	// dist, when set, executes the run's jobs on workers.
+	dist Distributor
 }
 
 // loadSuites reads and validates every suite before any call is made.

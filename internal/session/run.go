@@ -187,6 +187,10 @@ func (r *Run) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	dispatch, err := r.distribute(ctx, rn)
+	if err != nil {
+		return err
+	}
 	rctx, cancel := context.WithCancel(ctx)
 	r.cancelMu.Lock()
 	r.cancel = cancel
@@ -206,6 +210,9 @@ func (r *Run) Start(ctx context.Context) (err error) {
 		defer stopBeat()
 		live := r.liveAggregate(rn)
 		sum, runErr := rn.RunJobs(rctx, run.ID, r.jobs(), sink)
+		if dispatch != nil {
+			runErr = errors.Join(runErr, dispatch.End(context.WithoutCancel(ctx)))
+		}
 		if js != nil {
 			if err := js.close(context.WithoutCancel(ctx)); err != nil {
 				runErr = errors.Join(runErr, err)
@@ -283,7 +290,22 @@ func (r *Run) runner(ctx context.Context, skip func(bench.Key) bool) (*runner.Ru
 
 // policyFor puts one target behind the call policy.
 func (r *Run) policyFor(t *target, c policy.Cache) (*policy.Provider, error) {
-	cfg := r.svc.cfg
+	return r.svc.wrapPolicy(t, c, policyScope{runID: r.run.ID, timeout: r.plan.timeout, budget: r.budget, events: r.bus})
+}
+
+// policyScope is what a call policy shares with its run.
+type policyScope struct {
+	runID   string
+	timeout time.Duration
+	budget  policy.Budget
+	events  event.Publisher
+}
+
+// wrapPolicy puts one target behind the call policy: the config's
+// retries, the target's limits, the cache unless the target refuses it,
+// and the service's prices.
+func (s *Service) wrapPolicy(t *target, c policy.Cache, sc policyScope) (*policy.Provider, error) {
+	cfg := s.cfg
 	retries := cfg.Benchmarks.MaxRetries
 	if t.cfg.MaxRetries != nil {
 		retries = *t.cfg.MaxRetries
@@ -291,8 +313,9 @@ func (r *Run) policyFor(t *target, c policy.Cache) (*policy.Provider, error) {
 	o := policy.Options{
 		ID: t.ID, BaseURL: t.BaseURL,
 		Scope:    map[string]any{"options": t.cfg.Options, "headers": t.headers, "extra": t.Extra, "vendor": t.Vendor},
-		Settings: policy.Settings{MaxRetries: retries, Timeout: r.plan.timeout},
-		Budget:   r.budget, Events: r.bus, RunID: r.run.ID, Logger: r.svc.log.With("component", "policy"),
+		Settings: policy.Settings{MaxRetries: retries, Timeout: sc.timeout},
+		RunID:    sc.runID, Logger: s.log.With("component", "policy"),
+		Budget: sc.budget, Events: sc.events,
 		System: tracing.ProviderName(t.Vendor), Model: t.Model,
 	}
 	if l := policy.NewLocal(t.RequestsPerMinute, t.TokensPerMinute); l != nil {
@@ -301,7 +324,7 @@ func (r *Run) policyFor(t *target, c policy.Cache) (*policy.Provider, error) {
 	if !t.noCache {
 		o.Cache = c
 	}
-	price, err := r.svc.pricer()
+	price, err := s.pricer()
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,8 @@ type target struct {
 	headers map[string]string
 	// noCache is set for answers that must not be cached (the simulator's).
 	noCache bool
+	// remote is what a worker process needs to build this target itself.
+	remote TargetSpec
 }
 
 // targetSet is the providers of a run and what they need torn down.
@@ -175,6 +177,7 @@ func (s *Service) buildTarget(ctx context.Context, ts *targetSet, sp providerSpe
 		}
 	}
 	t.BaseURL, t.headers = pcfg.BaseURL, pcfg.Headers
+	t.remote = remoteSpec(t, name, sp, pcfg)
 	prov, err := provider.New(pcfg)
 	if err != nil {
 		return nil, err // it names the provider

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
+	"github.com/spf13/cobra"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/distributed"
+	"github.com/llm-test-bench/llm-test-bench/internal/session"
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+type workerFlags struct {
+	natsURL     string
+	concurrency int
+	id          string
+	heartbeat   time.Duration
+}
+
+func (a *app) workerCommand() *cobra.Command {
+	f := &workerFlags{}
+	cmd := &cobra.Command{
+		Use:   "worker",
+		Short: "Run the jobs of distributed benchmarks (bench --distributed) until SIGINT or SIGTERM",
+		Long: `Take jobs from the NATS JetStream work queue that bench --distributed fills,
+call each provider with this machine's configuration (its API keys, limits,
+cache and prices), and store every result before acknowledging its job. A
+job this worker was running when it died goes to another worker.`,
+		Example: `  llm-test-bench worker --nats-url nats://127.0.0.1:4222 --concurrency 16`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runWorker(cmd, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.natsURL, "nats-url", "", "NATS server with JetStream (default: [distributed] nats_url)")
+	fl.IntVar(&f.concurrency, "concurrency", 0, "jobs this worker runs at once (default: [distributed] worker_capabilities.max_concurrent_tasks, 10)")
+	fl.StringVar(&f.id, "id", "", "name of this worker in `workers list` (default: host-pid-random)")
+	fl.DurationVar(&f.heartbeat, "heartbeat", 5*time.Second, "how often the worker renews its entry in the workers list")
+	return cmd
+}
+
+func (a *app) runWorker(cmd *cobra.Command, f *workerFlags) error {
+	ctx := cmd.Context()
+	url := f.natsURL
+	if url == "" {
+		url = a.cfg.Distributed.NATSURL
+	}
+	if url == "" {
+		return configErr("worker: no NATS server: pass --nats-url nats://HOST:4222 or set [distributed] nats_url")
+	}
+	caps := a.cfg.Distributed.WorkerCapabilities
+	conc := f.concurrency
+	if conc <= 0 {
+		conc = max(caps.MaxConcurrentTasks, 1)
+	}
+	host, _ := os.Hostname()
+	id := f.id
+	if id == "" {
+		id = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), uuid.NewString()[:8])
+	}
+	nc, err := nats.Connect(url, nats.Name("llm-test-bench worker "+id), nats.MaxReconnects(-1))
+	if err != nil {
+		return withCode(ExitConfig, fmt.Errorf("worker: connect to %s: %w", url, err))
+	}
+	defer nc.Close()
+	w := &distributed.Worker{
+		Info: distributed.WorkerInfo{
+			ID: id, Host: host, Version: Version, MaxConcurrentTasks: conc, HasGPU: caps.HasGPU,
+			Providers: a.reachableProviders(),
+		},
+		Runners:   session.New(a.cfg, nil, a.log),
+		Logger:    a.log.With("component", "worker", "worker", id),
+		Heartbeat: f.heartbeat,
+	}
+	if err := w.Run(ctx, nc); err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	return nil
+}
+
+// reachableProviders are the vendors and configured providers this
+// worker can call: those that need no key, or whose key it has (exec
+// providers never: workers do not run local commands).
+func (a *app) reachableProviders() []string {
+	names := append([]string{session.SimulatorVendor}, provider.Vendors()...)
+	for n := range a.cfg.Providers {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	out := names[:0]
+	for _, n := range names {
+		vendor := a.cfg.Provider(n).Type
+		v, known := provider.Lookup(vendor)
+		key, _ := a.cfg.APIKey(n)
+		if vendor == "exec" {
+			continue // workers refuse local commands
+		}
+		if vendor == session.SimulatorVendor || key != "" || (known && v.KeyEnv == "") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
