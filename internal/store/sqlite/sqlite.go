@@ -37,6 +37,10 @@ type Store struct {
 const (
 	defaultMaxConns    = 8
 	defaultOpenTimeout = 3 * time.Second
+	// lockWait is the least time an opener waits for another to finish
+	// setting the database up (migrations on a new database take seconds
+	// on a busy machine); the connect timeout applies when it is longer.
+	lockWait = time.Minute
 )
 
 // Open opens (creating it and its parent directories if needed) the SQLite
@@ -54,10 +58,10 @@ func Open(ctx context.Context, path string, o store.Options) (*Store, error) {
 	// Two processes opening a new database at once would race to switch it
 	// to WAL and to apply the same migration (goose has no lock for
 	// SQLite), so opening holds a lock file beside the database: one
-	// opener sets the database up, the next finds the work done. A lock
-	// the system does not grant in time, and "database is locked" from a
-	// process that does not take the lock (an older build), are retried
-	// until the connect timeout.
+	// opener sets the database up, the next finds the work done (waiting
+	// for the lock up to lockWait). "database is locked" from a process
+	// that does not take the lock (an older build) is retried until the
+	// connect timeout.
 	timeout := o.ConnectTimeout
 	if timeout <= 0 {
 		timeout = defaultOpenTimeout
@@ -66,7 +70,7 @@ func Open(ctx context.Context, path string, o store.Options) (*Store, error) {
 	var err error
 	for attempt := 0; ; attempt++ {
 		var st *Store
-		if st, err = openLocked(ctx, path, o, deadline); err == nil {
+		if st, err = openLocked(ctx, path, o, time.Now().Add(max(timeout, lockWait))); err == nil {
 			return st, nil
 		}
 		if errors.Is(err, migrations.ErrPending) {
