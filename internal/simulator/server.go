@@ -84,7 +84,7 @@ func New(cfg Config) (*Server, error) {
 //   - OpenAI: POST /v1/chat/completions and POST /v1/embeddings (both
 //     also under any other prefix, or none), GET /v1/models and
 //     GET /v1/models/{model};
-//   - Anthropic: POST /v1/messages, and GET /v1/models and
+//   - Anthropic: POST /v1/messages and /v1/messages/count_tokens, and GET /v1/models and
 //     GET /v1/models/{model} when the request carries an anthropic-version
 //     or x-api-key header;
 //   - Gemini: POST /v1beta/models/{model}:generateContent and
@@ -146,6 +146,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.anthropicMessages(w, r)
+	case path == "/v1/messages/count_tokens":
+		if r.Method != http.MethodPost {
+			s.anthropicRouteError(w, r, http.StatusMethodNotAllowed, "Method not allowed")
+			return
+		}
+		s.anthropicCountTokens(w, r)
 	case path == "/health" || path == "/healthz":
 		h["Content-Type"] = hdrJSON
 		_, _ = w.Write([]byte(`{"status":"ok","simulator":"llm-test-bench"}` + "\n"))
