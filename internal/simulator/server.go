@@ -236,7 +236,8 @@ func modelsWire(r *http.Request) string {
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free port) and serves until
-// ctx is done or Close is called. It returns the OpenAI base URL, such as
+// ctx is done or Close is called. It speaks HTTP/1.1 and unencrypted
+// HTTP/2 (prior knowledge, h2c) on the same listener. It returns the OpenAI base URL, such as
 // "http://127.0.0.1:8089/v1"; the Anthropic, Gemini, Ollama, Cohere and
 // Bedrock clients take the same URL without "/v1".
 func (s *Server) Start(ctx context.Context, addr string) (string, error) {
@@ -255,7 +256,7 @@ func (s *Server) Start(ctx context.Context, addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("start simulator on %s: %w", addr, err)
 	}
-	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, Protocols: serverProtocols()}
 	s.serveDone = make(chan struct{})
 	go func() {
 		defer close(s.serveDone)
@@ -269,6 +270,17 @@ func (s *Server) Start(ctx context.Context, addr string) (string, error) {
 		}
 	}()
 	return "http://" + ln.Addr().String() + "/v1", nil
+}
+
+// serverProtocols are the protocols Start serves on its plain TCP
+// listener: HTTP/1.1 and unencrypted HTTP/2 with prior knowledge (h2c), as
+// the AWS SDK for JavaScript's default handler speaks HTTP/2 to an http://
+// endpoint without upgrading.
+func serverProtocols() *http.Protocols {
+	var p http.Protocols
+	p.SetHTTP1(true)
+	p.SetUnencryptedHTTP2(true)
+	return &p
 }
 
 // Close stops the server: hanging and paced responses end at once, then
