@@ -56,6 +56,7 @@ func (a *app) simulateCommand() *cobra.Command {
 	fl.Float64Var(&f.ServerError, "server-error-rate", 0, "fraction of calls answered 500")
 	fl.Float64Var(&f.Timeout, "timeout-rate", 0, "fraction of calls that hang until the client gives up")
 	fl.Float64Var(&f.Truncate, "truncate-rate", 0, "fraction of answers cut off mid-way")
+	fl.StringVar(&f.TruncateMode, "truncate-mode", "cut", "how a truncated answer ends: cut (drop the connection mid-body, as a network failure does) or clean (end the response well, without the answer's end)")
 	fl.DurationVar(&f.RetryAfter, "retry-after", time.Second, "Retry-After sent with 429s")
 	fl.Int64Var(&f.Seed, "seed", 1, "random seed for latency and fault draws")
 	fl.StringVar(&f.Model, "model", "sim-model", "model name reported when a request names none")

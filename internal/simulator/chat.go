@@ -164,7 +164,7 @@ func (s *Server) decide(t *turn) {
 }
 
 // complete sends a non-streamed answer after the configured latency; a
-// truncated one is cut after half of its body. It builds the answer in b
+// truncated one is cut after half of its body (see truncated). It builds the answer in b
 // and returns b for reuse.
 func (s *Server) complete(w http.ResponseWriter, r *http.Request, d dialect, t *turn, truncate bool, b []byte) []byte {
 	p := pacer{s: s, ctx: r.Context(), start: t.start}
@@ -181,14 +181,28 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, d dialect, t *
 	}
 	b = d.appendComplete(b, t)
 	if truncate {
-		s.stats.truncate.Add(1)
-		_, _ = w.Write(b[:len(b)/2])
+		s.truncated(w, b[:len(b)/2])
 		return b
 	}
 	if _, err := w.Write(b); err == nil {
 		s.stats.answered.Add(1)
 	}
 	return b
+}
+
+// truncated sends part, the first part of an answer, and ends the response
+// as Config.TruncateMode says: cleanly, or by dropping the connection after
+// part has reached the client.
+func (s *Server) truncated(w http.ResponseWriter, part []byte) {
+	s.stats.truncate.Add(1)
+	_, err := w.Write(part)
+	if s.cfg.TruncateMode == TruncateClean {
+		return
+	}
+	if err == nil {
+		_ = http.NewResponseController(w).Flush()
+	}
+	abort()
 }
 
 // tokenOffset is the time after the first token at which token k is sent.
@@ -287,8 +301,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *tu
 		i = end
 	}
 	if truncate {
-		s.stats.truncate.Add(1)
-		_, _ = w.Write(b)
+		s.truncated(w, b)
 		return b
 	}
 	if sp.spread && time.Since(t.start) < sp.total {

@@ -3,7 +3,8 @@
 // Messages, the Gemini API, Ollama's native API, Cohere Chat v2 and Amazon
 // Bedrock (Converse and InvokeModel) at once, each streamed and not, with
 // configurable latency, time-to-first-token, tokens per second, injected
-// faults and an answer policy.
+// faults and an answer policy. It speaks HTTP/1.1 and unencrypted HTTP/2
+// (prior knowledge) on one listener.
 //
 // It serves three purposes: the target of the offline quickstart, the load
 // target for performance work (with zero latency it answers tens of
@@ -21,6 +22,7 @@
 //	OpenAI     POST /v1/chat/completions            GET /v1/models
 //	           POST /v1/embeddings
 //	Anthropic  POST /v1/messages                    GET /v1/models (with anthropic-version or x-api-key)
+//	           POST /v1/messages/count_tokens
 //	Gemini     POST /v1beta/models/{m}:generateContent
 //	           POST /v1beta/models/{m}:streamGenerateContent?alt=sse
 //	           POST /v1beta/models/{m}:embedContent
@@ -35,7 +37,7 @@
 //
 // Any API key is accepted, and none (Bedrock: any Authorization, SigV4 or
 // a Bedrock API key); Anthropic's anthropic-version header is required, as
-// by the vendor. Bedrock's model id is URL-escaped in the path
+// by the vendor, and any well-formed date (YYYY-MM-DD) is accepted. Bedrock's model id is URL-escaped in the path
 // ("…-v1%3A0", an ARN's "/" as %2F); InvokeModel takes Anthropic's
 // Messages body with anthropic_version and refuses model and stream in it,
 // as Bedrock does.
@@ -86,7 +88,13 @@
 //
 // A timeout hangs without answering until the client gives up, the server
 // closes or Config.TimeoutHang passes, then drops the connection; a
-// truncated non-streamed answer is cut after half of its body.
+// truncated non-streamed answer is cut after half of its body. By default
+// (TruncateCut) a truncated answer, streamed or not, then drops the
+// connection, as a real network failure does: over HTTP/1.1 the chunked
+// body never ends, over HTTP/2 the stream is reset, and clients (the
+// vendors' SDKs, this project's providers) see a connection error they
+// retry. TruncateClean (simulate --truncate-mode clean) ends the response
+// well instead, leaving the client to notice the missing end.
 //
 // OpenAI's chat route is served under any prefix that ends in
 // /chat/completions (Groq's /openai/v1, OpenRouter's /api/v1, Azure's

@@ -268,7 +268,7 @@ func TestEmbedWiresFaults(t *testing.T) {
 		}
 		t.Run(ec.name+"/truncate", func(t *testing.T) {
 			t.Parallel()
-			ts := startServer(t, Config{Errors: ErrorRates{Truncate: 1}, Seed: 83})
+			ts := startServer(t, Config{Errors: ErrorRates{Truncate: 1}, TruncateMode: TruncateClean, Seed: 83})
 			resp, body := ec.chat.post(t, ts, ec.request(t, []string{"hi there"}, 0))
 			if resp.StatusCode != 200 || json.Valid(body) || len(body) < 100 {
 				t.Errorf("%d %q, want the first half of an answer", resp.StatusCode, body)

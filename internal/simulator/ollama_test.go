@@ -330,7 +330,7 @@ func TestOllamaEmbedFaults(t *testing.T) {
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "2" || e.Error == "" {
 		t.Errorf("%d %v %s", resp.StatusCode, resp.Header, b)
 	}
-	ts = startServer(t, Config{Errors: ErrorRates{Truncate: 1}, Seed: 77})
+	ts = startServer(t, Config{Errors: ErrorRates{Truncate: 1}, TruncateMode: TruncateClean, Seed: 77})
 	_, b = ts.send(t, http.MethodPost, "/api/embed", `{"model":"m","input":"x"}`, nil)
 	if json.Valid(b) || !strings.HasPrefix(string(b), `{"model":"m","embeddings":[[`) {
 		t.Errorf("truncated embed %s", b)
