@@ -132,6 +132,13 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.openAIChat(w, r, flavor)
+	case strings.HasSuffix(path, "/responses"):
+		// OpenAI's Responses API under the chat route's prefixes.
+		if r.Method != http.MethodPost {
+			s.writeInvalidURL(w, r, http.StatusMethodNotAllowed, "Invalid method for URL")
+			return
+		}
+		s.openAIResponses(w, r)
 	case strings.HasSuffix(path, "/embeddings") && path != "/api/embeddings":
 		// OpenAI's embeddings under the chat route's prefixes; Ollama's
 		// legacy /api/embeddings is not served.
