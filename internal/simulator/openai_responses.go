@@ -210,4 +210,3 @@ func (d *responsesDialect) appendEnd(b []byte, t *turn) []byte {
 	b = d.appendResponse(b, t, true)
 	return append(b, "}\n\n"...)
 }
-
