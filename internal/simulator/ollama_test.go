@@ -227,7 +227,7 @@ func TestOllamaRoutes(t *testing.T) {
 		!strings.Contains(tags.Models[0].Details.Family, "simulator") {
 		t.Errorf("tags %+v", tags)
 	}
-	for _, c := range []struct{ method, path string }{{"GET", "/api/chat"}, {"POST", "/api/generate"}, {"DELETE", "/"}} {
+	for _, c := range []struct{ method, path string }{{"GET", "/api/chat"}, {"GET", "/api/generate"}, {"POST", "/api/pull"}, {"DELETE", "/"}} {
 		resp, body := ts.send(t, c.method, c.path, "", nil)
 		if resp.StatusCode != 404 || string(body) != "404 page not found" {
 			t.Errorf("%s %s = %d %q", c.method, c.path, resp.StatusCode, body)

@@ -141,7 +141,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.openAIResponses(w, r)
 	case strings.HasSuffix(path, "/embeddings") && path != "/api/embeddings":
 		// OpenAI's embeddings under the chat route's prefixes; Ollama's
-		// legacy /api/embeddings is not served.
+		// legacy /api/embeddings is Ollama's.
 		if r.Method != http.MethodPost {
 			s.writeInvalidURL(w, r, http.StatusMethodNotAllowed, "Invalid method for URL")
 			return
