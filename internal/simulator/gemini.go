@@ -60,6 +60,8 @@ func (s *Server) geminiRoute(w http.ResponseWriter, r *http.Request) {
 			s.serveChat(w, r, &sc.gemini, sc)
 		case call && r.Method == http.MethodPost && (method == "embedContent" || method == "batchEmbedContents"):
 			s.geminiEmbed(w, r, name, method == "batchEmbedContents")
+		case call && r.Method == http.MethodPost && method == "countTokens":
+			s.geminiCountTokens(w, r)
 		default:
 			s.geminiNotFound(w, "models/"+name+" is not found for API version v1beta, or is not supported for "+method+".")
 		}

@@ -126,6 +126,19 @@ func badGemini(msg string) *apiError {
 	return &apiError{status: http.StatusBadRequest, typ: "INVALID_ARGUMENT", message: msg}
 }
 
+// checkGeminiContents checks the roles and parts of contents as Gemini does.
+func checkGeminiContents(contents []geminiContent) *apiError {
+	for i, c := range contents {
+		if c.Role != "" && c.Role != "user" && c.Role != "model" {
+			return badGemini("Please use a valid role: user, model.")
+		}
+		if len(c.Parts) == 0 {
+			return badGemini(fmt.Sprintf("* GenerateContentRequest.contents[%d].parts: contents.parts must not be empty.\n", i))
+		}
+	}
+	return nil
+}
+
 // parseGeminiRequest decodes and checks a request body the way Gemini does.
 func parseGeminiRequest(body []byte) (geminiRequest, *apiError) {
 	var req geminiRequest
@@ -138,18 +151,13 @@ func parseGeminiRequest(body []byte) (geminiRequest, *apiError) {
 	if len(req.Contents) == 0 {
 		return req, badGemini("* GenerateContentRequest.contents: contents is not specified\n")
 	}
+	if e := checkGeminiContents(req.Contents); e != nil {
+		return req, e
+	}
 	for _, g := range []*geminiGenConfig{req.GenerationConfig, req.GenerationConfigSnake} {
 		if g != nil && g.Logprobs != nil && (*g.Logprobs < 0 || *g.Logprobs > MaxTopLogprobs) {
 			return req, badGemini(fmt.Sprintf("* GenerateContentRequest.generation_config.logprobs: logprobs must be in the range [0, %d], got %d\n",
 				MaxTopLogprobs, *g.Logprobs))
-		}
-	}
-	for i, c := range req.Contents {
-		if c.Role != "" && c.Role != "user" && c.Role != "model" {
-			return req, badGemini("Please use a valid role: user, model.")
-		}
-		if len(c.Parts) == 0 {
-			return req, badGemini(fmt.Sprintf("* GenerateContentRequest.contents[%d].parts: contents.parts must not be empty.\n", i))
 		}
 	}
 	return req, nil
