@@ -92,7 +92,7 @@ func New(cfg Config) (*Server, error) {
 //     :embedContent and :batchEmbedContents, GET /v1beta/models and
 //     GET /v1beta/models/{model};
 //   - Ollama: POST /api/chat, POST /api/embed, GET /api/tags and GET /;
-//   - Cohere: POST /v2/chat, POST /v2/embed, and GET /v1/models when the
+//   - Cohere: POST /v2/chat, POST /v2/embed, POST /v2/rerank, and GET /v1/models when the
 //     request looks like Cohere's (see modelsWire);
 //   - Bedrock: POST /model/{modelId}/converse, /converse-stream, /invoke
 //     and /invoke-with-response-stream, and GET /foundation-models;
@@ -193,6 +193,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.cohereEmbed(w, r)
+	case path == "/v2/rerank":
+		if r.Method != http.MethodPost {
+			s.cohereRouteError(w, r, http.StatusMethodNotAllowed, "method not allowed")
+			return
+		}
+		s.cohereRerank(w, r)
 	case len(path) >= len("/v2/") && path[:len("/v2/")] == "/v2/":
 		s.cohereRouteError(w, r, http.StatusNotFound, "not found")
 	case strings.HasPrefix(path, "/model/"):
