@@ -332,7 +332,7 @@ func TestEmbedRoutes(t *testing.T) {
 			t.Errorf("POST %s = %d %s", path, resp.StatusCode, b)
 		}
 	}
-	for _, c := range []struct{ method, path string }{{http.MethodGet, "/v2/embed"}, {http.MethodPost, "/api/embeddings"}} {
+	for _, c := range []struct{ method, path string }{{http.MethodGet, "/v2/embed"}, {http.MethodGet, "/api/embeddings"}} {
 		if resp, b := ts.send(t, c.method, c.path, body, nil); resp.StatusCode < 400 {
 			t.Errorf("%s %s = %d %s, want an error", c.method, c.path, resp.StatusCode, b)
 		}

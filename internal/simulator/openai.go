@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
@@ -234,8 +235,19 @@ func (d *openAIDialect) faultError(h http.Header, f fault, t *turn, cfg *Config)
 	}
 }
 
+// appendError appends OpenAI's error body and sets the headers OpenAI
+// sends on every answer, errors included: x-request-id and the
+// x-ratelimit-* headers (a rate limit's own values kept).
 func (d *openAIDialect) appendError(h http.Header, b []byte, e *apiError) []byte {
 	h["Content-Type"] = hdrJSON
+	if d.requestID[0] == 0 { // no answer began: pick an id of its own
+		copy(d.requestID[:], "req_")
+		for i := len("req_"); i < len(d.requestID); i++ {
+			d.requestID[i] = hexDigits[rand.Uint64()&0xf]
+		}
+	}
+	h["X-Request-Id"] = []string{string(d.requestID[:])}
+	setOpenAILimits(h)
 	if e.typ == "" {
 		e.typ = "invalid_request_error"
 	}
@@ -264,6 +276,22 @@ func (d *openAIDialect) begin(h http.Header, t *turn) {
 	h["X-Ratelimit-Remaining-Tokens"] = hdrRemainTok
 	h["X-Ratelimit-Reset-Requests"] = hdrReset
 	h["X-Ratelimit-Reset-Tokens"] = hdrReset
+}
+
+// setOpenAILimits sets the x-ratelimit-* headers that h lacks.
+func setOpenAILimits(h http.Header) {
+	for _, kv := range [...]struct {
+		k string
+		v []string
+	}{
+		{"X-Ratelimit-Limit-Requests", hdrLimitReq}, {"X-Ratelimit-Limit-Tokens", hdrLimitTok},
+		{"X-Ratelimit-Remaining-Requests", hdrRemainReq}, {"X-Ratelimit-Remaining-Tokens", hdrRemainTok},
+		{"X-Ratelimit-Reset-Requests", hdrReset}, {"X-Ratelimit-Reset-Tokens", hdrReset},
+	} {
+		if _, ok := h[kv.k]; !ok {
+			h[kv.k] = kv.v
+		}
+	}
 }
 
 func (d *openAIDialect) appendStart(b []byte, t *turn) []byte { return d.appendRoleChunk(b, t) }

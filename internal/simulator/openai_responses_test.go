@@ -220,3 +220,41 @@ func FuzzParseResponsesRequest(f *testing.F) {
 		_ = req.prompt()
 	})
 }
+
+// TestOpenAIHeadersOnErrors checks that OpenAI's errors, a refused
+// request, a fault and an unknown route alike, carry x-request-id and the
+// x-ratelimit-* headers, as every OpenAI answer does.
+func TestOpenAIHeadersOnErrors(t *testing.T) {
+	t.Parallel()
+	ok := startServer(t, Config{Seed: 143})
+	limited := startServer(t, Config{Seed: 144, Errors: ErrorRates{RateLimit: 1}})
+	for _, tt := range []struct {
+		name       string
+		ts         *testServer
+		path, body string
+		status     int
+		remaining  string
+	}{
+		{"bad chat", ok, "/v1/chat/completions", `{"model":"m"}`, 400, "9999"},
+		{"bad responses", ok, "/v1/responses", `{"input":"x"}`, 400, "9999"},
+		{"bad embeddings", ok, "/v1/embeddings", `{"model":"m","input":""}`, 400, "9999"},
+		{"unknown route", ok, "/v1/nothing", `{}`, 404, "9999"},
+		{"rate limit", limited, "/v1/chat/completions", `{"model":"m","messages":[{"role":"user","content":"x"}]}`, 429, "0"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := tt.ts.send(t, http.MethodPost, tt.path, tt.body, nil)
+			h := resp.Header
+			if resp.StatusCode != tt.status || !strings.HasPrefix(h.Get("X-Request-Id"), "req_") || len(h.Get("X-Request-Id")) != len("req_")+32 {
+				t.Fatalf("%d %v %s", resp.StatusCode, h, body)
+			}
+			for _, k := range []string{"Limit-Requests", "Limit-Tokens", "Remaining-Tokens", "Reset-Requests", "Reset-Tokens"} {
+				if h.Get("X-Ratelimit-"+k) == "" {
+					t.Errorf("no x-ratelimit-%s", k)
+				}
+			}
+			if got := h.Get("X-Ratelimit-Remaining-Requests"); got != tt.remaining {
+				t.Errorf("x-ratelimit-remaining-requests %q, want %q", got, tt.remaining)
+			}
+		})
+	}
+}
