@@ -20,6 +20,7 @@
 // server's root as their base URL:
 //
 //	OpenAI     POST /v1/chat/completions            GET /v1/models
+//	           POST /v1/responses
 //	           POST /v1/embeddings
 //	Anthropic  POST /v1/messages                    GET /v1/models (with anthropic-version or x-api-key)
 //	           POST /v1/messages/count_tokens
@@ -27,9 +28,12 @@
 //	           POST /v1beta/models/{m}:streamGenerateContent?alt=sse
 //	           POST /v1beta/models/{m}:embedContent
 //	           POST /v1beta/models/{m}:batchEmbedContents
-//	                                                GET /v1beta/models
-//	Ollama     POST /api/chat  POST /api/embed      GET /api/tags  GET /
+//	           POST /v1beta/models/{m}:countTokens  GET /v1beta/models
+//	Ollama     POST /api/chat  POST /api/generate   GET /api/tags  GET /
+//	           POST /api/embed POST /api/embeddings GET /api/ps   GET /api/version
+//	           POST /api/show
 //	Cohere     POST /v2/chat   POST /v2/embed       GET /v1/models (with Cohere's query or SDK headers)
+//	           POST /v2/rerank
 //	Bedrock    POST /model/{id}/converse            GET /foundation-models
 //	           POST /model/{id}/converse-stream
 //	           POST /model/{id}/invoke
@@ -95,6 +99,22 @@
 // vendors' SDKs, this project's providers) see a connection error they
 // retry. TruncateClean (simulate --truncate-mode clean) ends the response
 // well instead, leaving the client to notice the missing end.
+//
+// OpenAI's Responses API (openai_responses.go) answers through the same
+// core in its own shape: output[] with one message whose content is an
+// output_text part, usage input_tokens and output_tokens, status
+// "incomplete" when cut at max_output_tokens; a stream is its named
+// events (response.created ... response.output_text.delta ...
+// response.completed). Token counts (Anthropic's count_tokens, Gemini's
+// countTokens) report what the chat route's usage would for the same
+// input, without latency or faults. Cohere's /v2/rerank ranks documents by
+// the similarity of their embeddings to the query's (cohere_rerank.go).
+// Ollama's /api/generate is its chat with the text in "response";
+// /api/show, /api/ps and /api/version describe the simulated model.
+// OpenAI's errors carry x-request-id and x-ratelimit-* like its answers.
+//
+// The package sdktest drives the vendors' official SDKs (npm, pinned)
+// against the simulator in a test.
 //
 // OpenAI's chat route is served under any prefix that ends in
 // /chat/completions (Groq's /openai/v1, OpenRouter's /api/v1, Azure's
