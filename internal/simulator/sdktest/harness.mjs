@@ -15,6 +15,7 @@ import {
   BedrockRuntimeClient,
   ConverseCommand,
   ConverseStreamCommand,
+  InvokeModelCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 
 const PROMPT = 'one two three four five six seven eight';
@@ -178,6 +179,10 @@ const sdks = {
         const r = await ok.generate({ model, prompt: PROMPT });
         return { text: r.response, usage: { input: r.prompt_eval_count, output: r.eval_count } };
       }),
+      info: await run(async () => {
+        const [v, ps, show] = await Promise.all([ok.version(), ok.ps(), ok.show({ model })]);
+        return { text: v.version, count: ps.models.length, dim: show.details.family ? 1 : 0 };
+      }),
       rateLimit: await run(() => chatOf(client(base.limited))),
       cutStream: await run((p) => streamOf(client(base.cut), p)),
       cutAnswer: await run(async () => ({ text: (await chatOf(client(base.cut))).message.content })),
@@ -243,6 +248,14 @@ const sdks = {
         return { text: r.output.message.content[0].text, usage: { input: r.usage.inputTokens, output: r.usage.outputTokens } };
       }),
       stream: await run((p) => streamOf(ok, p)),
+      invoke: await run(async () => {
+        const r = await ok.send(new InvokeModelCommand({
+          modelId: req.modelId, contentType: 'application/json',
+          body: JSON.stringify({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 200, messages: [{ role: 'user', content: PROMPT }] }),
+        }));
+        const m = JSON.parse(new TextDecoder().decode(r.body));
+        return { text: m.content[0].text, usage: { input: m.usage.input_tokens, output: m.usage.output_tokens } };
+      }),
       rateLimit: await run(() => chatOf(client(base.limited))),
       cutStream: await run((p) => streamOf(client(base.cut), p)),
       cutAnswer: await run(async () => ({ text: (await chatOf(client(base.cut))).output.message.content[0].text })),

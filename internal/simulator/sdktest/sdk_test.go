@@ -87,6 +87,9 @@ var sdkCases = []sdkCase{
 	}},
 	{name: "ollama", rateLimitClass: "ResponseError", attempts: 1, embeds: true, extra: func(t *testing.T, r map[string]outcome) {
 		checkAnswer(t, "generate", r["generate"])
+		if i := r["info"]; !i.OK || !strings.Contains(i.Text, "simulator") || i.Count != 1 || i.Dim != 1 {
+			t.Errorf("version, ps and show %+v", i)
+		}
 	}},
 	{name: "cohere", rateLimitClass: "TooManyRequestsError", attempts: 3, hinted: true, embeds: true, extra: func(t *testing.T, r map[string]outcome) {
 		if c := r["rerank"]; !c.OK || c.Count != 2 || c.Text != "1" {
@@ -95,7 +98,9 @@ var sdkCases = []sdkCase{
 	}},
 	// The AWS SDK retries throttling with its own backoff: Bedrock sends
 	// no retry hint.
-	{name: "bedrock", rateLimitClass: "ThrottlingException", attempts: 3},
+	{name: "bedrock", rateLimitClass: "ThrottlingException", attempts: 3, extra: func(t *testing.T, r map[string]outcome) {
+		checkAnswer(t, "invoke", r["invoke"])
+	}},
 }
 
 // connectionFailure matches how each SDK words a dropped connection: Node's
