@@ -18,6 +18,8 @@ type anthropicRequest struct {
 	Messages  []chatMessage `json:"messages"`
 	System    textContent   `json:"system"`
 	Stream    bool          `json:"stream"`
+	// StopSequences end the answer before the first one it contains.
+	StopSequences []string `json:"stop_sequences"`
 }
 
 // validAnthropicVersion reports whether v is a well-formed
@@ -142,8 +144,10 @@ func fastParseAnthropic(b []byte, req *anthropicRequest) bool {
 			return p.content(&req.System)
 		case "stream":
 			return p.boolean(&req.Stream)
+		case "stop_sequences":
+			return p.strList(&req.StopSequences)
 		}
-		return p.other(key, "model", "max_tokens", "messages", "system", "stream")
+		return p.other(key, "model", "max_tokens", "messages", "system", "stream", "stop_sequences")
 	})
 	p.space()
 	return ok && p.i == len(p.b)

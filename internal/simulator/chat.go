@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -24,9 +25,12 @@ type turn struct {
 	stream       bool // the client asked for a stream
 	silent       bool // answer nothing whatever the policy says (Ollama's load request)
 
+	stops []string // stop sequences: the answer ends before the first one found
+
 	answer     string
-	completion int  // tokens in answer
-	cut        bool // the answer was cut at maxTokens
+	completion int    // tokens in answer
+	cut        bool   // the answer was cut at maxTokens
+	stopSeq    string // the stop sequence the answer ended at, when one did
 }
 
 // apiError is an error answer in wire-neutral form; each dialect renders it
@@ -153,14 +157,38 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, d errorShap
 	return true
 }
 
-// decide picks the answer to t with the policy and cuts it at the limit.
+// decide picks the answer to t with the policy, ends it before the first
+// stop sequence it contains, and cuts it at the limit.
 func (s *Server) decide(t *turn) {
 	full := ""
 	if !t.silent {
 		full = s.answer(t.prompt)
 	}
+	full, t.stopSeq = cutAtStop(full, t.stops)
 	t.answer, t.completion = truncateTokens(full, t.maxTokens)
 	t.cut = len(t.answer) < len(full)
+	if t.cut {
+		t.stopSeq = "" // the limit came first
+	}
+}
+
+// cutAtStop ends answer before the earliest occurrence of a stop sequence
+// (the longest when several start there), as the vendors do, and returns
+// the sequence; empty sequences are ignored.
+func cutAtStop(answer string, stops []string) (string, string) {
+	at, seq := len(answer)+1, ""
+	for _, s := range stops {
+		if s == "" {
+			continue
+		}
+		if i := strings.Index(answer, s); i >= 0 && (i < at || i == at && len(s) > len(seq)) {
+			at, seq = i, s
+		}
+	}
+	if seq == "" {
+		return answer, ""
+	}
+	return answer[:at], seq
 }
 
 // complete sends a non-streamed answer after the configured latency; a

@@ -49,9 +49,11 @@
 // # What every wire shares
 //
 // Every chat request goes through one core: the policy answers the last
-// user message, as each wire's request format carries it; the answer is
-// cut at the request's token limit (finishing with the vendor's "length"
-// reason); a stream sends one token per event. Usage is counted by the
+// user message, as each wire's request format carries it; the answer ends
+// before the first stop sequence it contains (OpenAI's stop, Anthropic's
+// stop_sequences, with the vendor's finish reason and Anthropic's
+// stop_sequence) and is cut at the request's token limit (finishing with
+// the vendor's "length" reason); a stream sends one token per event. Usage is counted by the
 // approximate tokenizer in tokens.go, the same on every wire.
 //
 // # Timing

@@ -37,7 +37,37 @@ type chatRequest struct {
 	MaxTokens           *int           `json:"max_tokens"`
 	MaxCompletionTokens *int           `json:"max_completion_tokens"`
 	TopLogprobs         *int           `json:"top_logprobs"`
+	Stop                stopSequences  `json:"stop"`
 }
+
+// stopSequences is OpenAI's stop: a string, a list of strings, or null.
+type stopSequences []string
+
+// UnmarshalJSON accepts a string, a list of strings, or null.
+func (s *stopSequences) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var one string
+		if err := json.Unmarshal(b, &one); err != nil {
+			return err
+		}
+		*s = stopSequences{one}
+		return nil
+	case string(b) == "null":
+		*s = nil
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(b, &list); err != nil {
+		return err
+	}
+	*s = list
+	return nil
+}
+
+// maxStop is the most stop sequences OpenAI takes.
+const maxStop = 4
 
 type streamOptions struct {
 	IncludeUsage       bool  `json:"include_usage"`
@@ -124,6 +154,11 @@ func checkChatRequest(req *chatRequest) *apiError {
 		return &apiError{status: 400, typ: "invalid_request_error", param: "messages", code: "empty_array",
 			message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead."}
 	}
+	if len(req.Stop) > maxStop {
+		return &apiError{status: 400, typ: "invalid_request_error", param: "stop", code: "array_above_max_length",
+			message: fmt.Sprintf("Invalid 'stop': array too long. Expected an array with maximum length %d, but got an array with length %d instead.",
+				maxStop, len(req.Stop))}
+	}
 	for _, p := range []struct {
 		name string
 		v    *int
@@ -200,6 +235,7 @@ func (d *openAIDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.promptTokens = conversationTokens("", req.Messages)
 	t.maxTokens = req.maxTokens()
 	t.stream = req.Stream
+	t.stops = req.Stop
 	d.logprobs = req.Logprobs
 	if req.TopLogprobs != nil {
 		d.topLogprobs = uint8(*req.TopLogprobs) // checked: 0 to MaxTopLogprobs
