@@ -51,7 +51,8 @@
 // Every chat request goes through one core: the policy answers the last
 // user message, as each wire's request format carries it; the answer ends
 // before the first stop sequence it contains (OpenAI's stop, Anthropic's
-// stop_sequences, with the vendor's finish reason and Anthropic's
+// and Cohere's stop_sequences, Gemini's and Converse's stopSequences,
+// Ollama's options.stop; with the vendor's finish reason, and Anthropic's
 // stop_sequence) and is cut at the request's token limit (finishing with
 // the vendor's "length" reason); a stream sends one token per event. Usage is counted by the
 // approximate tokenizer in tokens.go, the same on every wire.

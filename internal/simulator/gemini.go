@@ -81,6 +81,7 @@ func (d *geminiDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.prompt = req.lastUserText()
 	t.promptTokens = req.promptTokens()
 	t.maxTokens = req.maxTokens()
+	t.stops = req.stops()
 	t.stream = d.stream
 	var top int
 	d.logprobs, top = req.logprobs()

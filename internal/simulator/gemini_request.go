@@ -29,11 +29,13 @@ type geminiPart struct {
 }
 
 type geminiGenConfig struct {
-	MaxOutputTokens       *int  `json:"maxOutputTokens"`
-	MaxOutputTokensSnake  *int  `json:"max_output_tokens"`
-	ResponseLogprobs      *bool `json:"responseLogprobs"`
-	ResponseLogprobsSnake *bool `json:"response_logprobs"`
-	Logprobs              *int  `json:"logprobs"`
+	MaxOutputTokens       *int     `json:"maxOutputTokens"`
+	MaxOutputTokensSnake  *int     `json:"max_output_tokens"`
+	ResponseLogprobs      *bool    `json:"responseLogprobs"`
+	ResponseLogprobsSnake *bool    `json:"response_logprobs"`
+	Logprobs              *int     `json:"logprobs"`
+	StopSequences         []string `json:"stopSequences"`
+	StopSequencesSnake    []string `json:"stop_sequences"`
 }
 
 // text joins the content's text parts with newlines.
@@ -77,6 +79,17 @@ func (r *geminiRequest) maxTokens() int {
 		}
 	}
 	return -1
+}
+
+// stops is generationConfig.stopSequences, in either spelling.
+func (r *geminiRequest) stops() []string {
+	var s []string
+	for _, g := range []*geminiGenConfig{r.GenerationConfig, r.GenerationConfigSnake} {
+		if g != nil {
+			s = append(append(s, g.StopSequences...), g.StopSequencesSnake...)
+		}
+	}
+	return s
 }
 
 // logprobs reports whether the request asks for token logprobs
@@ -272,7 +285,12 @@ func (p *jsonParser) geminiGenConfig(dst **geminiGenConfig) bool {
 			return p.boolPtr(&g.ResponseLogprobsSnake)
 		case "logprobs":
 			return p.intPtr(&g.Logprobs)
+		case "stopSequences":
+			return p.strList(&g.StopSequences)
+		case "stop_sequences":
+			return p.strList(&g.StopSequencesSnake)
 		}
-		return p.other(key, "maxOutputTokens", "max_output_tokens", "responseLogprobs", "response_logprobs", "logprobs")
+		return p.other(key, "maxOutputTokens", "max_output_tokens", "responseLogprobs", "response_logprobs", "logprobs",
+			"stopSequences", "stop_sequences")
 	})
 }

@@ -83,6 +83,7 @@ func (d *ollamaDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.prompt = req.lastUserText()
 	t.promptTokens = req.promptTokens()
 	t.maxTokens = req.maxTokens()
+	t.stops = req.Options.stops()
 	return nil
 }
 

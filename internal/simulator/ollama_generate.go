@@ -61,6 +61,7 @@ func (d *ollamaGenerateDialect) parse(_ *http.Request, body []byte, t *turn) *ap
 	t.promptTokens = conversationTokens(req.System, msgs[:])
 	r := ollamaRequest{Options: req.Options}
 	t.maxTokens = r.maxTokens()
+	t.stops = req.Options.stops()
 	return nil
 }
 

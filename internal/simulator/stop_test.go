@@ -105,3 +105,62 @@ func TestStopSequences(t *testing.T) {
 		t.Errorf("five stops: %d %s", resp.StatusCode, body)
 	}
 }
+
+// TestWiresStopSequences checks every wire's stop sequences, streamed or
+// not: the answer ends before the sequence, with the vendor's reason.
+func TestWiresStopSequences(t *testing.T) {
+	t.Parallel()
+	const prompt = "one two three four five"
+	set := map[string]func(m map[string]any, stops []string){
+		"openai":    func(m map[string]any, s []string) { m["stop"] = s },
+		"anthropic": func(m map[string]any, s []string) { m["stop_sequences"] = s },
+		"gemini":    func(m map[string]any, s []string) { sub(m, "generationConfig")["stopSequences"] = s },
+		"ollama":    func(m map[string]any, s []string) { sub(m, "options")["stop"] = s },
+		"cohere":    func(m map[string]any, s []string) { m["stop_sequences"] = s },
+		"bedrock-converse": func(m map[string]any, s []string) {
+			sub(m, "inferenceConfig")["stopSequences"] = s
+		},
+		"bedrock-invoke": func(m map[string]any, s []string) { m["stop_sequences"] = s },
+	}
+	reason := map[string]string{"anthropic": "stop_sequence", "cohere": "STOP_SEQUENCE", "bedrock-converse": "stop_sequence", "bedrock-invoke": "stop_sequence"}
+	for _, wc := range wireCases {
+		for _, stream := range []bool{false, true} {
+			t.Run(wc.name+map[bool]string{false: "/answer", true: "/stream"}[stream], func(t *testing.T) {
+				t.Parallel()
+				ts := startServer(t, Config{Seed: 181})
+				req := wc.request(t, prompt, stream, -1)
+				var m map[string]any
+				if err := json.Unmarshal([]byte(req.body), &m); err != nil {
+					t.Fatal(err)
+				}
+				set[wc.name](m, []string{"four", " three"})
+				b, err := json.Marshal(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.body = string(b)
+				resp, body := wc.post(t, ts, req)
+				if resp.StatusCode != 200 {
+					t.Fatalf("%d %s", resp.StatusCode, body)
+				}
+				want := reason[wc.name]
+				if want == "" {
+					want = wc.stop
+				}
+				if got := wc.decode(t, body, stream); got.text != "one two" || got.finish != want {
+					t.Errorf("answer %+v, want %q ending %q", got, "one two", want)
+				}
+			})
+		}
+	}
+}
+
+// sub returns m[key] as an object, making it when absent.
+func sub(m map[string]any, key string) map[string]any {
+	v, ok := m[key].(map[string]any)
+	if !ok {
+		v = map[string]any{}
+		m[key] = v
+	}
+	return v
+}
