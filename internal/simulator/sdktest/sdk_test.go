@@ -5,9 +5,9 @@
 // the SDK retries them, and cut answers surfacing as connection failures.
 //
 // The test installs the SDKs once per lockfile into
-// $HOME/.cache/llm-test-bench/sdktest/ and runs harness.mjs with Node. It
-// is skipped when node or npm is missing, except under CI=true, where that
-// fails it.
+// $HOME/.cache/llm-test-bench/sdktest/ and runs harness.mjs with Node.js
+// (20 or later). It is skipped when node or npm is missing or too old,
+// except under CI=true, where that fails it.
 package sdktest
 
 import (
@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -216,6 +217,13 @@ func installSDKs(t *testing.T) string {
 			t.Skipf("%s not found: %v", tool, err)
 		}
 	}
+	if out, err := exec.CommandContext(t.Context(), "node", "--version").Output(); err != nil || nodeMajor(string(out)) < minNode {
+		msg := fmt.Sprintf("node %s (%v): the pinned SDKs need Node.js %d or later", strings.TrimSpace(string(out)), err, minNode)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
 	lock, err := os.ReadFile("package-lock.json")
 	if err != nil {
 		t.Fatal(err)
@@ -243,6 +251,20 @@ func installSDKs(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// minNode is the oldest Node.js major version every pinned SDK supports
+// (@google/genai and the AWS SDK need 20).
+const minNode = 20
+
+// nodeMajor reads the major version of `node --version` ("v20.20.2"), or 0.
+func nodeMajor(v string) int {
+	major, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(v), "v"), ".")
+	n, err := strconv.Atoi(major)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // npmInstall runs npm ci in a fresh directory beside dir and renames it to
