@@ -54,7 +54,8 @@
 // and Cohere's stop_sequences, Gemini's and Converse's stopSequences,
 // Ollama's options.stop; with the vendor's finish reason, and Anthropic's
 // stop_sequence) and is cut at the request's token limit (finishing with
-// the vendor's "length" reason); a stream sends one token per event. Usage is counted by the
+// the vendor's "length" reason); a stream sends one token per event.
+// OpenAI's n asks for n choices, each the same answer, billed n times. Usage is counted by the
 // approximate tokenizer in tokens.go, the same on every wire.
 //
 // # Timing

@@ -38,6 +38,7 @@ type chatRequest struct {
 	MaxCompletionTokens *int           `json:"max_completion_tokens"`
 	TopLogprobs         *int           `json:"top_logprobs"`
 	Stop                stopSequences  `json:"stop"`
+	N                   *int           `json:"n"`
 }
 
 // stopSequences is OpenAI's stop: a string, a list of strings, or null.
@@ -68,6 +69,9 @@ func (s *stopSequences) UnmarshalJSON(b []byte) error {
 
 // maxStop is the most stop sequences OpenAI takes.
 const maxStop = 4
+
+// maxChoices is the largest n OpenAI takes.
+const maxChoices = 128
 
 type streamOptions struct {
 	IncludeUsage       bool  `json:"include_usage"`
@@ -154,6 +158,13 @@ func checkChatRequest(req *chatRequest) *apiError {
 		return &apiError{status: 400, typ: "invalid_request_error", param: "messages", code: "empty_array",
 			message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead."}
 	}
+	if n := req.N; n != nil && (*n < 1 || *n > maxChoices) {
+		code, msg := "integer_below_min_value", fmt.Sprintf("integer below minimum value. Expected a value >= 1, but got %d instead.", *n)
+		if *n > maxChoices {
+			code, msg = "integer_above_max_value", fmt.Sprintf("integer above maximum value. Expected a value <= %d, but got %d instead.", maxChoices, *n)
+		}
+		return &apiError{status: 400, typ: "invalid_request_error", param: "n", code: code, message: "Invalid 'n': " + msg}
+	}
 	if len(req.Stop) > maxStop {
 		return &apiError{status: 400, typ: "invalid_request_error", param: "stop", code: "array_above_max_length",
 			message: fmt.Sprintf("Invalid 'stop': array too long. Expected an array with maximum length %d, but got an array with length %d instead.",
@@ -212,6 +223,7 @@ type openAIDialect struct {
 	// usageAlways puts usage on the last chunk of every stream, as Mistral
 	// does without being asked; OpenAI needs stream_options.include_usage.
 	usageAlways bool
+	choices     int    // n: the number of choices, each the same answer
 	logprobs    bool   // the request asked for logprobs
 	topLogprobs uint8  // alternatives per token (top_logprobs, at most MaxTopLogprobs)
 	prefix      []byte // stream chunk prefix up to "choices":, kept across requests
@@ -236,6 +248,10 @@ func (d *openAIDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.maxTokens = req.maxTokens()
 	t.stream = req.Stream
 	t.stops = req.Stop
+	d.choices = 1
+	if req.N != nil {
+		d.choices = *req.N // checked: 1 to maxChoices
+	}
 	d.logprobs = req.Logprobs
 	if req.TopLogprobs != nil {
 		d.topLogprobs = uint8(*req.TopLogprobs) // checked: 0 to MaxTopLogprobs

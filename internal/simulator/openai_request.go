@@ -50,8 +50,11 @@ func fastParseChat(b []byte, req *chatRequest) bool {
 			return p.intPtr(&req.TopLogprobs)
 		case "stop":
 			return p.stop(&req.Stop)
+		case "n":
+			return p.intPtr(&req.N)
 		}
-		return p.other(key, "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs", "stop")
+		return p.other(key, "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs",
+			"stop", "n")
 	})
 	p.space()
 	return ok && p.i == len(p.b)
