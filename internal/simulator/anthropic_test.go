@@ -370,3 +370,16 @@ func TestAnthropicNewerVersion(t *testing.T) {
 		t.Errorf("newer version: %d %s", resp.StatusCode, body)
 	}
 }
+
+// TestAnthropicUnknownRoute checks that a route under /v1/messages the
+// simulator lacks answers 404 in Anthropic's shape.
+func TestAnthropicUnknownRoute(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{Seed: 48})
+	resp, body := ts.send(t, http.MethodPost, "/v1/messages/batches", `{}`, anthropicHeaders)
+	var e anthError
+	decodeStrict(t, body, &e)
+	if resp.StatusCode != 404 || e.Type != "error" || e.Error.Type != "not_found_error" || e.RequestID == "" {
+		t.Errorf("%d %s", resp.StatusCode, body)
+	}
+}

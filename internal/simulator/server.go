@@ -159,6 +159,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.anthropicCountTokens(w, r)
+	case strings.HasPrefix(path, "/v1/messages/"):
+		// Anthropic's other message routes (batches) are not simulated.
+		s.anthropicRouteError(w, r, http.StatusNotFound, "Not found")
 	case path == "/health" || path == "/healthz":
 		h["Content-Type"] = hdrJSON
 		_, _ = w.Write([]byte(`{"status":"ok","simulator":"llm-test-bench"}` + "\n"))
