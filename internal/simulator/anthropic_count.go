@@ -30,7 +30,8 @@ func (s *Server) anthropicCountTokens(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h["Content-Type"] = hdrJSON
 	h["Request-Id"] = []string{string(d.requestID[:])}
-	b := append(sc.out[:0], `{"input_tokens":`...)
+	b := sc.out[:0]
+	b = append(b, `{"input_tokens":`...)
 	b = strconv.AppendInt(b, int64(n), 10)
 	b = append(b, '}')
 	_, _ = w.Write(b)

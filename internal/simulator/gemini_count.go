@@ -56,7 +56,8 @@ func (s *Server) geminiCountTokens(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, &geminiDialect{}, e)
 		return
 	}
-	b := append(sc.out[:0], `{"totalTokens":`...)
+	b := sc.out[:0]
+	b = append(b, `{"totalTokens":`...)
 	b = strconv.AppendInt(b, int64(n), 10)
 	b = append(b, `,"promptTokensDetails":[{"modality":"TEXT","tokenCount":`...)
 	b = strconv.AppendInt(b, int64(n), 10)

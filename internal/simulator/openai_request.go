@@ -321,8 +321,7 @@ func (p *jsonParser) content(dst *textContent) bool {
 
 // stop reads OpenAI's stop: a string, null or a list of strings.
 func (p *jsonParser) stop(dst *stopSequences) bool {
-	switch p.peek() {
-	case '"':
+	if p.peek() == '"' {
 		var one string
 		if !p.str(&one) {
 			return false
