@@ -180,8 +180,10 @@ const sdks = {
         return { text: r.response, usage: { input: r.prompt_eval_count, output: r.eval_count } };
       }),
       info: await run(async () => {
-        const [v, ps, show] = await Promise.all([ok.version(), ok.ps(), ok.show({ model })]);
-        return { text: v.version, count: ps.models.length, dim: show.details.family ? 1 : 0 };
+        const [v, ps, show, legacy] = await Promise.all([
+          ok.version(), ok.ps(), ok.show({ model }), ok.embeddings({ model: 'all-minilm', prompt: 'the cat sat' }),
+        ]);
+        return { text: v.version, count: ps.models.length, dim: show.details.family ? legacy.embedding.length : 0 };
       }),
       rateLimit: await run(() => chatOf(client(base.limited))),
       cutStream: await run((p) => streamOf(client(base.cut), p)),

@@ -88,8 +88,8 @@ var sdkCases = []sdkCase{
 	}},
 	{name: "ollama", rateLimitClass: "ResponseError", attempts: 1, embeds: true, extra: func(t *testing.T, r map[string]outcome) {
 		checkAnswer(t, "generate", r["generate"])
-		if i := r["info"]; !i.OK || !strings.Contains(i.Text, "simulator") || i.Count != 1 || i.Dim != 1 {
-			t.Errorf("version, ps and show %+v", i)
+		if i := r["info"]; !i.OK || !strings.Contains(i.Text, "simulator") || i.Count != 1 || i.Dim != simulator.EmbedDimensions {
+			t.Errorf("version, ps, show and legacy embeddings %+v", i)
 		}
 	}},
 	{name: "cohere", rateLimitClass: "TooManyRequestsError", attempts: 3, hinted: true, embeds: true, extra: func(t *testing.T, r map[string]outcome) {
