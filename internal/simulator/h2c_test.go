@@ -20,6 +20,7 @@ func TestServesUnencryptedHTTP2(t *testing.T) {
 	ts := startServer(t, Config{Seed: 48})
 	root := strings.TrimSuffix(ts.url, "/v1")
 	c := h2cClient()
+	defer c.CloseIdleConnections()
 	for _, tt := range []struct{ name, path, body, want string }{
 		{"openai", "/v1/chat/completions", `{"model":"m","messages":[{"role":"user","content":"hi there"}]}`, `"hi there"`},
 		{"bedrock converse", "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse",
