@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,7 +19,11 @@ func (a *app) simulateCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "simulate",
 		Short: "Serve the provider simulator (OpenAI, Anthropic, Gemini, Ollama, Cohere, Bedrock and OpenAI-compatible wires) for offline runs, load tests and fault injection",
-		Args:  cobra.NoArgs,
+		Long: "Serve the provider simulator: one HTTP server (HTTP/1.1 and unencrypted HTTP/2) that speaks the OpenAI, Anthropic, Gemini, " +
+			"Ollama, Cohere and Bedrock wires and the OpenAI-compatible vendors' routes, streamed or not, so this project and your own " +
+			"application, written with the vendors' official SDKs, can run offline, under load and through injected faults. " +
+			"The start-up banner lists the base URL each SDK takes.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := f.Config()
 			if err != nil {
@@ -36,8 +42,7 @@ func (a *app) simulateCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("start simulator: %w", err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "LLM Test Bench provider SIMULATOR (not a real model) serving the OpenAI wire format at %s\n", url)
-			fmt.Fprintf(cmd.OutOrStdout(), "Use it with: --providers openai:sim-model and [providers.openai] base_url = %q, or an OpenAI client with OPENAI_BASE_URL=%s\n", url, url)
+			printSimulatorBanner(cmd.OutOrStdout(), url)
 			<-cmd.Context().Done()
 			return srv.Close()
 		},
@@ -56,8 +61,27 @@ func (a *app) simulateCommand() *cobra.Command {
 	fl.Float64Var(&f.ServerError, "server-error-rate", 0, "fraction of calls answered 500")
 	fl.Float64Var(&f.Timeout, "timeout-rate", 0, "fraction of calls that hang until the client gives up")
 	fl.Float64Var(&f.Truncate, "truncate-rate", 0, "fraction of answers cut off mid-way")
+	fl.StringVar(&f.TruncateMode, "truncate-mode", "cut", "how a truncated answer ends: cut (drop the connection mid-body, as a network failure does) or clean (end the response well, without the answer's end)")
 	fl.DurationVar(&f.RetryAfter, "retry-after", time.Second, "Retry-After sent with 429s")
 	fl.Int64Var(&f.Seed, "seed", 1, "random seed for latency and fault draws")
 	fl.StringVar(&f.Model, "model", "sim-model", "model name reported when a request names none")
 	return cmd
+}
+
+// printSimulatorBanner says what is serving where: the base URL of each
+// wire, as the vendors' SDKs and this project's providers take it.
+func printSimulatorBanner(w io.Writer, openAIURL string) {
+	root := strings.TrimSuffix(openAIURL, "/v1")
+	fmt.Fprintf(w, "LLM Test Bench provider SIMULATOR (not a real model) serving six wires (HTTP/1.1 and h2c) at %s\n", root)
+	for _, l := range [...][2]string{
+		{"OpenAI", openAIURL + "   (OPENAI_BASE_URL; chat, responses, embeddings)"},
+		{"Anthropic", root + "   (ANTHROPIC_BASE_URL; messages, count_tokens)"},
+		{"Gemini", root + "   (GOOGLE_GEMINI_BASE_URL or httpOptions.baseUrl; generateContent, embedContent, countTokens)"},
+		{"Ollama", root + "   (host; chat, generate, embed)"},
+		{"Cohere", root + "   (environment; chat, embed, rerank)"},
+		{"Bedrock", root + "   (endpoint; converse, invoke, streamed or not)"},
+	} {
+		fmt.Fprintf(w, "  %-10s %s\n", l[0], l[1])
+	}
+	fmt.Fprintf(w, "Use it with: --providers openai:sim-model and [providers.openai] base_url = %q, or `bench --simulate`\n", openAIURL)
 }

@@ -21,6 +21,7 @@ type SimulatorSettings struct {
 	ServerError  float64
 	Timeout      float64
 	Truncate     float64
+	TruncateMode string // "cut" (default) or "clean"
 	RetryAfter   time.Duration
 	Seed         int64
 	Model        string
@@ -34,7 +35,7 @@ type SimulatorSettings struct {
 // Config turns the settings into the simulator's configuration.
 func (f *SimulatorSettings) Config() (simulator.Config, error) {
 	cfg := simulator.Config{
-		TokensPerSec: f.TokensPerSec, RetryAfter: f.RetryAfter, Seed: f.Seed, Model: f.Model,
+		TokensPerSec: f.TokensPerSec, RetryAfter: f.RetryAfter, TruncateMode: simulator.TruncateMode(f.TruncateMode), Seed: f.Seed, Model: f.Model,
 		Policy: simulator.Policy(f.Policy), DefaultAnswer: f.DefaultAnswer,
 		Errors: simulator.ErrorRates{RateLimit: f.RateLimit, Overload: f.Overload, Server: f.ServerError, Timeout: f.Timeout, Truncate: f.Truncate},
 	}

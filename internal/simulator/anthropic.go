@@ -51,6 +51,7 @@ func (d *anthropicDialect) parse(r *http.Request, body []byte, t *turn) *apiErro
 	t.promptTokens = conversationTokens(string(req.System), req.Messages)
 	t.maxTokens = *req.MaxTokens
 	t.stream = req.Stream
+	t.stops = req.StopSequences
 	return nil
 }
 
@@ -142,10 +143,22 @@ func (d *anthropicDialect) begin(h http.Header, t *turn) {
 
 // anthropicStop is the stop_reason of t's answer.
 func anthropicStop(t *turn) string {
-	if t.cut {
+	switch {
+	case t.cut:
 		return "max_tokens"
+	case t.stopSeq != "":
+		return "stop_sequence"
 	}
 	return "end_turn"
+}
+
+// appendStopSequence appends the stop_sequence field's value: the
+// sequence the answer ended at, or null.
+func appendStopSequence(b []byte, t *turn) []byte {
+	if t.stopSeq == "" {
+		return append(b, "null"...)
+	}
+	return appendJSONString(b, t.stopSeq)
 }
 
 // appendMessage appends a message object: the whole answer, or the empty
@@ -173,7 +186,13 @@ func appendAnthropicMessage(b []byte, t *turn, model string, id []byte, start, b
 		b = append(b, anthropicStop(t)...)
 		b = append(b, '"')
 	}
-	b = append(b, `,"stop_sequence":null,"usage":{"input_tokens":`...)
+	b = append(b, `,"stop_sequence":`...)
+	if start {
+		b = append(b, "null"...)
+	} else {
+		b = appendStopSequence(b, t)
+	}
+	b = append(b, `,"usage":{"input_tokens":`...)
 	b = appendInt(b, int64(t.promptTokens))
 	b = append(b, `,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,`+
 		`"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":`...)
@@ -217,7 +236,9 @@ func appendAnthropicBlockStop(b []byte) []byte {
 func appendAnthropicMessageDelta(b []byte, t *turn, bedrock bool) []byte {
 	b = append(b, `{"type":"message_delta","delta":{"stop_reason":"`...)
 	b = append(b, anthropicStop(t)...)
-	b = append(b, `","stop_sequence":null},"usage":{`...)
+	b = append(b, `","stop_sequence":`...)
+	b = appendStopSequence(b, t)
+	b = append(b, `},"usage":{`...)
 	if !bedrock {
 		b = append(b, `"input_tokens":`...)
 		b = appendInt(b, int64(t.promptTokens))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // anthropicRequest is the part of a Messages request the simulator reads.
@@ -17,22 +18,42 @@ type anthropicRequest struct {
 	Messages  []chatMessage `json:"messages"`
 	System    textContent   `json:"system"`
 	Stream    bool          `json:"stream"`
+	// StopSequences end the answer before the first one it contains.
+	StopSequences []string `json:"stop_sequences"`
 }
 
-// anthropicVersions are the values of the anthropic-version header the
-// vendor accepts.
-var anthropicVersions = map[string]bool{"2023-06-01": true, "2023-01-01": true}
+// validAnthropicVersion reports whether v is a well-formed
+// anthropic-version: a calendar date YYYY-MM-DD. The vendor's SDKs send
+// the date of the API version they were written against (2023-06-01 for
+// years, newer dates since), so any real date is accepted rather than a
+// fixed list that would refuse the next SDK release.
+func validAnthropicVersion(v string) bool {
+	if len(v) != len("2006-01-02") {
+		return false
+	}
+	_, err := time.Parse("2006-01-02", v)
+	return err == nil
+}
+
+// checkAnthropicVersion checks the anthropic-version header, which every
+// Anthropic route requires.
+func checkAnthropicVersion(h http.Header) *apiError {
+	v, ok := h["Anthropic-Version"]
+	switch {
+	case !ok || len(v) == 0 || v[0] == "":
+		return badAnthropic("anthropic-version: header is required")
+	case len(v) > 1 || !validAnthropicVersion(v[0]):
+		return badAnthropic("anthropic-version: " + strconv.Quote(joinValues(v)) + " is not a valid version")
+	}
+	return nil
+}
 
 // parseAnthropicRequest checks the version header, then decodes and checks
 // a request body the way Anthropic does.
 func parseAnthropicRequest(h http.Header, body []byte) (anthropicRequest, *apiError) {
 	var req anthropicRequest
-	v, ok := h["Anthropic-Version"]
-	switch {
-	case !ok || len(v) == 0 || v[0] == "":
-		return req, badAnthropic("anthropic-version: header is required")
-	case len(v) > 1 || !anthropicVersions[v[0]]:
-		return req, badAnthropic("anthropic-version: " + strconv.Quote(joinValues(v)) + " is not a valid version")
+	if e := checkAnthropicVersion(h); e != nil {
+		return req, e
 	}
 	if !fastParseAnthropic(body, &req) {
 		req = anthropicRequest{}
@@ -123,8 +144,10 @@ func fastParseAnthropic(b []byte, req *anthropicRequest) bool {
 			return p.content(&req.System)
 		case "stream":
 			return p.boolean(&req.Stream)
+		case "stop_sequences":
+			return p.strList(&req.StopSequences)
 		}
-		return p.other(key, "model", "max_tokens", "messages", "system", "stream")
+		return p.other(key, "model", "max_tokens", "messages", "system", "stream", "stop_sequences")
 	})
 	p.space()
 	return ok && p.i == len(p.b)

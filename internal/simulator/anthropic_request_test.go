@@ -13,6 +13,7 @@ var anthropicSeeds = []string{
 	`{"model":"m","max_tokens":5,"system":"be brief","messages":[{"role":"user","content":"a"},{"role":"assistant","content":"b"},{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AA=="}},{"type":"text","text":"c","cache_control":{"type":"ephemeral"}}]}],"temperature":0.5,"stop_sequences":["x"],"metadata":{"user_id":"u"}}`,
 	`{"model":"m","max_tokens":-1,"messages":[]}`, `{}`, `{"Model":"x"}`, `{"max_tokens":1.5}`, `{"system":null,"messages":null}`,
 	`{"model":"m\u00e9","max_tokens":1,"messages":[{"role":"user","content":"\ud83d\ude00 \"q\""}],"stream":false}`,
+	`{"model":"m","max_tokens":5,"stop_sequences":["x",""],"messages":[{"role":"user","content":"a"}]}`, `{"model":"m","max_tokens":5,"stop_sequences":null,"messages":[]}`,
 }
 
 // FuzzFastParseAnthropic is a differential fuzz test: whatever the fast

@@ -230,7 +230,9 @@ func TestAnthropicBadRequests(t *testing.T) {
 	}
 	tests := []test{
 		{"no version", "", good, 400, "invalid_request_error", "anthropic-version: header is required"},
-		{"bad version", "2024-10-22", good, 400, "invalid_request_error", `anthropic-version: "2024-10-22" is not a valid version`},
+		{"not a date", "2023-6-1", good, 400, "invalid_request_error", `anthropic-version: "2023-6-1" is not a valid version`},
+		{"no such day", "2026-02-30", good, 400, "invalid_request_error", `anthropic-version: "2026-02-30" is not a valid version`},
+		{"a word", "latest", good, 400, "invalid_request_error", `anthropic-version: "latest" is not a valid version`},
 		{"not json", "2023-06-01", `{"model":`, 400, "invalid_request_error", "The request body is not valid JSON: unexpected end of JSON input"},
 		{"no model", "2023-06-01", `{"max_tokens":10,"messages":[]}`, 400, "invalid_request_error", "model: Field required"},
 		{"no max_tokens", "2023-06-01", `{"model":"m","messages":[]}`, 400, "invalid_request_error", "max_tokens: Field required"},
@@ -309,5 +311,75 @@ func TestAnthropicModels(t *testing.T) {
 	decodeStrict(t, body, &e)
 	if resp.StatusCode != 405 || e.Error.Type != "invalid_request_error" {
 		t.Errorf("GET /v1/messages = %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestAnthropicCountTokens(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{Seed: 46})
+	msg := `{"model":"claude-x","max_tokens":50,"system":"Be brief.","messages":[{"role":"user","content":"How many tokens are in this question?"}]}`
+	resp, body := ts.send(t, http.MethodPost, "/v1/messages", msg, anthropicHeaders)
+	if resp.StatusCode != 200 {
+		t.Fatalf("messages: %d %s", resp.StatusCode, body)
+	}
+	var m struct {
+		Usage struct {
+			InputTokens int `json:"input_tokens"`
+		} `json:"usage"`
+	}
+	if err := json.Unmarshal(body, &m); err != nil || m.Usage.InputTokens == 0 {
+		t.Fatalf("usage: %s (%v)", body, err)
+	}
+	count := `{"model":"claude-x","system":"Be brief.","messages":[{"role":"user","content":"How many tokens are in this question?"}]}`
+	newer := map[string]string{"anthropic-version": "2026-10-21", "x-api-key": "k"}
+	resp, body = ts.send(t, http.MethodPost, "/v1/messages/count_tokens", count, newer)
+	if resp.StatusCode != 200 || resp.Header.Get("Request-Id") == "" {
+		t.Fatalf("count_tokens: %d %s", resp.StatusCode, body)
+	}
+	var c struct {
+		InputTokens int `json:"input_tokens"`
+	}
+	decodeStrict(t, body, &c)
+	if c.InputTokens != m.Usage.InputTokens {
+		t.Errorf("count_tokens = %d, messages usage = %d", c.InputTokens, m.Usage.InputTokens)
+	}
+	for _, tt := range []struct {
+		name, body string
+		hdr        map[string]string
+		message    string
+	}{
+		{"no version", count, nil, "anthropic-version: header is required"},
+		{"no model", `{"messages":[{"role":"user","content":"x"}]}`, newer, "model: Field required"},
+		{"no messages", `{"model":"m"}`, newer, "messages: Field required"},
+	} {
+		resp, body := ts.send(t, http.MethodPost, "/v1/messages/count_tokens", tt.body, tt.hdr)
+		var e anthError
+		decodeStrict(t, body, &e)
+		if resp.StatusCode != 400 || e.Error.Message != tt.message {
+			t.Errorf("%s: %d %s", tt.name, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestAnthropicNewerVersion(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{Seed: 47})
+	hdr := map[string]string{"anthropic-version": "2026-10-21"}
+	resp, body := ts.send(t, http.MethodPost, "/v1/messages", `{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, hdr)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"type":"message"`) {
+		t.Errorf("newer version: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestAnthropicUnknownRoute checks that a route under /v1/messages the
+// simulator lacks answers 404 in Anthropic's shape.
+func TestAnthropicUnknownRoute(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{Seed: 48})
+	resp, body := ts.send(t, http.MethodPost, "/v1/messages/batches", `{}`, anthropicHeaders)
+	var e anthError
+	decodeStrict(t, body, &e)
+	if resp.StatusCode != 404 || e.Type != "error" || e.Error.Type != "not_found_error" || e.RequestID == "" {
+		t.Errorf("%d %s", resp.StatusCode, body)
 	}
 }

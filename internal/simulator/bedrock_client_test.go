@@ -99,17 +99,19 @@ func TestBedrockClientFaults(t *testing.T) {
 		rates  ErrorRates
 		kind   provider.Kind
 		status int
+		mode   TruncateMode
 	}{
-		{"throttling", ErrorRates{RateLimit: 1}, provider.KindRateLimited, 429},
-		{"unavailable", ErrorRates{Overload: 1}, provider.KindOverloaded, 503},
-		{"internal", ErrorRates{Server: 1}, provider.KindTransient, 500},
-		{"truncate", ErrorRates{Truncate: 1}, provider.KindTransient, 200},
+		{"throttling", ErrorRates{RateLimit: 1}, provider.KindRateLimited, 429, ""},
+		{"unavailable", ErrorRates{Overload: 1}, provider.KindOverloaded, 503, ""},
+		{"internal", ErrorRates{Server: 1}, provider.KindTransient, 500, ""},
+		{"truncate", ErrorRates{Truncate: 1}, provider.KindTransient, 200, TruncateCut},
+		{"truncate-clean", ErrorRates{Truncate: 1}, provider.KindTransient, 200, TruncateClean},
 	}
 	for _, f := range faults {
 		t.Run(f.name, func(t *testing.T) {
 			t.Parallel()
 			forEachBedrockCall(t, func(t *testing.T, api string, stream bool) {
-				ts := startServer(t, Config{Errors: f.rates, Seed: 73})
+				ts := startServer(t, Config{Errors: f.rates, TruncateMode: f.mode, Seed: 73})
 				c := bedrockClient(t, ts, api, 0)
 				statuses := map[int]bool{}
 				for range 12 {
@@ -119,14 +121,23 @@ func TestBedrockClientFaults(t *testing.T) {
 						t.Fatalf("error %v, want kind %s", err, f.kind)
 					}
 					statuses[pe.StatusCode] = true
-					if f.name == "truncate" && stream && !strings.Contains(err.Error(), "stream truncated") {
+					if f.name == "truncate" && stream && !strings.Contains(err.Error(), "stream truncated mid-frame") {
+						t.Errorf("error %v, want a stream cut mid-frame", err)
+					}
+					if f.name == "truncate" && !stream && !strings.Contains(err.Error(), "unexpected EOF") {
+						t.Errorf("error %v, want a dropped connection", err)
+					}
+					if f.name == "truncate-clean" && stream && !strings.Contains(err.Error(), "stream truncated") {
 						t.Errorf("error %v, want a truncated stream", err)
 					}
-					if f.name == "truncate" && !stream && !strings.Contains(err.Error(), "malformed") {
+					if f.name == "truncate-clean" && !stream && !strings.Contains(err.Error(), "malformed") {
 						t.Errorf("error %v, want a malformed answer", err)
 					}
 				}
 				want := map[int]bool{f.status: true}
+				if f.name == "truncate" && !stream {
+					want = map[int]bool{0: true} // the body's read failed: a transport error
+				}
 				if stream && f.status != 200 {
 					want[200] = true // thrown in the stream, after the 200
 				}

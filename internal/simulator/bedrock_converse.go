@@ -16,8 +16,11 @@ var (
 
 // converseStop is the stopReason of t's answer.
 func converseStop(t *turn) string {
-	if t.cut {
+	switch {
+	case t.cut:
 		return "max_tokens"
+	case t.stopSeq != "":
+		return "stop_sequence"
 	}
 	return "end_turn"
 }

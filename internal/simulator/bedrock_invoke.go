@@ -62,6 +62,7 @@ func (d *bedrockDialect) parseInvoke(body []byte, t *turn) *apiError {
 	t.prompt = lastUserText(req.Messages)
 	t.promptTokens = conversationTokens(string(req.System), req.Messages)
 	t.maxTokens = *req.MaxTokens
+	t.stops = req.StopSequences
 	t.stream = d.stream
 	return nil
 }

@@ -29,7 +29,8 @@ type converseBlock struct {
 }
 
 type converseInference struct {
-	MaxTokens *int `json:"maxTokens"`
+	MaxTokens     *int     `json:"maxTokens"`
+	StopSequences []string `json:"stopSequences"`
 }
 
 // converseText joins the text blocks with newlines.
@@ -63,8 +64,11 @@ func (d *bedrockDialect) parseConverse(body []byte, t *turn) *apiError {
 	}
 	t.prompt = lastUserText(msgs)
 	t.promptTokens = conversationTokens(converseText(req.System), msgs)
-	if c := req.InferenceConfig; c != nil && c.MaxTokens != nil {
-		t.maxTokens = *c.MaxTokens
+	if c := req.InferenceConfig; c != nil {
+		if c.MaxTokens != nil {
+			t.maxTokens = *c.MaxTokens
+		}
+		t.stops = c.StopSequences
 	}
 	t.stream = d.stream
 	return nil
@@ -169,10 +173,13 @@ func fastParseConverse(b []byte, req *converseRequest) bool {
 			}
 			c := req.InferenceConfig
 			return p.object(func(key []byte) bool {
-				if string(key) == "maxTokens" {
+				switch string(key) {
+				case "maxTokens":
 					return p.intPtr(&c.MaxTokens)
+				case "stopSequences":
+					return p.strList(&c.StopSequences)
 				}
-				return p.other(key, "maxTokens")
+				return p.other(key, "maxTokens", "stopSequences")
 			})
 		}
 		return p.other(key, "messages", "system", "inferenceConfig")
@@ -229,6 +236,7 @@ type invokeRequest struct {
 	System           textContent     `json:"system"`
 	Model            json.RawMessage `json:"model"`
 	Stream           json.RawMessage `json:"stream"`
+	StopSequences    []string        `json:"stop_sequences"`
 }
 
 // malformedInput is Bedrock's 400 for a body its schema for the model
@@ -296,8 +304,10 @@ func fastParseInvoke(b []byte, req *invokeRequest) bool {
 			return p.messages(&req.Messages)
 		case "system":
 			return p.content(&req.System)
+		case "stop_sequences":
+			return p.strList(&req.StopSequences)
 		}
-		return p.other(key, "anthropic_version", "max_tokens", "messages", "system", "model", "stream")
+		return p.other(key, "anthropic_version", "max_tokens", "messages", "system", "model", "stream", "stop_sequences")
 	})
 	p.space()
 	return ok && p.i == len(p.b)

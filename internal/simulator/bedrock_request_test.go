@@ -13,6 +13,7 @@ var converseSeeds = []string{
 	`{}`, `{"messages":[]}`, `{"messages":null}`, `{"Messages":[]}`, `{"inferenceConfig":{"maxTokens":1.5}}`, `{"inferenceConfig":null}`,
 	`{"messages":[{"role":"user","content":[{"text":null}]}]}`, `{"system":[{"text":"a"}],"system":[{"text":"b"}]}`,
 	`{"messages":[{"role":"user","content":"hi"}]}`, `{"messages":[{"role":"us\u0065r","content":[{"text":"\ud83d\ude00"}]}]}`,
+	`{"messages":[{"role":"user","content":[{"text":"a"}]}],"inferenceConfig":{"maxTokens":3,"stopSequences":["b"]}}`, `{"messages":[],"inferenceConfig":{"stopSequences":null}}`,
 }
 
 // FuzzFastParseConverse is a differential fuzz test: whatever the fast
@@ -43,6 +44,7 @@ var invokeSeeds = []string{
 	`{"anthropic_version":"bedrock-2023-05-31","max_tokens":5,"system":"be brief","messages":[{"role":"user","content":"a"},{"role":"assistant","content":"b"},{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AA=="}},{"type":"text","text":"c"}]}],"temperature":0.5,"anthropic_beta":["x"]}`,
 	`{"model":"m","stream":true,"max_tokens":1,"messages":[]}`, `{}`, `{"Anthropic_Version":"x"}`, `{"max_tokens":1.5}`,
 	`{"anthropic_version":null,"messages":null,"system":null}`, `{"anthropic_version":"a","anthropic_version":"b"}`,
+	`{"anthropic_version":"bedrock-2023-05-31","max_tokens":5,"stop_sequences":["x"],"messages":[{"role":"user","content":"a"}]}`,
 }
 
 // FuzzFastParseInvoke is FuzzFastParseConverse for InvokeModel bodies.

@@ -643,7 +643,7 @@ func TestAnthropicModelName(t *testing.T) {
 // between frames, so the client sees a clean end without messageStop.
 func TestBedrockTruncatedStreamsAreWhole(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, Config{Errors: ErrorRates{Truncate: 1}, Seed: 67})
+	ts := startServer(t, Config{Errors: ErrorRates{Truncate: 1}, TruncateMode: TruncateClean, Seed: 67})
 	for _, wc := range []wireCase{bedrockConverseWire, bedrockInvokeWire} {
 		req := wc.request(t, "one two three four", true, -1)
 		_, body := ts.send(t, req.method, req.path, req.body, req.hdr)

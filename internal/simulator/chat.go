@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -24,9 +25,12 @@ type turn struct {
 	stream       bool // the client asked for a stream
 	silent       bool // answer nothing whatever the policy says (Ollama's load request)
 
+	stops []string // stop sequences: the answer ends before the first one found
+
 	answer     string
-	completion int  // tokens in answer
-	cut        bool // the answer was cut at maxTokens
+	completion int    // tokens in answer
+	cut        bool   // the answer was cut at maxTokens
+	stopSeq    string // the stop sequence the answer ended at, when one did
 }
 
 // apiError is an error answer in wire-neutral form; each dialect renders it
@@ -153,18 +157,42 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, d errorShap
 	return true
 }
 
-// decide picks the answer to t with the policy and cuts it at the limit.
+// decide picks the answer to t with the policy, ends it before the first
+// stop sequence it contains, and cuts it at the limit.
 func (s *Server) decide(t *turn) {
 	full := ""
 	if !t.silent {
 		full = s.answer(t.prompt)
 	}
+	full, t.stopSeq = cutAtStop(full, t.stops)
 	t.answer, t.completion = truncateTokens(full, t.maxTokens)
 	t.cut = len(t.answer) < len(full)
+	if t.cut {
+		t.stopSeq = "" // the limit came first
+	}
+}
+
+// cutAtStop ends answer before the earliest occurrence of a stop sequence
+// (the longest when several start there), as the vendors do, and returns
+// the sequence; empty sequences are ignored.
+func cutAtStop(answer string, stops []string) (string, string) {
+	at, seq := len(answer)+1, ""
+	for _, s := range stops {
+		if s == "" {
+			continue
+		}
+		if i := strings.Index(answer, s); i >= 0 && (i < at || i == at && len(s) > len(seq)) {
+			at, seq = i, s
+		}
+	}
+	if seq == "" {
+		return answer, ""
+	}
+	return answer[:at], seq
 }
 
 // complete sends a non-streamed answer after the configured latency; a
-// truncated one is cut after half of its body. It builds the answer in b
+// truncated one is cut after half of its body (see truncated). It builds the answer in b
 // and returns b for reuse.
 func (s *Server) complete(w http.ResponseWriter, r *http.Request, d dialect, t *turn, truncate bool, b []byte) []byte {
 	p := pacer{s: s, ctx: r.Context(), start: t.start}
@@ -181,14 +209,28 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, d dialect, t *
 	}
 	b = d.appendComplete(b, t)
 	if truncate {
-		s.stats.truncate.Add(1)
-		_, _ = w.Write(b[:len(b)/2])
+		s.truncated(w, b[:len(b)/2])
 		return b
 	}
 	if _, err := w.Write(b); err == nil {
 		s.stats.answered.Add(1)
 	}
 	return b
+}
+
+// truncated sends part, the first part of an answer, and ends the response
+// as Config.TruncateMode says: cleanly, or by dropping the connection after
+// part has reached the client.
+func (s *Server) truncated(w http.ResponseWriter, part []byte) {
+	s.stats.truncate.Add(1)
+	_, err := w.Write(part)
+	if s.cfg.TruncateMode == TruncateClean {
+		return
+	}
+	if err == nil {
+		_ = http.NewResponseController(w).Flush()
+	}
+	abort()
 }
 
 // tokenOffset is the time after the first token at which token k is sent.
@@ -288,8 +330,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *tu
 		i = end
 	}
 	if truncate {
-		s.stats.truncate.Add(1)
-		_, _ = w.Write(b)
+		s.truncated(w, b)
 		return b
 	}
 	if sp.spread && time.Since(t.start) < sp.total {

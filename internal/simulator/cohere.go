@@ -60,6 +60,7 @@ func (d *cohereDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 		t.maxTokens = *req.MaxTokens
 	}
 	t.stream = req.Stream
+	t.stops = req.StopSequences
 	d.billed = req.billedInput()
 	return nil
 }
@@ -98,8 +99,11 @@ func (d *cohereDialect) begin(h http.Header, t *turn) {
 
 // cohereFinish is the finish_reason of t's answer.
 func cohereFinish(t *turn) string {
-	if t.cut {
+	switch {
+	case t.cut:
 		return "MAX_TOKENS"
+	case t.stopSeq != "":
+		return "STOP_SEQUENCE"
 	}
 	return "COMPLETE"
 }

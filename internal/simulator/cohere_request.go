@@ -14,6 +14,8 @@ type cohereRequest struct {
 	Messages  []chatMessage `json:"messages"`
 	Stream    bool          `json:"stream"`
 	MaxTokens *int          `json:"max_tokens"`
+	// StopSequences end the answer before the first one it contains.
+	StopSequences []string `json:"stop_sequences"`
 }
 
 func badCohere(msg string) *apiError {
@@ -80,8 +82,10 @@ func fastParseCohere(b []byte, req *cohereRequest) bool {
 			return p.boolean(&req.Stream)
 		case "max_tokens":
 			return p.intPtr(&req.MaxTokens)
+		case "stop_sequences":
+			return p.strList(&req.StopSequences)
 		}
-		return p.other(key, "model", "messages", "stream", "max_tokens")
+		return p.other(key, "model", "messages", "stream", "max_tokens", "stop_sequences")
 	})
 	p.space()
 	return ok && p.i == len(p.b)

@@ -11,6 +11,7 @@ var cohereSeeds = []string{
 	`{"model":"command-a-03-2025","messages":[{"role":"system","content":"You are a helpful assistant"},{"role":"user","content":"Say hi in Portuguese"}],"max_tokens":4000}`,
 	`{"model":"command-a-03-2025","stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]},{"role":"assistant","tool_plan":"p","tool_calls":[]},{"role":"tool","tool_call_id":"c","content":"r"}],"temperature":0.3,"p":0.75,"k":0,"seed":1,"stop_sequences":["x"]}`,
 	`{}`, `{"messages":[]}`, `{"messages":null,"max_tokens":null}`, `{"Model":"x"}`, `{"max_tokens":1.5}`, `{"stream":"yes"}`,
+	`{"model":"m","messages":[{"role":"user","content":"a"}],"stop_sequences":["x"]}`, `{"model":"m","stop_sequences":[1]}`,
 }
 
 // FuzzFastParseCohere is a differential fuzz test: whatever the fast parser

@@ -72,13 +72,28 @@ type ErrorRates struct {
 	// that end it well (OpenAI's finish_reason and [DONE], Anthropic's
 	// message_stop, Gemini's finishReason, Ollama's done:true line,
 	// Cohere's message-end); a non-streamed answer is cut after half of
-	// its body.
+	// its body. Config.TruncateMode says how the response then ends.
 	Truncate float64
 }
 
 func (e ErrorRates) sum() float64 {
 	return e.RateLimit + e.Overload + e.Server + e.Timeout + e.Truncate
 }
+
+// TruncateMode is how a truncated answer (ErrorRates.Truncate) ends.
+type TruncateMode string
+
+const (
+	// TruncateCut drops the connection after the first half of the answer
+	// has been sent (HTTP/1.1: the chunked body never ends; HTTP/2: the
+	// stream is reset), as a real network failure does, so clients see a
+	// connection error they can retry.
+	TruncateCut TruncateMode = "cut"
+	// TruncateClean ends the response well after the first half: a stream
+	// without its closing events, a non-streamed body that is not whole
+	// JSON. Clients must notice the missing end themselves.
+	TruncateClean TruncateMode = "clean"
+)
 
 // Config configures a Server. The zero value is a valid, instant echo server.
 type Config struct {
@@ -97,6 +112,9 @@ type Config struct {
 	TokensPerSec float64
 	// Errors are the fault injection rates.
 	Errors ErrorRates
+	// TruncateMode is how a truncated answer ends; empty means
+	// TruncateCut.
+	TruncateMode TruncateMode
 	// RetryAfter is the retry hint of RateLimit faults; 0 means
 	// DefaultRetryAfter.
 	RetryAfter time.Duration
@@ -141,6 +159,11 @@ func (c *Config) validate() error {
 	if c.TimeoutHang < 0 {
 		errs = append(errs, fmt.Errorf("timeout hang: must be >= 0, got %v", c.TimeoutHang))
 	}
+	switch c.TruncateMode {
+	case "", TruncateCut, TruncateClean:
+	default:
+		errs = append(errs, fmt.Errorf("truncate mode: unknown %q (want cut or clean)", c.TruncateMode))
+	}
 	switch c.Policy {
 	case "", PolicyEcho, PolicyExpected, PolicyScripted:
 	default:
@@ -178,6 +201,9 @@ func (e ErrorRates) validate() []error {
 }
 
 func (c *Config) fillDefaults() {
+	if c.TruncateMode == "" {
+		c.TruncateMode = TruncateCut
+	}
 	if c.Policy == "" {
 		c.Policy = PolicyEcho
 	}

@@ -3,7 +3,8 @@
 // Messages, the Gemini API, Ollama's native API, Cohere Chat v2 and Amazon
 // Bedrock (Converse and InvokeModel) at once, each streamed and not, with
 // configurable latency, time-to-first-token, tokens per second, injected
-// faults and an answer policy.
+// faults and an answer policy. It speaks HTTP/1.1 and unencrypted HTTP/2
+// (prior knowledge) on one listener.
 //
 // It serves three purposes: the target of the offline quickstart, the load
 // target for performance work (with zero latency it answers tens of
@@ -19,15 +20,20 @@
 // server's root as their base URL:
 //
 //	OpenAI     POST /v1/chat/completions            GET /v1/models
+//	           POST /v1/responses
 //	           POST /v1/embeddings
 //	Anthropic  POST /v1/messages                    GET /v1/models (with anthropic-version or x-api-key)
+//	           POST /v1/messages/count_tokens
 //	Gemini     POST /v1beta/models/{m}:generateContent
 //	           POST /v1beta/models/{m}:streamGenerateContent?alt=sse
 //	           POST /v1beta/models/{m}:embedContent
 //	           POST /v1beta/models/{m}:batchEmbedContents
-//	                                                GET /v1beta/models
-//	Ollama     POST /api/chat  POST /api/embed      GET /api/tags  GET /
+//	           POST /v1beta/models/{m}:countTokens  GET /v1beta/models
+//	Ollama     POST /api/chat  POST /api/generate   GET /api/tags  GET /
+//	           POST /api/embed POST /api/embeddings GET /api/ps   GET /api/version
+//	           POST /api/show
 //	Cohere     POST /v2/chat   POST /v2/embed       GET /v1/models (with Cohere's query or SDK headers)
+//	           POST /v2/rerank
 //	Bedrock    POST /model/{id}/converse            GET /foundation-models
 //	           POST /model/{id}/converse-stream
 //	           POST /model/{id}/invoke
@@ -35,7 +41,7 @@
 //
 // Any API key is accepted, and none (Bedrock: any Authorization, SigV4 or
 // a Bedrock API key); Anthropic's anthropic-version header is required, as
-// by the vendor. Bedrock's model id is URL-escaped in the path
+// by the vendor, and any well-formed date (YYYY-MM-DD) is accepted. Bedrock's model id is URL-escaped in the path
 // ("…-v1%3A0", an ARN's "/" as %2F); InvokeModel takes Anthropic's
 // Messages body with anthropic_version and refuses model and stream in it,
 // as Bedrock does.
@@ -43,9 +49,13 @@
 // # What every wire shares
 //
 // Every chat request goes through one core: the policy answers the last
-// user message, as each wire's request format carries it; the answer is
-// cut at the request's token limit (finishing with the vendor's "length"
-// reason); a stream sends one token per event. Usage is counted by the
+// user message, as each wire's request format carries it; the answer ends
+// before the first stop sequence it contains (OpenAI's stop, Anthropic's
+// and Cohere's stop_sequences, Gemini's and Converse's stopSequences,
+// Ollama's options.stop; with the vendor's finish reason, and Anthropic's
+// stop_sequence) and is cut at the request's token limit (finishing with
+// the vendor's "length" reason); a stream sends one token per event.
+// OpenAI's n asks for n choices, each the same answer, billed n times. Usage is counted by the
 // approximate tokenizer in tokens.go, the same on every wire.
 //
 // # Timing
@@ -88,7 +98,29 @@
 //
 // A timeout hangs without answering until the client gives up, the server
 // closes or Config.TimeoutHang passes, then drops the connection; a
-// truncated non-streamed answer is cut after half of its body.
+// truncated non-streamed answer is cut after half of its body. By default
+// (TruncateCut) a truncated answer, streamed or not, then drops the
+// connection, as a real network failure does: over HTTP/1.1 the chunked
+// body never ends, over HTTP/2 the stream is reset, and clients (the
+// vendors' SDKs, this project's providers) see a connection error they
+// retry. TruncateClean (simulate --truncate-mode clean) ends the response
+// well instead, leaving the client to notice the missing end.
+//
+// OpenAI's Responses API (openai_responses.go) answers through the same
+// core in its own shape: output[] with one message whose content is an
+// output_text part, usage input_tokens and output_tokens, status
+// "incomplete" when cut at max_output_tokens; a stream is its named
+// events (response.created ... response.output_text.delta ...
+// response.completed). Token counts (Anthropic's count_tokens, Gemini's
+// countTokens) report what the chat route's usage would for the same
+// input, without latency or faults. Cohere's /v2/rerank ranks documents by
+// the similarity of their embeddings to the query's (cohere_rerank.go).
+// Ollama's /api/generate is its chat with the text in "response";
+// /api/show, /api/ps and /api/version describe the simulated model.
+// OpenAI's errors carry x-request-id and x-ratelimit-* like its answers.
+//
+// The package sdktest drives the vendors' official SDKs (npm, pinned)
+// against the simulator in a test.
 //
 // OpenAI's chat route is served under any prefix that ends in
 // /chat/completions (Groq's /openai/v1, OpenRouter's /api/v1, Azure's

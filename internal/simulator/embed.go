@@ -113,8 +113,7 @@ func (s *Server) serveEmbed(w http.ResponseWriter, r *http.Request, ew embedWire
 	}
 	out = ew.appendEmbed(w.Header(), out[:0], t, &job)
 	if f == faultTruncate {
-		s.stats.truncate.Add(1)
-		_, _ = w.Write(out[:len(out)/2])
+		s.truncated(w, out[:len(out)/2])
 		return
 	}
 	if _, err := w.Write(out); err == nil {

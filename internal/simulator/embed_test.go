@@ -268,7 +268,7 @@ func TestEmbedWiresFaults(t *testing.T) {
 		}
 		t.Run(ec.name+"/truncate", func(t *testing.T) {
 			t.Parallel()
-			ts := startServer(t, Config{Errors: ErrorRates{Truncate: 1}, Seed: 83})
+			ts := startServer(t, Config{Errors: ErrorRates{Truncate: 1}, TruncateMode: TruncateClean, Seed: 83})
 			resp, body := ec.chat.post(t, ts, ec.request(t, []string{"hi there"}, 0))
 			if resp.StatusCode != 200 || json.Valid(body) || len(body) < 100 {
 				t.Errorf("%d %q, want the first half of an answer", resp.StatusCode, body)
@@ -332,7 +332,7 @@ func TestEmbedRoutes(t *testing.T) {
 			t.Errorf("POST %s = %d %s", path, resp.StatusCode, b)
 		}
 	}
-	for _, c := range []struct{ method, path string }{{http.MethodGet, "/v2/embed"}, {http.MethodPost, "/api/embeddings"}} {
+	for _, c := range []struct{ method, path string }{{http.MethodGet, "/v2/embed"}, {http.MethodGet, "/api/embeddings"}} {
 		if resp, b := ts.send(t, c.method, c.path, body, nil); resp.StatusCode < 400 {
 			t.Errorf("%s %s = %d %s, want an error", c.method, c.path, resp.StatusCode, b)
 		}

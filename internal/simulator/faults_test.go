@@ -108,7 +108,7 @@ func TestTimeoutFault(t *testing.T) {
 
 func TestTruncateFault(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, Config{Errors: ErrorRates{Truncate: 1}, Seed: 23})
+	ts := startServer(t, Config{Errors: ErrorRates{Truncate: 1}, TruncateMode: TruncateClean, Seed: 23})
 	prompt := "one two three four five six seven eight"
 	t.Run("stream", func(t *testing.T) {
 		t.Parallel()

@@ -60,6 +60,8 @@ func (s *Server) geminiRoute(w http.ResponseWriter, r *http.Request) {
 			s.serveChat(w, r, &sc.gemini, sc)
 		case call && r.Method == http.MethodPost && (method == "embedContent" || method == "batchEmbedContents"):
 			s.geminiEmbed(w, r, name, method == "batchEmbedContents")
+		case call && r.Method == http.MethodPost && method == "countTokens":
+			s.geminiCountTokens(w, r)
 		default:
 			s.geminiNotFound(w, "models/"+name+" is not found for API version v1beta, or is not supported for "+method+".")
 		}
@@ -79,6 +81,7 @@ func (d *geminiDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.prompt = req.lastUserText()
 	t.promptTokens = req.promptTokens()
 	t.maxTokens = req.maxTokens()
+	t.stops = req.stops()
 	t.stream = d.stream
 	var top int
 	d.logprobs, top = req.logprobs()

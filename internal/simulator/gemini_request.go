@@ -29,11 +29,13 @@ type geminiPart struct {
 }
 
 type geminiGenConfig struct {
-	MaxOutputTokens       *int  `json:"maxOutputTokens"`
-	MaxOutputTokensSnake  *int  `json:"max_output_tokens"`
-	ResponseLogprobs      *bool `json:"responseLogprobs"`
-	ResponseLogprobsSnake *bool `json:"response_logprobs"`
-	Logprobs              *int  `json:"logprobs"`
+	MaxOutputTokens       *int     `json:"maxOutputTokens"`
+	MaxOutputTokensSnake  *int     `json:"max_output_tokens"`
+	ResponseLogprobs      *bool    `json:"responseLogprobs"`
+	ResponseLogprobsSnake *bool    `json:"response_logprobs"`
+	Logprobs              *int     `json:"logprobs"`
+	StopSequences         []string `json:"stopSequences"`
+	StopSequencesSnake    []string `json:"stop_sequences"`
 }
 
 // text joins the content's text parts with newlines.
@@ -77,6 +79,17 @@ func (r *geminiRequest) maxTokens() int {
 		}
 	}
 	return -1
+}
+
+// stops is generationConfig.stopSequences, in either spelling.
+func (r *geminiRequest) stops() []string {
+	var s []string
+	for _, g := range []*geminiGenConfig{r.GenerationConfig, r.GenerationConfigSnake} {
+		if g != nil {
+			s = append(append(s, g.StopSequences...), g.StopSequencesSnake...)
+		}
+	}
+	return s
 }
 
 // logprobs reports whether the request asks for token logprobs
@@ -126,6 +139,19 @@ func badGemini(msg string) *apiError {
 	return &apiError{status: http.StatusBadRequest, typ: "INVALID_ARGUMENT", message: msg}
 }
 
+// checkGeminiContents checks the roles and parts of contents as Gemini does.
+func checkGeminiContents(contents []geminiContent) *apiError {
+	for i, c := range contents {
+		if c.Role != "" && c.Role != "user" && c.Role != "model" {
+			return badGemini("Please use a valid role: user, model.")
+		}
+		if len(c.Parts) == 0 {
+			return badGemini(fmt.Sprintf("* GenerateContentRequest.contents[%d].parts: contents.parts must not be empty.\n", i))
+		}
+	}
+	return nil
+}
+
 // parseGeminiRequest decodes and checks a request body the way Gemini does.
 func parseGeminiRequest(body []byte) (geminiRequest, *apiError) {
 	var req geminiRequest
@@ -138,18 +164,13 @@ func parseGeminiRequest(body []byte) (geminiRequest, *apiError) {
 	if len(req.Contents) == 0 {
 		return req, badGemini("* GenerateContentRequest.contents: contents is not specified\n")
 	}
+	if e := checkGeminiContents(req.Contents); e != nil {
+		return req, e
+	}
 	for _, g := range []*geminiGenConfig{req.GenerationConfig, req.GenerationConfigSnake} {
 		if g != nil && g.Logprobs != nil && (*g.Logprobs < 0 || *g.Logprobs > MaxTopLogprobs) {
 			return req, badGemini(fmt.Sprintf("* GenerateContentRequest.generation_config.logprobs: logprobs must be in the range [0, %d], got %d\n",
 				MaxTopLogprobs, *g.Logprobs))
-		}
-	}
-	for i, c := range req.Contents {
-		if c.Role != "" && c.Role != "user" && c.Role != "model" {
-			return req, badGemini("Please use a valid role: user, model.")
-		}
-		if len(c.Parts) == 0 {
-			return req, badGemini(fmt.Sprintf("* GenerateContentRequest.contents[%d].parts: contents.parts must not be empty.\n", i))
 		}
 	}
 	return req, nil
@@ -264,7 +285,12 @@ func (p *jsonParser) geminiGenConfig(dst **geminiGenConfig) bool {
 			return p.boolPtr(&g.ResponseLogprobsSnake)
 		case "logprobs":
 			return p.intPtr(&g.Logprobs)
+		case "stopSequences":
+			return p.strList(&g.StopSequences)
+		case "stop_sequences":
+			return p.strList(&g.StopSequencesSnake)
 		}
-		return p.other(key, "maxOutputTokens", "max_output_tokens", "responseLogprobs", "response_logprobs", "logprobs")
+		return p.other(key, "maxOutputTokens", "max_output_tokens", "responseLogprobs", "response_logprobs", "logprobs",
+			"stopSequences", "stop_sequences")
 	})
 }

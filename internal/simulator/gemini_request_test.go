@@ -13,6 +13,7 @@ var geminiSeeds = []string{
 	`{}`, `{"contents":[]}`, `{"contents":null}`, `{"Contents":[{"parts":[{"text":"x"}]}]}`, `{"generationConfig":{"maxOutputTokens":1.5}}`,
 	`{"contents":[{"parts":[{"text":null}]}]}`, `{"systemInstruction":{"role":"a"},"systemInstruction":{"parts":[{"text":"b"}]}}`,
 	`{"generationConfig":{"responseLogprobs":null,"logprobs":null}}`, `{"generationConfig":{"responseLogprobs":true,"responseLogprobs":false,"logprobs":2,"logprobs":-1}}`,
+	`{"contents":[{"parts":[{"text":"a"}]}],"generationConfig":{"stopSequences":["x"],"stop_sequences":null}}`,
 }
 
 // FuzzFastParseGemini is a differential fuzz test: whatever the fast parser

@@ -207,8 +207,8 @@ func TestGeminiBadRequests(t *testing.T) {
 			"INVALID_ARGUMENT", "Please use a valid role: user, model."},
 		{"not json", "POST", "/v1beta/models/g:generateContent", `{"contents":`, 400, "INVALID_ARGUMENT",
 			"Invalid JSON payload received. unexpected end of JSON input"},
-		{"unknown method", "POST", "/v1beta/models/g:countTokens", `{}`, 404, "NOT_FOUND",
-			"models/g is not found for API version v1beta, or is not supported for countTokens."},
+		{"unknown method", "POST", "/v1beta/models/g:predict", `{}`, 404, "NOT_FOUND",
+			"models/g is not found for API version v1beta, or is not supported for predict."},
 		{"unknown path", "GET", "/v1beta/tunedModels", ``, 404, "NOT_FOUND", "Requested entity was not found."},
 	}
 	for _, tt := range tests {

@@ -11,7 +11,8 @@ import (
 
 // The Ollama native wire (PROVIDER_FACTS.md §7): POST /api/chat, which
 // streams NDJSON unless the request says "stream": false, POST /api/embed,
-// GET /api/tags and GET / ("Ollama is running"). There is no
+// GET /api/tags and GET / ("Ollama is running"); the other routes of the
+// official clients are in ollama_generate.go. There is no
 // authentication. The last line of an answer has done:true, done_reason,
 // prompt_eval_count, eval_count and the *_duration fields in nanoseconds,
 // measured on the simulated answer: load_duration is the time spent reading
@@ -27,8 +28,9 @@ var (
 
 // ollamaDialect is the Ollama wire of one request.
 type ollamaDialect struct {
-	parsed time.Time // when the request was decoded
-	load   bool      // a request without messages: load the model, answer nothing
+	parsed   time.Time // when the request was decoded
+	load     bool      // a request without messages: load the model, answer nothing
+	generate bool      // /api/generate: the text is "response", not a message
 }
 
 // ollamaRoute serves / and the /api/ routes; like Ollama's router it
@@ -43,8 +45,20 @@ func (s *Server) ollamaRoute(w http.ResponseWriter, r *http.Request) {
 		sc := s.getScratch()
 		sc.ollama = ollamaDialect{}
 		s.serveChat(w, r, &sc.ollama, sc)
+	case path == "/api/generate" && r.Method == http.MethodPost:
+		sc := s.getScratch()
+		d := &ollamaGenerateDialect{}
+		s.serveChat(w, r, d, sc)
 	case path == "/api/embed" && r.Method == http.MethodPost:
 		s.ollamaEmbed(w, r)
+	case path == "/api/embeddings" && r.Method == http.MethodPost:
+		s.serveEmbed(w, r, &ollamaLegacyEmbedWire{})
+	case path == "/api/show" && r.Method == http.MethodPost:
+		s.ollamaShow(w, r)
+	case path == "/api/ps" && get:
+		s.ollamaPS(w)
+	case path == "/api/version" && get:
+		ollamaVersionRoute(w)
 	case path == "/api/tags" && get:
 		s.ollamaTags(w)
 	default:
@@ -69,6 +83,7 @@ func (d *ollamaDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.prompt = req.lastUserText()
 	t.promptTokens = req.promptTokens()
 	t.maxTokens = req.maxTokens()
+	t.stops = req.Options.stops()
 	return nil
 }
 
@@ -115,6 +130,11 @@ func (d *ollamaDialect) appendHead(b []byte, t *turn, text string) []byte {
 	b = appendJSONString(b, t.model)
 	b = append(b, `,"created_at":"`...)
 	b = time.Now().UTC().AppendFormat(b, time.RFC3339Nano)
+	if d.generate {
+		b = append(b, `","response":`...)
+		b = appendJSONString(b, text)
+		return append(b, ',')
+	}
 	b = append(b, `","message":{"role":"assistant","content":`...)
 	b = appendJSONString(b, text)
 	return append(b, `},`...)

@@ -21,7 +21,16 @@ type ollamaMessage struct {
 }
 
 type ollamaOptions struct {
-	NumPredict *int `json:"num_predict"`
+	NumPredict *int     `json:"num_predict"`
+	Stop       []string `json:"stop"`
+}
+
+// stops is options.stop.
+func (o *ollamaOptions) stops() []string {
+	if o == nil {
+		return nil
+	}
+	return o.Stop
 }
 
 func badOllama(msg string) *apiError {
@@ -130,10 +139,13 @@ func fastParseOllama(b []byte, req *ollamaRequest) bool {
 			}
 			o := req.Options
 			return p.object(func(key []byte) bool {
-				if string(key) == "num_predict" {
+				switch string(key) {
+				case "num_predict":
 					return p.intPtr(&o.NumPredict)
+				case "stop":
+					return p.strList(&o.Stop)
 				}
-				return p.other(key, "num_predict")
+				return p.other(key, "num_predict", "stop")
 			})
 		}
 		return p.other(key, "model", "messages", "stream", "options")

@@ -12,6 +12,7 @@ var ollamaSeeds = []string{
 	`{"model":"llama3.2","messages":[{"role":"user","content":"x","images":["AA=="]},{"role":"assistant","content":"","tool_calls":[{"function":{"name":"f","arguments":{}}}]}],"options":{"temperature":0.8,"num_predict":-1,"stop":["\n"]},"format":"json","keep_alive":"5m","think":true}`,
 	`{}`, `{"model":"m","messages":[]}`, `{"messages":null,"stream":null}`, `{"Model":"x"}`, `{"options":{"num_predict":1.5}}`,
 	`{"model":"m","messages":[{"role":"user","content":["a"]}]}`, `{"stream":true,"stream":false}`, `{"model":"m"} trailing`,
+	`{"model":"m","messages":[{"role":"user","content":"a"}],"options":{"num_predict":3,"stop":["x","y"]}}`,
 }
 
 // FuzzFastParseOllama is a differential fuzz test: whatever the fast parser

@@ -227,7 +227,7 @@ func TestOllamaRoutes(t *testing.T) {
 		!strings.Contains(tags.Models[0].Details.Family, "simulator") {
 		t.Errorf("tags %+v", tags)
 	}
-	for _, c := range []struct{ method, path string }{{"GET", "/api/chat"}, {"POST", "/api/generate"}, {"DELETE", "/"}} {
+	for _, c := range []struct{ method, path string }{{"GET", "/api/chat"}, {"GET", "/api/generate"}, {"POST", "/api/pull"}, {"DELETE", "/"}} {
 		resp, body := ts.send(t, c.method, c.path, "", nil)
 		if resp.StatusCode != 404 || string(body) != "404 page not found" {
 			t.Errorf("%s %s = %d %q", c.method, c.path, resp.StatusCode, body)
@@ -330,7 +330,7 @@ func TestOllamaEmbedFaults(t *testing.T) {
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "2" || e.Error == "" {
 		t.Errorf("%d %v %s", resp.StatusCode, resp.Header, b)
 	}
-	ts = startServer(t, Config{Errors: ErrorRates{Truncate: 1}, Seed: 77})
+	ts = startServer(t, Config{Errors: ErrorRates{Truncate: 1}, TruncateMode: TruncateClean, Seed: 77})
 	_, b = ts.send(t, http.MethodPost, "/api/embed", `{"model":"m","input":"x"}`, nil)
 	if json.Valid(b) || !strings.HasPrefix(string(b), `{"model":"m","embeddings":[[`) {
 		t.Errorf("truncated embed %s", b)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
@@ -36,7 +37,41 @@ type chatRequest struct {
 	MaxTokens           *int           `json:"max_tokens"`
 	MaxCompletionTokens *int           `json:"max_completion_tokens"`
 	TopLogprobs         *int           `json:"top_logprobs"`
+	Stop                stopSequences  `json:"stop"`
+	N                   *int           `json:"n"`
 }
+
+// stopSequences is OpenAI's stop: a string, a list of strings, or null.
+type stopSequences []string
+
+// UnmarshalJSON accepts a string, a list of strings, or null.
+func (s *stopSequences) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var one string
+		if err := json.Unmarshal(b, &one); err != nil {
+			return err
+		}
+		*s = stopSequences{one}
+		return nil
+	case string(b) == "null":
+		*s = nil
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(b, &list); err != nil {
+		return err
+	}
+	*s = list
+	return nil
+}
+
+// maxStop is the most stop sequences OpenAI takes.
+const maxStop = 4
+
+// maxChoices is the largest n OpenAI takes.
+const maxChoices = 128
 
 type streamOptions struct {
 	IncludeUsage       bool  `json:"include_usage"`
@@ -123,6 +158,18 @@ func checkChatRequest(req *chatRequest) *apiError {
 		return &apiError{status: 400, typ: "invalid_request_error", param: "messages", code: "empty_array",
 			message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead."}
 	}
+	if n := req.N; n != nil && (*n < 1 || *n > maxChoices) {
+		code, msg := "integer_below_min_value", fmt.Sprintf("integer below minimum value. Expected a value >= 1, but got %d instead.", *n)
+		if *n > maxChoices {
+			code, msg = "integer_above_max_value", fmt.Sprintf("integer above maximum value. Expected a value <= %d, but got %d instead.", maxChoices, *n)
+		}
+		return &apiError{status: 400, typ: "invalid_request_error", param: "n", code: code, message: "Invalid 'n': " + msg}
+	}
+	if len(req.Stop) > maxStop {
+		return &apiError{status: 400, typ: "invalid_request_error", param: "stop", code: "array_above_max_length",
+			message: fmt.Sprintf("Invalid 'stop': array too long. Expected an array with maximum length %d, but got an array with length %d instead.",
+				maxStop, len(req.Stop))}
+	}
 	for _, p := range []struct {
 		name string
 		v    *int
@@ -176,6 +223,7 @@ type openAIDialect struct {
 	// usageAlways puts usage on the last chunk of every stream, as Mistral
 	// does without being asked; OpenAI needs stream_options.include_usage.
 	usageAlways bool
+	choices     int    // n: the number of choices, each the same answer
 	logprobs    bool   // the request asked for logprobs
 	topLogprobs uint8  // alternatives per token (top_logprobs, at most MaxTopLogprobs)
 	prefix      []byte // stream chunk prefix up to "choices":, kept across requests
@@ -199,6 +247,11 @@ func (d *openAIDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.promptTokens = conversationTokens("", req.Messages)
 	t.maxTokens = req.maxTokens()
 	t.stream = req.Stream
+	t.stops = req.Stop
+	d.choices = 1
+	if req.N != nil {
+		d.choices = *req.N // checked: 1 to maxChoices
+	}
 	d.logprobs = req.Logprobs
 	if req.TopLogprobs != nil {
 		d.topLogprobs = uint8(*req.TopLogprobs) // checked: 0 to MaxTopLogprobs
@@ -234,8 +287,19 @@ func (d *openAIDialect) faultError(h http.Header, f fault, t *turn, cfg *Config)
 	}
 }
 
+// appendError appends OpenAI's error body and sets the headers OpenAI
+// sends on every answer, errors included: x-request-id and the
+// x-ratelimit-* headers (a rate limit's own values kept).
 func (d *openAIDialect) appendError(h http.Header, b []byte, e *apiError) []byte {
 	h["Content-Type"] = hdrJSON
+	if d.requestID[0] == 0 { // no answer began: pick an id of its own
+		copy(d.requestID[:], "req_")
+		for i := len("req_"); i < len(d.requestID); i++ {
+			d.requestID[i] = hexDigits[rand.Uint64()&0xf]
+		}
+	}
+	h["X-Request-Id"] = []string{string(d.requestID[:])}
+	setOpenAILimits(h)
 	if e.typ == "" {
 		e.typ = "invalid_request_error"
 	}
@@ -264,6 +328,22 @@ func (d *openAIDialect) begin(h http.Header, t *turn) {
 	h["X-Ratelimit-Remaining-Tokens"] = hdrRemainTok
 	h["X-Ratelimit-Reset-Requests"] = hdrReset
 	h["X-Ratelimit-Reset-Tokens"] = hdrReset
+}
+
+// setOpenAILimits sets the x-ratelimit-* headers that h lacks.
+func setOpenAILimits(h http.Header) {
+	for _, kv := range [...]struct {
+		k string
+		v []string
+	}{
+		{"X-Ratelimit-Limit-Requests", hdrLimitReq}, {"X-Ratelimit-Limit-Tokens", hdrLimitTok},
+		{"X-Ratelimit-Remaining-Requests", hdrRemainReq}, {"X-Ratelimit-Remaining-Tokens", hdrRemainTok},
+		{"X-Ratelimit-Reset-Requests", hdrReset}, {"X-Ratelimit-Reset-Tokens", hdrReset},
+	} {
+		if _, ok := h[kv.k]; !ok {
+			h[kv.k] = kv.v
+		}
+	}
 }
 
 func (d *openAIDialect) appendStart(b []byte, t *turn) []byte { return d.appendRoleChunk(b, t) }

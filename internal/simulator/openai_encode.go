@@ -23,23 +23,31 @@ func (d *openAIDialect) appendComplete(b []byte, t *turn) []byte {
 	b = appendInt(b, d.created)
 	b = append(b, ",\n  \"model\": "...)
 	b = appendJSONString(b, t.model)
-	b = append(b, ",\n  \"choices\": [\n    {\n      \"index\": 0,\n      \"message\": {\n"+
-		"        \"role\": \"assistant\",\n        \"content\": "...)
-	b = appendJSONString(b, t.answer)
-	b = append(b, ",\n        \"refusal\": null,\n        \"annotations\": []\n      },\n      \"logprobs\": "...)
-	if d.logprobs {
-		b = appendOpenAILogprobs(b, t.answer, int(d.topLogprobs))
-	} else {
-		b = append(b, "null"...)
+	b = append(b, ",\n  \"choices\": ["...)
+	for i := range d.n() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n    {\n      \"index\": "...)
+		b = appendInt(b, int64(i))
+		b = append(b, ",\n      \"message\": {\n        \"role\": \"assistant\",\n        \"content\": "...)
+		b = appendJSONString(b, t.answer)
+		b = append(b, ",\n        \"refusal\": null,\n        \"annotations\": []\n      },\n      \"logprobs\": "...)
+		if d.logprobs {
+			b = appendOpenAILogprobs(b, t.answer, int(d.topLogprobs))
+		} else {
+			b = append(b, "null"...)
+		}
+		b = append(b, ",\n      \"finish_reason\": \""...)
+		b = append(b, openAIFinish(t)...)
+		b = append(b, "\"\n    }"...)
 	}
-	b = append(b, ",\n      \"finish_reason\": \""...)
-	b = append(b, openAIFinish(t)...)
-	b = append(b, "\"\n    }\n  ],\n  \"usage\": {\n    \"prompt_tokens\": "...)
+	b = append(b, "\n  ],\n  \"usage\": {\n    \"prompt_tokens\": "...)
 	b = appendInt(b, int64(t.promptTokens))
 	b = append(b, ",\n    \"completion_tokens\": "...)
-	b = appendInt(b, int64(t.completion))
+	b = appendInt(b, int64(d.n()*t.completion))
 	b = append(b, ",\n    \"total_tokens\": "...)
-	b = appendInt(b, int64(t.promptTokens+t.completion))
+	b = appendInt(b, int64(t.promptTokens+d.n()*t.completion))
 	b = append(b, ",\n    \"prompt_tokens_details\": {\n      \"cached_tokens\": 0,\n      \"audio_tokens\": 0\n    },\n"+
 		"    \"completion_tokens_details\": {\n      \"reasoning_tokens\": 0,\n      \"audio_tokens\": 0,\n"+
 		"      \"accepted_prediction_tokens\": 0,\n      \"rejected_prediction_tokens\": 0\n    }\n  },\n"+
@@ -77,36 +85,60 @@ func (d *openAIDialect) appendChunkEnd(b []byte, t *turn, usageNull bool) []byte
 	return append(b, "}\n\n"...)
 }
 
+// n is the number of choices: the request's n, at least 1.
+func (d *openAIDialect) n() int { return max(d.choices, 1) }
+
+// appendChoiceIndex appends `[{"index":i,`, the start of a chunk's choice.
+func appendChoiceIndex(b []byte, i int) []byte {
+	b = append(b, `[{"index":`...)
+	b = appendInt(b, int64(i))
+	return append(b, ',')
+}
+
+// The chunk encoders below append one chunk per choice (n of them).
+
 func (d *openAIDialect) appendRoleChunk(b []byte, t *turn) []byte {
-	b = d.appendChunkStart(b, t)
-	if d.logprobs {
-		b = append(b, `[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":{"content":[],"refusal":null},"finish_reason":null}]`...)
-	} else {
-		b = append(b, `[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]`...)
+	for i := range d.n() {
+		b = d.appendChunkStart(b, t)
+		b = appendChoiceIndex(b, i)
+		if d.logprobs {
+			b = append(b, `"delta":{"role":"assistant","content":"","refusal":null},"logprobs":{"content":[],"refusal":null},"finish_reason":null}]`...)
+		} else {
+			b = append(b, `"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]`...)
+		}
+		b = d.appendChunkEnd(b, t, true)
 	}
-	return d.appendChunkEnd(b, t, true)
+	return b
 }
 
 func (d *openAIDialect) appendContentChunk(b []byte, t *turn, text string) []byte {
-	b = d.appendChunkStart(b, t)
-	b = append(b, `[{"index":0,"delta":{"content":`...)
-	b = appendJSONString(b, text)
-	if d.logprobs {
-		b = append(b, `},"logprobs":`...)
-		b = appendOpenAILogprobs(b, text, int(d.topLogprobs))
-		b = append(b, `,"finish_reason":null}]`...)
-	} else {
-		b = append(b, `},"logprobs":null,"finish_reason":null}]`...)
+	for i := range d.n() {
+		b = d.appendChunkStart(b, t)
+		b = appendChoiceIndex(b, i)
+		b = append(b, `"delta":{"content":`...)
+		b = appendJSONString(b, text)
+		if d.logprobs {
+			b = append(b, `},"logprobs":`...)
+			b = appendOpenAILogprobs(b, text, int(d.topLogprobs))
+			b = append(b, `,"finish_reason":null}]`...)
+		} else {
+			b = append(b, `},"logprobs":null,"finish_reason":null}]`...)
+		}
+		b = d.appendChunkEnd(b, t, true)
 	}
-	return d.appendChunkEnd(b, t, true)
+	return b
 }
 
 func (d *openAIDialect) appendFinishChunk(b []byte, t *turn) []byte {
-	b = d.appendChunkStart(b, t)
-	b = append(b, `[{"index":0,"delta":{},"logprobs":null,"finish_reason":"`...)
-	b = append(b, openAIFinish(t)...)
-	b = append(b, `"}]`...)
-	return d.appendChunkEnd(b, t, true)
+	for i := range d.n() {
+		b = d.appendChunkStart(b, t)
+		b = appendChoiceIndex(b, i)
+		b = append(b, `"delta":{},"logprobs":null,"finish_reason":"`...)
+		b = append(b, openAIFinish(t)...)
+		b = append(b, `"}]`...)
+		b = d.appendChunkEnd(b, t, true)
+	}
+	return b
 }
 
 func (d *openAIDialect) appendUsageChunk(b []byte, t *turn) []byte {
@@ -114,9 +146,9 @@ func (d *openAIDialect) appendUsageChunk(b []byte, t *turn) []byte {
 	b = append(b, `[],"usage":{"prompt_tokens":`...)
 	b = appendInt(b, int64(t.promptTokens))
 	b = append(b, `,"completion_tokens":`...)
-	b = appendInt(b, int64(t.completion))
+	b = appendInt(b, int64(d.n()*t.completion))
 	b = append(b, `,"total_tokens":`...)
-	b = appendInt(b, int64(t.promptTokens+t.completion))
+	b = appendInt(b, int64(t.promptTokens+d.n()*t.completion))
 	b = append(b, `,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":`+
 		`{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}`...)
 	return d.appendChunkEnd(b, t, false)

@@ -48,8 +48,13 @@ func fastParseChat(b []byte, req *chatRequest) bool {
 			return p.boolean(&req.Logprobs)
 		case "top_logprobs":
 			return p.intPtr(&req.TopLogprobs)
+		case "stop":
+			return p.stop(&req.Stop)
+		case "n":
+			return p.intPtr(&req.N)
 		}
-		return p.other(key, "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs")
+		return p.other(key, "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs",
+			"stop", "n")
 	})
 	p.space()
 	return ok && p.i == len(p.b)
@@ -311,6 +316,38 @@ func (p *jsonParser) content(dst *textContent) bool {
 		return true
 	})
 	*dst = textContent(text)
+	return ok
+}
+
+// stop reads OpenAI's stop: a string, null or a list of strings.
+func (p *jsonParser) stop(dst *stopSequences) bool {
+	if p.peek() == '"' {
+		var one string
+		if !p.str(&one) {
+			return false
+		}
+		*dst = stopSequences{one}
+		return true
+	}
+	return p.strList((*[]string)(dst))
+}
+
+// strList reads null (nil) or a list of strings.
+func (p *jsonParser) strList(dst *[]string) bool {
+	if p.peek() == 'n' {
+		*dst = nil
+		return p.literal("null")
+	}
+	list := []string{}
+	ok := p.array(func() bool {
+		var s string
+		if !p.str(&s) {
+			return false
+		}
+		list = append(list, s)
+		return true
+	})
+	*dst = list
 	return ok
 }
 

@@ -18,6 +18,7 @@ var requestSeeds = []string{
 	`{"messages":[{"role":"user","content":"\xff\xfe"}]}`, `{"messages":[{"role":"user","content":"a\u0000b\ud83d\ude00"}]}`,
 	`{"messages":[{"role":"user","content":"x"}],"logprobs":null,"top_logprobs":null}`, `{"top_logprobs":1.5,"logprobs":1}`,
 	`{"logprobs":true,"logprobs":false,"top_logprobs":2,"top_logprobs":3}`,
+	`{"model":"m","messages":[{"role":"user","content":"a"}],"stop":"x","n":2}`, `{"n":null}`, `{"messages":[],"stop":["a","b"]}`, `{"stop":null}`,
 }
 
 // TestFastParseChatCommonShapes checks that everyday requests take the

@@ -103,7 +103,7 @@ func (s *Server) lat() Dist { return *s.latency.Load() }
 //   - OpenAI: POST /v1/chat/completions and POST /v1/embeddings (both
 //     also under any other prefix, or none), GET /v1/models and
 //     GET /v1/models/{model};
-//   - Anthropic: POST /v1/messages, and GET /v1/models and
+//   - Anthropic: POST /v1/messages and /v1/messages/count_tokens, and GET /v1/models and
 //     GET /v1/models/{model} when the request carries an anthropic-version
 //     or x-api-key header;
 //   - Gemini: POST /v1beta/models/{model}:generateContent and
@@ -111,7 +111,7 @@ func (s *Server) lat() Dist { return *s.latency.Load() }
 //     :embedContent and :batchEmbedContents, GET /v1beta/models and
 //     GET /v1beta/models/{model};
 //   - Ollama: POST /api/chat, POST /api/embed, GET /api/tags and GET /;
-//   - Cohere: POST /v2/chat, POST /v2/embed, and GET /v1/models when the
+//   - Cohere: POST /v2/chat, POST /v2/embed, POST /v2/rerank, and GET /v1/models when the
 //     request looks like Cohere's (see modelsWire);
 //   - Bedrock: POST /model/{modelId}/converse, /converse-stream, /invoke
 //     and /invoke-with-response-stream, and GET /foundation-models;
@@ -151,9 +151,16 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.openAIChat(w, r, flavor)
+	case strings.HasSuffix(path, "/responses"):
+		// OpenAI's Responses API under the chat route's prefixes.
+		if r.Method != http.MethodPost {
+			s.writeInvalidURL(w, r, http.StatusMethodNotAllowed, "Invalid method for URL")
+			return
+		}
+		s.openAIResponses(w, r)
 	case strings.HasSuffix(path, "/embeddings") && path != "/api/embeddings":
 		// OpenAI's embeddings under the chat route's prefixes; Ollama's
-		// legacy /api/embeddings is not served.
+		// legacy /api/embeddings is Ollama's.
 		if r.Method != http.MethodPost {
 			s.writeInvalidURL(w, r, http.StatusMethodNotAllowed, "Invalid method for URL")
 			return
@@ -165,6 +172,15 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.anthropicMessages(w, r)
+	case path == "/v1/messages/count_tokens":
+		if r.Method != http.MethodPost {
+			s.anthropicRouteError(w, r, http.StatusMethodNotAllowed, "Method not allowed")
+			return
+		}
+		s.anthropicCountTokens(w, r)
+	case strings.HasPrefix(path, "/v1/messages/"):
+		// Anthropic's other message routes (batches) are not simulated.
+		s.anthropicRouteError(w, r, http.StatusNotFound, "Not found")
 	case path == "/health" || path == "/healthz":
 		h["Content-Type"] = hdrJSON
 		_, _ = w.Write([]byte(`{"status":"ok","simulator":"llm-test-bench"}` + "\n"))
@@ -199,6 +215,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.cohereEmbed(w, r)
+	case path == "/v2/rerank":
+		if r.Method != http.MethodPost {
+			s.cohereRouteError(w, r, http.StatusMethodNotAllowed, "method not allowed")
+			return
+		}
+		s.cohereRerank(w, r)
 	case len(path) >= len("/v2/") && path[:len("/v2/")] == "/v2/":
 		s.cohereRouteError(w, r, http.StatusNotFound, "not found")
 	case strings.HasPrefix(path, "/model/"):
@@ -249,7 +271,8 @@ func modelsWire(r *http.Request) string {
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free port) and serves until
-// ctx is done or Close is called. It returns the OpenAI base URL, such as
+// ctx is done or Close is called. It speaks HTTP/1.1 and unencrypted
+// HTTP/2 (prior knowledge, h2c) on the same listener. It returns the OpenAI base URL, such as
 // "http://127.0.0.1:8089/v1"; the Anthropic, Gemini, Ollama, Cohere and
 // Bedrock clients take the same URL without "/v1".
 func (s *Server) Start(ctx context.Context, addr string) (string, error) {
@@ -268,7 +291,7 @@ func (s *Server) Start(ctx context.Context, addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("start simulator on %s: %w", addr, err)
 	}
-	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, Protocols: serverProtocols()}
 	s.serveDone = make(chan struct{})
 	go func() {
 		defer close(s.serveDone)
@@ -282,6 +305,17 @@ func (s *Server) Start(ctx context.Context, addr string) (string, error) {
 		}
 	}()
 	return "http://" + ln.Addr().String() + "/v1", nil
+}
+
+// serverProtocols are the protocols Start serves on its plain TCP
+// listener: HTTP/1.1 and unencrypted HTTP/2 with prior knowledge (h2c), as
+// the AWS SDK for JavaScript's default handler speaks HTTP/2 to an http://
+// endpoint without upgrading.
+func serverProtocols() *http.Protocols {
+	var p http.Protocols
+	p.SetHTTP1(true)
+	p.SetUnencryptedHTTP2(true)
+	return &p
 }
 
 // Close stops the server: hanging and paced responses end at once, then

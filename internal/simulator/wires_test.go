@@ -273,7 +273,7 @@ func TestWiresTruncate(t *testing.T) {
 		for _, stream := range []bool{false, true} {
 			t.Run(wc.name+"/stream="+strconv.FormatBool(stream), func(t *testing.T) {
 				t.Parallel()
-				ts := startServer(t, Config{Errors: ErrorRates{Truncate: 1}, Seed: 55})
+				ts := startServer(t, Config{Errors: ErrorRates{Truncate: 1}, TruncateMode: TruncateClean, Seed: 55})
 				resp, body := wc.post(t, ts, wc.request(t, prompt, stream, -1))
 				if resp.StatusCode != 200 {
 					t.Fatalf("status %d: %s", resp.StatusCode, body)
