@@ -31,10 +31,6 @@ var reservedKeys = []struct{ key, capability string }{
 	{"monitoring.metrics_port", capMonitoring},
 	{"monitoring.alert_rules", capMonitoring},
 
-	{"plugins.enable_plugins", capPlugins},
-	{"plugins.plugin_directory", capPlugins},
-	{"plugins.max_plugin_memory_mb", capPlugins},
-	{"plugins.plugin_timeout_seconds", capPlugins},
 	{"plugins.auto_reload", capPlugins},
 
 	{"security.enable_rbac", capRBACOff},

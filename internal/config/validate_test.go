@@ -33,7 +33,7 @@ func TestValidateRanges(t *testing.T) {
 		{"alert condition", "[[monitoring.alert_rules]]\nname = \"a\"\nseverity = \"error\"", "monitoring.alert_rules[0].condition", "condition"},
 		{"alert name", "[[monitoring.alert_rules]]\ncondition = \"x > 1\"\nseverity = \"error\"", "monitoring.alert_rules[0].name", "name"},
 		{"plugin dir", "[plugins]\nenable_plugins = true\nplugin_directory = \"\"", "plugins.plugin_directory", "directory"},
-		{"plugin memory", "[plugins]\nmax_plugin_memory_mb = 0", "plugins.max_plugin_memory_mb", "at least 1"},
+		{"plugin memory", "[plugins]\nmax_plugin_memory_mb = 0", "plugins.max_plugin_memory_mb", "at least 4"},
 		{"plugin timeout", "[plugins]\nplugin_timeout_seconds = 0", "plugins.plugin_timeout_seconds", "at least 1"},
 		{"max connections", "[storage]\nmax_connections = 0", "storage.max_connections", "at least 1"},
 		{"connection timeout", "[storage]\nconnection_timeout_seconds = 0", "storage.connection_timeout_seconds", "at least 1"},

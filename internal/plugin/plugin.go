@@ -72,7 +72,7 @@ func (p *Plugin) checkVersion(ctx context.Context) error {
 		p.pool.discard(ctx, in)
 		return p.fail(ctx, KindABI, fmt.Errorf("ltb_abi_version returned %d, this host speaks %d (ltb-plugin/%d)", v, ABIVersion, ABIVersion), "")
 	}
-	p.pool.release(in)
+	p.pool.release(ctx, in)
 	return nil
 }
 
@@ -186,7 +186,7 @@ func (p *Plugin) recycle(ctx context.Context, in *instance) {
 		p.pool.discard(ctx, in)
 		return
 	}
-	p.pool.release(in)
+	p.pool.release(ctx, in)
 }
 
 // allowed keeps the services the manifest's capabilities grant.

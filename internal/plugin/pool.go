@@ -24,8 +24,9 @@ func (in *instance) close(ctx context.Context) {
 // pool keeps idle instances of one plugin and bounds how many exist.
 type pool struct {
 	slots chan struct{} // one token per live or being-made instance
-	mu    sync.Mutex
-	idle  []*instance
+	mu     sync.Mutex
+	idle   []*instance
+	closed bool // drained: instances coming back are closed
 }
 
 func newPool(max int) *pool {
@@ -51,11 +52,18 @@ func (p *pool) acquire(ctx context.Context) (*instance, error) {
 	}
 }
 
-// release returns a healthy instance to the pool.
-func (p *pool) release(in *instance) {
+// release returns a healthy instance to the pool, or closes it once the
+// pool is drained.
+func (p *pool) release(ctx context.Context, in *instance) {
 	p.mu.Lock()
-	p.idle = append(p.idle, in)
+	closed := p.closed
+	if !closed {
+		p.idle = append(p.idle, in)
+	}
 	p.mu.Unlock()
+	if closed {
+		p.discard(ctx, in)
+	}
 }
 
 // discard closes an instance and frees its slot.
@@ -66,11 +74,11 @@ func (p *pool) discard(ctx context.Context, in *instance) {
 	<-p.slots
 }
 
-// drain closes every idle instance.
+// drain closes every idle instance, and every busy one when it comes back.
 func (p *pool) drain(ctx context.Context) {
 	p.mu.Lock()
 	idle := p.idle
-	p.idle = nil
+	p.idle, p.closed = nil, true
 	p.mu.Unlock()
 	for _, in := range idle {
 		p.discard(ctx, in)

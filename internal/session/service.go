@@ -53,6 +53,8 @@ type Service struct {
 	priceOnce sync.Once
 	price     *pricing.Pricer
 	priceErr  error
+
+	plugins pluginState
 }
 
 // New returns a service. st may be nil for planning only (dry runs, the
