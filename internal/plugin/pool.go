@@ -23,7 +23,7 @@ func (in *instance) close(ctx context.Context) {
 
 // pool keeps idle instances of one plugin and bounds how many exist.
 type pool struct {
-	slots chan struct{} // one token per live or being-made instance
+	slots  chan struct{} // one token per live or being-made instance
 	mu     sync.Mutex
 	idle   []*instance
 	closed bool // drained: instances coming back are closed

@@ -11,8 +11,8 @@ func TestEvaluate(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, cfg, response string
-		score                float64
-		passed               bool
+		score               float64
+		passed              bool
 	}{
 		{"all", `{"keywords":["Paris","France"]}`, "paris is in france", 1, true},
 		{"half under default threshold", `{"keywords":["Paris","Lyon"]}`, "Paris", 0.5, false},
