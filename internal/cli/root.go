@@ -116,6 +116,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.evalCommand(),
 		a.optimizeCommand(),
 		a.reportCommand(),
+		a.pluginCommand(),
 	)
 	return root
 }

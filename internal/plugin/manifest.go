@@ -206,7 +206,12 @@ func (m *Manifest) ValidateConfig(cfg map[string]any) error {
 		return fmt.Errorf("config: %w", err)
 	}
 	if err := m.schema.Validate(doc); err != nil {
-		return fmt.Errorf("config does not match the plugin's config_schema: %w", err)
+		// The first line names the made-up schema URL; the rest says what is wrong where.
+		lines := strings.Split(err.Error(), "\n")
+		if len(lines) > 1 {
+			lines = lines[1:]
+		}
+		return fmt.Errorf("config does not match the plugin's config_schema: %s", strings.Join(lines, "; "))
 	}
 	return nil
 }

@@ -2,10 +2,12 @@ package session
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/plugin"
 )
 
@@ -17,23 +19,20 @@ type pluginState struct {
 	err  error
 }
 
-// loadPlugins loads every plugin of [plugins] plugin_directory, once per
+// LoadPlugins loads every plugin of [plugins] plugin_directory, once per
 // service, and makes its evaluators the assertion types plugin:NAME. The
 // assertion types are process-wide, like the eval registry: a later
 // service with another directory replaces the plugins they reach. The host
 // lives as long as the process, so verdicts of plugins activated by
 // another service keep working. A plugin that fails to load is a config
 // error: the operator installed it.
-func (s *Service) loadPlugins(ctx context.Context) error {
+func (s *Service) LoadPlugins(ctx context.Context) error {
 	pc := s.cfg.Plugins
 	if !pc.EnablePlugins {
 		return nil
 	}
 	s.plugins.once.Do(func() {
-		limits := plugin.DefaultLimits()
-		limits.MemoryMB = pc.MaxPluginMemoryMB
-		limits.Timeout = time.Duration(pc.PluginTimeoutSeconds) * time.Second
-		h, err := plugin.NewHost(context.WithoutCancel(ctx), plugin.Options{Limits: limits, CacheDir: s.pluginCacheDir(), Logger: s.log.With("component", "plugin")})
+		h, err := plugin.NewHost(context.WithoutCancel(ctx), PluginOptions(s.cfg, s.log))
 		if err != nil {
 			s.plugins.err = configErr("[plugins]: %v", err)
 			return
@@ -64,14 +63,18 @@ func (s *Service) loadPlugins(ctx context.Context) error {
 	return s.plugins.err
 }
 
-// pluginCacheDir is where compiled plugins are kept between processes:
-// the user's cache directory, or "" (in memory) when there is none.
-func (s *Service) pluginCacheDir() string {
-	if d, ok := s.cfg.Env("XDG_CACHE_HOME"); ok && filepath.IsAbs(d) {
-		return filepath.Join(d, "llm-test-bench", "wasm")
+// PluginOptions are the plugin host's options from [plugins]: its memory
+// limit and timeout, and compiled modules cached in the user's cache
+// directory (in memory when there is none).
+func PluginOptions(cfg *config.Config, log *slog.Logger) plugin.Options {
+	limits := plugin.DefaultLimits()
+	limits.MemoryMB = cfg.Plugins.MaxPluginMemoryMB
+	limits.Timeout = time.Duration(cfg.Plugins.PluginTimeoutSeconds) * time.Second
+	o := plugin.Options{Limits: limits, Logger: log.With("component", "plugin")}
+	if d, ok := cfg.Env("XDG_CACHE_HOME"); ok && filepath.IsAbs(d) {
+		o.CacheDir = filepath.Join(d, "llm-test-bench", "wasm")
+	} else if h, ok := cfg.Env("HOME"); ok && h != "" {
+		o.CacheDir = filepath.Join(h, ".cache", "llm-test-bench", "wasm")
 	}
-	if h, ok := s.cfg.Env("HOME"); ok && h != "" {
-		return filepath.Join(h, ".cache", "llm-test-bench", "wasm")
-	}
-	return ""
+	return o
 }
