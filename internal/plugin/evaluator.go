@@ -45,7 +45,13 @@ func Activate(ps []*Plugin) (replaced []*Plugin, err error) {
 		if old, ok := next[p.Name()]; ok && old != p {
 			replaced = append(replaced, old)
 		} else if _, taken := eval.Lookup(typ); !taken {
-			eval.Register(typ, evaluator{name: p.Name()})
+			var e eval.Evaluator = evaluator{name: p.Name()}
+			if p.Manifest.Capabilities.RequiresLLM {
+				// The engine then gives it the run's judges and fills
+				// its provider from the suite's default judge.
+				e = llmEvaluator{evaluator{name: p.Name()}}
+			}
+			eval.Register(typ, e)
 		}
 		next[p.Name()] = p
 	}
@@ -67,6 +73,15 @@ var (
 	_ eval.Evaluator = evaluator{}
 	_ eval.Validator = evaluator{}
 )
+
+// llmEvaluator is the evaluator of a plugin with requires_llm: it tells
+// the engine it calls a judge.
+type llmEvaluator struct{ evaluator }
+
+// Uses says the plugin calls a judge (through llm.complete).
+func (llmEvaluator) Uses() eval.Uses { return eval.UsesJudge }
+
+var _ eval.ModelUser = llmEvaluator{}
 
 // Validate checks the assertion's config against the plugin's config_schema.
 func (e evaluator) Validate(a bench.Assertion) error {
@@ -98,27 +113,45 @@ func (p *Plugin) Evaluate(ctx context.Context, a bench.Assertion, in *eval.Input
 	if err != nil {
 		return bench.Score{}, fmt.Errorf("plugin %q: encode input: %w", p.Name(), err)
 	}
-	// No host service is offered to evaluators yet: llm.complete is refused.
-	raw, err := p.Call(ctx, env, nil)
-	if err != nil {
-		return bench.Score{}, err
+	var (
+		llm      *llmService
+		services map[string]Service
+	)
+	if p.Manifest.Capabilities.RequiresLLM {
+		llm = &llmService{in: in, a: a}
+		services = map[string]Service{ServiceLLMComplete: llm.complete}
 	}
-	out, err := ParseEvalOutput(raw)
-	if err != nil {
-		return bench.Score{}, p.fail(ctx, KindOutput, err, "")
+	raw, err := p.Call(ctx, env, services)
+	if err == nil {
+		var out EvalOutput
+		if out, err = ParseEvalOutput(raw); err == nil {
+			return p.verdict(a, out, llm.judgeInfo()), nil
+		}
+		err = p.fail(ctx, KindOutput, err, "")
 	}
+	if info := llm.judgeInfo(); info != nil {
+		// The judge calls were made and paid for: the unscored verdict keeps them.
+		s := bench.Unscored(err.Error(), "")
+		s.Judge = info
+		return s, nil
+	}
+	return bench.Score{}, err
+}
+
+// verdict turns an evaluator's output into a score.
+func (p *Plugin) verdict(a bench.Assertion, out EvalOutput, info *bench.JudgeInfo) bench.Score {
 	threshold := 0.5
 	if a.Threshold != nil {
 		threshold = *a.Threshold
 	}
-	s := bench.Score{Score: *out.Score, Pass: *out.Score >= threshold, Reason: out.Reason}
+	s := bench.Score{Score: *out.Score, Pass: *out.Score >= threshold, Reason: out.Reason, Judge: info}
 	if out.Passed != nil {
 		s.Pass = *out.Passed
 	}
 	if s.Reason == "" {
 		s.Reason = fmt.Sprintf("plugin %s scored %.3g", p.Name(), s.Score)
 	}
-	return s, nil
+	return s
 }
 
 // evalInput is the envelope's input for one answer.
