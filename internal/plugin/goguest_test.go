@@ -77,19 +77,31 @@ func installGoGuest(t testing.TB, pkg string) string {
 	return dir
 }
 
-// goCacheDir is the compilation cache the Go-guest tests share, so the
-// 3 MB module is compiled once per test binary.
-var goCacheDir = sync.OnceValue(func() string { return filepath.Join(buildDir, "wazero-cache") })
+// goCacheDir is the compilation cache of the Go-guest tests. It outlives
+// the test binary, as Go's build cache does, because compiling a 3 MB Go
+// guest takes seconds (tens under -race); entries are keyed by the
+// module's hash and wazero's version, so a changed guest is compiled anew.
+func goCacheDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "llm-test-bench", "test-wasm")
+	}
+	return filepath.Join(buildDir, "wasm")
+}
 
-// newGoHost is a host with the default limits and the shared disk cache.
+// goHost is the one host the Go-guest tests share, so each guest is
+// compiled once per test binary.
+var goHost = sync.OnceValues(func() (*Host, error) {
+	l := DefaultLimits()
+	l.Timeout = 20 * time.Second // a Go guest's first instance under -race on a busy machine
+	return NewHost(context.Background(), Options{Limits: l, CacheDir: goCacheDir()})
+})
+
+// newGoHost returns the shared Go-guest host.
 func newGoHost(t testing.TB) *Host {
 	t.Helper()
-	l := DefaultLimits()
-	l.Timeout = 20 * time.Second // a Go guest's first instance under -race
-	h, err := NewHost(context.Background(), Options{Limits: l, CacheDir: goCacheDir()})
+	h, err := goHost()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = h.Close(context.Background()) })
 	return h
 }

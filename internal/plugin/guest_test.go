@@ -89,7 +89,7 @@ const okBody = `(call $set_output (i32.const 16) (i32.const $N)) (i32.const 0)`
 func testLimits() Limits {
 	l := DefaultLimits()
 	l.MemoryMB = 8
-	l.Timeout = 300 * time.Millisecond
+	l.Timeout = time.Second
 	l.OutputBytes = 64 << 10
 	l.MaxInstances = 2
 	return l

@@ -29,7 +29,7 @@ var hostile = []struct {
 	want string
 }{
 	{"loop", watGuest{body: `(loop $l (br $l)) (i32.const 0)`}, KindTimeout, "no answer within"},
-	{"memory-bomb", watGuest{body: `(loop $l (br_if $l (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))) unreachable`}, KindTrap, "unreachable"},
+	{"memory-bomb", watGuest{body: `(loop $l (br_if $l (i32.ne (memory.grow (i32.const 16)) (i32.const -1)))) unreachable`}, KindTrap, "unreachable"},
 	{"huge-output", watGuest{body: `(drop (memory.grow (i32.const 2))) (call $set_output (i32.const 0) (i32.const 131072)) (i32.const 0)`}, KindLimit, "over the cap"},
 	{"invalid-json", watGuest{data: `{"score": oops`, body: okBody}, KindOutput, "not the evaluator's JSON"},
 	{"score-out-of-range", watGuest{data: `{"score": 7}`, body: okBody}, KindOutput, "outside [0, 1]"},

@@ -55,7 +55,9 @@ func TestLLMCompleteThroughTheJudge(t *testing.T) {
 		err   error
 		check func(bench.Score) bool
 	}{
-		{"yes", "Yes.", nil, func(s bench.Score) bool { return s.Score == 1 && s.Pass && s.Judge != nil && s.Judge.Calls == 1 && s.Judge.CostUSD == 0.002 }},
+		{"yes", "Yes.", nil, func(s bench.Score) bool {
+			return s.Score == 1 && s.Pass && s.Judge != nil && s.Judge.Calls == 1 && s.Judge.CostUSD == 0.002
+		}},
 		{"no", "no", nil, func(s bench.Score) bool { return s.Score == 0 && !s.Pass && s.Judge.Calls == 1 }},
 		{"unreadable reply", "perhaps", nil, func(s bench.Score) bool {
 			return s.Unscored && strings.Contains(s.Reason, "neither yes nor no") && s.Judge.Calls == 1
