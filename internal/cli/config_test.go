@@ -235,14 +235,14 @@ func TestConfigValidateWarnsAboutReservedKeys(t *testing.T) {
 		"distributed.coordinator_url is not used by this version; it is reserved for distributed execution",
 		"distributed.worker_capabilities.has_gpu is not used",
 		"monitoring.alert_rules is not used by this version; it is reserved for monitoring",
-		"plugins.enable_plugins is not used by this version; it is reserved for plugins",
+		"plugins.auto_reload is not used by this version; it is reserved for plugins",
 		"integrations.wandb.project is not used",
 	} {
 		if !strings.Contains(stderr, w) {
 			t.Errorf("stderr lacks %q:\n%s", w, stderr)
 		}
 	}
-	for _, used := range []string{"storage.", "multimodal.", "benchmarks.", "server.", "security.roles", "security.default_role"} {
+	for _, used := range []string{"storage.", "multimodal.", "benchmarks.", "server.", "security.roles", "security.default_role", "plugins.enable_plugins", "plugins.plugin_directory"} {
 		if strings.Contains(stderr, " "+used) {
 			t.Errorf("a key this version reads (%s*) is called unused:\n%s", used, stderr)
 		}
