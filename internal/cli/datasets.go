@@ -61,6 +61,9 @@ func (a *app) datasetsCommand() *cobra.Command {
 	validate := &cobra.Command{
 		Use: "validate FILE...", Short: "Check suites: syntax, templates, assertions; every problem at once", Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.session(nil).LoadPlugins(cmd.Context()); err != nil { // plugin:NAME assertion types
+				return a.sessionErr(err)
+			}
 			var bad []error
 			for _, path := range args {
 				s, err := dataset.Load(path)

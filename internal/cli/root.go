@@ -120,6 +120,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.alertsCommand(),
 		a.workerCommand(),
 		a.workersCommand(),
+		a.pluginCommand(),
 	)
 	return root
 }

@@ -27,10 +27,6 @@ var reservedKeys = []struct{ key, capability string }{
 	{"monitoring.enable_realtime", capMonitoring},
 	{"monitoring.websocket_port", capMonitoring},
 
-	{"plugins.enable_plugins", capPlugins},
-	{"plugins.plugin_directory", capPlugins},
-	{"plugins.max_plugin_memory_mb", capPlugins},
-	{"plugins.plugin_timeout_seconds", capPlugins},
 	{"plugins.auto_reload", capPlugins},
 
 	{"security.enable_rbac", capRBACOff},

@@ -234,7 +234,7 @@ func (v *validation) plugins() {
 	if p.EnablePlugins && strings.TrimSpace(p.PluginDirectory) == "" {
 		v.add("plugins.plugin_directory", "must name a directory when plugins are enabled")
 	}
-	v.atLeast("plugins.max_plugin_memory_mb", p.MaxPluginMemoryMB, 1)
+	v.atLeast("plugins.max_plugin_memory_mb", p.MaxPluginMemoryMB, 4) // a Go guest starts with 2.6 MiB
 	v.atLeast("plugins.plugin_timeout_seconds", p.PluginTimeoutSeconds, 1)
 }
 

@@ -47,7 +47,7 @@ func TestValidateRanges(t *testing.T) {
 		{"notifier header", "[[monitoring.notifiers]]\ntype = \"webhook\"\nurl = \"https://h.example/x\"\nheaders = { \"Bad Name\" = \"v\" }", "monitoring.notifiers[0].headers", "header name"},
 		{"alert name", "[[monitoring.alert_rules]]\ncondition = \"error_rate > 0.5\"\nseverity = \"error\"", "monitoring.alert_rules[0].name", "name"},
 		{"plugin dir", "[plugins]\nenable_plugins = true\nplugin_directory = \"\"", "plugins.plugin_directory", "directory"},
-		{"plugin memory", "[plugins]\nmax_plugin_memory_mb = 0", "plugins.max_plugin_memory_mb", "at least 1"},
+		{"plugin memory", "[plugins]\nmax_plugin_memory_mb = 0", "plugins.max_plugin_memory_mb", "at least 4"},
 		{"plugin timeout", "[plugins]\nplugin_timeout_seconds = 0", "plugins.plugin_timeout_seconds", "at least 1"},
 		{"max connections", "[storage]\nmax_connections = 0", "storage.max_connections", "at least 1"},
 		{"connection timeout", "[storage]\nconnection_timeout_seconds = 0", "storage.connection_timeout_seconds", "at least 1"},

@@ -75,6 +75,9 @@ func (s *Service) loadSuites(ctx context.Context, o *Options) (*Plan, error) {
 	if len(o.Datasets) == 0 {
 		return nil, configErr("no dataset: pass --dataset FILE (or a built-in name; see `llm-test-bench datasets list`)")
 	}
+	if err := s.LoadPlugins(ctx); err != nil {
+		return nil, err
+	}
 	p := &Plan{svc: s, opts: *o, sample: o.Sample, seed: o.Seed, multi: len(o.Datasets) > 1}
 	if o.Filter != "" {
 		re, err := regexp.Compile(o.Filter)

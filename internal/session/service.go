@@ -66,6 +66,7 @@ type Service struct {
 	traceOnce  sync.Once
 	traceErr   error
 	ownTracing bool
+	plugins    pluginState
 }
 
 // New returns a service. st may be nil for planning only (dry runs, the

@@ -1,0 +1,15 @@
+// Package plugin runs untrusted WebAssembly plugins under wazero with the
+// ABI "ltb-plugin/1" (docs/PLUGINS.md): a plugin directory holds a
+// plugin.toml manifest and a .wasm module; the Host compiles the module
+// once (cached on disk by content hash), keeps a pool of instances per
+// plugin and gives every call one instance, a timeout that closes it, a
+// memory limit and caps on what crosses the boundary. An instance that
+// traps, times out or breaks the ABI is discarded, never reused.
+//
+// The sandbox offers WASI with no preopened directory, no environment, no
+// arguments, no sockets, fake clocks and a deterministic random source.
+// The only way out is the host module "ltb", whose service call is gated
+// by the manifest's capabilities.
+//
+// Evaluator plugins become assertion types "plugin:NAME" (see Activate).
+package plugin
