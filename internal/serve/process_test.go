@@ -136,11 +136,29 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// serve starts `serve --simulate` and waits until it is ready.
+// serve starts `serve --simulate` and waits until it is ready. The port
+// freeAddr found can be taken by another process before the server binds
+// it; then the server is started again on another.
 func (in *instance) serve() *child {
 	in.t.Helper()
+	for attempt := 1; ; attempt++ {
+		c, inUse := in.serveOnce()
+		if !inUse || attempt == 3 {
+			if inUse {
+				in.t.Fatalf("the server exited at start: %v\n%s", c.err, c.stderr)
+			}
+			return c
+		}
+		in.addr = freeAddr(in.t)
+	}
+}
+
+// serveOnce starts the server once; inUse reports that it exited because
+// its address was taken.
+func (in *instance) serveOnce() (c *child, inUse bool) {
+	in.t.Helper()
 	cmd := exec.Command(in.bin, in.args("serve", "--simulate", "--addr", in.addr)...)
-	c := &child{cmd: cmd, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	c = &child{cmd: cmd, stderr: &lockedBuffer{}, done: make(chan struct{})}
 	cmd.Env, cmd.Dir, cmd.Stdout, cmd.Stderr = in.env, in.dir, io.Discard, c.stderr
 	if err := cmd.Start(); err != nil {
 		in.t.Fatal(err)
@@ -161,11 +179,14 @@ func (in *instance) serve() *child {
 		if err == nil {
 			_ = res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return c
+				return c, false
 			}
 		}
 		select {
 		case <-c.done:
+			if strings.Contains(c.stderr.String(), "address already in use") {
+				return c, true
+			}
 			in.t.Fatalf("the server exited at start: %v\n%s", c.err, c.stderr)
 		default:
 		}
