@@ -1,6 +1,10 @@
 package calibrate
 
-import "math"
+import (
+	"math"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/stats/inference"
+)
 
 // Level is the confidence level of every interval this package reports.
 const Level = 0.95
@@ -24,12 +28,9 @@ func Wilson(k, n int, level float64) *Interval {
 	if n <= 0 || k < 0 || k > n {
 		return nil
 	}
-	zz := z(level)
-	nf := float64(n)
-	p := float64(k) / nf
-	z2 := zz * zz
-	den := 1 + z2/nf
-	center := (p + z2/(2*nf)) / den
-	half := zz / den * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
-	return &Interval{Value: p, Lo: math.Max(0, center-half), Hi: math.Min(1, center+half)}
+	ci, err := inference.ProportionCI(k, n, 1-level)
+	if err != nil {
+		return nil
+	}
+	return &Interval{Value: float64(k) / float64(n), Lo: ci.Wilson[0], Hi: ci.Wilson[1]}
 }
