@@ -11,6 +11,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/analysis"
+	"github.com/llm-test-bench/llm-test-bench/internal/report"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
@@ -247,26 +248,17 @@ func (a *app) runModels(cmd *cobra.Command, f *compareFlags) (string, *seqPairer
 	return run.ID(), pairer, nil
 }
 
-// runColumns collects one column per provider of a stored run.
+// runColumns collects one column per provider of a stored run, in one
+// pass over its results.
 func runColumns(ctx context.Context, st store.Store, run *bench.Run, m analysis.Metric) ([]*analysis.Side, []string, error) {
 	source := "run " + runNumber(run.Seq) + " " + run.ID
-	label := func(provider string) string { return provider + " (" + runNumber(run.Seq) + ")" }
-	side, err := analysis.Collect(ctx, source, st.Results(ctx, run.ID, store.ResultFilter{}), m, "")
-	var pe *analysis.ProviderError
-	switch {
-	case err == nil:
-		return []*analysis.Side{side}, []string{label(side.Provider)}, nil
-	case !errors.As(err, &pe) || pe.Want != "":
+	sides, err := analysis.CollectEach(ctx, source, st.Results(ctx, run.ID, store.ResultFilter{}), m)
+	if err != nil {
 		return nil, nil, analysisErr(err)
 	}
-	var sides []*analysis.Side
-	var labels []string
-	for _, p := range pe.Have {
-		s, err := analysis.Collect(ctx, source, st.Results(ctx, run.ID, store.ResultFilter{Provider: p}), m, p)
-		if err != nil {
-			return nil, nil, analysisErr(err)
-		}
-		sides, labels = append(sides, s), append(labels, label(p))
+	labels := make([]string, len(sides))
+	for i, side := range sides {
+		labels[i] = report.ColumnLabel(side.Provider, run.Seq)
 	}
 	return sides, labels, nil
 }
