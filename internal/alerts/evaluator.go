@@ -117,30 +117,14 @@ func New(o Options) *Evaluator {
 	return e
 }
 
-// feedBurst is how many waiting events Feed records under one lock.
-const feedBurst = 256
-
 // Feed records the results of events until the channel closes. A run's
 // subscription is fed by one goroutine; several runs may feed at once.
 func (e *Evaluator) Feed(events <-chan event.Event) {
-	for ev := range events {
+	event.Drain(events, func(ev event.Event) {
 		e.mu.Lock()
 		e.observe(ev)
-		for range feedBurst {
-			select {
-			case ev, ok := <-events:
-				if !ok {
-					e.mu.Unlock()
-					return
-				}
-				e.observe(ev)
-				continue
-			default:
-			}
-			break
-		}
 		e.mu.Unlock()
-	}
+	})
 }
 
 // Observe records one result, for callers that are not fed by events.

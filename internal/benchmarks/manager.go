@@ -56,7 +56,7 @@ type Options struct {
 	// AllowMediaURLs and AllowMediaFiles accept a suite's inputs by
 	// http(s) URL or file:// path; data: URLs are always accepted.
 	AllowMediaURLs, AllowMediaFiles bool
-	Logger   *slog.Logger
+	Logger                          *slog.Logger
 }
 
 // OptionsFromConfig reads the queue's settings from [server].

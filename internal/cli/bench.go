@@ -9,6 +9,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/internal/alerts"
 	"github.com/llm-test-bench/llm-test-bench/internal/analysis"
+	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
 )
 
@@ -212,7 +213,7 @@ func (a *app) runPlan(cmd *cobra.Command, p *session.Plan, events string, sink a
 		return nil, session.Result{}, err
 	}
 	if mon != nil {
-		mon.Feed(run.Subscribe(1 << 12).Events())
+		mon.Feed(run.Subscribe(event.WatchBuffer).Events())
 	}
 	stopProgress := a.showProgress(run)
 	defer stopEvents()

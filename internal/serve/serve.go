@@ -21,6 +21,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/auth"
 	"github.com/llm-test-bench/llm-test-bench/internal/benchmarks"
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
+	"github.com/llm-test-bench/llm-test-bench/internal/event"
 	"github.com/llm-test-bench/llm-test-bench/internal/graphqlapi"
 	"github.com/llm-test-bench/llm-test-bench/internal/httpmw"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
@@ -35,10 +36,6 @@ import (
 // alertsStopTimeout bounds the delivery of the last notifications when the
 // server stops.
 const alertsStopTimeout = 10 * time.Second
-
-// alertsBuffer is how many events the alert rules may fall behind a run
-// before its bus drops some for them.
-const alertsBuffer = 1 << 12
 
 // Options are what the caller decides; the rest comes from Config.
 type Options struct {
@@ -128,7 +125,7 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 		return fail(&ConfigError{fmt.Errorf("serve: [monitoring] alert_rules: %w", err)})
 	}
 	if mon != nil {
-		svc.Watchers = append(svc.Watchers, func(r *session.Run) { mon.Feed(r.Subscribe(alertsBuffer).Events()) })
+		svc.Watchers = append(svc.Watchers, func(r *session.Run) { mon.Feed(r.Subscribe(event.WatchBuffer).Events()) })
 		closers = append(closers, func() error {
 			sctx, cancel := context.WithTimeout(context.Background(), alertsStopTimeout)
 			defer cancel()
