@@ -11,9 +11,9 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
+	"github.com/llm-test-bench/llm-test-bench/internal/promexp"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
 
@@ -78,9 +78,11 @@ func NewMetrics(runs RunPager, extra ...prometheus.Collector) (*Metrics, error) 
 	return m, nil
 }
 
-// Handler serves the registry in the Prometheus text format.
+// Handler serves the registry in the Prometheus text format, as the CLI's
+// metrics listener does: a family that cannot be gathered (the benchmark
+// counts when the store times out) is reported, the others still served.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+	return promexp.Handler(m.Registry)
 }
 
 // Middleware counts and times every request by its route pattern (chi's,
