@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -53,4 +54,16 @@ func AsError(err error) *Error {
 		return pe
 	}
 	return nil
+}
+
+// KindOf names a failed call's kind for events and spans: the *Error's
+// Kind, "cancelled" when the call's context was cancelled, else fallback.
+func KindOf(err error, fallback string) string {
+	if pe := AsError(err); pe != nil {
+		return string(pe.Kind)
+	}
+	if errors.Is(err, context.Canceled) {
+		return "cancelled"
+	}
+	return fallback
 }

@@ -329,12 +329,7 @@ func (p *Provider) published(c Call, n int, wait event.Wait, waited time.Duratio
 	}
 	a := &event.Attempt{Number: n, Provider: p.o.ID, CaseID: c.CaseID, Wait: wait, WaitMs: ms(waited)}
 	if err != nil {
-		a.Error = string(provider.KindTransient)
-		if pe := provider.AsError(err); pe != nil {
-			a.Error = string(pe.Kind)
-		} else if errors.Is(err, context.Canceled) {
-			a.Error = "cancelled"
-		}
+		a.Error = provider.KindOf(err, string(provider.KindTransient))
 	}
 	ev.Publish(event.Event{Type: event.TypeAttempt, RunID: p.o.RunID, Time: time.Now(), Attempt: a})
 }

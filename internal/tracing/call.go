@@ -2,7 +2,6 @@ package tracing
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -83,13 +82,7 @@ func EndCall(s trace.Span, c *Call, resp *provider.Response, err error) {
 // ErrorType is a failed call's error.type: the provider error's kind,
 // "cancelled", or "_OTHER" (semconv's value for an unknown type).
 func ErrorType(err error) string {
-	if pe := provider.AsError(err); pe != nil {
-		return string(pe.Kind)
-	}
-	if errors.Is(err, context.Canceled) {
-		return "cancelled"
-	}
-	return "_OTHER"
+	return provider.KindOf(err, "_OTHER")
 }
 
 // ProviderName maps a vendor of this project to gen_ai.provider.name:

@@ -1,0 +1,30 @@
+package provider_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/llm-test-bench/llm-test-bench/provider"
+)
+
+func TestKindOf(t *testing.T) {
+	t.Parallel()
+	rl := &provider.Error{Kind: provider.KindRateLimit, Err: errors.New("slow down")}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"provider error", rl, string(provider.KindRateLimit)},
+		{"wrapped provider error", fmt.Errorf("call: %w", rl), string(provider.KindRateLimit)},
+		{"cancelled", fmt.Errorf("call: %w", context.Canceled), "cancelled"},
+		{"anything else", errors.New("boom"), "fallback"},
+	}
+	for _, tt := range tests {
+		if got := provider.KindOf(tt.err, "fallback"); got != tt.want {
+			t.Errorf("%s: KindOf = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
