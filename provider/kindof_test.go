@@ -11,14 +11,14 @@ import (
 
 func TestKindOf(t *testing.T) {
 	t.Parallel()
-	rl := &provider.Error{Kind: provider.KindRateLimit, Err: errors.New("slow down")}
+	rl := &provider.Error{Kind: provider.KindRateLimited, Err: errors.New("slow down")}
 	tests := []struct {
 		name string
 		err  error
 		want string
 	}{
-		{"provider error", rl, string(provider.KindRateLimit)},
-		{"wrapped provider error", fmt.Errorf("call: %w", rl), string(provider.KindRateLimit)},
+		{"provider error", rl, string(provider.KindRateLimited)},
+		{"wrapped provider error", fmt.Errorf("call: %w", rl), string(provider.KindRateLimited)},
 		{"cancelled", fmt.Errorf("call: %w", context.Canceled), "cancelled"},
 		{"anything else", errors.New("boom"), "fallback"},
 	}
