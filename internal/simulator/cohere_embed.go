@@ -2,7 +2,6 @@ package simulator
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -67,11 +66,7 @@ func (c *cohereEmbedWire) parseEmbed(_ *http.Request, body []byte, t *turn, job 
 	c.setID(&t.rnd)
 	var req cohereEmbedRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return badCohere("field " + te.Field + " must be of type " + te.Type.String())
-		}
-		return badCohere("unable to parse JSON body: " + err.Error())
+		return cohereDecodeError(err)
 	}
 	if e := req.check(); e != nil {
 		return e

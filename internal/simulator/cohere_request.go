@@ -30,11 +30,7 @@ func parseCohereRequest(body []byte) (cohereRequest, *apiError) {
 	if !fastParseCohere(body, &req) {
 		req = cohereRequest{}
 		if err := json.Unmarshal(body, &req); err != nil {
-			var te *json.UnmarshalTypeError
-			if errors.As(err, &te) && te.Field != "" {
-				return req, badCohere("field " + te.Field + " must be of type " + te.Type.String())
-			}
-			return req, badCohere("unable to parse JSON body: " + err.Error())
+			return req, cohereDecodeError(err)
 		}
 	}
 	switch {
@@ -89,4 +85,14 @@ func fastParseCohere(b []byte, req *cohereRequest) bool {
 	})
 	p.space()
 	return ok && p.i == len(p.b)
+}
+
+// cohereDecodeError is Cohere's 400 for a body that does not decode: the
+// field whose type is wrong, or the parser's complaint.
+func cohereDecodeError(err error) *apiError {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return badCohere("field " + te.Field + " must be of type " + te.Type.String())
+	}
+	return badCohere("unable to parse JSON body: " + err.Error())
 }

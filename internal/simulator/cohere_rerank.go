@@ -2,7 +2,6 @@ package simulator
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -44,11 +43,7 @@ func (s *Server) cohereRerank(w http.ResponseWriter, r *http.Request) {
 func parseCohereRerank(body []byte) (cohereRerankRequest, *apiError) {
 	var req cohereRerankRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return req, badCohere("field " + te.Field + " must be of type " + te.Type.String())
-		}
-		return req, badCohere("unable to parse JSON body: " + err.Error())
+		return req, cohereDecodeError(err)
 	}
 	switch {
 	case req.Model == "":
