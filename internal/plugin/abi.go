@@ -9,10 +9,13 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+
+	"github.com/llm-test-bench/llm-test-bench/sdk/ltbplugin"
 )
 
-// ABIVersion is what a guest's ltb_abi_version must return.
-const ABIVersion = 1
+// ABIVersion is what a guest's ltb_abi_version must return: the version
+// the guest SDK implements.
+const ABIVersion = ltbplugin.ABIVersion
 
 // Status codes ltb_handle returns.
 const (

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/llm-test-bench/llm-test-bench/sdk/ltbplugin"
 )
 
 // Envelope is the JSON every call sends: the same shape for every plugin
@@ -17,17 +19,9 @@ type Envelope struct {
 	Input      any            `json:"input"`
 }
 
-// EvalInput is an evaluator's input: one answer and what it answers.
-type EvalInput struct {
-	Prompt    string         `json:"prompt"`
-	Response  string         `json:"response"`
-	Reference string         `json:"reference,omitempty"`
-	Value     any            `json:"value,omitempty"`
-	Context   []string       `json:"context,omitempty"`
-	Variables map[string]any `json:"variables,omitempty"`
-	Metadata  map[string]any `json:"metadata,omitempty"`
-	Provider  string         `json:"provider,omitempty"`
-}
+// EvalInput is an evaluator's input: one answer and what it answers. It is
+// the guest SDK's type, so host and guests cannot disagree on the shape.
+type EvalInput = ltbplugin.EvalInput
 
 // EvalOutput is an evaluator's verdict.
 type EvalOutput struct {
