@@ -62,14 +62,13 @@ func PowerOf(side *Side, o PowerOptions) (*Power, error) {
 	if n < 2 {
 		return nil, &InputError{Msg: fmt.Sprintf("%s: %d cases; the spread needs at least 2", side.Source, n)}
 	}
-	var sum, sq float64
-	for _, c := range side.cells {
-		v := c.sum / float64(c.n)
-		sum += v
-		sq += v * v
+	xs := make([]float64, 0, n)
+	for _, k := range sortedKeys(side) {
+		c := side.cells[k]
+		xs = append(xs, c.sum/float64(c.n))
 	}
-	mean := sum / float64(n)
-	sd := math.Sqrt(math.Max(sq-float64(n)*mean*mean, 0) / float64(n-1))
+	avg := mean(xs)
+	sd := math.Sqrt(sampleVariance(xs, avg))
 	za, err := inference.ZQuantile(1 - o.Alpha)
 	if err != nil {
 		return nil, fmt.Errorf("alpha: %w", err)
@@ -84,7 +83,7 @@ func PowerOf(side *Side, o PowerOptions) (*Power, error) {
 		return int(math.Ceil(r * r))
 	}
 	return &Power{
-		Source: side.Source, Cases: n, Mean: mean, SD: sd, SDDiff: sdd,
+		Source: side.Source, Cases: n, Mean: avg, SD: sd, SDDiff: sdd,
 		Margin: o.Margin, Alpha: o.Alpha, Drop: o.Drop, Power: o.Power,
 		CasesToPass: need(o.Margin), CasesToCatch: need(o.Drop - o.Margin),
 	}, nil
