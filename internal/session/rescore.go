@@ -161,17 +161,29 @@ type OutputLine struct {
 }
 
 // TotalsOf is a run's totals from its summary.
-//
-// It repeats what (*Run).finish computes; the two should be folded into one.
 func TotalsOf(s *report.Summary) bench.Totals {
-	t := bench.Totals{
+	return bench.Totals{
 		Results: s.Total, Succeeded: s.Succeeded, Errored: s.Errored, Passed: s.Passed, Failed: s.Failed, CostUSD: s.CostUSD,
-		JudgeCalls: s.JudgeCalls, JudgeCached: s.JudgeCached, JudgeCostUSD: s.JudgeCostUSD, Unscored: s.Unscored,
+		Tokens: s.Tokens, JudgeCalls: s.JudgeCalls, JudgeCached: s.JudgeCached, JudgeCostUSD: s.JudgeCostUSD, Unscored: s.Unscored,
 	}
-	for _, p := range s.Providers {
-		t.Tokens += p.TokensTotal
+}
+
+// saveSummary ends a run's aggregation: its totals and update time are
+// saved with the run, and the summary carries the run and the pricing
+// table's date. The run is saved even when err is not nil.
+func (s *Service) saveSummary(ctx context.Context, run *bench.Run, agg *report.Aggregator) (*report.Summary, error) {
+	sum := agg.Summary()
+	run.Totals = TotalsOf(sum)
+	run.UpdatedAt = store.Now()
+	err := s.store.UpdateRun(ctx, run)
+	if err != nil {
+		err = fmt.Errorf("save run: %w", err)
 	}
-	return t
+	sum.Run = *run
+	if pr, perr := s.pricer(); perr == nil {
+		sum.PricesAsOf = pr.AsOf()
+	}
+	return sum, err
 }
 
 // evalSnapshot is what Rescore reads of a run's saved options.
@@ -288,16 +300,8 @@ func (s *Service) rescore(ctx context.Context, run *bench.Run, idx *caseIndex, w
 	default:
 		run.Status = bench.RunCompleted
 	}
-	sum := agg.Summary()
-	run.Totals = TotalsOf(sum)
-	run.UpdatedAt = store.Now()
-	if uerr := s.store.UpdateRun(context.WithoutCancel(ctx), run); uerr != nil {
-		err = errors.Join(err, fmt.Errorf("save run: %w", uerr))
-	}
-	sum.Run = *run
-	if pr, perr := s.pricer(); perr == nil {
-		sum.PricesAsOf = pr.AsOf()
-	}
+	sum, uerr := s.saveSummary(context.WithoutCancel(ctx), run, agg)
+	err = errors.Join(err, uerr)
 	res.Run, res.Summary = *run, sum
 	return res, err
 }

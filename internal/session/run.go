@@ -445,17 +445,11 @@ func (r *Run) finish(ctx context.Context, sum runner.Summary, runErr error, live
 			r.profiles.Add(&rec)
 		}
 	}
-	s := agg.Summary()
-	run.Totals = TotalsOf(s)
-	run.UpdatedAt = store.Now()
-	if err := r.svc.store.UpdateRun(ctx, run); err != nil {
-		res.Err = errors.Join(runErr, fmt.Errorf("save run: %w", err))
+	s, err := r.svc.saveSummary(ctx, run, agg)
+	if err != nil {
+		res.Err = errors.Join(runErr, err)
 	} else {
 		r.foldProfiles(ctx)
-	}
-	s.Run = *run
-	if pr, err := r.svc.pricer(); err == nil {
-		s.PricesAsOf = pr.AsOf()
 	}
 	res.Run, res.Summary = *run, s
 	return res
