@@ -85,8 +85,9 @@ func (a *app) runWorker(cmd *cobra.Command, f *workerFlags) error {
 }
 
 // reachableProviders are the vendors and configured providers this
-// worker can call: those that need no key, or whose key it has (exec
-// providers never: workers do not run local commands).
+// worker can call: those whose key it has or that need none, as a run
+// resolves keys (exec providers never: workers do not run local
+// commands).
 func (a *app) reachableProviders() []string {
 	names := append([]string{session.SimulatorVendor}, provider.Vendors()...)
 	for n := range a.cfg.Providers {
@@ -94,15 +95,13 @@ func (a *app) reachableProviders() []string {
 	}
 	slices.Sort(names)
 	names = slices.Compact(names)
+	svc := session.New(a.cfg, nil, nil)
 	out := names[:0]
 	for _, n := range names {
-		vendor := a.cfg.Provider(n).Type
-		v, known := provider.Lookup(vendor)
-		key, _ := a.cfg.APIKey(n)
-		if vendor == "exec" {
+		if a.cfg.Provider(n).Type == "exec" {
 			continue // workers refuse local commands
 		}
-		if vendor == session.SimulatorVendor || key != "" || (known && v.KeyEnv == "") {
+		if svc.HasKey(n) {
 			out = append(out, n)
 		}
 	}

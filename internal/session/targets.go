@@ -186,6 +186,18 @@ func (s *Service) buildTarget(ctx context.Context, ts *targetSet, sp providerSpe
 	return t, nil
 }
 
+// HasKey reports whether a call to the named vendor or configured
+// provider would find its API key, or needs none, as a run resolves it
+// (the simulator needs none).
+func (s *Service) HasKey(name string) bool {
+	pc := s.cfg.Provider(name)
+	if pc.Type == SimulatorVendor {
+		return true
+	}
+	pcfg := provider.Config{ID: name, Vendor: pc.Type, BaseURL: pc.BaseURL}
+	return s.resolveKey(&pcfg, name, providerSpec{ProviderSpec: dataset.ProviderSpec{ID: name}}) == nil
+}
+
 // resolveKey finds the API key; a vendor that needs one and has none, or a
 // provider whose configured key variable is unset, is a configuration error
 // naming the variable to set, never the key.
