@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
@@ -75,6 +76,10 @@ func (m *Monitor) Feed(events <-chan event.Event) {
 		m.ev.Feed(events)
 	}()
 }
+
+// StopTimeout is how long a front end gives Stop to deliver the last
+// notifications when a run or the server ends.
+const StopTimeout = 10 * time.Second
 
 // Stop waits for the feeds to end (their runs' buses closed), evaluates
 // a last time, resolves the alerts still firing and delivers the queued

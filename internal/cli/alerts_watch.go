@@ -5,13 +5,9 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"time"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/alerts"
 )
-
-// alertsStopTimeout bounds the delivery of a run's last notifications.
-const alertsStopTimeout = 10 * time.Second
 
 // startAlerts starts evaluating [monitoring] alert_rules for the run
 // runID, keeping alerts in sink and printing each one to standard error;
@@ -27,9 +23,9 @@ func (a *app) startAlerts(runID string, sink alerts.Sink) (*alerts.Monitor, erro
 }
 
 // stopAlerts evaluates a last time once the run has ended, resolves what
-// still fires and delivers the notifications, within alertsStopTimeout.
+// still fires and delivers the notifications, within alerts.StopTimeout.
 func stopAlerts(mon *alerts.Monitor) {
-	ctx, cancel := context.WithTimeout(context.Background(), alertsStopTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), alerts.StopTimeout)
 	defer cancel()
 	mon.Stop(ctx)
 }

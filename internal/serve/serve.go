@@ -33,10 +33,6 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/wsapi"
 )
 
-// alertsStopTimeout bounds the delivery of the last notifications when the
-// server stops.
-const alertsStopTimeout = 10 * time.Second
-
 // Options are what the caller decides; the rest comes from Config.
 type Options struct {
 	Config *config.Config
@@ -127,7 +123,7 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 	if mon != nil {
 		svc.Watchers = append(svc.Watchers, func(r *session.Run) { mon.Feed(r.Subscribe(event.WatchBuffer).Events()) })
 		closers = append(closers, func() error {
-			sctx, cancel := context.WithTimeout(context.Background(), alertsStopTimeout)
+			sctx, cancel := context.WithTimeout(context.Background(), alerts.StopTimeout)
 			defer cancel()
 			mon.Stop(sctx)
 			return nil
