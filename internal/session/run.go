@@ -39,8 +39,8 @@ type Run struct {
 	interrupted bool
 	res         Result
 
-	judgeMu sync.Mutex
-	judges  map[string]*policy.Provider
+	// judges are the judges built for the run's evaluators (judges.go).
+	judges judgeSet
 
 	// profiles sums the run's results for the model profiles (profile.go).
 	profiles profile.Builder
