@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/analysis"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 )
@@ -202,31 +204,52 @@ func (a *app) analyzePower(cmd *cobra.Command, base *analysis.Side, f analyzeFla
 // stored run.
 func collectSide(ctx context.Context, cmd *cobra.Command, open func() (store.Store, error), flag, ref, provider string, m analysis.Metric) (*analysis.Side, error) {
 	var side *analysis.Side
-	var err error
-	if isFile, ferr := resultsFile(ref); ferr != nil {
-		return nil, inputErr(fmt.Errorf("%s: %w", flag, ferr))
-	} else if isFile {
-		side, err = collectFile(ctx, ref, provider, m)
-	} else {
-		st, oerr := open()
-		if oerr != nil {
-			return nil, oerr
+	err := readSide(ctx, cmd, open, flag, ref, func(source string, rs iter.Seq2[bench.Result, error]) (err error) {
+		side, err = analysis.Collect(ctx, source, rs, m, provider)
+		var pe *analysis.ProviderError
+		if errors.As(err, &pe) {
+			err = fmt.Errorf("%s: %w; set %s-provider", flag, err, flag)
 		}
-		run, rerr := getRun(cmd, st, ref)
-		if rerr != nil {
-			return nil, fmt.Errorf("%s: %w", flag, rerr)
-		}
-		source := "run " + runNumber(run.Seq) + " " + run.ID
-		side, err = analysis.Collect(ctx, source, st.Results(ctx, run.ID, store.ResultFilter{}), m, provider)
-	}
-	var pe *analysis.ProviderError
-	if errors.As(err, &pe) {
-		err = fmt.Errorf("%s: %w; set %s-provider", flag, err, flag)
-	}
+		return analysisErr(err)
+	})
+	return side, err
+}
+
+// collectSides reads every provider's side of ref in one pass.
+func collectSides(ctx context.Context, cmd *cobra.Command, open func() (store.Store, error), flag, ref string, m analysis.Metric) ([]*analysis.Side, error) {
+	var sides []*analysis.Side
+	err := readSide(ctx, cmd, open, flag, ref, func(source string, rs iter.Seq2[bench.Result, error]) (err error) {
+		sides, err = analysis.CollectEach(ctx, source, rs, m)
+		return analysisErr(err)
+	})
+	return sides, err
+}
+
+// readSide calls f with the results ref names and a name for them: a
+// results file when ref names one, else a stored run.
+func readSide(ctx context.Context, cmd *cobra.Command, open func() (store.Store, error), flag, ref string,
+	f func(source string, rs iter.Seq2[bench.Result, error]) error) error {
+	isFile, err := resultsFile(ref)
 	if err != nil {
-		return nil, analysisErr(err)
+		return inputErr(fmt.Errorf("%s: %w", flag, err))
 	}
-	return side, nil
+	if isFile {
+		file, err := os.Open(ref)
+		if err != nil {
+			return inputErr(err)
+		}
+		defer file.Close()
+		return f(ref, analysis.ReadResults(file, ref))
+	}
+	st, err := open()
+	if err != nil {
+		return err
+	}
+	run, err := getRun(cmd, st, ref)
+	if err != nil {
+		return fmt.Errorf("%s: %w", flag, err)
+	}
+	return f("run "+runNumber(run.Seq)+" "+run.ID, st.Results(ctx, run.ID, store.ResultFilter{}))
 }
 
 // resultsFile tells a FILE from a RUN: an existing file is a FILE; a
@@ -247,15 +270,6 @@ func resultsFile(ref string) (bool, error) {
 		return false, fmt.Errorf("results file %s not found", ref)
 	}
 	return false, nil
-}
-
-func collectFile(ctx context.Context, path, provider string, m analysis.Metric) (*analysis.Side, error) {
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	defer file.Close()
-	return analysis.Collect(ctx, path, analysis.ReadResults(file, path), m, provider)
 }
 
 // analysisErr marks errors about the given results as input errors.

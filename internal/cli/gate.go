@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -50,28 +51,46 @@ func (g *baselineGate) regressed(ctx context.Context, cmd *cobra.Command, a *app
 	defer st.Close()
 	open := func() (store.Store, error) { return st, nil }
 	opt := analysis.Options{Metric: analysis.MetricPassed, Margin: g.margin, Alpha: analysis.DefaultAlpha}
+	bases, err := collectSides(ctx, cmd, open, "--baseline", g.ref, opt.Metric)
+	if err != nil {
+		return false, err
+	}
+	comps, err := analysis.CollectEach(ctx, "this run", st.Results(ctx, s.Run.ID, store.ResultFilter{}), opt.Metric)
+	if err != nil {
+		return false, analysisErr(err)
+	}
 	regressed := false
-	for _, p := range s.Providers {
-		base, err := collectSide(ctx, cmd, open, "--baseline", g.ref, "", opt.Metric)
-		if err != nil {
-			// A baseline of several providers: take the one of this id.
-			if base, err = collectSide(ctx, cmd, open, "--baseline", g.ref, p.Provider, opt.Metric); err != nil {
-				return false, err
-			}
-		}
-		comp, err := analysis.Collect(ctx, "this run, "+p.Provider, st.Results(ctx, s.Run.ID, store.ResultFilter{}), opt.Metric, p.Provider)
-		if err != nil {
-			return false, analysisErr(err)
+	for _, comp := range comps {
+		comp.Source = "this run, " + comp.Provider
+		base := baselineOf(bases, comp.Provider)
+		if base == nil {
+			// The error analyze gives for a provider the baseline lacks.
+			_, err := collectSide(ctx, cmd, open, "--baseline", g.ref, comp.Provider, opt.Metric)
+			return false, cmp.Or(err, fmt.Errorf("--baseline has no results of %s", comp.Provider))
 		}
 		rep, err := analysis.Compare(base, comp, opt)
 		if err != nil {
 			return false, analysisErr(err)
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "\nAgainst the baseline (%s):\n", p.Provider)
+		fmt.Fprintf(cmd.OutOrStdout(), "\nAgainst the baseline (%s):\n", comp.Provider)
 		if err := analysis.WriteTable(cmd.OutOrStdout(), rep); err != nil {
 			return false, err
 		}
 		regressed = regressed || rep.Regression()
 	}
 	return regressed, nil
+}
+
+// baselineOf is the baseline side to compare provider with: the
+// baseline's only provider, or its provider of the same id (nil if none).
+func baselineOf(bases []*analysis.Side, provider string) *analysis.Side {
+	if len(bases) == 1 {
+		return bases[0]
+	}
+	for _, b := range bases {
+		if b.Provider == provider {
+			return b
+		}
+	}
+	return nil
 }
