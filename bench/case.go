@@ -35,6 +35,10 @@ type Case struct {
 	Context    []string       `json:"context,omitempty" yaml:"context"`
 	Inputs     []string       `json:"inputs,omitempty" yaml:"inputs"`
 	Assert     []Assertion    `json:"assert,omitempty" yaml:"assert"`
+	// Tools are the functions the model may call; ToolChoice says whether
+	// it must (nil: the vendor's default).
+	Tools      []Tool      `json:"tools,omitempty" yaml:"tools"`
+	ToolChoice *ToolChoice `json:"tool_choice,omitempty" yaml:"tool_choice"`
 	// Threshold, when set, is the weighted score a case must reach to pass.
 	Threshold *float64       `json:"threshold,omitempty" yaml:"threshold"`
 	Config    map[string]any `json:"config,omitempty" yaml:"config"`

@@ -50,31 +50,33 @@ type ErrorInfo struct {
 // Result is the record kept for each case x prompt x provider x repetition
 // (the README's "Result record"). JSONL output writes exactly these fields.
 type Result struct {
-	ID           string           `json:"id"`
-	RunID        string           `json:"run_id"`
-	CaseID       string           `json:"case_id"`
-	PromptID     string           `json:"prompt_id"`
-	Provider     string           `json:"provider"`
-	Model        string           `json:"model"`
-	Repetition   int              `json:"repetition"`
-	Status       Status           `json:"status"`
-	Prompt       string           `json:"prompt"`
-	Response     string           `json:"response"`
-	FinishReason string           `json:"finish_reason"`
-	LatencyMs    float64          `json:"latency_ms"`
-	TTFTMs       float64          `json:"ttft_ms"`
-	Tokens       Usage            `json:"tokens"`
-	Cost         Cost             `json:"cost"`
-	Scores       map[string]Score `json:"scores"`
-	Score        float64          `json:"score"`
-	Passed       bool             `json:"passed"`
-	Error        *ErrorInfo       `json:"error"`
-	Cached       bool             `json:"cached"`
-	TraceID      string           `json:"trace_id"`
-	SpanID       string           `json:"span_id"`
-	Tags         []string         `json:"tags"`
-	Metadata     map[string]any   `json:"metadata"`
-	CreatedAt    time.Time        `json:"created_at"`
+	ID           string `json:"id"`
+	RunID        string `json:"run_id"`
+	CaseID       string `json:"case_id"`
+	PromptID     string `json:"prompt_id"`
+	Provider     string `json:"provider"`
+	Model        string `json:"model"`
+	Repetition   int    `json:"repetition"`
+	Status       Status `json:"status"`
+	Prompt       string `json:"prompt"`
+	Response     string `json:"response"`
+	FinishReason string `json:"finish_reason"`
+	// ToolCalls are the calls the model made, in order; nil when none.
+	ToolCalls []ToolCall       `json:"tool_calls,omitempty"`
+	LatencyMs float64          `json:"latency_ms"`
+	TTFTMs    float64          `json:"ttft_ms"`
+	Tokens    Usage            `json:"tokens"`
+	Cost      Cost             `json:"cost"`
+	Scores    map[string]Score `json:"scores"`
+	Score     float64          `json:"score"`
+	Passed    bool             `json:"passed"`
+	Error     *ErrorInfo       `json:"error"`
+	Cached    bool             `json:"cached"`
+	TraceID   string           `json:"trace_id"`
+	SpanID    string           `json:"span_id"`
+	Tags      []string         `json:"tags"`
+	Metadata  map[string]any   `json:"metadata"`
+	CreatedAt time.Time        `json:"created_at"`
 }
 
 // Key identifies a result within a run; it is unique and makes writes idempotent.

@@ -28,6 +28,9 @@ type Input struct {
 	Usage        bench.Usage
 	Cost         bench.Cost
 	Logprobs     []float64
+	// ToolCalls are the calls the model made (the case's Tools say what it
+	// was offered).
+	ToolCalls []bench.ToolCall
 	// Judges gives model-graded evaluators a provider by name, behind the
 	// run's call policy; nil when the run offers none.
 	Judges Judges

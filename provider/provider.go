@@ -39,6 +39,10 @@ type Request struct {
 	Sampling Sampling        `json:"sampling"`
 	// Stream asks for a streamed answer, which gives time-to-first-token.
 	Stream bool `json:"stream"`
+	// Tools are the functions the model may call, and ToolChoice whether
+	// it must; providers without tool support refuse a request with tools.
+	Tools      []bench.Tool      `json:"tools,omitempty"`
+	ToolChoice *bench.ToolChoice `json:"tool_choice,omitempty"`
 	// Extra holds vendor-specific body fields, merged into the request body.
 	Extra map[string]any `json:"extra,omitempty"`
 }
@@ -58,6 +62,9 @@ type Response struct {
 	// RawFinishReason is the vendor's own value.
 	RawFinishReason string
 	Usage           bench.Usage
+	// ToolCalls are the calls the model made, in order, streamed or not
+	// (a stream's fragments joined); nil when none.
+	ToolCalls []bench.ToolCall
 	// Logprobs are the sampled tokens' log probabilities, when requested and offered.
 	Logprobs []float64
 	// TopLogprobs holds, per generated token, its text and the most likely

@@ -1,0 +1,40 @@
+package bench
+
+// Tool choice modes: how a case lets the model use its tools.
+const (
+	ToolChoiceAuto     = "auto"     // the model decides (the vendors' default)
+	ToolChoiceNone     = "none"     // the model must answer in text
+	ToolChoiceRequired = "required" // the model must call some tool
+	ToolChoiceTool     = "tool"     // the model must call the tool named in ToolChoice.Name
+)
+
+// Tool is a function a model may call: its name, what it does, and its
+// parameters as a JSON Schema object. It is the one shape every provider
+// encodes in its vendor's format (OpenAI's "function", Anthropic's
+// "input_schema", Gemini's "functionDeclarations", ...).
+type Tool struct {
+	Name        string `json:"name" yaml:"name"`
+	Description string `json:"description,omitempty" yaml:"description"`
+	// Parameters is the JSON Schema of the arguments (an object schema);
+	// nil means the tool takes no arguments.
+	Parameters map[string]any `json:"parameters,omitempty" yaml:"parameters"`
+}
+
+// ToolChoice says whether and which tool the model must call; nil on a
+// request means the vendor's default.
+type ToolChoice struct {
+	// Mode is one of the ToolChoice* constants.
+	Mode string `json:"mode" yaml:"mode"`
+	// Name is the tool to call when Mode is ToolChoiceTool.
+	Name string `json:"name,omitempty" yaml:"name"`
+}
+
+// ToolCall is one call a model made: the tool's name and its arguments as
+// the JSON text the model wrote (kept verbatim, valid or not, so an
+// assertion can judge it).
+type ToolCall struct {
+	// ID is the vendor's id for the call, when it gives one.
+	ID        string `json:"id,omitempty"`
+	Name      string `json:"name"`
+	Arguments string `json:"arguments"`
+}
