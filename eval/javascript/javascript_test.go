@@ -141,6 +141,9 @@ func TestScriptErrors(t *testing.T) {
 		{"rejected promise", "const e = new TypeError('nope');\nreturn Promise.reject(e)", "threw TypeError: nope"},
 		{"never settling promise", "const p = new Promise(() => {});\nreturn p", "a promise that never settled"},
 		{"unbounded recursion", "function f() { return f() + 1 }\nreturn f()", "stack overflow"},
+		{"deeply nested JSON", `JSON.parse("[".repeat(1e5) + "]".repeat(1e5))`, "threw"},
+		{"deeply nested eval", `eval("(".repeat(1e5) + "1" + ")".repeat(1e5))`, "threw"},
+		{"deeply nested regex", `new RegExp("(".repeat(1e5) + ")".repeat(1e5)).test(output)`, "threw"},
 		{"huge string returned", `"x".repeat(1e6)`, "must return a boolean, a finite number or {pass, score, reason}, not a string"},
 		{"undefined", `undefined`, "not a undefined"},
 		{"null", `null`, "not null"},
@@ -244,6 +247,11 @@ func TestValidate(t *testing.T) {
 		if err := e.Validate(bench.Assertion{Type: "javascript", Value: v}); err != nil {
 			t.Errorf("Validate(%q): %v", v, err)
 		}
+	}
+	// Source nested past the engine's depth is refused, not a crash.
+	deep := strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000)
+	if err := e.Validate(bench.Assertion{Type: "javascript", Value: deep}); err == nil || !strings.Contains(err.Error(), "does not compile") {
+		t.Errorf("deeply nested source: %v", err)
 	}
 	// An assertion's own limits apply: a tighter timeout stops it sooner.
 	a := bench.Assertion{Type: "javascript", Value: "while (true) {}\nreturn 1", Config: map[string]any{"timeout_ms": 50}}
