@@ -253,6 +253,16 @@ func TestValidate(t *testing.T) {
 	if err := e.Validate(bench.Assertion{Type: "javascript", Value: deep}); err == nil || !strings.Contains(err.Error(), "does not compile") {
 		t.Errorf("deeply nested source: %v", err)
 	}
+	// The memory limit is the assertion's: 24 MB of array fits in 64 MiB,
+	// not in 16 MiB.
+	alloc := bench.Assertion{Type: "javascript", Value: "const a = new Array(1.5e6).fill(0.5);\nreturn a.length > 0"}
+	if _, err := e.Evaluate(context.Background(), alloc, input("x")); err == nil || !strings.Contains(err.Error(), "stopped at 16 MiB") {
+		t.Errorf("16 MiB: %v", err)
+	}
+	alloc.Config = map[string]any{"memory_mb": 64}
+	if s, err := e.Evaluate(context.Background(), alloc, input("x")); err != nil || !s.Pass {
+		t.Errorf("64 MiB: %+v %v", s, err)
+	}
 	// An assertion's own limits apply: a tighter timeout stops it sooner.
 	a := bench.Assertion{Type: "javascript", Value: "while (true) {}\nreturn 1", Config: map[string]any{"timeout_ms": 50}}
 	if _, err := e.Evaluate(context.Background(), a, input("x")); err == nil || !strings.Contains(err.Error(), "stopped after 50ms") {
