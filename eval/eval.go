@@ -56,6 +56,15 @@ type Negater interface {
 	Negate(s bench.Score) bench.Score
 }
 
+// Inverter is implemented by evaluators that score their own "not-" form,
+// when the negated verdict depends on more than the Score shows
+// (javascript: promptfoo flips only the verdict of a returned number and
+// keeps its score, but flips a returned boolean's score too). Check calls
+// EvaluateNot instead of Evaluate for "not-<type>", and negates nothing.
+type Inverter interface {
+	EvaluateNot(ctx context.Context, a bench.Assertion, in *Input) (bench.Score, error)
+}
+
 // Func adapts a function to Evaluator.
 type Func func(ctx context.Context, a bench.Assertion, in *Input) (bench.Score, error)
 
@@ -275,6 +284,13 @@ func evaluateOne(ctx context.Context, a bench.Assertion, base string, negate boo
 	}
 	inner := a
 	inner.Type = base
+	if inv, ok := e.(Inverter); ok && negate {
+		s, err := inv.EvaluateNot(ctx, inner, in)
+		if err != nil {
+			return bench.Unscored(err.Error(), "")
+		}
+		return s
+	}
 	s, err := e.Evaluate(ctx, inner, in)
 	if err != nil {
 		return bench.Unscored(err.Error(), "")

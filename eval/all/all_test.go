@@ -18,7 +18,7 @@ func TestEveryFamilyRegistered(t *testing.T) {
 		"starts-with", "regex", "levenshtein", "word-count", "character-count",
 		"is-json", "contains-json",
 		"latency", "cost", "finish-reason",
-		"is-refusal",
+		"is-refusal", "javascript",
 		"llm-rubric", "g-eval", "factuality", "model-graded-closedqa", "model-graded-qa",
 		"faithfulness", "relevance", "coherence",
 		"context-faithfulness", "context-recall", "context-relevance", "answer-relevance",
