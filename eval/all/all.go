@@ -12,6 +12,7 @@ import (
 	_ "github.com/llm-test-bench/llm-test-bench/eval/callmeta"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/compare"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/graded"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/markup"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/rag"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/reference"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/refusal"
