@@ -17,6 +17,7 @@ import (
 	_ "github.com/llm-test-bench/llm-test-bench/eval/reference"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/refusal"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/similar"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/sqlcheck"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/structure"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/text"
 )
