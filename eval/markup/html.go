@@ -214,4 +214,3 @@ func findAtom(n *html.Node, a atom.Atom) *html.Node {
 	}
 	return nil
 }
-
