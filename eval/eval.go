@@ -75,7 +75,10 @@ type entry struct {
 	comparer bool
 }
 
-func init() { registry.Store(&map[string]entry{}) }
+func init() {
+	registry.Store(&map[string]entry{})
+	Register(SetType, assertSet{})
+}
 
 // Register adds an assertion type; it panics on a duplicate, as a programming error.
 func Register(typ string, e Evaluator) {
@@ -131,6 +134,9 @@ func Validate(as []bench.Assertion) error {
 		if !ok {
 			problems = append(problems, fmt.Sprintf("assert[%d]: unknown type %q (known: %s)", i, a.Type, strings.Join(Types(), ", ")))
 			continue
+		}
+		if len(a.Assert) > 0 && base != SetType {
+			problems = append(problems, fmt.Sprintf("assert[%d] %s: only an assert-set holds assert", i, a.Type))
 		}
 		if a.Weight != nil && *a.Weight < 0 {
 			problems = append(problems, fmt.Sprintf("assert[%d] %s: weight must not be negative", i, a.Type))
