@@ -31,6 +31,16 @@ type Input struct {
 	// Judges gives model-graded evaluators a provider by name, behind the
 	// run's call policy; nil when the run offers none.
 	Judges Judges
+	// Verdicts are this answer's verdicts on the case's other assertions,
+	// in order; set only for side-by-side types (Comparer), which are
+	// scored once those are in (max-score ranks answers by them).
+	Verdicts []Verdict
+}
+
+// Verdict is one assertion's verdict on an answer.
+type Verdict struct {
+	Assertion bench.Assertion
+	Score     bench.Score
 }
 
 // Evaluator scores one response against one assertion. It returns an error
@@ -197,12 +207,18 @@ func ScoreEach(ctx context.Context, as []bench.Assertion, in *Input) Partial {
 
 // CompareGroup scores the side-by-side assertions over a group of answers
 // to one case (one input and one Partial per answer, in the same order).
+// Each comparer sees copies of the inputs carrying the answers' verdicts
+// on the other assertions.
 func CompareGroup(ctx context.Context, as []bench.Assertion, ins []*Input, parts []Partial) {
+	var withVerdicts []*Input
 	for i, a := range as {
 		if !IsComparer(a.Type) {
 			continue
 		}
-		for k, s := range compareOne(ctx, a, ins) {
+		if withVerdicts == nil {
+			withVerdicts = verdictsOf(as, ins, parts)
+		}
+		for k, s := range compareOne(ctx, a, withVerdicts) {
 			parts[k][i] = s
 		}
 	}
@@ -289,6 +305,23 @@ func evaluateOne(ctx context.Context, a bench.Assertion, base string, negate boo
 		s = negated(s)
 	}
 	return s
+}
+
+// verdictsOf copies the inputs with their answers' verdicts on the
+// assertions that are not side by side.
+func verdictsOf(as []bench.Assertion, ins []*Input, parts []Partial) []*Input {
+	out := make([]*Input, len(ins))
+	for k, in := range ins {
+		cp := *in
+		cp.Verdicts = nil
+		for i, a := range as {
+			if !IsComparer(a.Type) {
+				cp.Verdicts = append(cp.Verdicts, Verdict{Assertion: a, Score: parts[k][i]})
+			}
+		}
+		out[k] = &cp
+	}
+	return out
 }
 
 // compareOne scores one side-by-side assertion over a group.
