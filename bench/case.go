@@ -64,6 +64,9 @@ type Assertion struct {
 	// Config holds a type's own settings (a judge's score map, a
 	// similarity metric, a second provider); each type documents its keys.
 	Config map[string]any `json:"config,omitempty" yaml:"config"`
+	// Assert holds the members of an assert-set, which scores them as a
+	// group of its own; other types leave it empty.
+	Assert []Assertion `json:"assert,omitempty" yaml:"assert"`
 }
 
 // Name is the key under which the assertion's score is recorded.

@@ -34,6 +34,16 @@ type Input struct {
 	// Judges gives model-graded evaluators a provider by name, behind the
 	// run's call policy; nil when the run offers none.
 	Judges Judges
+	// Verdicts are this answer's verdicts on the case's other assertions,
+	// in order; set only for side-by-side types (Comparer), which are
+	// scored once those are in (max-score ranks answers by them).
+	Verdicts []Verdict
+}
+
+// Verdict is one assertion's verdict on an answer.
+type Verdict struct {
+	Assertion bench.Assertion
+	Score     bench.Score
 }
 
 // Evaluator scores one response against one assertion. It returns an error
@@ -87,7 +97,10 @@ type entry struct {
 	comparer bool
 }
 
-func init() { registry.Store(&map[string]entry{}) }
+func init() {
+	registry.Store(&map[string]entry{})
+	Register(SetType, assertSet{})
+}
 
 // Register adds an assertion type; it panics on a duplicate, as a programming error.
 func Register(typ string, e Evaluator) {
@@ -143,6 +156,9 @@ func Validate(as []bench.Assertion) error {
 		if !ok {
 			problems = append(problems, fmt.Sprintf("assert[%d]: unknown type %q (known: %s)", i, a.Type, strings.Join(Types(), ", ")))
 			continue
+		}
+		if len(a.Assert) > 0 && base != SetType {
+			problems = append(problems, fmt.Sprintf("assert[%d] %s: only an assert-set holds assert", i, a.Type))
 		}
 		if a.Weight != nil && *a.Weight < 0 {
 			problems = append(problems, fmt.Sprintf("assert[%d] %s: weight must not be negative", i, a.Type))
@@ -203,12 +219,18 @@ func ScoreEach(ctx context.Context, as []bench.Assertion, in *Input) Partial {
 
 // CompareGroup scores the side-by-side assertions over a group of answers
 // to one case (one input and one Partial per answer, in the same order).
+// Each comparer sees copies of the inputs carrying the answers' verdicts
+// on the other assertions.
 func CompareGroup(ctx context.Context, as []bench.Assertion, ins []*Input, parts []Partial) {
+	var withVerdicts []*Input
 	for i, a := range as {
 		if !IsComparer(a.Type) {
 			continue
 		}
-		for k, s := range compareOne(ctx, a, ins) {
+		if withVerdicts == nil {
+			withVerdicts = verdictsOf(as, ins, parts)
+		}
+		for k, s := range compareOne(ctx, a, withVerdicts) {
 			parts[k][i] = s
 		}
 	}
@@ -302,6 +324,23 @@ func evaluateOne(ctx context.Context, a bench.Assertion, base string, negate boo
 		s = negated(s)
 	}
 	return s
+}
+
+// verdictsOf copies the inputs with their answers' verdicts on the
+// assertions that are not side by side.
+func verdictsOf(as []bench.Assertion, ins []*Input, parts []Partial) []*Input {
+	out := make([]*Input, len(ins))
+	for k, in := range ins {
+		cp := *in
+		cp.Verdicts = nil
+		for i, a := range as {
+			if !IsComparer(a.Type) {
+				cp.Verdicts = append(cp.Verdicts, Verdict{Assertion: a, Score: parts[k][i]})
+			}
+		}
+		out[k] = &cp
+	}
+	return out
 }
 
 // compareOne scores one side-by-side assertion over a group.

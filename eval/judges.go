@@ -100,7 +100,7 @@ func IsComparer(typ string) bool {
 func NeedsModels(as []bench.Assertion) bool {
 	for _, a := range as {
 		base, _ := splitNot(a.Type)
-		if en, _ := lookup(base); en.uses != 0 || en.comparer {
+		if en, _ := lookup(base); en.uses != 0 || en.comparer || NeedsModels(a.Assert) {
 			return true
 		}
 	}

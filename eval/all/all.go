@@ -13,10 +13,13 @@ import (
 	_ "github.com/llm-test-bench/llm-test-bench/eval/compare"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/graded"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/javascript"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/markup"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/rag"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/reference"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/refusal"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/similar"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/sqlcheck"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/structure"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/text"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/webhook"
 )

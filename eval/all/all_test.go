@@ -23,7 +23,9 @@ func TestEveryFamilyRegistered(t *testing.T) {
 		"faithfulness", "relevance", "coherence",
 		"context-faithfulness", "context-recall", "context-relevance", "answer-relevance",
 		"similar", "similar:cosine", "similar:dot", "similar:euclidean",
-		"select-best", "pairwise",
+		"select-best", "pairwise", "max-score",
+		"contains-html", "is-html", "contains-xml", "is-xml", "contains-sql", "is-sql",
+		"gleu", "webhook", "assert-set",
 	} {
 		if !slices.Contains(types, want) {
 			t.Errorf("assertion type %q not registered (have %v)", want, types)

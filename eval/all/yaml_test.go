@@ -55,6 +55,43 @@ func TestAssertionsFromYAML(t *testing.T) {
 	}
 }
 
+// TestNewDeterministicTypesFromYAML: the markup, SQL, GLEU and assert-set
+// types read their values as a suite writes them.
+func TestNewDeterministicTypesFromYAML(t *testing.T) {
+	t.Parallel()
+	const suite = `
+- type: is-sql
+  value: {databaseType: MySQL, allowedTables: ["select::null::users"]}
+- {type: contains-xml, value: {requiredElements: [answer.city]}}
+- {type: not-contains-html}
+- {type: gleu, value: [the city is paris], threshold: 0.2}
+- type: assert-set
+  metric: format
+  threshold: 0.5
+  weight: 2
+  assert:
+    - {type: contains-sql}
+    - {type: is-xml}
+`
+	var as []bench.Assertion
+	if err := yaml.Unmarshal([]byte(suite), &as); err != nil {
+		t.Fatalf("decode YAML: %v", err)
+	}
+	if err := eval.Validate(as); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	out := eval.Check(context.Background(), as, nil, &eval.Input{Output: "```sql\nSELECT city FROM users\n``` gives <answer><city>Paris</city></answer>"})
+	want := map[string]bool{"is-sql": false, "contains-xml": true, "not-contains-html": false, "gleu": false, "format": true}
+	for name, pass := range want {
+		if s, ok := out.Scores[name]; !ok || s.Pass != pass {
+			t.Errorf("score %q = %+v (present %v), want pass=%v", name, s, ok, pass)
+		}
+	}
+	if s := out.Scores["format"]; s.Score != 0.5 {
+		t.Errorf("assert-set score %v, want 0.5 (contains-sql passes, is-xml fails)", s.Score)
+	}
+}
+
 func TestBadYAMLAssertionsFailAtLoad(t *testing.T) {
 	t.Parallel()
 	const suite = `

@@ -1,5 +1,5 @@
-// Package compare registers the side-by-side assertion types, select-best
-// and pairwise. They judge the answers of every target of a run to the
+// Package compare registers the side-by-side assertion types, select-best,
+// pairwise and max-score. They judge the answers of every target of a run to the
 // same case, prompt and repetition together (eval.Comparer): the runner
 // holds each answer until the group is complete, leaves out the answers
 // whose call failed, and scores the group once. Each answer gets its own
@@ -21,6 +21,20 @@
 // between the two chosen answers, 0.5 each without passing, and 0 for the
 // others. It needs two or more answers: a group of one (a single target,
 // or every other call failed) leaves the answer unscored.
+//
+// # max-score
+//
+// No judge: each answer's verdicts on the case's other assertions (not the
+// side-by-side ones, as promptfoo leaves out select-* and max-score) are
+// aggregated, and the first answer with the highest aggregate scores 1 and
+// passes; the others score 0. The value is empty or a map: method
+// ("average", the default, or "sum"), weights (a map from assertion type,
+// "not-" included, to its weight in the aggregate, default 1; the
+// assertions' own weights are not used, as in promptfoo) and threshold
+// (the aggregate the best answer must reach, or nobody wins). A group of
+// one, a case without other assertions, or a verdict missing on any
+// answer leaves every answer unscored (promptfoo counts a missing score as
+// 0).
 //
 // # pairwise
 //

@@ -1,6 +1,6 @@
 // Package reference registers the reference-metric assertion types: bleu,
 // chrf, rouge-n, rouge-l, rouge-lsum, squad-em, squad-f1, exact-match, wer,
-// cer, meteor, perplexity and perplexity-score. Each scores on 0–1 and
+// cer, meteor, perplexity, perplexity-score and gleu (gleu.go). Each scores on 0–1 and
 // passes when the score reaches the assertion's threshold (or the type's
 // default); perplexity passes when the perplexity is at most the threshold.
 //

@@ -59,8 +59,16 @@ func (d *Defaults) applyProviders(c *bench.Case) {
 	if d.Provider == "" && d.EmbeddingProvider == "" {
 		return
 	}
+	if out, changed := d.providersOf(c.Assert); changed {
+		c.Assert = out
+	}
+}
+
+// providersOf returns as with the suite's providers filled in, copied only
+// when one changes; the members of an assert-set get them too.
+func (d *Defaults) providersOf(as []bench.Assertion) ([]bench.Assertion, bool) {
 	var out []bench.Assertion
-	for i, a := range c.Assert {
+	for i, a := range as {
 		uses := eval.UsesOf(a.Type)
 		b := a
 		switch {
@@ -74,17 +82,20 @@ func (d *Defaults) applyProviders(c *bench.Case) {
 		case uses&eval.UsesEmbedder != 0 && b.Provider == "":
 			b.Provider = d.EmbeddingProvider
 		}
-		if b.Provider == a.Provider && len(b.Config) == len(a.Config) {
+		members, changed := d.providersOf(a.Assert)
+		b.Assert = members
+		if !changed && b.Provider == a.Provider && len(b.Config) == len(a.Config) {
 			continue
 		}
 		if out == nil {
-			out = slices.Clone(c.Assert)
+			out = slices.Clone(as)
 		}
 		out[i] = b
 	}
-	if out != nil {
-		c.Assert = out
+	if out == nil {
+		return as, false
 	}
+	return out, true
 }
 
 // mergeMaps returns base overlaid with own, sharing nothing with base.

@@ -279,7 +279,7 @@ func (d *decoder) messages(v *node, line int) ([]bench.Message, error) {
 	return out, nil
 }
 
-var assertKeys = []string{"type", "value", "threshold", "weight", "metric", "provider", "config"}
+var assertKeys = []string{"type", "value", "threshold", "weight", "metric", "provider", "config", "assert"}
 
 // assertions reads a list of assertions.
 func (d *decoder) assertions(v *node, line int) ([]bench.Assertion, error) {
@@ -322,6 +322,8 @@ func (d *decoder) assertion(e *node, line int, what string) (bench.Assertion, er
 			a.Provider, err = d.str(v, line, what+".provider")
 		case "config":
 			a.Config, err = d.freeMap(v, line, what+".config")
+		case "assert":
+			a.Assert, err = d.assertions(v, line)
 		}
 		return err
 	})

@@ -63,3 +63,47 @@ test_cases:
 		t.Errorf("assertions (-want +got):\n%s", diff)
 	}
 }
+
+// TestAssertSetLoads: a promptfoo assert-set reads its members under
+// assert, with its own threshold, weight and metric, and its model-graded
+// members get the suite's judge like any other.
+func TestAssertSetLoads(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "s.yaml")
+	suite := `name: s
+defaults:
+  provider: openai:gpt-4o-mini
+test_cases:
+  - prompt: hi
+    assert:
+      - type: assert-set
+        threshold: 0.5
+        weight: 2
+        metric: tone
+        assert:
+          - {type: icontains, value: hello}
+          - {type: llm-rubric, value: polite}
+`
+	if err := os.WriteFile(p, []byte(suite), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := dataset.Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []bench.Assertion
+	for c, err := range s.Cases() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = c.Assert
+	}
+	half, two := 0.5, 2.0
+	want := []bench.Assertion{{Type: "assert-set", Threshold: &half, Weight: &two, Metric: "tone", Assert: []bench.Assertion{
+		{Type: "icontains", Value: "hello"},
+		{Type: "llm-rubric", Value: "polite", Provider: "openai:gpt-4o-mini"},
+	}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("assertions (-want +got):\n%s", diff)
+	}
+}
