@@ -1,8 +1,6 @@
 package toolcalls
 
 import (
-	"strings"
-
 	"github.com/llm-test-bench/llm-test-bench/bench"
 )
 
@@ -17,7 +15,7 @@ type Joiner struct {
 
 type joined struct {
 	call     bench.ToolCall
-	args     strings.Builder
+	args     []byte // the fragments so far (a slice, not a strings.Builder: entries are copied as calls grows)
 	fallback string
 }
 
@@ -42,7 +40,7 @@ func (j *Joiner) Append(key int, fragment string) bool {
 	if !ok {
 		return false
 	}
-	j.calls[i].args.WriteString(fragment)
+	j.calls[i].args = append(j.calls[i].args, fragment...)
 	return true
 }
 
@@ -60,7 +58,7 @@ func (j *Joiner) Calls() []bench.ToolCall {
 	for i := range j.calls {
 		c := &j.calls[i]
 		out[i] = c.call
-		out[i].Arguments = c.args.String()
+		out[i].Arguments = string(c.args)
 		if out[i].Arguments == "" {
 			out[i].Arguments = c.fallback
 		}
