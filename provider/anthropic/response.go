@@ -140,7 +140,7 @@ func ParseResponse(data []byte) (provider.Response, error) {
 		case "text":
 			b.WriteString(c.Text)
 		case "tool_use":
-			calls = append(calls, bench.ToolCall{ID: c.ID, Name: c.Name, Arguments: toolcalls.Args(c.Input)})
+			calls = append(calls, bench.ToolCall{ID: c.ID, Name: c.Name, Arguments: toolcalls.Object(c.Input)})
 		}
 	}
 	r := provider.Response{Text: b.String(), Model: m.Model, FinishReason: mapFinish(m.StopReason), RawFinishReason: m.StopReason, ToolCalls: calls}

@@ -94,7 +94,7 @@ func (s *Stream) Event(data []byte) (text string, done bool, err error) {
 			case "text":
 				text = b.Text
 			case "tool_use":
-				s.calls.Start(ev.Index, b.ID, b.Name, toolcalls.Args(b.Input))
+				s.calls.Start(ev.Index, b.ID, b.Name, toolcalls.Object(b.Input))
 			}
 		}
 	case "content_block_delta":

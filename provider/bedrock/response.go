@@ -93,7 +93,7 @@ func (r *converseResponse) toolCalls() []bench.ToolCall {
 	var calls []bench.ToolCall
 	for _, bl := range r.Output.Message.Content {
 		if u := bl.ToolUse; u != nil {
-			calls = append(calls, bench.ToolCall{ID: u.ToolUseID, Name: u.Name, Arguments: toolcalls.Args(u.Input)})
+			calls = append(calls, bench.ToolCall{ID: u.ToolUseID, Name: u.Name, Arguments: toolcalls.Object(u.Input)})
 		}
 	}
 	return calls

@@ -96,7 +96,7 @@ func (tc *toolCall) arguments() string {
 	if a := bytes.TrimSpace(tc.Function.Arguments); len(a) == 0 || string(a) == "null" {
 		return ""
 	}
-	return toolcalls.Args(tc.Function.Arguments)
+	return toolcalls.Text(tc.Function.Arguments)
 }
 
 func (tc *toolCall) name() string {

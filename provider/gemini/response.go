@@ -177,7 +177,7 @@ func (s *state) apply(r *generateResponse) string {
 		if c.Content != nil {
 			for _, p := range c.Content.Parts {
 				if fc := p.FunctionCall; fc != nil {
-					s.calls = append(s.calls, bench.ToolCall{ID: fc.ID, Name: fc.Name, Arguments: toolcalls.Args(fc.Args)})
+					s.calls = append(s.calls, bench.ToolCall{ID: fc.ID, Name: fc.Name, Arguments: toolcalls.Object(fc.Args)})
 				}
 				if !p.Thought {
 					s.text = append(s.text, p.Text...)

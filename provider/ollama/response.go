@@ -111,7 +111,7 @@ func (s *state) apply(r *chatResponse) string {
 	if m := r.Message; m != nil {
 		text = m.Content
 		for _, tc := range m.ToolCalls {
-			s.toolCalls = append(s.toolCalls, bench.ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: toolcalls.Args(tc.Function.Arguments)})
+			s.toolCalls = append(s.toolCalls, bench.ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: toolcalls.Object(tc.Function.Arguments)})
 		}
 	}
 	for _, lp := range r.Logprobs {

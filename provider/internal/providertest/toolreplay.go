@@ -91,3 +91,19 @@ func AnthropicToolRequest(t testing.TB, body string) provider.Request {
 	}
 	return req
 }
+
+// CheckCalls checks what must hold of any answer's tool calls: none is an
+// empty list rather than nil, and, when whole is set (a vendor that sends
+// each call's arguments as one JSON value, not in fragments), every call's
+// arguments are valid JSON.
+func CheckCalls(t testing.TB, resp provider.Response, whole bool) {
+	t.Helper()
+	if resp.ToolCalls != nil && len(resp.ToolCalls) == 0 {
+		t.Fatal("an empty, non-nil list of tool calls")
+	}
+	for i, c := range resp.ToolCalls {
+		if whole && !json.Valid([]byte(c.Arguments)) {
+			t.Fatalf("call %d (%s): arguments %q are not JSON", i, c.Name, c.Arguments)
+		}
+	}
+}

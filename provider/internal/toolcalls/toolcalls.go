@@ -86,26 +86,32 @@ func Schema(t bench.Tool) map[string]any {
 	return t.Parameters
 }
 
-// Args turns a call's arguments as a vendor sent them into the JSON text a
-// bench.ToolCall keeps. A JSON string is already that text (OpenAI's and
-// Cohere's shape) and is returned as it is, valid JSON or not. An object
-// (Anthropic's input, Gemini's args, Bedrock's and Ollama's input) is
-// returned compacted, keys and numbers as sent. Absent or null arguments
-// are the empty object.
-func Args(raw json.RawMessage) string {
+// Object turns arguments a vendor sends as a JSON value (Anthropic's
+// input, Gemini's args, Bedrock's and Ollama's input: an object) into the
+// JSON text a bench.ToolCall keeps: the value compacted, keys and numbers
+// as sent. Absent or null arguments are the empty object.
+func Object(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return "{}"
-	}
-	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
 	}
 	var b bytes.Buffer
 	if json.Compact(&b, raw) != nil {
 		return string(raw)
 	}
 	return b.String()
+}
+
+// Text turns arguments a vendor sends as a JSON string holding JSON text
+// (OpenAI's and Cohere's shape) into that text, as it is, valid JSON or
+// not. Any other value is taken as Object takes it.
+func Text(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+	}
+	return Object(raw)
 }

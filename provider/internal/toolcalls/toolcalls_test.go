@@ -39,20 +39,22 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestArgs(t *testing.T) {
+func TestObjectAndText(t *testing.T) {
 	t.Parallel()
-	tests := map[string]string{
-		``:                                      `{}`,
-		` null `:                                `{}`,
-		"{\n  \"b\": 1.50,\n  \"a\": [1, 2]\n}": `{"b":1.50,"a":[1,2]}`,
-		`"{\"location\": \"Paris\"}"`:           `{"location": "Paris"}`,
-		`"{\"loc"`:                              `{"loc`,
-		`[1, 2]`:                                `[1,2]`,
-		`{"a":`:                                 `{"a":`,
+	tests := []struct{ raw, object, text string }{
+		{``, `{}`, `{}`},
+		{` null `, `{}`, `{}`},
+		{"{\n  \"b\": 1.50,\n  \"a\": [1, 2]\n}", `{"b":1.50,"a":[1,2]}`, `{"b":1.50,"a":[1,2]}`},
+		{`"{\"location\": \"Paris\"}"`, `"{\"location\": \"Paris\"}"`, `{"location": "Paris"}`},
+		{`"{\"loc"`, `"{\"loc"`, `{"loc`},
+		{`[1, 2]`, `[1,2]`, `[1,2]`},
 	}
-	for raw, want := range tests {
-		if got := Args(json.RawMessage(raw)); got != want {
-			t.Errorf("Args(%q) = %q, want %q", raw, got, want)
+	for _, tt := range tests {
+		if got := Object(json.RawMessage(tt.raw)); got != tt.object {
+			t.Errorf("Object(%q) = %q, want %q", tt.raw, got, tt.object)
+		}
+		if got := Text(json.RawMessage(tt.raw)); got != tt.text {
+			t.Errorf("Text(%q) = %q, want %q", tt.raw, got, tt.text)
 		}
 	}
 }
