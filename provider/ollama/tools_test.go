@@ -69,6 +69,31 @@ func TestGenerateToolCalls(t *testing.T) {
 	}
 }
 
+// TestGenerateParallelCalls decodes several calls in one message: the
+// four calls of tool-calling.mdx's parallel example, in the documented
+// answer shape.
+func TestGenerateParallelCalls(t *testing.T) {
+	t.Parallel()
+	body := `{"model":"qwen3","created_at":"2024-07-22T20:33:28.123648Z","message":{"role":"assistant","content":"","tool_calls":[` +
+		`{"type":"function","function":{"index":0,"name":"get_temperature","arguments":{"city":"New York"}}},` +
+		`{"type":"function","function":{"index":1,"name":"get_conditions","arguments":{"city":"New York"}}},` +
+		`{"type":"function","function":{"index":2,"name":"get_temperature","arguments":{"city":"London"}}},` +
+		`{"type":"function","function":{"index":3,"name":"get_conditions","arguments":{"city":"London"}}}]},` +
+		`"done_reason":"stop","done":true,"prompt_eval_count":122,"eval_count":33}`
+	for _, stream := range []bool{false, true} {
+		srv := replay.Serve(t, []replay.Response{{Code: 200, Body: body + "\n", Headers: map[string][]string{"Content-Type": {"application/json"}}}})
+		resp, _ := providertest.GenerateChunks(t, newClient(t, srv.URL, ""), provider.Request{Messages: hello, Stream: stream, Tools: []bench.Tool{currentWeather}})
+		var names []string
+		for _, c := range resp.ToolCalls {
+			names = append(names, c.Name+" "+c.Arguments)
+		}
+		want := []string{`get_temperature {"city":"New York"}`, `get_conditions {"city":"New York"}`, `get_temperature {"city":"London"}`, `get_conditions {"city":"London"}`}
+		if diff := cmp.Diff(want, names); diff != "" {
+			t.Errorf("stream %v: calls (-want +got):\n%s", stream, diff)
+		}
+	}
+}
+
 func TestToolChoice(t *testing.T) {
 	t.Parallel()
 	c := newClient(t, "http://unused.invalid", "")
