@@ -88,8 +88,9 @@ type converseEvent struct {
 // contentBlockStop), messageStop with the stopReason, then metadata with the
 // usage. A toolUse block's start opens a call (toolUseId, name) and its
 // deltas' input fragments are joined, verbatim, into its arguments ("{}"
-// when none comes: a tool without arguments). A stream that ends before messageStop was cut off and fails as
-// transient; an exception event fails with its kind.
+// when none comes: a tool without arguments). A stream that ends before
+// messageStop was cut off and fails as transient; an exception event fails
+// with its kind.
 func (c *Client) readConverseStream(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
 	er := c.newEventReader(resp.Body)
 	var (

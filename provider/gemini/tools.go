@@ -76,9 +76,10 @@ func encodeTools(tools []bench.Tool, choice *bench.ToolChoice) ([]tool, *toolCon
 }
 
 // schemaKeys are the fields of Gemini's Schema that a JSON Schema may use
-// as they are; "type", "properties", "items" and "anyOf" are converted.
+// as they are; "type", "properties", "items" and "anyOf" are converted and
+// "format" is taken only with the values Schema knows.
 var schemaKeys = map[string]bool{
-	"format": true, "title": true, "description": true, "nullable": true, "enum": true,
+	"title": true, "description": true, "nullable": true, "enum": true,
 	"maxItems": true, "minItems": true, "required": true, "minProperties": true, "maxProperties": true,
 	"minLength": true, "maxLength": true, "pattern": true, "example": true, "propertyOrdering": true,
 	"default": true, "minimum": true, "maximum": true,
@@ -88,7 +89,8 @@ var schemaKeys = map[string]bool{
 // upper case (["string","null"] becomes STRING with nullable), nested
 // properties, items and anyOf converted alike. ok is false when the schema
 // uses anything that Schema does not have ($ref, additionalProperties,
-// oneOf, const, a type list other than one type and null, ...).
+// oneOf, const, a type list other than one type and null, a format such
+// as email, ...).
 func openAPISchema(s map[string]any) (map[string]any, bool) {
 	out := make(map[string]any, len(s))
 	for k, v := range s {
@@ -121,6 +123,11 @@ func openAPISchema(s map[string]any) (map[string]any, bool) {
 			if out[k], ok = openAPISchema(is); !ok {
 				return nil, false
 			}
+		case "format":
+			if f, ok := v.(string); !ok || !formats[f] {
+				return nil, false
+			}
+			out[k] = v
 		case "anyOf":
 			list, ok := v.([]any)
 			if !ok {
@@ -146,6 +153,10 @@ func openAPISchema(s map[string]any) (map[string]any, bool) {
 	}
 	return out, true
 }
+
+// formats are the values of Schema's "format": JSON Schema's others
+// (email, uri, date, ...) leave the schema to parametersJsonSchema.
+var formats = map[string]bool{"enum": true, "date-time": true, "float": true, "double": true, "int32": true, "int64": true}
 
 // gTypes are the JSON Schema type names Gemini's Schema has.
 var gTypes = map[string]bool{"string": true, "number": true, "integer": true, "boolean": true, "array": true, "object": true, "null": true}

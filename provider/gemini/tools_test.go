@@ -145,10 +145,11 @@ func TestEncodeTools(t *testing.T) {
 	t.Parallel()
 	simple := map[string]any{"type": "object", "required": []any{"q"}, "properties": map[string]any{
 		"q":    map[string]any{"type": "string", "description": "query", "enum": []any{"a", "b"}},
+		"at":   map[string]any{"type": "string", "format": "date-time"},
 		"tags": map[string]any{"type": "array", "items": map[string]any{"type": []any{"string", "null"}}},
 		"n":    map[string]any{"anyOf": []any{map[string]any{"type": "integer"}, map[string]any{"type": "number", "minimum": 0}}},
 	}}
-	openAPI := `{"type":"OBJECT","required":["q"],"properties":{"q":{"type":"STRING","description":"query","enum":["a","b"]},` +
+	openAPI := `{"type":"OBJECT","required":["q"],"properties":{"q":{"type":"STRING","description":"query","enum":["a","b"]},"at":{"type":"STRING","format":"date-time"},` +
 		`"tags":{"type":"ARRAY","items":{"type":"STRING","nullable":true}},"n":{"anyOf":[{"type":"INTEGER"},{"type":"NUMBER","minimum":0}]}}}`
 	strict := map[string]any{"type": "object", "additionalProperties": false, "properties": map[string]any{"q": map[string]any{"type": "string"}}}
 	tools := []bench.Tool{{Name: "search", Description: "Search", Parameters: simple}, {Name: "strict", Parameters: strict}, {Name: "now"}}
@@ -216,6 +217,7 @@ func TestOpenAPISchemaRefuses(t *testing.T) {
 		{"type": "object", "properties": map[string]any{"a": map[string]any{"const": 1}}},
 		{"type": "array", "items": []any{map[string]any{"type": "string"}}},
 		{"properties": "x"},
+		{"type": "string", "format": "email"},
 	} {
 		if got, ok := openAPISchema(s); ok {
 			t.Errorf("openAPISchema(%v) = %v, want it left to parametersJsonSchema", s, got)
