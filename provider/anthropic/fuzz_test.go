@@ -16,6 +16,10 @@ var recordedBodies = []string{
 	"TestAnthropicCommon/claude-sonnet-4/simple_streaming.yaml",
 	"TestImageUploadAgent/anthropic-claude-sonnet-4.yaml",
 	"TestImageUploadAgentStreaming/anthropic-claude-sonnet-4-stream.yaml",
+	"TestAnthropicCommon/claude-sonnet-4/tool.yaml",
+	"TestAnthropicCommon/claude-sonnet-4/tool_streaming.yaml",
+	"TestAnthropicCommon/claude-sonnet-4/multi_tool.yaml",
+	"TestAnthropicCommon/claude-sonnet-4/multi_tool_streaming.yaml",
 }
 
 // FuzzGenerate feeds arbitrary bodies to the client as a streamed or a
@@ -35,6 +39,7 @@ func FuzzGenerate(f *testing.F) {
 		}
 		if resp, ok := providertest.CheckGenerate(t, c, provider.Request{Messages: hello, Stream: stream}, testKey); ok {
 			checkUsage(t, resp)
+			providertest.CheckCalls(t, resp, !stream)
 		}
 	})
 }
@@ -43,7 +48,7 @@ func FuzzGenerate(f *testing.F) {
 // Stream, as Bedrock's chunks arrive: the returned texts must add up to the
 // response text.
 func FuzzStreamEvent(f *testing.F) {
-	for _, name := range recordedBodies[1:2] {
+	for _, name := range []string{recordedBodies[1], recordedBodies[7]} {
 		var lines []string
 		for _, l := range strings.Split(recordedBody(f, name), "\n") {
 			if d, ok := strings.CutPrefix(l, "data: "); ok {
@@ -73,6 +78,7 @@ func FuzzStreamEvent(f *testing.F) {
 		}
 		providertest.CheckAnswer(t, texts.String(), s.Response())
 		checkUsage(t, s.Response())
+		providertest.CheckCalls(t, s.Response(), false)
 	})
 }
 

@@ -22,15 +22,17 @@ var ErrUnsupportedSampling = errors.New("sampling setting not supported")
 // messagesRequest is the body of POST /v1/messages (and of Bedrock's
 // InvokeModel for Anthropic models, with anthropic_version and no model).
 type messagesRequest struct {
-	Model            string   `json:"model,omitempty"`
-	AnthropicVersion string   `json:"anthropic_version,omitempty"`
-	MaxTokens        int      `json:"max_tokens"`
-	System           []block  `json:"system,omitempty"`
-	Messages         []turn   `json:"messages"`
-	Temperature      *float64 `json:"temperature,omitempty"`
-	TopP             *float64 `json:"top_p,omitempty"`
-	StopSequences    []string `json:"stop_sequences,omitempty"`
-	Stream           bool     `json:"stream,omitempty"`
+	Model            string      `json:"model,omitempty"`
+	AnthropicVersion string      `json:"anthropic_version,omitempty"`
+	MaxTokens        int         `json:"max_tokens"`
+	System           []block     `json:"system,omitempty"`
+	Messages         []turn      `json:"messages"`
+	Temperature      *float64    `json:"temperature,omitempty"`
+	TopP             *float64    `json:"top_p,omitempty"`
+	StopSequences    []string    `json:"stop_sequences,omitempty"`
+	Stream           bool        `json:"stream,omitempty"`
+	Tools            []toolDef   `json:"tools,omitempty"`
+	ToolChoice       *toolChoice `json:"tool_choice,omitempty"`
 }
 
 // turn is one message on the wire: a role and its content blocks.
@@ -69,7 +71,7 @@ type imageSource struct {
 // a 400, which is classified like any other). A seed or logprobs, which the
 // Messages API does not offer, fail here with ErrUnsupportedSampling rather
 // than being dropped, so a case never runs with settings it did not get.
-// req.Extra's keys are merged in last and replace any there.
+// Tools and tool choice are sent as encodeTools says. req.Extra's keys are merged in last and replace any there.
 func Body(req provider.Request, model, version string, stream bool) ([]byte, error) {
 	s := req.Sampling
 	if s.Seed != nil {
@@ -89,10 +91,15 @@ func Body(req provider.Request, model, version string, stream bool) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
+	tools, choice, err := encodeTools(req.Tools, req.ToolChoice)
+	if err != nil {
+		return nil, err
+	}
 	mr := messagesRequest{
 		Model: model, AnthropicVersion: version, MaxTokens: maxTokens,
 		System: system, Messages: turns,
 		Temperature: s.Temperature, TopP: s.TopP, StopSequences: s.Stop, Stream: stream,
+		Tools: tools, ToolChoice: choice,
 	}
 	data, err := json.Marshal(mr)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/toolcalls"
 )
 
 // message is a Messages answer (the non-streamed body, and message_start's
@@ -20,11 +21,16 @@ type message struct {
 	Usage      *usage         `json:"usage"`
 }
 
-// contentBlock is an answer's content block. Only "text" blocks are the
-// answer; thinking, tool_use and server-tool blocks are skipped.
+// contentBlock is an answer's content block. "text" blocks are the answer
+// and "tool_use" blocks the calls of the request's tools (id, name and the
+// input object); thinking and server-tool blocks (server_tool_use, whose
+// tools the API runs itself) are skipped.
 type contentBlock struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
+	Type  string          `json:"type"`
+	Text  string          `json:"text"`
+	ID    string          `json:"id"`
+	Name  string          `json:"name"`
+	Input json.RawMessage `json:"input"`
 }
 
 // usage is Anthropic's token count. A field is nil when absent or null, so
@@ -110,7 +116,9 @@ func mapFinish(raw string) string {
 	return ""
 }
 
-// ParseResponse decodes a non-streamed Messages response body. A body that
+// ParseResponse decodes a non-streamed Messages response body: the text
+// blocks joined, and each tool_use block as a call whose arguments are its
+// input object as JSON text. A body that
 // is an Anthropic error object ({"type":"error",...}) is returned as its
 // classified *provider.Error; a body that is not a message is a transient
 // *provider.Error (a proxy or a cut connection is the usual cause).
@@ -126,12 +134,16 @@ func ParseResponse(data []byte) (provider.Response, error) {
 		return provider.Response{}, httpcall.Malformed(Vendor, 0, "response", data, fmt.Errorf("not a message (type %q)", m.Type))
 	}
 	var b strings.Builder
+	var calls []bench.ToolCall
 	for _, c := range m.Content {
-		if c.Type == "text" {
+		switch c.Type {
+		case "text":
 			b.WriteString(c.Text)
+		case "tool_use":
+			calls = append(calls, bench.ToolCall{ID: c.ID, Name: c.Name, Arguments: toolcalls.Object(c.Input)})
 		}
 	}
-	r := provider.Response{Text: b.String(), Model: m.Model, FinishReason: mapFinish(m.StopReason), RawFinishReason: m.StopReason}
+	r := provider.Response{Text: b.String(), Model: m.Model, FinishReason: mapFinish(m.StopReason), RawFinishReason: m.StopReason, ToolCalls: calls}
 	if m.Usage != nil {
 		var c counts
 		c.apply(m.Usage)

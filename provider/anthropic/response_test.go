@@ -62,13 +62,14 @@ func TestParseResponse(t *testing.T) {
 			"usage":{"input_tokens":4,"cache_creation_input_tokens":null,"cache_read_input_tokens":null,"output_tokens":1}}`, provider.Response{
 			Model: "claude-x", FinishReason: "stop", RawFinishReason: "end_turn", Usage: bench.Usage{Prompt: 4, Completion: 1, Total: 5},
 		}},
-		{"only text blocks are the answer", `{"type":"message","model":"claude-x","content":[
+		{"text blocks are the answer, tool_use blocks the calls", `{"type":"message","model":"claude-x","content":[
 			{"type":"thinking","thinking":"Let me think","signature":"sig"},
 			{"type":"text","text":"I'll look."},
 			{"type":"tool_use","id":"toolu_1","name":"search","input":{"q":"x"}},
 			{"type":"redacted_thinking","data":"..."},
 			{"type":"text","text":" Done."}],"stop_reason":"tool_use","usage":{"input_tokens":1,"output_tokens":2}}`, provider.Response{
 			Text: "I'll look. Done.", Model: "claude-x", FinishReason: "tool_calls", RawFinishReason: "tool_use", Usage: bench.Usage{Prompt: 1, Completion: 2, Total: 3},
+			ToolCalls: []bench.ToolCall{{ID: "toolu_1", Name: "search", Arguments: `{"q":"x"}`}},
 		}},
 		{"refusal", `{"type":"message","model":"claude-x","content":[],"stop_reason":"refusal","stop_details":{"type":"refusal"}}`, provider.Response{
 			Model: "claude-x", FinishReason: "content_filter", RawFinishReason: "refusal",
@@ -224,7 +225,7 @@ func TestStreamEvents(t *testing.T) {
 			`{"type":"message_stop"}`,
 		}, "", true, provider.Response{Model: "claude-x", FinishReason: "length", RawFinishReason: "max_tokens",
 			Usage: bench.Usage{Prompt: 2112, Completion: 4, Cached: 2100, Total: 2116}}},
-		{"thinking, tool input and unknown events are not text", []string{
+		{"thinking, tool input and unknown events are not text; tool input makes a call", []string{
 			start,
 			`{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}}`,
 			`{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Hmm"}}`,
@@ -235,7 +236,8 @@ func TestStreamEvents(t *testing.T) {
 			`{"type":"some_future_event","x":1}`,
 			`{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":30}}`,
 		}, "", false, provider.Response{Model: "claude-x", FinishReason: "tool_calls", RawFinishReason: "tool_use",
-			Usage: bench.Usage{Prompt: 2112, Completion: 30, Cached: 2000, Total: 2142, CacheWrite: 100}}},
+			Usage:     bench.Usage{Prompt: 2112, Completion: 30, Cached: 2000, Total: 2142, CacheWrite: 100},
+			ToolCalls: []bench.ToolCall{{ID: "toolu_1", Name: "f", Arguments: `{"a":`}}}},
 		{"bedrock message_stop with invocation metrics", []string{
 			`{"type":"message_start","message":{"model":"claude-haiku-4-5-20251001","usage":{"input_tokens":16,"output_tokens":5}}}`,
 			`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Olá!"}}`,

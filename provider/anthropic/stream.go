@@ -7,6 +7,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/toolcalls"
 )
 
 // streamEvent is one event of a streamed answer. data.type repeats the SSE
@@ -14,6 +15,8 @@ import (
 // chunks carry the same objects without SSE framing).
 type streamEvent struct {
 	Type string `json:"type"`
+	// Index is the content block a content_block_* event is about.
+	Index int `json:"index"`
 	// Message is message_start's answer so far (model, first usage).
 	Message *message `json:"message"`
 	// ContentBlock is content_block_start's block (text may be non-empty).
@@ -21,9 +24,12 @@ type streamEvent struct {
 	// Delta is content_block_delta's {type, text, ...} or message_delta's
 	// {stop_reason, stop_sequence}.
 	Delta *struct {
-		Type       string `json:"type"`
-		Text       string `json:"text"`
-		StopReason string `json:"stop_reason"`
+		Type string `json:"type"`
+		Text string `json:"text"`
+		// PartialJSON is an input_json_delta's fragment of a tool_use
+		// block's input.
+		PartialJSON string `json:"partial_json"`
+		StopReason  string `json:"stop_reason"`
 	} `json:"delta"`
 	// Usage is message_delta's usage; output_tokens is cumulative.
 	Usage *usage `json:"usage"`
@@ -37,6 +43,7 @@ type Stream struct {
 
 	secrets  []string
 	text     []byte
+	calls    toolcalls.Joiner
 	model    string
 	stop     string
 	usage    counts
@@ -55,8 +62,11 @@ func (s *Stream) vendor() string {
 // bytes) and returns the text it adds; done is true after message_stop; err
 // is a *provider.Error for an "error" event (classified by its error type:
 // overloaded_error is overloaded, rate_limit_error rate limited, ...) or for
-// JSON that does not decode. ping, content_block_stop, thinking, tool-input
-// and citation deltas, and event types added later are skipped.
+// JSON that does not decode. A tool_use block's start opens a call (id,
+// name) and its input_json_delta fragments are joined into the call's
+// arguments, verbatim; when they are all empty the block's start input is
+// the arguments. ping, content_block_stop, thinking and citation deltas,
+// input fragments of server tools, and event types added later are skipped.
 func (s *Stream) Event(data []byte) (text string, done bool, err error) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
@@ -79,12 +89,22 @@ func (s *Stream) Event(data []byte) (text string, done bool, err error) {
 			s.applyUsage(m.Usage)
 		}
 	case "content_block_start":
-		if b := ev.ContentBlock; b != nil && b.Type == "text" {
-			text = b.Text
+		if b := ev.ContentBlock; b != nil {
+			switch b.Type {
+			case "text":
+				text = b.Text
+			case "tool_use":
+				s.calls.Start(ev.Index, b.ID, b.Name, toolcalls.Object(b.Input))
+			}
 		}
 	case "content_block_delta":
-		if d := ev.Delta; d != nil && d.Type == "text_delta" {
-			text = d.Text
+		if d := ev.Delta; d != nil {
+			switch d.Type {
+			case "text_delta":
+				text = d.Text
+			case "input_json_delta":
+				s.calls.Append(ev.Index, d.PartialJSON)
+			}
 		}
 	case "message_delta":
 		if d := ev.Delta; d != nil && d.StopReason != "" {
@@ -116,7 +136,7 @@ func (s *Stream) Done() bool { return s.done }
 // message_stop should be decided by the caller via s.Done()). Model is ""
 // when message_start did not name one.
 func (s *Stream) Response() provider.Response {
-	r := provider.Response{Text: string(s.text), Model: s.model, FinishReason: mapFinish(s.stop), RawFinishReason: s.stop}
+	r := provider.Response{Text: string(s.text), Model: s.model, FinishReason: mapFinish(s.stop), RawFinishReason: s.stop, ToolCalls: s.calls.Calls()}
 	if s.hasUsage {
 		r.Usage = s.usage.benchUsage()
 	}

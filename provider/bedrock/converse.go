@@ -15,6 +15,7 @@ type converseRequest struct {
 	Messages        []message        `json:"messages"`
 	System          []contentBlock   `json:"system,omitempty"`
 	InferenceConfig *inferenceConfig `json:"inferenceConfig,omitempty"`
+	ToolConfig      *toolConfig      `json:"toolConfig,omitempty"`
 }
 
 type message struct {
@@ -51,7 +52,8 @@ var imageFormats = map[string]bool{"png": true, "jpeg": true, "gif": true, "webp
 // converseBody encodes req as a Converse request. System messages go to the
 // top-level system list; consecutive messages of the same role are merged
 // into one (Converse requires user and assistant turns to alternate);
-// images follow the message's text as image blocks. Converse has no seed
+// images follow the message's text as image blocks; tools go in toolConfig
+// (see converseTools). Converse has no seed
 // and no log probabilities: asking for either fails here, before the call.
 // req.Extra is merged into the top level last and wins (for example
 // additionalModelRequestFields, guardrailConfig or performanceConfig).
@@ -83,6 +85,11 @@ func (c *Client) converseBody(req provider.Request) ([]byte, error) {
 		}
 		cr.Messages = append(cr.Messages, message{Role: m.Role, Content: blocks})
 	}
+	tc, err := converseTools(req.Tools, req.ToolChoice)
+	if err != nil {
+		return nil, err
+	}
+	cr.ToolConfig = tc
 	if s.MaxTokens != nil || s.Temperature != nil || s.TopP != nil || len(s.Stop) > 0 {
 		cr.InferenceConfig = &inferenceConfig{MaxTokens: s.MaxTokens, Temperature: s.Temperature, TopP: s.TopP, StopSequences: s.Stop}
 	}

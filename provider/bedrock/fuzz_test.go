@@ -33,6 +33,10 @@ func FuzzGenerate(f *testing.F) {
 	}
 	f.Add([]byte(eventStream(f, ev("contentBlockDelta", `{"delta":{"text":"x"}}`), frame{"exception", "throttlingException", `{"message":"slow"}`})), APIConverse, true)
 	f.Add([]byte(eventStream(f, ev("chunk", `{"bytes":"bm90IGpzb24="}`))), APIInvoke, true)
+	f.Add([]byte(converseUse), APIConverse, false)
+	f.Add([]byte(eventStream(f, converseToolFrames()...)), APIConverse, true)
+	f.Add([]byte(recordedBody(f, "TestBedrockCommon/bedrock-anthropic-claude-haiku-4-5/tool.yaml")), APIInvoke, false)
+	f.Add([]byte(recordedBody(f, "TestBedrockCommon/bedrock-anthropic-claude-haiku-4-5/tool_streaming.yaml")), APIInvoke, true)
 	f.Add([]byte(converseStream[:len(converseStream)/2]), APIConverse, true)
 	f.Add([]byte(`{"output":{"message":{"content":[{"text":"x"}]}},"usage":{"inputTokens":1,"cacheWriteInputTokens":5,"cacheDetails":[{"inputTokens":9,"ttl":"1h"}]}}`), APIConverse, false)
 	f.Fuzz(func(t *testing.T, body []byte, api string, stream bool) {
@@ -45,6 +49,7 @@ func FuzzGenerate(f *testing.F) {
 			t.Fatalf("New: %v", err)
 		}
 		resp, ok := providertest.CheckGenerate(t, c, provider.Request{Messages: hello, Stream: stream}, testKey)
+		providertest.CheckCalls(t, resp, !stream)
 		if u := resp.Usage; ok && (u.CacheWrite1h > u.CacheWrite || u.Total != u.Prompt+u.Completion) {
 			t.Fatalf("usage %+v: one-hour writes above the writes, or total not prompt plus completion", u)
 		}

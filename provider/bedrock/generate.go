@@ -11,6 +11,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/httpcall"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/toolcalls"
 )
 
 // Generate sends one call (exactly one HTTP attempt; the caller retries)
@@ -56,7 +57,7 @@ func (c *Client) readConverse(ctx context.Context, resp *http.Response, model st
 			Err: fmt.Errorf("%s: response has no output message or stopReason", Vendor)}
 	}
 	out := provider.Response{Text: cr.text(), Model: model, FinishReason: finishReason(cr.StopReason),
-		RawFinishReason: cr.StopReason, Usage: cr.Usage.usage()}
+		RawFinishReason: cr.StopReason, Usage: cr.Usage.usage(), ToolCalls: cr.toolCalls()}
 	if err := emit(provider.Chunk{Text: out.Text}); err != nil {
 		return out, fmt.Errorf("%s: emit: %w", Vendor, err)
 	}
@@ -64,11 +65,19 @@ func (c *Client) readConverse(ctx context.Context, resp *http.Response, model st
 }
 
 // converseEvent is the payload of a ConverseStream event; each event type
-// fills its own fields: contentBlockDelta the delta, messageStop the
-// stopReason, metadata the usage.
+// fills its own fields: contentBlockStart the start of a toolUse block,
+// contentBlockDelta the delta (text, or a fragment of a toolUse input),
+// messageStop the stopReason, metadata the usage.
 type converseEvent struct {
+	ContentBlockIndex int `json:"contentBlockIndex"`
+	Start             *struct {
+		ToolUse *toolUseBlock `json:"toolUse"`
+	} `json:"start"`
 	Delta *struct {
-		Text *string `json:"text"`
+		Text    *string `json:"text"`
+		ToolUse *struct {
+			Input string `json:"input"`
+		} `json:"toolUse"`
 	} `json:"delta"`
 	StopReason string      `json:"stopReason"`
 	Usage      *tokenUsage `json:"usage"`
@@ -77,12 +86,16 @@ type converseEvent struct {
 // readConverseStream decodes a ConverseStream event stream: messageStart,
 // content blocks (contentBlockStart, contentBlockDelta with text,
 // contentBlockStop), messageStop with the stopReason, then metadata with the
-// usage. A stream that ends before messageStop was cut off and fails as
-// transient; an exception event fails with its kind.
+// usage. A toolUse block's start opens a call (toolUseId, name) and its
+// deltas' input fragments are joined, verbatim, into its arguments ("{}"
+// when none comes: a tool without arguments). A stream that ends before
+// messageStop was cut off and fails as transient; an exception event fails
+// with its kind.
 func (c *Client) readConverseStream(ctx context.Context, resp *http.Response, model string, emit func(provider.Chunk) error) (provider.Response, error) {
 	er := c.newEventReader(resp.Body)
 	var (
 		text    strings.Builder
+		calls   toolcalls.Joiner
 		stop    string
 		stopped bool
 		usage   *tokenUsage
@@ -96,18 +109,26 @@ func (c *Client) readConverseStream(ctx context.Context, resp *http.Response, mo
 			return provider.Response{}, c.readError(ctx, err, resp.StatusCode, text.Len())
 		}
 		switch typ {
-		case "contentBlockDelta", "messageStop", "metadata":
+		case "contentBlockStart", "contentBlockDelta", "messageStop", "metadata":
 		default:
-			continue // messageStart, contentBlockStart/Stop and future events carry no text
+			continue // messageStart, contentBlockStop and future events carry neither text nor calls
 		}
 		var ev converseEvent
 		if err := json.Unmarshal(payload, &ev); err != nil {
 			return provider.Response{}, httpcall.Malformed(Vendor, resp.StatusCode, typ+" event", payload, err)
 		}
 		switch typ {
+		case "contentBlockStart":
+			if ev.Start != nil && ev.Start.ToolUse != nil {
+				calls.Start(ev.ContentBlockIndex, ev.Start.ToolUse.ToolUseID, ev.Start.ToolUse.Name, "{}")
+			}
 		case "contentBlockDelta":
+			if ev.Delta != nil && ev.Delta.ToolUse != nil {
+				calls.Append(ev.ContentBlockIndex, ev.Delta.ToolUse.Input)
+				continue
+			}
 			if ev.Delta == nil || ev.Delta.Text == nil || *ev.Delta.Text == "" {
-				continue // tool input and reasoning deltas are not answer text
+				continue // reasoning deltas are not answer text
 			}
 			text.WriteString(*ev.Delta.Text)
 			if err := emit(provider.Chunk{Text: *ev.Delta.Text}); err != nil {
@@ -123,5 +144,5 @@ func (c *Client) readConverseStream(ctx context.Context, resp *http.Response, mo
 		return provider.Response{}, truncated(resp.StatusCode, "messageStop", text.Len())
 	}
 	return provider.Response{Text: text.String(), Model: model, FinishReason: finishReason(stop),
-		RawFinishReason: stop, Usage: usage.usage()}, nil
+		RawFinishReason: stop, Usage: usage.usage(), ToolCalls: calls.Calls()}, nil
 }

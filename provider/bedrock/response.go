@@ -5,6 +5,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/toolcalls"
 )
 
 // converseResponse is a Converse answer; only the fields the bench reads
@@ -13,9 +14,10 @@ type converseResponse struct {
 	Output *struct {
 		Message *struct {
 			Content []struct {
-				// Text is set on text blocks; reasoningContent and toolUse
-				// blocks are not part of the answer text.
-				Text *string `json:"text"`
+				// Text is set on text blocks, ToolUse on the calls of the
+				// request's tools; reasoningContent blocks are neither.
+				Text    *string       `json:"text"`
+				ToolUse *toolUseBlock `json:"toolUse"`
 			} `json:"content"`
 		} `json:"message"`
 	} `json:"output"`
@@ -80,6 +82,21 @@ func (r *converseResponse) text() string {
 		}
 	}
 	return b.String()
+}
+
+// toolCalls returns the answer's toolUse blocks as calls, their input
+// objects as JSON text; nil when there are none.
+func (r *converseResponse) toolCalls() []bench.ToolCall {
+	if r.Output == nil || r.Output.Message == nil {
+		return nil
+	}
+	var calls []bench.ToolCall
+	for _, bl := range r.Output.Message.Content {
+		if u := bl.ToolUse; u != nil {
+			calls = append(calls, bench.ToolCall{ID: u.ToolUseID, Name: u.Name, Arguments: toolcalls.Object(u.Input)})
+		}
+	}
+	return calls
 }
 
 // finishReason maps Converse's stopReason to the common vocabulary; an

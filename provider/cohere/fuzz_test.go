@@ -19,6 +19,8 @@ func FuzzGenerate(f *testing.F) {
 	f.Add([]byte("event: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"error\":{\"message\":\"x\"},\"finish_reason\":\"ERROR\"}}\n\n"), true)
 	f.Add([]byte("event: content-delta\ndata: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":[]}},\"logprobs\":[{\"logprobs\":[-1,-2]}]}\n\n"), true)
 	f.Add([]byte(chatBody), false)
+	f.Add([]byte(toolBody), false)
+	f.Add([]byte(toolStream()), true)
 	f.Add([]byte(internalBody), false)
 	f.Add([]byte(`{"finish_reason":"COMPLETE","usage":{"billed_units":{"input_tokens":-3,"output_tokens":1e300},"cached_tokens":1e9}}`), false)
 	f.Fuzz(func(t *testing.T, body []byte, stream bool) {
@@ -27,6 +29,7 @@ func FuzzGenerate(f *testing.F) {
 			t.Fatalf("New: %v", err)
 		}
 		resp, ok := providertest.CheckGenerate(t, c, provider.Request{Messages: hello, Stream: stream}, "")
+		providertest.CheckCalls(t, resp, false)
 		if !ok {
 			return
 		}

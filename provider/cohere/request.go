@@ -29,6 +29,8 @@ type chatRequest struct {
 	StopSequences []string      `json:"stop_sequences,omitempty"`
 	Seed          *int          `json:"seed,omitempty"`
 	Logprobs      bool          `json:"logprobs,omitempty"`
+	Tools         []toolDef     `json:"tools,omitempty"`
+	ToolChoice    string        `json:"tool_choice,omitempty"`
 }
 
 // chatMessage is one message: content is a string, or an array of parts
@@ -60,7 +62,8 @@ type imageURL struct {
 // alternatives per token, so Sampling.TopLogprobs asks only for logprobs
 // and Response.TopLogprobs stays nil). Values Cohere rejects (p outside 0.01..0.99,
 // more than 5 stop sequences) fail here, before the call, with a message
-// saying what to change. req.Extra is merged in last and wins.
+// saying what to change. Tools and tool choice are sent as encodeTools
+// says. req.Extra is merged in last and wins.
 func body(req provider.Request, model string) ([]byte, error) {
 	s := req.Sampling
 	if s.TopP != nil && (*s.TopP < minP || *s.TopP > maxP) {
@@ -73,10 +76,15 @@ func body(req provider.Request, model string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	tools, choice, err := encodeTools(req.Tools, req.ToolChoice)
+	if err != nil {
+		return nil, err
+	}
 	cr := chatRequest{
 		Model: model, Messages: msgs, Stream: req.Stream,
 		MaxTokens: s.MaxTokens, Temperature: s.Temperature, P: s.TopP,
 		StopSequences: s.Stop, Seed: s.Seed, Logprobs: s.Logprobs || s.TopLogprobs > 0,
+		Tools: tools, ToolChoice: choice,
 	}
 	data, err := json.Marshal(cr)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/toolcalls"
 )
 
 // chatResponse is a non-streamed /v2/chat answer; only the fields the bench
@@ -15,7 +16,8 @@ type chatResponse struct {
 	ID           string `json:"id"`
 	FinishReason string `json:"finish_reason"`
 	Message      *struct {
-		Content []contentItem `json:"content"`
+		Content   []contentItem `json:"content"`
+		ToolCalls []toolCall    `json:"tool_calls"`
 	} `json:"message"`
 	Usage    *usage     `json:"usage"`
 	Logprobs logprobSet `json:"logprobs"`
@@ -134,6 +136,7 @@ func mapFinish(raw string) string {
 // state accumulates a response from a body or from stream events.
 type state struct {
 	text     []byte
+	calls    toolcalls.Joiner
 	finish   string
 	usage    bench.Usage
 	logprobs []float64
@@ -147,17 +150,24 @@ func (s *state) response(model string) provider.Response {
 	return provider.Response{
 		Text: string(s.text), Model: model,
 		FinishReason: mapFinish(s.finish), RawFinishReason: s.finish,
-		Usage: s.usage, Logprobs: s.logprobs,
+		Usage: s.usage, Logprobs: s.logprobs, ToolCalls: s.calls.Calls(),
 	}
 }
 
-// applyBody folds a non-streamed answer into s.
+// applyBody folds a non-streamed answer into s: the text items, and each
+// of message.tool_calls as a call (its arguments string kept as it is).
+// tool_plan, the model's note on the calls it makes, is not the answer.
 func (s *state) applyBody(r *chatResponse) {
 	if r.Message != nil {
 		for _, it := range r.Message.Content {
 			if it.Type == "" || it.Type == "text" {
 				s.text = append(s.text, it.Text...)
 			}
+		}
+		for i := range r.Message.ToolCalls {
+			tc := &r.Message.ToolCalls[i]
+			s.calls.Start(i, tc.ID, tc.name(), "")
+			s.calls.Append(i, tc.arguments())
 		}
 	}
 	s.finish = r.FinishReason

@@ -17,18 +17,21 @@ const (
 	evContentStart = "content-start"
 	evContentDelta = "content-delta"
 	evContentEnd   = "content-end"
+	evToolStart    = "tool-call-start"
+	evToolDelta    = "tool-call-delta"
 	evMessageEnd   = "message-end"
 )
 
 // streamEvent is one data payload of a /v2/chat stream. Only the fields of
-// the events the bench reads are decoded; tool-plan, tool-call, citation
-// and debug events are skipped.
+// the events the bench reads are decoded; tool-plan, tool-call-end,
+// citation and debug events are skipped.
 type streamEvent struct {
 	Type  string `json:"type"`
 	Index int    `json:"index"`
 	Delta *struct {
 		Message *struct {
-			Content eventContent `json:"content"`
+			Content   eventContent `json:"content"`
+			ToolCalls eventCalls   `json:"tool_calls"`
 		} `json:"message"`
 		FinishReason string          `json:"finish_reason"`
 		Usage        *usage          `json:"usage"`
@@ -86,6 +89,8 @@ func (s *state) applyEvent(ev sse.Event, secrets []string) (text string, end boo
 		typ = ev.Type
 	}
 	switch typ {
+	case evToolStart, evToolDelta:
+		s.applyToolEvent(typ, &e)
 	case evContentStart:
 		if e.Delta != nil && e.Delta.Message != nil && e.Delta.Message.Content.Type == "thinking" {
 			if s.thinking == nil {
@@ -124,6 +129,24 @@ func (s *state) applyEvent(ev sse.Event, secrets []string) (text string, end boo
 		return "", true, nil
 	}
 	return "", false, nil
+}
+
+// applyToolEvent opens a call on tool-call-start (its id and name, and any
+// arguments it already carries) and adds tool-call-delta's fragment of
+// arguments to the call of the same index, verbatim.
+func (s *state) applyToolEvent(typ string, e *streamEvent) {
+	if e.Delta == nil || e.Delta.Message == nil {
+		return
+	}
+	for i := range e.Delta.Message.ToolCalls {
+		tc := &e.Delta.Message.ToolCalls[i]
+		if typ == evToolStart {
+			s.calls.Start(e.Index, tc.ID, tc.name(), "")
+		}
+		if tc.Function != nil {
+			s.calls.Append(e.Index, tc.arguments())
+		}
+	}
 }
 
 // errorText is delta.error as text: a JSON string, or an object's message;

@@ -19,6 +19,8 @@ func FuzzGenerate(f *testing.F) {
 		"TestGoogleCommon/gemini-2.5-flash/simple_streaming.yaml",
 		"TestImageUploadAgent/gemini-2.5-pro.yaml",
 		"TestImageUploadAgentStreaming/gemini-2.5-pro-stream.yaml",
+		"TestGoogleCommon/gemini-2.5-flash/tool.yaml",
+		"TestGoogleCommon/gemini-2.5-flash/multi_tool_streaming.yaml",
 	} {
 		rec := replay.Load(f, name).Interactions[0]
 		f.Add([]byte(rec.Response.Body), strings.Contains(rec.Request.URL, "alt=sse"), false)
@@ -38,6 +40,7 @@ func FuzzGenerate(f *testing.F) {
 			req.Sampling.TopLogprobs = 2
 		}
 		resp, ok := providertest.CheckGenerate(t, c, req, "")
+		providertest.CheckCalls(t, resp, true)
 		if ok && resp.Model == "" {
 			t.Fatal("response without a model")
 		}

@@ -24,6 +24,8 @@ type generateRequest struct {
 	Contents          []content         `json:"contents"`
 	GenerationConfig  *generationConfig `json:"generationConfig,omitempty"`
 	SystemInstruction *content          `json:"systemInstruction,omitempty"`
+	Tools             []tool            `json:"tools,omitempty"`
+	ToolConfig        *toolConfig       `json:"toolConfig,omitempty"`
 }
 
 type content struct {
@@ -61,7 +63,8 @@ type thinkingConfig struct {
 // body encodes req as a generateContent request. System messages go to
 // systemInstruction (with role "user", as Google's own SDK sends it);
 // assistant turns get role "model". Each message's text comes first, then
-// its images and audio as inlineData. Extra fields are merged in last and
+// its images and audio as inlineData. Tools and the tool choice go in
+// tools and toolConfig (see encodeTools). Extra fields are merged in last and
 // win; nested objects such as generationConfig are merged key by key.
 func (c *Client) body(req provider.Request) ([]byte, error) {
 	gr := generateRequest{Contents: make([]content, 0, len(req.Messages))}
@@ -86,6 +89,9 @@ func (c *Client) body(req provider.Request) ([]byte, error) {
 		return nil, err
 	}
 	gr.GenerationConfig = gc
+	if gr.Tools, gr.ToolConfig, err = encodeTools(req.Tools, req.ToolChoice); err != nil {
+		return nil, err
+	}
 	data, err := json.Marshal(gr)
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/toolcalls"
 )
 
 // generateResponse is a GenerateContentResponse: a whole answer, or one
@@ -24,6 +25,13 @@ type candidate struct {
 		Parts []struct {
 			Text    string `json:"text"`
 			Thought bool   `json:"thought"`
+			// FunctionCall is a call of one of the request's tools; Gemini
+			// sends each whole (never in fragments), id only on some APIs.
+			FunctionCall *struct {
+				ID   string          `json:"id"`
+				Name string          `json:"name"`
+				Args json.RawMessage `json:"args"`
+			} `json:"functionCall"`
 		} `json:"parts"`
 	} `json:"content"`
 	FinishReason   string          `json:"finishReason"`
@@ -108,10 +116,13 @@ func (u *usageMetadata) toUsage() bench.Usage {
 // content_filter; failed or unexpected tool calls and an unsupported
 // language are error; OTHER, FINISH_REASON_UNSPECIFIED and unknown values
 // map to "" (the raw value is kept beside it). Function calls finish with
-// STOP: Gemini has no tool-call reason.
-func mapFinish(raw string) string {
+// STOP: Gemini has no tool-call reason, so STOP with calls is tool_calls.
+func mapFinish(raw string, calls bool) string {
 	switch raw {
 	case "STOP":
+		if calls {
+			return provider.FinishToolCalls
+		}
 		return provider.FinishStop
 	case "MAX_TOKENS":
 		return provider.FinishLength
@@ -127,6 +138,7 @@ func mapFinish(raw string) string {
 // state accumulates a response from a body or from stream events.
 type state struct {
 	text     []byte
+	calls    []bench.ToolCall
 	model    string
 	finish   string
 	blocked  string // promptFeedback.blockReason: the prompt was refused
@@ -141,7 +153,10 @@ type state struct {
 
 // apply folds one response or stream event into s and returns the new text
 // it carries. Only candidate 0 is read (the bench asks for one answer) and
-// thought parts are skipped: their tokens are counted as reasoning. Usage
+// thought parts are skipped: their tokens are counted as reasoning. Each
+// functionCall part is a call, its args object as JSON text and its id as
+// Gemini gives it (the Gemini API gives none for generateContent; none is
+// made up). Usage
 // is cumulative in a stream, so the latest wins.
 func (s *state) apply(r *generateResponse) string {
 	if r.ModelVersion != "" && s.model != r.ModelVersion {
@@ -161,6 +176,9 @@ func (s *state) apply(r *generateResponse) string {
 		}
 		if c.Content != nil {
 			for _, p := range c.Content.Parts {
+				if fc := p.FunctionCall; fc != nil {
+					s.calls = append(s.calls, bench.ToolCall{ID: fc.ID, Name: fc.Name, Arguments: toolcalls.Object(fc.Args)})
+				}
 				if !p.Thought {
 					s.text = append(s.text, p.Text...)
 				}
@@ -191,8 +209,8 @@ func (s *state) done() bool { return s.finish != "" || s.blocked != "" }
 func (s *state) response(model string) provider.Response {
 	r := provider.Response{
 		Text: string(s.text), Model: s.model,
-		FinishReason: mapFinish(s.finish), RawFinishReason: s.finish,
-		Logprobs: s.logprobs, TopLogprobs: s.top,
+		FinishReason: mapFinish(s.finish, len(s.calls) > 0), RawFinishReason: s.finish,
+		Logprobs: s.logprobs, TopLogprobs: s.top, ToolCalls: s.calls,
 	}
 	if s.finish == "" && s.blocked != "" {
 		r.FinishReason, r.RawFinishReason = provider.FinishContentFilter, s.blocked

@@ -97,8 +97,16 @@ func TestMapFinish(t *testing.T) {
 		"LANGUAGE": provider.FinishError, "OTHER": "", "FINISH_REASON_UNSPECIFIED": "", "stop": "", "": "",
 	}
 	for raw, want := range tests {
-		if got := mapFinish(raw); got != want {
+		if got := mapFinish(raw, false); got != want {
 			t.Errorf("mapFinish(%q) = %q, want %q", raw, got, want)
 		}
+	}
+	// Function calls end with STOP: with calls it is tool_calls; the other
+	// reasons keep their meaning.
+	if got := mapFinish("STOP", true); got != provider.FinishToolCalls {
+		t.Errorf("STOP with calls = %q, want tool_calls", got)
+	}
+	if got := mapFinish("MAX_TOKENS", true); got != provider.FinishLength {
+		t.Errorf("MAX_TOKENS with calls = %q, want length", got)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // body reader: every outcome is an answer whose emitted text is its text,
 // or a *provider.Error.
 func FuzzGenerate(f *testing.F) {
-	for _, name := range []string{"chat.json", "chat_stream.ndjson"} {
+	for _, name := range []string{"chat.json", "chat_stream.ndjson", "chat_tools.json", "chat_tools_stream.ndjson"} {
 		f.Add([]byte(mustRead(name)), true, false)
 		f.Add([]byte(mustRead(name)), false, false)
 	}
@@ -37,6 +37,7 @@ func FuzzGenerate(f *testing.F) {
 			req.Sampling.TopLogprobs = 2
 		}
 		resp, ok := providertest.CheckGenerate(t, c, req, "")
+		providertest.CheckCalls(t, resp, true)
 		if ok && resp.Model == "" {
 			t.Fatal("response without a model")
 		}

@@ -25,6 +25,7 @@ type chatRequest struct {
 	Truncate    *bool           `json:"truncate,omitempty"`
 	Logprobs    bool            `json:"logprobs,omitempty"`
 	TopLogprobs *int            `json:"top_logprobs,omitempty"`
+	Tools       []toolDef       `json:"tools,omitempty"`
 }
 
 // message is one chat message. Images are raw base64, without a data: prefix.
@@ -36,7 +37,8 @@ type message struct {
 
 // body encodes req as an /api/chat request for model. Sampling goes under
 // "options" in Ollama's names (temperature, top_p, num_predict, stop,
-// seed), over the provider's model_options; logprobs are top-level. Extra
+// seed), over the provider's model_options; logprobs are top-level; tools
+// as encodeTools says. Extra
 // fields are merged in last and win, objects key by key, so
 // {"options":{"top_k":40}} adds top_k beside the sampling.
 func (c *Client) body(req provider.Request, model string) ([]byte, error) {
@@ -44,10 +46,15 @@ func (c *Client) body(req provider.Request, model string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	tools, err := encodeTools(req.Tools, req.ToolChoice)
+	if err != nil {
+		return nil, err
+	}
 	o := c.opts
 	cr := chatRequest{
 		Model: model, Messages: msgs, Stream: req.Stream, Options: c.modelOptions(req.Sampling),
 		Format: o.format, KeepAlive: o.keepAlive, Think: o.think, Truncate: o.truncate,
+		Tools: tools,
 	}
 	cr.Logprobs, cr.TopLogprobs = c.logprobs(req.Sampling)
 	data, err := json.Marshal(cr)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
+	"github.com/llm-test-bench/llm-test-bench/provider/internal/toolcalls"
 )
 
 // chatResponse is a non-streamed /api/chat answer or one line of a stream.
@@ -16,8 +17,8 @@ import (
 type chatResponse struct {
 	Model   string `json:"model"`
 	Message *struct {
-		Content   string          `json:"content"`
-		ToolCalls json.RawMessage `json:"tool_calls"`
+		Content   string     `json:"content"`
+		ToolCalls []toolCall `json:"tool_calls"`
 	} `json:"message"`
 	Done            bool      `json:"done"`
 	DoneReason      string    `json:"done_reason"`
@@ -89,7 +90,7 @@ type state struct {
 	model     string
 	done      bool
 	finish    string
-	toolCalls bool
+	toolCalls []bench.ToolCall
 	usage     bench.Usage
 	logprobs  []float64
 	// wantTop keeps each token and its alternatives in top, when the
@@ -99,7 +100,9 @@ type state struct {
 }
 
 // apply folds one line (or a whole answer) into s and returns its new text.
-// Thinking is not part of the text.
+// Thinking is not part of the text. Tool calls arrive whole, in one line
+// or spread over several; each is kept in order, its arguments object as
+// JSON text.
 func (s *state) apply(r *chatResponse) string {
 	if s.model == "" {
 		s.model = r.Model
@@ -107,8 +110,8 @@ func (s *state) apply(r *chatResponse) string {
 	var text string
 	if m := r.Message; m != nil {
 		text = m.Content
-		if t := bytes.TrimSpace(m.ToolCalls); len(t) > 0 && string(t) != "null" && string(t) != "[]" {
-			s.toolCalls = true
+		for _, tc := range m.ToolCalls {
+			s.toolCalls = append(s.toolCalls, bench.ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: toolcalls.Object(tc.Function.Arguments)})
 		}
 	}
 	for _, lp := range r.Logprobs {
@@ -138,8 +141,8 @@ func usage(r *chatResponse) bench.Usage {
 func (s *state) response(model string) provider.Response {
 	r := provider.Response{
 		Text: string(s.text), Model: s.model,
-		FinishReason: mapFinish(s.finish, s.toolCalls), RawFinishReason: s.finish,
-		Usage: s.usage, Logprobs: s.logprobs, TopLogprobs: s.top,
+		FinishReason: mapFinish(s.finish, len(s.toolCalls) > 0), RawFinishReason: s.finish,
+		Usage: s.usage, Logprobs: s.logprobs, TopLogprobs: s.top, ToolCalls: s.toolCalls,
 	}
 	if r.Model == "" {
 		r.Model = model

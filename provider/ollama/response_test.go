@@ -37,7 +37,8 @@ func TestGenerateAnswers(t *testing.T) {
 			provider.Response{Text: "Blue.", Model: "llama3.2", FinishReason: provider.FinishStop, RawFinishReason: "stop", Usage: bench.Usage{Prompt: 5, Completion: 9, Total: 14}},
 			[]string{"Blue."}},
 		{"tool calls", line("", `,"tool_calls":[{"function":{"name":"get_weather","arguments":{"city":"Paris"}}}]},"done":false}`) + "\n" + line("", `},"done":true,"done_reason":"stop","prompt_eval_count":5,"eval_count":9}`) + "\n", true, true,
-			provider.Response{Model: "llama3.2", FinishReason: provider.FinishToolCalls, RawFinishReason: "stop", Usage: bench.Usage{Prompt: 5, Completion: 9, Total: 14}},
+			provider.Response{Model: "llama3.2", FinishReason: provider.FinishToolCalls, RawFinishReason: "stop", Usage: bench.Usage{Prompt: 5, Completion: 9, Total: 14},
+				ToolCalls: []bench.ToolCall{{Name: "get_weather", Arguments: `{"city":"Paris"}`}}},
 			nil},
 		{"logprobs streamed", line("The", `},"logprobs":[{"token":"The","logprob":-0.1,"bytes":[84,104,101],"top_logprobs":[{"token":"The","logprob":-0.1,"bytes":[84,104,101]}]}],"done":false}`) + "\n" +
 			line(" sky", `},"logprobs":[{"token":" sky","logprob":-0.5}],"done":false}`) + "\n" + line("", `},"done":true,"done_reason":"stop"}`) + "\n", true, true,
