@@ -62,6 +62,10 @@ func (d *cohereDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.stream = req.Stream
 	t.stops = req.StopSequences
 	d.billed = req.billedInput()
+	if t.tool, e = req.toolTurn(); e != nil {
+		return e
+	}
+	t.setResults(trailingResults(req.Messages, "tool"))
 	return nil
 }
 
@@ -89,6 +93,7 @@ func (d *cohereDialect) appendError(h http.Header, b []byte, e *apiError) []byte
 }
 
 func (d *cohereDialect) begin(h http.Header, t *turn) {
+	setCohereCallIDs(t)
 	if t.stream {
 		h["Content-Type"] = hdrCohereSSE
 		h["Cache-Control"] = hdrNoCache
@@ -100,6 +105,8 @@ func (d *cohereDialect) begin(h http.Header, t *turn) {
 // cohereFinish is the finish_reason of t's answer.
 func cohereFinish(t *turn) string {
 	switch {
+	case len(t.tool.calls) > 0:
+		return "TOOL_CALL"
 	case t.cut:
 		return "MAX_TOKENS"
 	case t.stopSeq != "":
@@ -126,19 +133,28 @@ func (d *cohereDialect) appendComplete(b []byte, t *turn) []byte {
 	b = append(b, d.id[:]...)
 	b = append(b, `","finish_reason":"`...)
 	b = append(b, cohereFinish(t)...)
-	b = append(b, `","message":{"role":"assistant","content":[{"type":"text","text":`...)
-	b = appendJSONString(b, t.answer)
-	b = append(b, `}]},`...)
+	b = append(b, `","message":{"role":"assistant",`...)
+	if len(t.tool.calls) > 0 {
+		b = appendCohereCalls(b, t)
+	} else {
+		b = append(b, `"content":[{"type":"text","text":`...)
+		b = appendJSONString(b, t.answer)
+		b = append(b, `}]`...)
+	}
+	b = append(b, `},`...)
 	b = d.appendUsage(b, t)
 	return append(b, '}')
 }
 
-func (d *cohereDialect) appendStart(b []byte, _ *turn) []byte {
+func (d *cohereDialect) appendStart(b []byte, t *turn) []byte {
 	b = appendEvent(b, "message-start")
 	b = append(b, `{"id":"`...)
 	b = append(b, d.id[:]...)
 	b = append(b, `","type":"message-start","delta":{"message":{"role":"assistant","content":[],"tool_plan":"","tool_calls":[],"citations":[]}}}`+
 		"\n\n"...)
+	if len(t.tool.calls) > 0 { // the calls open in appendCallStart
+		return b
+	}
 	b = appendEvent(b, "content-start")
 	return append(b, `{"type":"content-start","index":0,"delta":{"message":{"content":{"type":"text","text":""}}}}`+"\n\n"...)
 }
@@ -151,8 +167,10 @@ func (d *cohereDialect) appendDelta(b []byte, _ *turn, text string, _ int, _ boo
 }
 
 func (d *cohereDialect) appendEnd(b []byte, t *turn) []byte {
-	b = appendEvent(b, "content-end")
-	b = append(b, `{"type":"content-end","index":0}`+"\n\n"...)
+	if len(t.tool.calls) == 0 {
+		b = appendEvent(b, "content-end")
+		b = append(b, `{"type":"content-end","index":0}`+"\n\n"...)
+	}
 	b = appendEvent(b, "message-end")
 	b = append(b, `{"type":"message-end","delta":{"finish_reason":"`...)
 	b = append(b, cohereFinish(t)...)

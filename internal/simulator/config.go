@@ -133,6 +133,10 @@ type Config struct {
 	// Model is echoed back when the request names no model; empty means
 	// DefaultModel. It is also the model every wire's model list shows.
 	Model string
+	// ToolCalls scripts the calls the simulator makes when a request
+	// offers tools (see ToolCall and pickCalls); empty means one call of
+	// the first tool offered, with arguments generated from its schema.
+	ToolCalls []ToolCall
 	// Seed makes fault and latency draws and response ids deterministic for a
 	// given order of requests; 0 picks a seed from the clock.
 	Seed int64
@@ -172,6 +176,12 @@ func (c *Config) validate() error {
 	for i, r := range c.Script {
 		if r.Match == nil {
 			errs = append(errs, fmt.Errorf("script rule %d: no match regexp", i))
+		}
+	}
+	c.ToolCalls = append([]ToolCall(nil), c.ToolCalls...) // checked and compacted in a copy of the caller's
+	for i := range c.ToolCalls {
+		if err := c.ToolCalls[i].check(); err != nil {
+			errs = append(errs, fmt.Errorf("tool call %d: %w", i, err))
 		}
 	}
 	if c.Policy == PolicyScripted && len(c.Script) == 0 && c.DefaultAnswer == "" {

@@ -39,6 +39,7 @@ type chatRequest struct {
 	TopLogprobs         *int           `json:"top_logprobs"`
 	Stop                stopSequences  `json:"stop"`
 	N                   *int           `json:"n"`
+	OpenAIToolFields
 }
 
 // stopSequences is OpenAI's stop: a string, a list of strings, or null.
@@ -248,6 +249,10 @@ func (d *openAIDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.maxTokens = req.maxTokens()
 	t.stream = req.Stream
 	t.stops = req.Stop
+	if t.tool, e = req.toolTurn(); e != nil {
+		return e
+	}
+	t.setResults(trailingResults(req.Messages, "tool"))
 	d.choices = 1
 	if req.N != nil {
 		d.choices = *req.N // checked: 1 to maxChoices
@@ -322,6 +327,7 @@ func (d *openAIDialect) begin(h http.Header, t *turn) {
 	}
 	h["Content-Type"] = ct
 	h["X-Request-Id"] = []string{string(d.requestID[:])}
+	t.setCallIDs("call_", 24, alnum)
 	h["X-Ratelimit-Limit-Requests"] = hdrLimitReq
 	h["X-Ratelimit-Limit-Tokens"] = hdrLimitTok
 	h["X-Ratelimit-Remaining-Requests"] = hdrRemainReq
