@@ -35,18 +35,25 @@ func genArguments(schema json.RawMessage, seed int64, tool string) string {
 	return string(g.object(nil, obj, 0))
 }
 
-// maxSchemaDepth bounds the nesting generated (and $ref cycles).
-const maxSchemaDepth = 8
+// maxSchemaDepth bounds the nesting generated (and $ref cycles), and
+// maxArgValues the values generated in all, so that no schema, however
+// nested, makes the generator work long: past either, values are null.
+const (
+	maxSchemaDepth = 8
+	maxArgValues   = 1000
+)
 
 type argGen struct {
 	root any
 	rnd  rng
+	n    int // values generated
 }
 
 // value appends a value valid against schema s.
 func (g *argGen) value(b []byte, s any, depth int) []byte {
 	m, _ := s.(map[string]any)
-	if m == nil || depth > maxSchemaDepth {
+	g.n++
+	if m == nil || depth > maxSchemaDepth || g.n > maxArgValues {
 		return append(b, "null"...)
 	}
 	if ref, ok := m["$ref"].(string); ok {

@@ -86,7 +86,7 @@ func TestToolCallsMatchRecordings(t *testing.T) {
 							continue
 						}
 						if len(got.calls) != 0 || got.text == "" || got.text != resultsOf(name) {
-							t.Errorf("interaction %d: answered %+v, want the text %q", i, got, resultsOf(name))
+							t.Errorf("interaction %d: answered calls %+v finish %q text %q, want the text %q", i, got.calls, got.finish, got.text, resultsOf(name))
 						}
 					}
 				})
