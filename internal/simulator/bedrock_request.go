@@ -12,9 +12,9 @@ import (
 // documents, tool use and results, reasoning) are ignored, and so are the
 // tool and guardrail configurations and the other inference settings.
 type converseRequest struct {
-	Messages        []converseMessage  `json:"messages"`
-	System          []converseBlock    `json:"system"`
-	InferenceConfig *converseInference `json:"inferenceConfig"`
+	Messages        []converseMessage   `json:"messages"`
+	System          []converseBlock     `json:"system"`
+	InferenceConfig *converseInference  `json:"inferenceConfig"`
 	ToolConfig      *converseToolConfig `json:"toolConfig"`
 }
 
@@ -29,7 +29,7 @@ type converseBlock struct {
 	Text       *string `json:"text"`
 	ToolResult *struct {
 		Content []struct {
-			Text *string        `json:"text"`
+			Text *string         `json:"text"`
 			JSON json.RawMessage `json:"json"`
 		} `json:"content"`
 	} `json:"toolResult"`

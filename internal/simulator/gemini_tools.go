@@ -146,6 +146,6 @@ func appendGeminiCalls(b []byte, t *turn, indent bool) []byte {
 const geminiCallsMessage = "Model generated function call(s)."
 
 // The calls go whole into the stream's last chunk (appendEnd).
-func (d *geminiDialect) appendCallStart(b []byte, _ *turn, _ int) []byte          { return b }
+func (d *geminiDialect) appendCallStart(b []byte, _ *turn, _ int) []byte           { return b }
 func (d *geminiDialect) appendCallDelta(b []byte, _ *turn, _ int, _ string) []byte { return b }
-func (d *geminiDialect) appendCallEnd(b []byte, _ *turn, _ int) []byte            { return b }
+func (d *geminiDialect) appendCallEnd(b []byte, _ *turn, _ int) []byte             { return b }

@@ -50,6 +50,6 @@ func appendOllamaCalls(b []byte, t *turn) []byte {
 }
 
 // The calls go whole into a line of their own (appendEnd).
-func (d *ollamaDialect) appendCallStart(b []byte, _ *turn, _ int) []byte          { return b }
+func (d *ollamaDialect) appendCallStart(b []byte, _ *turn, _ int) []byte           { return b }
 func (d *ollamaDialect) appendCallDelta(b []byte, _ *turn, _ int, _ string) []byte { return b }
-func (d *ollamaDialect) appendCallEnd(b []byte, _ *turn, _ int) []byte            { return b }
+func (d *ollamaDialect) appendCallEnd(b []byte, _ *turn, _ int) []byte             { return b }

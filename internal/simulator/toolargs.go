@@ -17,7 +17,8 @@ import (
 // time, email, uri, uuid, ipv4, ipv6, hostname), integer and number
 // minimum/maximum (exclusive too), array minItems/maxItems and items,
 // object required and properties. pattern and multipleOf are not
-// honoured. Values are drawn from the server's seed and the tool's name,
+// honoured; past maxSchemaDepth levels or maxArgValues values, values are
+// null. Values are drawn from the server's seed and the tool's name,
 // so a tool is called with the same arguments every time. An empty or
 // unreadable schema gives {}.
 func genArguments(schema json.RawMessage, seed int64, tool string) string {
