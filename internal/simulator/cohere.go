@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
@@ -186,6 +187,17 @@ func (s *Server) cohereModels(w http.ResponseWriter) {
 	b = append(b, `,"endpoints":["chat"],"finetuned":false,"context_length":128000,"tokenizer_url":null,"default_endpoints":[],"features":[]}]}`...)
 	w.Header()["Content-Type"] = hdrJSON
 	_, _ = w.Write(b)
+}
+
+// setCohereTrace sets the X-Debug-Trace-Id header Cohere sends on every
+// answer, errors included (it has no request-id header; the body's id
+// names an answer): 32 random hexadecimal digits.
+func setCohereTrace(h http.Header) {
+	var b [32]byte
+	for i := range b {
+		b[i] = hexDigits[rand.Uint64()&0xf]
+	}
+	h["X-Debug-Trace-Id"] = []string{string(b[:])}
 }
 
 // cohereRouteError answers a request for a /v2/ route or method the

@@ -39,7 +39,7 @@ func (d *responsesDialect) parse(_ *http.Request, body []byte, t *turn) *apiErro
 	if e != nil {
 		return e
 	}
-	t.model = req.Model
+	t.model = openAIModelName(req.Model)
 	t.prompt = req.prompt()
 	t.promptTokens = conversationTokens(req.Instructions, req.Input.msgs)
 	t.stream = req.Stream
