@@ -18,7 +18,7 @@ type turn struct {
 	rnd          rng
 	start        time.Time     // when the request arrived
 	ttft         time.Duration // time from start to the first token
-	model        string        // as the request or its URL names it; Config.Model when neither does
+	model        string        // as the request or its URL names it (every wire requires one)
 	prompt       string        // the policy's input: the last user message
 	promptTokens int
 	maxTokens    int  // completion limit; < 0 means none
@@ -99,9 +99,6 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, d dialect, sc
 		s.stats.badRequest.Add(1)
 		out = writeAPIError(w, d, e, out)
 		return
-	}
-	if t.model == "" {
-		t.model = s.cfg.Model
 	}
 	if t.stream {
 		s.stats.streamed.Add(1)

@@ -52,6 +52,8 @@ func (s *Server) geminiRoute(w http.ResponseWriter, r *http.Request) {
 	default:
 		name, method, call := strings.Cut(rest[1:], ":")
 		switch {
+		case name == "":
+			s.geminiNotFound(w, "models/ is not found for API version v1beta, or is not supported for "+method+".")
 		case !call && r.Method == http.MethodGet:
 			s.geminiModels(w, name)
 		case call && r.Method == http.MethodPost && (method == "generateContent" || method == "streamGenerateContent"):
