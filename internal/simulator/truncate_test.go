@@ -27,7 +27,7 @@ func sameCut(a, b []byte) bool {
 	a = clockField.ReplaceAll(a, []byte(`"$1":0`))
 	b = clockField.ReplaceAll(b, []byte(`"$1":0`))
 	n := min(len(a), len(b))
-	return n > 0 && bytes.Equal(a[:n], b[:n]) && max(len(a), len(b))-n <= 4
+	return n > 0 && bytes.Equal(a[:n], b[:n]) && max(len(a), len(b))-n <= 8 // a body half a shorter timestamp long is cut a few bytes earlier
 }
 
 // sendRaw sends req to ts with client c and returns the status, the body
