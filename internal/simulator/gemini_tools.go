@@ -3,6 +3,7 @@ package simulator
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 )
 
@@ -47,7 +48,7 @@ type geminiFCConf struct {
 func (g *GeminiToolFields) toolTurn() (toolTurn, *apiError) {
 	var tt toolTurn
 	for _, tl := range g.Tools {
-		for _, d := range append(tl.Decls, tl.DeclsSnake...) {
+		for _, d := range slices.Concat(tl.Decls, tl.DeclsSnake) {
 			if d.Name == "" {
 				return tt, badGemini("* GenerateContentRequest.tools[0].function_declarations[0].name: Name cannot be empty.\n")
 			}
@@ -72,7 +73,7 @@ func (g *GeminiToolFields) toolTurn() (toolTurn, *apiError) {
 			case "", "AUTO", "MODE_UNSPECIFIED", "VALIDATED":
 			case "ANY":
 				tt.choice.mode = choiceRequired
-				if allowed := append(fc.Allowed, fc.AllowedSnake...); len(allowed) > 0 {
+				if allowed := slices.Concat(fc.Allowed, fc.AllowedSnake); len(allowed) > 0 {
 					tt.allowed = allowed
 				}
 			case "NONE":
