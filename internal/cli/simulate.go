@@ -53,6 +53,8 @@ func (a *app) simulateCommand() *cobra.Command {
 	fl.StringArrayVar(&datasets, "dataset", nil, "dataset whose expected answers the expected policy returns (repeatable)")
 	fl.StringArrayVar(&f.Script, "script", nil, "scripted answer rule REGEX=>ANSWER (repeatable, first match wins)")
 	fl.StringVar(&f.DefaultAnswer, "default-answer", "", "the scripted policy's answer when no --script rule matches")
+	fl.StringArrayVar(&f.ToolCalls, "tool-call", nil, `tool call made when a request offers a tool of that name: NAME or NAME='{"arg":1}' `+
+		"(repeatable, parallel calls in order; default: call the first tool offered, arguments generated from its JSON Schema)")
 	fl.StringVar(&f.Latency, "latency", "", "total time of each answer, streamed or not (a stream's first token after --ttft, or a quarter of it, the rest spread evenly): fixed:200ms, uniform:100ms-300ms, normal:200ms,50ms, lognormal:200ms,80ms, exp:200ms")
 	fl.StringVar(&f.TTFT, "ttft", "", "time-to-first-token distribution (same forms as --latency; at most the latency when both are set)")
 	fl.Float64Var(&f.TokensPerSec, "tokens-per-sec", 0, "speed after the first token when --latency is not set (0 = instant)")
@@ -64,7 +66,7 @@ func (a *app) simulateCommand() *cobra.Command {
 	fl.StringVar(&f.TruncateMode, "truncate-mode", "cut", "how a truncated answer ends: cut (drop the connection mid-body, as a network failure does) or clean (end the response well, without the answer's end)")
 	fl.DurationVar(&f.RetryAfter, "retry-after", time.Second, "Retry-After sent with 429s")
 	fl.Int64Var(&f.Seed, "seed", 1, "random seed for latency and fault draws")
-	fl.StringVar(&f.Model, "model", "sim-model", "model name reported when a request names none")
+	fl.StringVar(&f.Model, "model", "sim-model", "model the model lists show (GET /v1/models, /api/tags, ...); chat requests name their own, as each vendor requires")
 	return cmd
 }
 

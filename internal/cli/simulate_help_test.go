@@ -42,3 +42,14 @@ func TestSimulateBannerNamesEveryWire(t *testing.T) {
 		}
 	}
 }
+
+// TestSimulateToolCallFlag checks that a malformed --tool-call is refused
+// before the server starts, naming the call.
+func TestSimulateToolCallFlag(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	code, _, stderr := e.run(context.Background(), "simulate", "--addr", "127.0.0.1:0", "--tool-call", "add=[1]")
+	if code == 0 || !strings.Contains(stderr, `tool call "add=[1]"`) || !strings.Contains(stderr, "JSON object") {
+		t.Errorf("exit %d, stderr %q: want a refusal naming the call", code, stderr)
+	}
+}

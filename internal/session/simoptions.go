@@ -30,6 +30,9 @@ type SimulatorSettings struct {
 	Script []string
 	// DefaultAnswer is the scripted policy's answer when no rule matches.
 	DefaultAnswer string
+	// ToolCalls script the calls made when a request offers tools, "NAME"
+	// or "NAME={...}" each (see simulator.ParseToolCall).
+	ToolCalls []string
 }
 
 // Config turns the settings into the simulator's configuration.
@@ -57,6 +60,13 @@ func (f *SimulatorSettings) Config() (simulator.Config, error) {
 		}
 		cfg.Script = append(cfg.Script, r)
 	}
+	for _, s := range f.ToolCalls {
+		c, err := simulator.ParseToolCall(s)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.ToolCalls = append(cfg.ToolCalls, c)
+	}
 	return cfg, nil
 }
 
@@ -78,7 +88,7 @@ func ParseScriptRule(rule string) (simulator.Rule, error) {
 
 // simulatorOptions are the options SimulatorFromOptions knows.
 const simulatorOptions = "policy, latency, ttft, tokens_per_sec, rate_limit_rate, overload_rate, server_error_rate, " +
-	"timeout_rate, truncate_rate, retry_after, seed, script, default_answer"
+	"timeout_rate, truncate_rate, retry_after, seed, script, default_answer, tool_calls"
 
 // SimulatorFromOptions reads the options of a provider of type
 // "simulator"; an unknown or malformed option is an error naming it. The
@@ -98,6 +108,8 @@ func SimulatorFromOptions(opts map[string]any, model string) (*SimulatorSettings
 		switch k {
 		case "script":
 			f.Script, err = scriptOption(v)
+		case "tool_calls":
+			f.ToolCalls, err = toolCallsOption(v)
 		case "default_answer":
 			var ok bool
 			if f.DefaultAnswer, ok = v.(string); !ok {
@@ -128,7 +140,7 @@ func SimulatorFromOptions(opts map[string]any, model string) (*SimulatorSettings
 		default:
 			return nil, fmt.Errorf("simulator option %q is unknown (known: %s)", k, simulatorOptions)
 		}
-		if err != nil && (k == "script" || k == "default_answer") {
+		if err != nil && (k == "script" || k == "default_answer" || k == "tool_calls") {
 			return nil, fmt.Errorf("simulator option %s: %w", k, err)
 		}
 		if err != nil {
@@ -174,6 +186,34 @@ func scriptOption(v any) ([]string, error) {
 		rules[i] = s
 	}
 	return rules, nil
+}
+
+// toolCallsOption reads the tool_calls option: a list of "NAME" or
+// "NAME={...}" strings, each checked, the error naming the call's index.
+func toolCallsOption(v any) ([]string, error) {
+	var items []any
+	switch l := v.(type) {
+	case []any:
+		items = l
+	case []string:
+		for _, s := range l {
+			items = append(items, s)
+		}
+	default:
+		return nil, fmt.Errorf(`want a list of "NAME" or "NAME={...}" strings, got %T`, v)
+	}
+	calls := make([]string, len(items))
+	for i, item := range items {
+		s, ok := item.(string)
+		if !ok {
+			return nil, fmt.Errorf(`call %d: want a "NAME" or "NAME={...}" string, got %T`, i, item)
+		}
+		if _, err := simulator.ParseToolCall(s); err != nil {
+			return nil, fmt.Errorf("call %d: %w", i, err)
+		}
+		calls[i] = s
+	}
+	return calls, nil
 }
 
 // SimulatorConfig is the simulator's configuration from a provider's

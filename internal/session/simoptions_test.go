@@ -115,7 +115,7 @@ func TestSimulatorScriptOptionErrors(t *testing.T) {
 		{"default answer type", map[string]any{"default_answer": int64(1)}, "simulator option default_answer: want a string, got int64"},
 		{"other policy", map[string]any{"policy": "echo", "script": []any{"a => b"}}, `simulator options script and default_answer need policy "scripted", not "echo"`},
 		{"unknown", map[string]any{"scripts": []any{}}, `simulator option "scripts" is unknown (known: policy, latency, ttft, tokens_per_sec, ` +
-			`rate_limit_rate, overload_rate, server_error_rate, timeout_rate, truncate_rate, retry_after, seed, script, default_answer)`},
+			`rate_limit_rate, overload_rate, server_error_rate, timeout_rate, truncate_rate, retry_after, seed, script, default_answer, tool_calls)`},
 	}
 	for _, tt := range tests {
 		_, err := SimulatorFromOptions(tt.opts, "m")
@@ -169,4 +169,34 @@ func FuzzSimulatorScriptOptions(f *testing.F) {
 			t.Fatalf("simulator refused the config: %v", err)
 		}
 	})
+}
+
+// TestSimulatorToolCallsOption checks the tool_calls option reaches the
+// simulator, which then calls the scripted tool, and that a malformed call
+// is refused naming its index.
+func TestSimulatorToolCallsOption(t *testing.T) {
+	t.Parallel()
+	cfg, err := SimulatorConfig(tomlOptions(t, `tool_calls = ['add={"a": 2, "b": 3}', 'weather']`), "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []simulator.ToolCall{{Name: "add", Arguments: `{"a":2,"b":3}`}, {Name: "weather"}}
+	if diff := cmp.Diff(want, cfg.ToolCalls); diff != "" {
+		t.Fatalf("tool calls (-want +got):\n%s", diff)
+	}
+	srv, err := simulator.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"model":"m","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"add"}}]}`
+	w := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/v1/chat/completions", strings.NewReader(body)))
+	if !strings.Contains(w.Body.String(), `"arguments": "{\"a\":2,\"b\":3}"`) {
+		t.Errorf("answer %d %s: want the scripted call", w.Code, w.Body)
+	}
+	for _, bad := range []string{`tool_calls = ['ok', 'f=[1]']`, `tool_calls = 'add'`, `tool_calls = [3]`} {
+		if _, err := SimulatorFromOptions(tomlOptions(t, bad), "m"); err == nil || !strings.Contains(err.Error(), "tool_calls") {
+			t.Errorf("%s: error %v, want one naming tool_calls", bad, err)
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
 	"github.com/llm-test-bench/llm-test-bench/internal/pricing"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
+	"github.com/llm-test-bench/llm-test-bench/internal/simulator"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
@@ -163,8 +164,11 @@ func (s *Service) buildTarget(ctx context.Context, ts *targetSet, sp providerSpe
 		}
 		ts.closers = append(ts.closers, stop)
 		// Its options are the simulator's own, not the OpenAI client's; its
-		// port changes every run, so its answers are never cached.
+		// port changes every run, so its answers are never cached. Like
+		// OpenAI, the simulator needs a model name in every request: without
+		// one, the model its lists show.
 		pcfg.Vendor, pcfg.BaseURL, pcfg.Options = "openai", url, nil
+		pcfg.Model = cmp.Or(model, simulator.DefaultModel)
 		t.noCache = true
 	case o.Simulate:
 		if err := s.simulateTarget(ctx, ts, &pcfg, p); err != nil {

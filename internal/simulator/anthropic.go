@@ -52,6 +52,10 @@ func (d *anthropicDialect) parse(r *http.Request, body []byte, t *turn) *apiErro
 	t.maxTokens = *req.MaxTokens
 	t.stream = req.Stream
 	t.stops = req.StopSequences
+	if t.tool, e = req.toolTurn(); e != nil {
+		return e
+	}
+	t.setResults(anthropicResults(body))
 	return nil
 }
 
@@ -131,6 +135,7 @@ func (d *anthropicDialect) appendError(h http.Header, b []byte, e *apiError) []b
 func (d *anthropicDialect) begin(h http.Header, t *turn) {
 	copy(d.id[:], "msg_01")
 	t.rnd.appendAlnum(d.id[:len("msg_01")], 22)
+	t.setCallIDs("toolu_01", 22, alnum)
 	ct := hdrJSON
 	if t.stream {
 		ct = hdrAnthropicSSE
@@ -144,6 +149,8 @@ func (d *anthropicDialect) begin(h http.Header, t *turn) {
 // anthropicStop is the stop_reason of t's answer.
 func anthropicStop(t *turn) string {
 	switch {
+	case len(t.tool.calls) > 0:
+		return "tool_use"
 	case t.cut:
 		return "max_tokens"
 	case t.stopSeq != "":
@@ -177,9 +184,21 @@ func appendAnthropicMessage(b []byte, t *turn, model string, id []byte, start, b
 	b = append(b, `,"id":"`...)
 	b = append(b, id...)
 	b = append(b, `","type":"message","role":"assistant","content":`...)
-	if start {
+	switch {
+	case start:
 		b = append(b, `[],"stop_reason":null`...)
-	} else {
+	case len(t.tool.calls) > 0:
+		b = append(b, '[')
+		for i := range t.tool.calls {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendAnthropicToolUse(b, &t.tool.calls[i], t.tool.calls[i].args, bedrock)
+		}
+		b = append(b, `],"stop_reason":"`...)
+		b = append(b, anthropicStop(t)...)
+		b = append(b, '"')
+	default:
 		b = append(b, `[{"type":"text","text":`...)
 		b = appendJSONString(b, t.answer)
 		b = append(b, `}],"stop_reason":"`...)
@@ -227,8 +246,10 @@ func appendAnthropicTextDelta(b []byte, text string) []byte {
 	return append(b, '}')
 }
 
-func appendAnthropicBlockStop(b []byte) []byte {
-	return append(b, `{"type":"content_block_stop","index":0`...)
+// appendAnthropicBlockStop appends content_block_stop of block i.
+func appendAnthropicBlockStop(b []byte, i int) []byte {
+	b = append(b, `{"type":"content_block_stop","index":`...)
+	return appendInt(b, int64(i))
 }
 
 // appendAnthropicMessageDelta appends the message_delta event; Bedrock's
@@ -277,6 +298,9 @@ func (d *anthropicDialect) appendStart(b []byte, t *turn) []byte {
 	b = appendEvent(b, "message_start")
 	b = appendAnthropicMessageStart(b, t, t.model, d.id[:], false)
 	b = appendEventEnd(b, t)
+	if len(t.tool.calls) > 0 { // the tool_use blocks open in appendCallStart
+		return append(b, "event: ping\ndata: {\"type\": \"ping\"}\n\n"...)
+	}
 	b = appendEvent(b, "content_block_start")
 	b = appendAnthropicBlockStart(b)
 	b = appendEventEnd(b, t)
@@ -290,9 +314,11 @@ func (d *anthropicDialect) appendDelta(b []byte, t *turn, text string, _ int, _ 
 }
 
 func (d *anthropicDialect) appendEnd(b []byte, t *turn) []byte {
-	b = appendEvent(b, "content_block_stop")
-	b = appendAnthropicBlockStop(b)
-	b = appendEventEnd(b, t)
+	if len(t.tool.calls) == 0 {
+		b = appendEvent(b, "content_block_stop")
+		b = appendAnthropicBlockStop(b, 0)
+		b = appendEventEnd(b, t)
+	}
 	b = appendEvent(b, "message_delta")
 	b = appendAnthropicMessageDelta(b, t, false)
 	b = appendEventEnd(b, t)

@@ -20,6 +20,7 @@ type anthropicRequest struct {
 	Stream    bool          `json:"stream"`
 	// StopSequences end the answer before the first one it contains.
 	StopSequences []string `json:"stop_sequences"`
+	AnthropicToolFields
 }
 
 // validAnthropicVersion reports whether v is a well-formed
@@ -146,6 +147,8 @@ func fastParseAnthropic(b []byte, req *anthropicRequest) bool {
 			return p.boolean(&req.Stream)
 		case "stop_sequences":
 			return p.strList(&req.StopSequences)
+		case "tools", "tool_choice":
+			return false // encoding/json reads tools
 		}
 		return p.other(key, "model", "max_tokens", "messages", "system", "stream", "stop_sequences")
 	})

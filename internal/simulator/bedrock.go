@@ -199,6 +199,9 @@ func (d *bedrockDialect) begin(h http.Header, t *turn) {
 	if d.invoke {
 		copy(d.msgID[:], "msg_bdrk_01")
 		t.rnd.appendAlnum(d.msgID[:len("msg_bdrk_01")], 22)
+		t.setCallIDs("toolu_bdrk_01", 22, alnum)
+	} else {
+		t.setCallIDs("tooluse_", 22, alnum)
 	}
 }
 

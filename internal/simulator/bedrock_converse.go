@@ -17,6 +17,8 @@ var (
 // converseStop is the stopReason of t's answer.
 func converseStop(t *turn) string {
 	switch {
+	case len(t.tool.calls) > 0:
+		return "tool_use"
 	case t.cut:
 		return "max_tokens"
 	case t.stopSeq != "":
@@ -44,9 +46,20 @@ func appendConverseUsage(b []byte, t *turn, serverTools bool) []byte {
 func (d *bedrockDialect) appendConverseComplete(b []byte, t *turn) []byte {
 	b = append(b, '{')
 	b = appendMetrics(b, t)
-	b = append(b, `,"output":{"message":{"content":[{"text":`...)
-	b = appendJSONString(b, t.answer)
-	b = append(b, `}],"role":"assistant"}},"stopReason":"`...)
+	b = append(b, `,"output":{"message":{"content":[`...)
+	if len(t.tool.calls) > 0 {
+		for i := range t.tool.calls {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendConverseToolUse(b, &t.tool.calls[i])
+		}
+	} else {
+		b = append(b, `{"text":`...)
+		b = appendJSONString(b, t.answer)
+		b = append(b, '}')
+	}
+	b = append(b, `],"role":"assistant"}},"stopReason":"`...)
 	b = append(b, converseStop(t)...)
 	b = append(b, `",`...)
 	b = appendConverseUsage(b, t, true)
@@ -72,13 +85,10 @@ func (d *bedrockDialect) appendConverseDelta(b []byte, t *turn, text string) []b
 }
 
 func (d *bedrockDialect) appendConverseEnd(b []byte, t *turn) []byte {
-	b, start := openFrame(b, esBlockStop)
-	b = append(b, `{"contentBlockIndex":0,`...)
-	b = appendPadding(b, t)
-	b = append(b, '}')
-	b = closeFrame(b, start, esBlockStop)
-
-	b, start = openFrame(b, esMessageStop)
+	if len(t.tool.calls) == 0 {
+		b = appendConverseBlockStop(b, t, 0)
+	}
+	b, start := openFrame(b, esMessageStop)
 	b = append(b, '{')
 	b = appendPadding(b, t)
 	b = append(b, `,"stopReason":"`...)

@@ -64,6 +64,10 @@ func (d *bedrockDialect) parseInvoke(body []byte, t *turn) *apiError {
 	t.maxTokens = *req.MaxTokens
 	t.stops = req.StopSequences
 	t.stream = d.stream
+	if t.tool, e = req.toolTurn(); e != nil {
+		return badBedrock(e.message)
+	}
+	t.setResults(anthropicResults(body))
 	return nil
 }
 
@@ -92,6 +96,9 @@ func (d *bedrockDialect) appendChunk(b []byte, t *turn) []byte {
 func (d *bedrockDialect) appendInvokeStart(b []byte, t *turn) []byte {
 	d.tmp = appendAnthropicMessageStart(d.tmp[:0], t, anthropicModelName(t.model), d.msgID[:], true)
 	b = d.appendChunk(b, t)
+	if len(t.tool.calls) > 0 { // the tool_use blocks open in appendCallStart
+		return b
+	}
 	d.tmp = appendAnthropicBlockStart(d.tmp)
 	return d.appendChunk(b, t)
 }
@@ -102,9 +109,11 @@ func (d *bedrockDialect) appendInvokeDelta(b []byte, t *turn, text string) []byt
 }
 
 func (d *bedrockDialect) appendInvokeEnd(b []byte, t *turn) []byte {
-	d.tmp = appendAnthropicBlockStop(d.tmp[:0])
-	b = d.appendChunk(b, t)
-	d.tmp = appendAnthropicMessageDelta(d.tmp, t, true)
+	if len(t.tool.calls) == 0 {
+		d.tmp = appendAnthropicBlockStop(d.tmp[:0], 0)
+		b = d.appendChunk(b, t)
+	}
+	d.tmp = appendAnthropicMessageDelta(d.tmp[:0], t, true)
 	b = d.appendChunk(b, t)
 	d.tmp = appendAnthropicMessageStop(d.tmp)
 	d.tmp = append(d.tmp, `,"amazon-bedrock-invocationMetrics":{"inputTokenCount":`...)

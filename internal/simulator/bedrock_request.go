@@ -12,9 +12,10 @@ import (
 // documents, tool use and results, reasoning) are ignored, and so are the
 // tool and guardrail configurations and the other inference settings.
 type converseRequest struct {
-	Messages        []converseMessage  `json:"messages"`
-	System          []converseBlock    `json:"system"`
-	InferenceConfig *converseInference `json:"inferenceConfig"`
+	Messages        []converseMessage   `json:"messages"`
+	System          []converseBlock     `json:"system"`
+	InferenceConfig *converseInference  `json:"inferenceConfig"`
+	ToolConfig      *converseToolConfig `json:"toolConfig"`
 }
 
 type converseMessage struct {
@@ -25,7 +26,13 @@ type converseMessage struct {
 // converseBlock is one member of Converse's ContentBlock union; only text
 // is read.
 type converseBlock struct {
-	Text *string `json:"text"`
+	Text       *string `json:"text"`
+	ToolResult *struct {
+		Content []struct {
+			Text *string         `json:"text"`
+			JSON json.RawMessage `json:"json"`
+		} `json:"content"`
+	} `json:"toolResult"`
 }
 
 type converseInference struct {
@@ -71,6 +78,10 @@ func (d *bedrockDialect) parseConverse(body []byte, t *turn) *apiError {
 		t.stops = c.StopSequences
 	}
 	t.stream = d.stream
+	if t.tool, e = req.ToolConfig.toolTurn(); e != nil {
+		return e
+	}
+	t.setResults(converseResults(req.Messages))
 	return nil
 }
 
@@ -181,6 +192,8 @@ func fastParseConverse(b []byte, req *converseRequest) bool {
 				}
 				return p.other(key, "maxTokens", "stopSequences")
 			})
+		case "toolConfig":
+			return false // encoding/json reads tools
 		}
 		return p.other(key, "messages", "system", "inferenceConfig")
 	})
@@ -210,11 +223,14 @@ func (p *jsonParser) converseBlocks(dst *[]converseBlock) bool {
 	ok := p.array(func() bool {
 		var bl converseBlock
 		ok := p.object(func(key []byte) bool {
-			if string(key) == "text" {
+			switch string(key) {
+			case "text":
 				if bl.Text == nil {
 					bl.Text = new(string)
 				}
 				return p.str(bl.Text)
+			case "toolResult":
+				return false // encoding/json reads tool results
 			}
 			return p.other(key, "text")
 		})
@@ -237,6 +253,7 @@ type invokeRequest struct {
 	Model            json.RawMessage `json:"model"`
 	Stream           json.RawMessage `json:"stream"`
 	StopSequences    []string        `json:"stop_sequences"`
+	AnthropicToolFields
 }
 
 // malformedInput is Bedrock's 400 for a body its schema for the model
@@ -306,6 +323,8 @@ func fastParseInvoke(b []byte, req *invokeRequest) bool {
 			return p.content(&req.System)
 		case "stop_sequences":
 			return p.strList(&req.StopSequences)
+		case "tools", "tool_choice":
+			return false // encoding/json reads tools
 		}
 		return p.other(key, "anthropic_version", "max_tokens", "messages", "system", "model", "stream", "stop_sequences")
 	})

@@ -18,7 +18,7 @@ type turn struct {
 	rnd          rng
 	start        time.Time     // when the request arrived
 	ttft         time.Duration // time from start to the first token
-	model        string        // as the request or its URL names it; Config.Model when neither does
+	model        string        // as the request or its URL names it (every wire requires one)
 	prompt       string        // the policy's input: the last user message
 	promptTokens int
 	maxTokens    int  // completion limit; < 0 means none
@@ -31,6 +31,8 @@ type turn struct {
 	completion int    // tokens in answer
 	cut        bool   // the answer was cut at maxTokens
 	stopSeq    string // the stop sequence the answer ended at, when one did
+
+	tool toolTurn // the tools offered and the calls made (tools.go)
 }
 
 // apiError is an error answer in wire-neutral form; each dialect renders it
@@ -72,6 +74,14 @@ type dialect interface {
 	appendDelta(b []byte, t *turn, text string, k int, last bool) []byte
 	// appendEnd appends the events that end a stream well.
 	appendEnd(b []byte, t *turn) []byte
+	// The tool calls of a stream (t.tool.calls), after the text: for each
+	// call, appendCallStart appends the events that open call i (its
+	// name and id), appendCallDelta those carrying the next piece of its
+	// arguments, and appendCallEnd those that close it, when it was sent
+	// whole. Wires that send calls whole do so in appendEnd instead.
+	appendCallStart(b []byte, t *turn, i int) []byte
+	appendCallDelta(b []byte, t *turn, i int, args string) []byte
+	appendCallEnd(b []byte, t *turn, i int) []byte
 }
 
 // serveChat answers one chat request with dialect d, which lives in sc.
@@ -89,9 +99,6 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, d dialect, sc
 		s.stats.badRequest.Add(1)
 		out = writeAPIError(w, d, e, out)
 		return
-	}
-	if t.model == "" {
-		t.model = s.cfg.Model
 	}
 	if t.stream {
 		s.stats.streamed.Add(1)
@@ -160,6 +167,10 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, d errorShap
 // decide picks the answer to t with the policy, ends it before the first
 // stop sequence it contains, and cuts it at the limit.
 func (s *Server) decide(t *turn) {
+	if t.wantsCalls() {
+		s.pickCalls(t)
+		return
+	}
 	full := ""
 	if !t.silent {
 		full = s.answer(t.prompt)
@@ -314,7 +325,11 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *tu
 	if truncate {
 		n = (n + 1) / 2
 	}
-	for k, i := 0, 0; k < n; k++ {
+	text := n // tokens of text; a stream of tool calls has none
+	if len(t.tool.calls) > 0 {
+		text = 0
+	}
+	for k, i := 0, 0; k < text; k++ {
 		end := nextToken(t.answer, i)
 		if paced && k > 0 {
 			if _, err := w.Write(b); err != nil {
@@ -328,6 +343,12 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *tu
 		}
 		b = d.appendDelta(b, t, t.answer[i:end], k+1, !truncate && k == n-1)
 		i = end
+	}
+	if len(t.tool.calls) > 0 {
+		var ok bool
+		if b, ok = s.streamCalls(w, d, t, n, b, paced, rc, &p, sp); !ok {
+			return b
+		}
 	}
 	if truncate {
 		s.truncated(w, b)
@@ -349,6 +370,53 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, d dialect, t *tu
 		s.stats.answered.Add(1)
 	}
 	return b
+}
+
+// streamCalls sends the first n pieces of t's tool calls (the text being
+// empty), each call's start counting one and each token of its
+// arguments one, paced like the tokens of a text. It reports false when
+// the client went away.
+func (s *Server) streamCalls(w http.ResponseWriter, d dialect, t *turn, n int, b []byte, paced bool,
+	rc *http.ResponseController, p *pacer, sp streamPace) ([]byte, bool) {
+	k := 0
+	// next readies piece k: a paced stream flushes what came before and
+	// waits for the piece's time.
+	next := func() bool {
+		if paced && k > 0 {
+			if _, err := w.Write(b); err != nil {
+				return false
+			}
+			_ = rc.Flush()
+			b = b[:0]
+			if !p.until(sp.at(k)) {
+				abort()
+			}
+		}
+		k++
+		return true
+	}
+	for i := range t.tool.calls {
+		if k >= n {
+			break
+		}
+		if !next() {
+			return b, false
+		}
+		b = d.appendCallStart(b, t, i)
+		args, j := t.tool.calls[i].args, 0
+		for j < len(args) && k < n {
+			if !next() {
+				return b, false
+			}
+			end := nextToken(args, j)
+			b = d.appendCallDelta(b, t, i, args[j:end])
+			j = end
+		}
+		if j == len(args) {
+			b = d.appendCallEnd(b, t, i)
+		}
+	}
+	return b, true
 }
 
 // lastUserText returns the last user message, or the last message when no

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
@@ -62,6 +63,10 @@ func (d *cohereDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.stream = req.Stream
 	t.stops = req.StopSequences
 	d.billed = req.billedInput()
+	if t.tool, e = req.toolTurn(); e != nil {
+		return e
+	}
+	t.setResults(trailingResults(req.Messages, "tool"))
 	return nil
 }
 
@@ -89,6 +94,7 @@ func (d *cohereDialect) appendError(h http.Header, b []byte, e *apiError) []byte
 }
 
 func (d *cohereDialect) begin(h http.Header, t *turn) {
+	setCohereCallIDs(t)
 	if t.stream {
 		h["Content-Type"] = hdrCohereSSE
 		h["Cache-Control"] = hdrNoCache
@@ -100,6 +106,8 @@ func (d *cohereDialect) begin(h http.Header, t *turn) {
 // cohereFinish is the finish_reason of t's answer.
 func cohereFinish(t *turn) string {
 	switch {
+	case len(t.tool.calls) > 0:
+		return "TOOL_CALL"
 	case t.cut:
 		return "MAX_TOKENS"
 	case t.stopSeq != "":
@@ -126,19 +134,28 @@ func (d *cohereDialect) appendComplete(b []byte, t *turn) []byte {
 	b = append(b, d.id[:]...)
 	b = append(b, `","finish_reason":"`...)
 	b = append(b, cohereFinish(t)...)
-	b = append(b, `","message":{"role":"assistant","content":[{"type":"text","text":`...)
-	b = appendJSONString(b, t.answer)
-	b = append(b, `}]},`...)
+	b = append(b, `","message":{"role":"assistant",`...)
+	if len(t.tool.calls) > 0 {
+		b = appendCohereCalls(b, t)
+	} else {
+		b = append(b, `"content":[{"type":"text","text":`...)
+		b = appendJSONString(b, t.answer)
+		b = append(b, `}]`...)
+	}
+	b = append(b, `},`...)
 	b = d.appendUsage(b, t)
 	return append(b, '}')
 }
 
-func (d *cohereDialect) appendStart(b []byte, _ *turn) []byte {
+func (d *cohereDialect) appendStart(b []byte, t *turn) []byte {
 	b = appendEvent(b, "message-start")
 	b = append(b, `{"id":"`...)
 	b = append(b, d.id[:]...)
 	b = append(b, `","type":"message-start","delta":{"message":{"role":"assistant","content":[],"tool_plan":"","tool_calls":[],"citations":[]}}}`+
 		"\n\n"...)
+	if len(t.tool.calls) > 0 { // the calls open in appendCallStart
+		return b
+	}
 	b = appendEvent(b, "content-start")
 	return append(b, `{"type":"content-start","index":0,"delta":{"message":{"content":{"type":"text","text":""}}}}`+"\n\n"...)
 }
@@ -151,8 +168,10 @@ func (d *cohereDialect) appendDelta(b []byte, _ *turn, text string, _ int, _ boo
 }
 
 func (d *cohereDialect) appendEnd(b []byte, t *turn) []byte {
-	b = appendEvent(b, "content-end")
-	b = append(b, `{"type":"content-end","index":0}`+"\n\n"...)
+	if len(t.tool.calls) == 0 {
+		b = appendEvent(b, "content-end")
+		b = append(b, `{"type":"content-end","index":0}`+"\n\n"...)
+	}
 	b = appendEvent(b, "message-end")
 	b = append(b, `{"type":"message-end","delta":{"finish_reason":"`...)
 	b = append(b, cohereFinish(t)...)
@@ -168,6 +187,17 @@ func (s *Server) cohereModels(w http.ResponseWriter) {
 	b = append(b, `,"endpoints":["chat"],"finetuned":false,"context_length":128000,"tokenizer_url":null,"default_endpoints":[],"features":[]}]}`...)
 	w.Header()["Content-Type"] = hdrJSON
 	_, _ = w.Write(b)
+}
+
+// setCohereTrace sets the X-Debug-Trace-Id header Cohere sends on every
+// answer, errors included (it has no request-id header; the body's id
+// names an answer): 32 random hexadecimal digits.
+func setCohereTrace(h http.Header) {
+	var b [32]byte
+	for i := range b {
+		b[i] = hexDigits[rand.Uint64()&0xf]
+	}
+	h["X-Debug-Trace-Id"] = []string{string(b[:])}
 }
 
 // cohereRouteError answers a request for a /v2/ route or method the

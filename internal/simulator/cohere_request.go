@@ -16,6 +16,7 @@ type cohereRequest struct {
 	MaxTokens *int          `json:"max_tokens"`
 	// StopSequences end the answer before the first one it contains.
 	StopSequences []string `json:"stop_sequences"`
+	CohereToolFields
 }
 
 func badCohere(msg string) *apiError {
@@ -80,6 +81,8 @@ func fastParseCohere(b []byte, req *cohereRequest) bool {
 			return p.intPtr(&req.MaxTokens)
 		case "stop_sequences":
 			return p.strList(&req.StopSequences)
+		case "tools", "tool_choice":
+			return false // encoding/json reads tools
 		}
 		return p.other(key, "model", "messages", "stream", "max_tokens", "stop_sequences")
 	})

@@ -265,3 +265,23 @@ func TestCohereModels(t *testing.T) {
 		}
 	}
 }
+
+// TestCohereTraceHeader checks that every answer of Cohere's routes, errors
+// and unknown routes included, carries X-Debug-Trace-Id, Cohere's own
+// header (it sends no request id).
+func TestCohereTraceHeader(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{Seed: 13})
+	trace := regexp.MustCompile(`^[0-9a-f]{32}$`)
+	for _, tt := range []struct{ path, body string }{
+		{"/v2/chat", `{"model":"command-a-03-2025","messages":[{"role":"user","content":"hi"}]}`},
+		{"/v2/chat", `{"messages":[]}`},
+		{"/v2/embed", `{"model":"embed-v4.0","input_type":"search_document","embedding_types":["float"],"texts":["a"]}`},
+		{"/v2/nothing", `{}`},
+	} {
+		resp, body := ts.send(t, http.MethodPost, tt.path, tt.body, nil)
+		if !trace.MatchString(resp.Header.Get("X-Debug-Trace-Id")) {
+			t.Errorf("%s (%d %s): X-Debug-Trace-Id %q", tt.path, resp.StatusCode, body, resp.Header.Get("X-Debug-Trace-Id"))
+		}
+	}
+}

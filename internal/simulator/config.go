@@ -31,8 +31,8 @@ const DefaultAnswer = "This is a simulated answer from the llm-test-bench simula
 // passes before its first token when Config.TTFT is not set.
 const TTFTShare = 0.25
 
-// DefaultModel is the model name echoed back when neither the request nor
-// Config.Model names one.
+// DefaultModel is the model the model lists show when Config.Model is
+// empty.
 const DefaultModel = "llm-test-bench-simulator"
 
 // DefaultTimeoutHang bounds how long a Timeout fault hangs when
@@ -130,9 +130,15 @@ type Config struct {
 	// DefaultAnswer is PolicyScripted's answer when no rule matches; empty
 	// means the package's DefaultAnswer.
 	DefaultAnswer string
-	// Model is echoed back when the request names no model; empty means
-	// DefaultModel. It is also the model every wire's model list shows.
+	// Model is the model every wire's model list shows (GET /v1/models,
+	// /v1beta/models, /api/tags, /foundation-models, …); empty means
+	// DefaultModel. Chat requests must name their model, as each vendor
+	// requires.
 	Model string
+	// ToolCalls scripts the calls the simulator makes when a request
+	// offers tools (see ToolCall and pickCalls); empty means one call of
+	// the first tool offered, with arguments generated from its schema.
+	ToolCalls []ToolCall
 	// Seed makes fault and latency draws and response ids deterministic for a
 	// given order of requests; 0 picks a seed from the clock.
 	Seed int64
@@ -172,6 +178,12 @@ func (c *Config) validate() error {
 	for i, r := range c.Script {
 		if r.Match == nil {
 			errs = append(errs, fmt.Errorf("script rule %d: no match regexp", i))
+		}
+	}
+	c.ToolCalls = append([]ToolCall(nil), c.ToolCalls...) // checked and compacted in a copy of the caller's
+	for i := range c.ToolCalls {
+		if err := c.ToolCalls[i].check(); err != nil {
+			errs = append(errs, fmt.Errorf("tool call %d: %w", i, err))
 		}
 	}
 	if c.Policy == PolicyScripted && len(c.Script) == 0 && c.DefaultAnswer == "" {

@@ -173,6 +173,54 @@
 // 8·0.9 + 7·0.06 + 9·0.04 = 7.98, the fillers being below 1% and no
 // numbers.
 //
+// # Tool calls
+//
+// A chat request that offers function tools is answered with tool calls
+// in its vendor's shape, streamed or not (tools.go; each wire's
+// *_tools.go): OpenAI's tool_calls (finish_reason tool_calls, or stop when
+// tool_choice named the function, as OpenAI answers a forced call) and the
+// Responses API's function_call items; Anthropic's tool_use blocks
+// (stop_reason tool_use), also through Bedrock's InvokeModel; Gemini's
+// functionCall parts (finishReason STOP); Converse's toolUse blocks
+// (stopReason tool_use); Cohere's tool_calls (finish_reason TOOL_CALL);
+// Ollama's message.tool_calls (done_reason stop). Streams carry each
+// call's arguments in pieces where the vendor does (OpenAI, Responses,
+// Anthropic, InvokeModel, Converse, Cohere) and whole where it does
+// (Gemini, Ollama), one piece per paced event.
+//
+// Which calls: Config.ToolCalls scripts them (simulate --tool-call
+// NAME[={...}], the simulator provider's tool_calls option); every
+// scripted call whose tool the request offers is made, in order, as
+// parallel calls; when none is offered, the first tool offered is called.
+// Arguments not scripted are generated from the tool's JSON Schema, each
+// required property with a valid value (genArguments), drawn from the
+// seed and the tool's name, so a tool gets the same arguments every time.
+// tool_choice is honoured: none (Anthropic's none, Gemini's NONE,
+// Cohere's NONE) answers with text; required (any, ANY, REQUIRED) calls;
+// a named tool (Gemini: ANY with allowedFunctionNames) is the one called;
+// parallel_tool_calls false and disable_parallel_tool_use keep the first
+// call. A request whose last message carries tool results (OpenAI's and
+// Cohere's and Ollama's tool role, Anthropic's tool_result blocks,
+// Gemini's functionResponse parts, Converse's toolResult blocks, the
+// Responses API's function_call_output items) is answered with text: the
+// policy's input is then the results, joined by newlines, so the echo
+// policy answers "5\n6" to the results 5 and 6. A call costs one
+// completion token plus its arguments' tokens; calls are not cut at the
+// token limit. TestToolCallsMatchRecordings replays the vendors' recorded
+// tool exchanges against these encoders.
+//
+// # Model names and request ids
+//
+// Every chat request must name its model, as every vendor requires
+// (OpenAI: 400 "you must provide a model parameter"; Anthropic, Cohere,
+// Ollama their own 400s; Gemini and Bedrock take it in the path). OpenAI's
+// routes answer an alias with its dated snapshot (openai_models.go); the
+// other wires answer with the name as given. Request ids: OpenAI's
+// x-request-id, Anthropic's request-id and Bedrock's x-amzn-RequestId on
+// every answer, errors included; Cohere has no request-id header and sends
+// X-Debug-Trace-Id, on every answer of its routes; Gemini and Ollama send
+// none (Gemini names an answer by the body's responseId).
+//
 // # Scripted answers
 //
 // PolicyScripted answers with the first Config.Script rule whose regular
@@ -194,6 +242,7 @@
 //
 // The code is one shared core (chat.go drives a request through a wire's
 // dialect; config.go, dist.go, policy.go, tokens.go, rng.go, jsonenc.go;
+// tools.go and toolargs.go for tool calls;
 // routing, hangs and pacing in server.go) and files per wire: openai.go,
 // anthropic.go, gemini.go, ollama.go, cohere.go, bedrock.go (routes,
 // errors, the AWS event-stream framing; its two APIs in bedrock_converse.go

@@ -52,6 +52,8 @@ func (s *Server) geminiRoute(w http.ResponseWriter, r *http.Request) {
 	default:
 		name, method, call := strings.Cut(rest[1:], ":")
 		switch {
+		case name == "":
+			s.geminiNotFound(w, "models/ is not found for API version v1beta, or is not supported for "+method+".")
 		case !call && r.Method == http.MethodGet:
 			s.geminiModels(w, name)
 		case call && r.Method == http.MethodPost && (method == "generateContent" || method == "streamGenerateContent"):
@@ -83,6 +85,10 @@ func (d *geminiDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.maxTokens = req.maxTokens()
 	t.stops = req.stops()
 	t.stream = d.stream
+	if t.tool, e = req.toolTurn(); e != nil {
+		return e
+	}
+	t.setResults(req.results())
 	var top int
 	d.logprobs, top = req.logprobs()
 	d.top = uint8(top) // checked: 0 to MaxTopLogprobs
@@ -196,9 +202,15 @@ func geminiFinish(t *turn) string {
 }
 
 func (d *geminiDialect) appendComplete(b []byte, t *turn) []byte {
-	b = append(b, "{\n  \"candidates\": [\n    {\n      \"content\": {\n        \"parts\": [\n          {\n            \"text\": "...)
-	b = appendJSONString(b, t.answer)
-	b = append(b, "\n          }\n        ],\n        \"role\": \"model\"\n      },\n      \"finishReason\": \""...)
+	b = append(b, "{\n  \"candidates\": [\n    {\n      \"content\": {\n        \"parts\": ["...)
+	if len(t.tool.calls) > 0 {
+		b = appendGeminiCalls(b, t, true)
+	} else {
+		b = append(b, "\n          {\n            \"text\": "...)
+		b = appendJSONString(b, t.answer)
+		b = append(b, "\n          }"...)
+	}
+	b = append(b, "\n        ],\n        \"role\": \"model\"\n      },\n      \"finishReason\": \""...)
 	b = append(b, geminiFinish(t)...)
 	b = append(b, '"')
 	if d.logprobs {
@@ -209,7 +221,11 @@ func (d *geminiDialect) appendComplete(b []byte, t *turn) []byte {
 		b = append(b, ",\n      "...)
 		b = appendGeminiLogprobs(b, t.answer, int(d.top))
 	}
-	b = append(b, ",\n      \"index\": 0\n    }\n  ],\n  \"usageMetadata\": {\n    \"promptTokenCount\": "...)
+	b = append(b, ",\n      \"index\": 0"...)
+	if len(t.tool.calls) > 0 {
+		b = append(b, ",\n      \"finishMessage\": \""+geminiCallsMessage+"\""...)
+	}
+	b = append(b, "\n    }\n  ],\n  \"usageMetadata\": {\n    \"promptTokenCount\": "...)
 	b = appendInt(b, int64(t.promptTokens))
 	if t.completion > 0 { // the vendor omits zero counts
 		b = append(b, ",\n    \"candidatesTokenCount\": "...)
@@ -238,9 +254,16 @@ func (d *geminiDialect) appendChunk(b []byte, t *turn, text string, k int, last 
 		b = append(b, ",\r\n"...)
 	}
 	d.chunks++
-	b = append(b, `{"candidates": [{"content": {"parts": [{"text": `...)
-	b = appendJSONString(b, text)
-	b = append(b, `}],"role": "model"}`...)
+	b = append(b, `{"candidates": [{"content": {"parts": [`...)
+	calls := last && len(t.tool.calls) > 0
+	if calls {
+		b = appendGeminiCalls(b, t, false)
+	} else {
+		b = append(b, `{"text": `...)
+		b = appendJSONString(b, text)
+		b = append(b, '}')
+	}
+	b = append(b, `],"role": "model"}`...)
 	if last {
 		b = append(b, `,"finishReason": "`...)
 		b = append(b, geminiFinish(t)...)
@@ -251,7 +274,11 @@ func (d *geminiDialect) appendChunk(b []byte, t *turn, text string, k int, last 
 		b = append(b, ',')
 		b = appendGeminiLogprobs(b, text, int(d.top))
 	}
-	b = append(b, `,"index": 0}],"usageMetadata": {"promptTokenCount": `...)
+	b = append(b, `,"index": 0`...)
+	if calls {
+		b = append(b, `,"finishMessage": "`+geminiCallsMessage+`"`...)
+	}
+	b = append(b, `}],"usageMetadata": {"promptTokenCount": `...)
 	b = appendInt(b, int64(t.promptTokens))
 	if k > 0 {
 		b = append(b, `,"candidatesTokenCount": `...)

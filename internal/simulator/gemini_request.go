@@ -17,6 +17,7 @@ type geminiRequest struct {
 	SystemInstructionSnake *geminiContent   `json:"system_instruction"`
 	GenerationConfig       *geminiGenConfig `json:"generationConfig"`
 	GenerationConfigSnake  *geminiGenConfig `json:"generation_config"`
+	GeminiToolFields
 }
 
 type geminiContent struct {
@@ -25,7 +26,11 @@ type geminiContent struct {
 }
 
 type geminiPart struct {
-	Text *string `json:"text"`
+	Text             *string `json:"text"`
+	FunctionResponse *struct {
+		Name     string          `json:"name"`
+		Response json.RawMessage `json:"response"`
+	} `json:"functionResponse"`
 }
 
 type geminiGenConfig struct {
@@ -221,6 +226,8 @@ func fastParseGemini(b []byte, req *geminiRequest) bool {
 			return p.geminiGenConfig(&req.GenerationConfig)
 		case "generation_config":
 			return p.geminiGenConfig(&req.GenerationConfigSnake)
+		case "tools", "toolConfig", "tool_config":
+			return false // encoding/json reads tools
 		}
 		return p.other(key, "contents", "systemInstruction", "system_instruction", "generationConfig", "generation_config")
 	})
@@ -250,11 +257,14 @@ func (p *jsonParser) geminiContent(c *geminiContent) bool {
 			ok := p.array(func() bool {
 				var part geminiPart
 				ok := p.object(func(key []byte) bool {
-					if string(key) == "text" {
+					switch string(key) {
+					case "text":
 						if part.Text == nil {
 							part.Text = new(string)
 						}
 						return p.str(part.Text)
+					case "functionResponse":
+						return false // encoding/json reads tool results
 					}
 					return p.other(key, "text")
 				})

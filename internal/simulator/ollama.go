@@ -84,6 +84,12 @@ func (d *ollamaDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 	t.promptTokens = req.promptTokens()
 	t.maxTokens = req.maxTokens()
 	t.stops = req.Options.stops()
+	if t.tool, e = req.toolTurn(); e != nil {
+		return &apiError{status: e.status, message: e.message}
+	}
+	if res := req.results(); res != nil {
+		t.setResults(res)
+	}
 	return nil
 }
 
@@ -116,6 +122,7 @@ func (d *ollamaDialect) appendError(h http.Header, b []byte, e *apiError) []byte
 }
 
 func (d *ollamaDialect) begin(h http.Header, t *turn) {
+	t.setCallIDs("call_", 8, lowerAlnum)
 	if t.stream {
 		h["Content-Type"] = hdrOllamaNDJSON
 		return
@@ -124,8 +131,9 @@ func (d *ollamaDialect) begin(h http.Header, t *turn) {
 }
 
 // appendHead appends a response object up to the message content, which is
-// text, and closes the message.
-func (d *ollamaDialect) appendHead(b []byte, t *turn, text string) []byte {
+// text, and closes the message; with calls set the message also carries
+// the tool calls.
+func (d *ollamaDialect) appendHead(b []byte, t *turn, text string, calls bool) []byte {
 	b = append(b, `{"model":`...)
 	b = appendJSONString(b, t.model)
 	b = append(b, `,"created_at":"`...)
@@ -137,13 +145,17 @@ func (d *ollamaDialect) appendHead(b []byte, t *turn, text string) []byte {
 	}
 	b = append(b, `","message":{"role":"assistant","content":`...)
 	b = appendJSONString(b, text)
+	if calls {
+		b = append(b, ',')
+		b = appendOllamaCalls(b, t)
+	}
 	return append(b, `},`...)
 }
 
 // appendDone appends the final object: the answer's text (empty for a
 // stream), the done reason and the metrics.
 func (d *ollamaDialect) appendDone(b []byte, t *turn, text string) []byte {
-	b = d.appendHead(b, t, text)
+	b = d.appendHead(b, t, text, !t.stream && len(t.tool.calls) > 0)
 	if d.load {
 		return append(b, `"done_reason":"load","done":true}`...)
 	}
@@ -184,11 +196,15 @@ func (d *ollamaDialect) appendComplete(b []byte, t *turn) []byte {
 func (d *ollamaDialect) appendStart(b []byte, _ *turn) []byte { return b }
 
 func (d *ollamaDialect) appendDelta(b []byte, t *turn, text string, _ int, _ bool) []byte {
-	b = d.appendHead(b, t, text)
+	b = d.appendHead(b, t, text, false)
 	return append(b, "\"done\":false}\n"...)
 }
 
 func (d *ollamaDialect) appendEnd(b []byte, t *turn) []byte {
+	if len(t.tool.calls) > 0 {
+		b = d.appendHead(b, t, "", true)
+		b = append(b, "\"done\":false}\n"...)
+	}
 	return append(d.appendDone(b, t, ""), '\n')
 }
 

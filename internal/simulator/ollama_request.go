@@ -13,6 +13,7 @@ type ollamaRequest struct {
 	Messages []ollamaMessage `json:"messages"`
 	Stream   *bool           `json:"stream"`
 	Options  *ollamaOptions  `json:"options"`
+	Tools    []openAITool    `json:"tools"`
 }
 
 type ollamaMessage struct {
@@ -147,6 +148,8 @@ func fastParseOllama(b []byte, req *ollamaRequest) bool {
 				}
 				return p.other(key, "num_predict", "stop")
 			})
+		case "tools":
+			return false // encoding/json reads tools
 		}
 		return p.other(key, "model", "messages", "stream", "options")
 	})

@@ -39,6 +39,7 @@ type chatRequest struct {
 	TopLogprobs         *int           `json:"top_logprobs"`
 	Stop                stopSequences  `json:"stop"`
 	N                   *int           `json:"n"`
+	OpenAIToolFields
 }
 
 // stopSequences is OpenAI's stop: a string, a list of strings, or null.
@@ -150,6 +151,10 @@ func decodeError(err error) *apiError {
 
 // checkChatRequest checks a decoded request the way OpenAI does.
 func checkChatRequest(req *chatRequest) *apiError {
+	if req.Model == "" {
+		// OpenAI's words, without param or code.
+		return &apiError{status: 400, typ: "invalid_request_error", message: "you must provide a model parameter"}
+	}
 	if req.Messages == nil {
 		return &apiError{status: 400, typ: "invalid_request_error", param: "messages", code: "missing_required_parameter",
 			message: "Missing required parameter: 'messages'."}
@@ -223,6 +228,7 @@ type openAIDialect struct {
 	// usageAlways puts usage on the last chunk of every stream, as Mistral
 	// does without being asked; OpenAI needs stream_options.include_usage.
 	usageAlways bool
+	dated       bool   // answer with the model's dated snapshot (openai_models.go)
 	choices     int    // n: the number of choices, each the same answer
 	logprobs    bool   // the request asked for logprobs
 	topLogprobs uint8  // alternatives per token (top_logprobs, at most MaxTopLogprobs)
@@ -233,7 +239,7 @@ type openAIDialect struct {
 // OpenAI-compatible vendor whose quirks to follow ("" for OpenAI's own).
 func (s *Server) openAIChat(w http.ResponseWriter, r *http.Request, flavor string) {
 	sc := s.getScratch()
-	sc.openAI = openAIDialect{prefix: sc.openAI.prefix[:0], usageAlways: flavor == "mistral"}
+	sc.openAI = openAIDialect{prefix: sc.openAI.prefix[:0], usageAlways: flavor == "mistral", dated: datedFlavor(flavor)}
 	s.serveChat(w, r, &sc.openAI, sc)
 }
 
@@ -243,11 +249,18 @@ func (d *openAIDialect) parse(_ *http.Request, body []byte, t *turn) *apiError {
 		return e
 	}
 	t.model = req.Model
+	if d.dated {
+		t.model = openAIModelName(req.Model)
+	}
 	t.prompt = lastUserText(req.Messages)
 	t.promptTokens = conversationTokens("", req.Messages)
 	t.maxTokens = req.maxTokens()
 	t.stream = req.Stream
 	t.stops = req.Stop
+	if t.tool, e = req.toolTurn(); e != nil {
+		return e
+	}
+	t.setResults(trailingResults(req.Messages, "tool"))
 	d.choices = 1
 	if req.N != nil {
 		d.choices = *req.N // checked: 1 to maxChoices
@@ -322,6 +335,7 @@ func (d *openAIDialect) begin(h http.Header, t *turn) {
 	}
 	h["Content-Type"] = ct
 	h["X-Request-Id"] = []string{string(d.requestID[:])}
+	t.setCallIDs("call_", 24, alnum)
 	h["X-Ratelimit-Limit-Requests"] = hdrLimitReq
 	h["X-Ratelimit-Limit-Tokens"] = hdrLimitTok
 	h["X-Ratelimit-Remaining-Requests"] = hdrRemainReq

@@ -9,6 +9,9 @@ const systemFingerprint = "fp_5im0000001"
 
 // openAIFinish is the finish_reason of t's answer.
 func openAIFinish(t *turn) string {
+	if len(t.tool.calls) > 0 {
+		return openAIFinishCalls(t)
+	}
 	if t.cut {
 		return "length"
 	}
@@ -31,8 +34,14 @@ func (d *openAIDialect) appendComplete(b []byte, t *turn) []byte {
 		b = append(b, "\n    {\n      \"index\": "...)
 		b = appendInt(b, int64(i))
 		b = append(b, ",\n      \"message\": {\n        \"role\": \"assistant\",\n        \"content\": "...)
-		b = appendJSONString(b, t.answer)
-		b = append(b, ",\n        \"refusal\": null,\n        \"annotations\": []\n      },\n      \"logprobs\": "...)
+		if len(t.tool.calls) > 0 {
+			b = append(b, "null,"...)
+			b = appendOpenAICallsIndented(b, t)
+		} else {
+			b = appendJSONString(b, t.answer)
+			b = append(b, ',')
+		}
+		b = append(b, "\n        \"refusal\": null,\n        \"annotations\": []\n      },\n      \"logprobs\": "...)
 		if d.logprobs {
 			b = appendOpenAILogprobs(b, t.answer, int(d.topLogprobs))
 		} else {
@@ -101,9 +110,12 @@ func (d *openAIDialect) appendRoleChunk(b []byte, t *turn) []byte {
 	for i := range d.n() {
 		b = d.appendChunkStart(b, t)
 		b = appendChoiceIndex(b, i)
-		if d.logprobs {
+		switch {
+		case len(t.tool.calls) > 0:
+			b = append(b, `"delta":{"role":"assistant","content":null},"logprobs":null,"finish_reason":null}]`...)
+		case d.logprobs:
 			b = append(b, `"delta":{"role":"assistant","content":"","refusal":null},"logprobs":{"content":[],"refusal":null},"finish_reason":null}]`...)
-		} else {
+		default:
 			b = append(b, `"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]`...)
 		}
 		b = d.appendChunkEnd(b, t, true)

@@ -52,6 +52,8 @@ func fastParseChat(b []byte, req *chatRequest) bool {
 			return p.stop(&req.Stop)
 		case "n":
 			return p.intPtr(&req.N)
+		case "tools", "tool_choice", "parallel_tool_calls":
+			return false // encoding/json reads tools
 		}
 		return p.other(key, "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs",
 			"stop", "n")
@@ -306,6 +308,9 @@ func (p *jsonParser) content(dst *textContent) bool {
 			return p.other(key, "type", "text")
 		}) {
 			return false
+		}
+		if typ == "tool_result" {
+			return false // encoding/json's path reads tool results
 		}
 		if typ == "text" {
 			if len(text) > 0 {

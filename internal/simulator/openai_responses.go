@@ -39,7 +39,7 @@ func (d *responsesDialect) parse(_ *http.Request, body []byte, t *turn) *apiErro
 	if e != nil {
 		return e
 	}
-	t.model = req.Model
+	t.model = openAIModelName(req.Model)
 	t.prompt = req.prompt()
 	t.promptTokens = conversationTokens(req.Instructions, req.Input.msgs)
 	t.stream = req.Stream
@@ -48,6 +48,10 @@ func (d *responsesDialect) parse(_ *http.Request, body []byte, t *turn) *apiErro
 		t.maxTokens, d.maxOutput = *req.MaxOutputTokens, *req.MaxOutputTokens
 	}
 	d.instructions = req.Instructions
+	if t.tool, e = req.toolTurn(); e != nil {
+		return e
+	}
+	t.setResults(req.Input.results)
 	return nil
 }
 
@@ -59,6 +63,13 @@ func (d *responsesDialect) begin(h http.Header, t *turn) {
 		for i := range id {
 			id[i] = hexDigits[t.rnd.uint64()&0xf]
 		}
+	}
+	for i := range t.tool.calls {
+		item := []byte("fc_")
+		for range 48 {
+			item = append(item, hexDigits[t.rnd.uint64()&0xf])
+		}
+		t.tool.calls[i].item = string(item)
 	}
 }
 
@@ -100,7 +111,15 @@ func (d *responsesDialect) appendResponse(b []byte, t *turn, done bool) []byte {
 	b = append(b, `,"model":`...)
 	b = appendJSONString(b, t.model)
 	b = append(b, `,"output":[`...)
-	if done {
+	switch {
+	case done && len(t.tool.calls) > 0:
+		for i := range t.tool.calls {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendFunctionCall(b, &t.tool.calls[i], "completed", true)
+		}
+	case done:
 		b = d.appendMessage(b, t, responsesStatus(t), true)
 	}
 	b = append(b, `],"parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},`+
@@ -171,6 +190,9 @@ func (d *responsesDialect) appendStart(b []byte, t *turn) []byte {
 		b = d.appendResponse(b, t, false)
 		b = append(b, "}\n\n"...)
 	}
+	if len(t.tool.calls) > 0 { // the function_call items open in appendCallStart
+		return b
+	}
 	b = d.appendEvent(b, "response.output_item.added")
 	b = append(b, `,"output_index":0,"item":`...)
 	b = d.appendMessage(b, t, "in_progress", false)
@@ -191,6 +213,9 @@ func (d *responsesDialect) appendDelta(b []byte, _ *turn, text string, _ int, _ 
 }
 
 func (d *responsesDialect) appendEnd(b []byte, t *turn) []byte {
+	if len(t.tool.calls) > 0 {
+		return d.appendCompleted(b, t)
+	}
 	b = d.appendEvent(b, "response.output_text.done")
 	b = d.appendItemRef(b)
 	b = append(b, `,"text":`...)
@@ -205,8 +230,74 @@ func (d *responsesDialect) appendEnd(b []byte, t *turn) []byte {
 	b = append(b, `,"output_index":0,"item":`...)
 	b = d.appendMessage(b, t, responsesStatus(t), true)
 	b = append(b, "}\n\n"...)
+	return d.appendCompleted(b, t)
+}
+
+// appendCompleted appends the event that ends the stream with the whole
+// response: response.completed, or response.incomplete.
+func (d *responsesDialect) appendCompleted(b []byte, t *turn) []byte {
 	b = d.appendEvent(b, "response."+responsesStatus(t))
 	b = append(b, `,"response":`...)
 	b = d.appendResponse(b, t, true)
+	return append(b, "}\n\n"...)
+}
+
+// appendFunctionCall appends call c as a function_call output item, with
+// its arguments when withArgs is set.
+func appendFunctionCall(b []byte, c *toolCall, status string, withArgs bool) []byte {
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, c.item)
+	b = append(b, `,"type":"function_call","status":"`...)
+	b = append(b, status...)
+	b = append(b, `","arguments":`...)
+	if withArgs {
+		b = appendJSONString(b, c.args)
+	} else {
+		b = append(b, `""`...)
+	}
+	b = append(b, `,"call_id":`...)
+	b = appendJSONString(b, c.id)
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, c.name)
+	return append(b, '}')
+}
+
+// appendCallRef appends the fields that place an event in call i's item.
+func appendCallRef(b []byte, c *toolCall, i int) []byte {
+	b = append(b, `,"item_id":`...)
+	b = appendJSONString(b, c.item)
+	b = append(b, `,"output_index":`...)
+	return appendInt(b, int64(i))
+}
+
+func (d *responsesDialect) appendCallStart(b []byte, t *turn, i int) []byte {
+	b = d.appendEvent(b, "response.output_item.added")
+	b = append(b, `,"output_index":`...)
+	b = appendInt(b, int64(i))
+	b = append(b, `,"item":`...)
+	b = appendFunctionCall(b, &t.tool.calls[i], "in_progress", false)
+	return append(b, "}\n\n"...)
+}
+
+func (d *responsesDialect) appendCallDelta(b []byte, t *turn, i int, args string) []byte {
+	b = d.appendEvent(b, "response.function_call_arguments.delta")
+	b = appendCallRef(b, &t.tool.calls[i], i)
+	b = append(b, `,"delta":`...)
+	b = appendJSONString(b, args)
+	return append(b, "}\n\n"...)
+}
+
+func (d *responsesDialect) appendCallEnd(b []byte, t *turn, i int) []byte {
+	c := &t.tool.calls[i]
+	b = d.appendEvent(b, "response.function_call_arguments.done")
+	b = appendCallRef(b, c, i)
+	b = append(b, `,"arguments":`...)
+	b = appendJSONString(b, c.args)
+	b = append(b, "}\n\n"...)
+	b = d.appendEvent(b, "response.output_item.done")
+	b = append(b, `,"output_index":`...)
+	b = appendInt(b, int64(i))
+	b = append(b, `,"item":`...)
+	b = appendFunctionCall(b, c, "completed", true)
 	return append(b, "}\n\n"...)
 }

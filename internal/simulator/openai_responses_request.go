@@ -17,6 +17,7 @@ type responsesRequest struct {
 	Instructions    string         `json:"instructions"`
 	MaxOutputTokens *int           `json:"max_output_tokens"`
 	Stream          bool           `json:"stream"`
+	OpenAIToolFields
 }
 
 // minMaxOutputTokens is the smallest max_output_tokens OpenAI accepts.
@@ -27,6 +28,9 @@ const minMaxOutputTokens = 16
 type responsesInput struct {
 	msgs []chatMessage
 	set  bool
+	// results are the outputs of the function_call_output items that end
+	// the input, nil when it ends otherwise.
+	results []string
 }
 
 // UnmarshalJSON accepts a string (one user message) or a list of items.
@@ -42,17 +46,29 @@ func (in *responsesInput) UnmarshalJSON(b []byte) error {
 		in.msgs = []chatMessage{{Role: "user", Content: textContent(s)}}
 	case len(b) > 0 && b[0] == '[':
 		var items []struct {
+			Type    string          `json:"type"`
 			Role    string          `json:"role"`
 			Content json.RawMessage `json:"content"`
+			Output  json.RawMessage `json:"output"`
 		}
 		if err := json.Unmarshal(b, &items); err != nil {
 			return err
 		}
 		in.msgs = in.msgs[:0]
+		in.results = nil
 		for _, it := range items {
-			if it.Role == "" { // a tool call or its output, a reasoning item
+			if it.Type == "function_call_output" {
+				text, err := responsesText(it.Output)
+				if err != nil {
+					return err
+				}
+				in.results = append(in.results, text)
 				continue
 			}
+			if it.Role == "" { // a tool call, a reasoning item
+				continue
+			}
+			in.results = nil
 			text, err := responsesText(it.Content)
 			if err != nil {
 				return err

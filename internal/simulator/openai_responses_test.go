@@ -114,7 +114,7 @@ func TestResponsesAnswer(t *testing.T) {
 			if err := json.Unmarshal(body, &r); err != nil {
 				t.Fatal(err)
 			}
-			if r.Object != "response" || !strings.HasPrefix(r.ID, "resp_") || r.Status != tt.status || r.Model != "gpt-5-mini" ||
+			if r.Object != "response" || !strings.HasPrefix(r.ID, "resp_") || r.Status != tt.status || r.Model != "gpt-5-mini-2025-08-07" ||
 				len(r.Output) != 1 || r.Output[0].Role != "assistant" || r.text() != tt.text {
 				t.Errorf("response %s", body)
 			}

@@ -112,7 +112,8 @@ func TestCompletionMatchesRecording(t *testing.T) {
 	if !strings.HasPrefix(got.ID, "chatcmpl-") || len(got.ID) != len(recorded.ID) {
 		t.Errorf("id = %q, want chatcmpl- and %d characters like %q", got.ID, len(recorded.ID), recorded.ID)
 	}
-	want := []any{"chat.completion", "gpt-4o-mini", "Say hi in Portuguese", "stop", "assistant"}
+	// The alias asked for is answered with its dated snapshot, as recorded.
+	want := []any{"chat.completion", recorded.Model, "Say hi in Portuguese", "stop", "assistant"}
 	c := got.Choices[0]
 	if diff := cmp.Diff(want, []any{got.Object, got.Model, c.Message.Content, c.FinishReason, c.Message.Role}); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
@@ -276,10 +277,12 @@ func TestBadRequests(t *testing.T) {
 		{"empty body", ``, nil, nil},
 		{"no messages", `{"model":"gpt-4o-mini"}`, str("messages"), str("missing_required_parameter")},
 		{"empty messages", `{"model":"gpt-4o-mini","messages":[]}`, str("messages"), str("empty_array")},
-		{"content number", `{"messages":[{"role":"user","content":5}]}`, nil, nil},
-		{"messages not array", `{"messages":"hi"}`, str("messages"), nil},
-		{"max_tokens zero", `{"messages":[{"role":"user","content":"hi"}],"max_tokens":0}`, str("max_tokens"), str("integer_below_min_value")},
-		{"max_completion_tokens negative", `{"messages":[{"role":"user","content":"hi"}],"max_completion_tokens":-2}`,
+		{"no model", `{"messages":[{"role":"user","content":"hi"}]}`, nil, nil},
+		{"empty model", `{"model":"","messages":[{"role":"user","content":"hi"}]}`, nil, nil},
+		{"content number", `{"model":"m","messages":[{"role":"user","content":5}]}`, nil, nil},
+		{"messages not array", `{"model":"m","messages":"hi"}`, str("messages"), nil},
+		{"max_tokens zero", `{"model":"m","messages":[{"role":"user","content":"hi"}],"max_tokens":0}`, str("max_tokens"), str("integer_below_min_value")},
+		{"max_completion_tokens negative", `{"model":"m","messages":[{"role":"user","content":"hi"}],"max_completion_tokens":-2}`,
 			str("max_completion_tokens"), str("integer_below_min_value")},
 	}
 	for _, tt := range tests {
@@ -373,7 +376,7 @@ func TestAnyAuthorization(t *testing.T) {
 func TestContentParts(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, Config{Seed: 6})
-	body := `{"messages":[{"role":"system","content":"be brief"},{"role":"user","content":[` +
+	body := `{"model":"m","messages":[{"role":"system","content":"be brief"},{"role":"user","content":[` +
 		`{"type":"text","text":"What is"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}},` +
 		`{"type":"text","text":"in the picture?"}]},{"role":"assistant","content":null}]}`
 	resp, b := ts.post(t, "/chat/completions", body)
@@ -427,4 +430,27 @@ func FuzzChatRequest(f *testing.F) {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body.Bytes())
 		}
 	})
+}
+
+// TestDatedModelNames checks that OpenAI's routes answer an alias with
+// its dated snapshot, and every other name, and other vendors' routes, as
+// given.
+func TestDatedModelNames(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{Seed: 9})
+	for _, tt := range []struct{ path, model, want string }{
+		{"/v1/chat/completions", "gpt-4o-mini", "gpt-4o-mini-2024-07-18"},
+		{"/v1/chat/completions", "gpt-5", "gpt-5-2025-08-07"},
+		{"/v1/chat/completions", "gpt-4o-mini-2024-07-18", "gpt-4o-mini-2024-07-18"},
+		{"/v1/chat/completions", "my-fine-tune", "my-fine-tune"},
+		{"/vendor/azure/openai/v1/chat/completions", "o4-mini", "o4-mini-2025-04-16"},
+		{"/vendor/groq/openai/v1/chat/completions", "gpt-4o-mini", "gpt-4o-mini"},
+	} {
+		resp, body := ts.send(t, http.MethodPost, tt.path, chatBody(t, "hi", map[string]any{"model": tt.model}), nil)
+		var c wireCompletion
+		decodeStrict(t, body, &c)
+		if resp.StatusCode != 200 || c.Model != tt.want {
+			t.Errorf("%s %s: status %d, model %q, want %q", tt.path, tt.model, resp.StatusCode, c.Model, tt.want)
+		}
+	}
 }

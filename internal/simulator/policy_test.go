@@ -42,10 +42,10 @@ func TestPolicies(t *testing.T) {
 				cfg := tt.cfg // the stream subtests of one row run in parallel
 				cfg.Seed = 11
 				ts := startServer(t, cfg)
-				body := `{"messages":` + tt.messages + `,"stream":` + strconv.FormatBool(stream) +
+				body := `{"model":"m","messages":` + tt.messages + `,"stream":` + strconv.FormatBool(stream) +
 					`,"stream_options":{"include_usage":true}}`
 				if !stream {
-					body = `{"messages":` + tt.messages + `}`
+					body = `{"model":"m","messages":` + tt.messages + `}`
 				}
 				resp, b := ts.post(t, "/chat/completions", body)
 				if resp.StatusCode != 200 {

@@ -142,6 +142,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		r2.URL = &u
 		r = &r2
 	}
+	if strings.HasPrefix(path, "/v2/") {
+		setCohereTrace(h) // Cohere's, on every answer of its routes
+	}
 	switch {
 	case strings.HasSuffix(path, "/chat/completions"):
 		// OpenAI's route under any prefix: /v1, /openai/v1 (Groq, Azure),
@@ -189,6 +192,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		case wireAnthropic:
 			s.anthropicModels(w)
 		case wireCohere:
+			setCohereTrace(h)
 			s.cohereModels(w)
 		default:
 			s.openAIModels(w)

@@ -2,7 +2,8 @@
 // against llm-test-bench's simulator and prints what happened as one JSON
 // object, for sdk_test.go to check. Usage: node harness.mjs SDK, with
 // SIM_OK (a healthy simulator), SIM_LIMITED (every call answered 429) and
-// SIM_CUT (every answer cut mid-body) set to the simulators' root URLs.
+// SIM_CUT (every answer cut mid-body) and SIM_TOOLS (scripted tool calls)
+// set to the simulators' root URLs.
 // Each scenario records its outcome or the error it met; the harness
 // itself judges nothing.
 
@@ -19,6 +20,24 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 
 const PROMPT = 'one two three four five six seven eight';
+
+// The tools of the tool scenarios: the simulator at SIM_TOOLS is scripted
+// to call both with {"a": 2, "b": 3}; the follow-up carries the results
+// 5 and 6, which the simulator echoes.
+const ADD_SCHEMA = {
+  type: 'object', required: ['a', 'b'],
+  properties: { a: { type: 'integer', description: 'first number' }, b: { type: 'integer', description: 'second number' } },
+};
+const TOOL_NAMES = ['add', 'multiply'];
+const TOOL_PROMPT = 'Add and multiply 2 and 3';
+
+// norm writes a call's arguments (an object or its JSON text) as compact
+// JSON with sorted keys, so the test compares them exactly.
+function norm(args) {
+  const v = typeof args === 'string' ? JSON.parse(args) : args;
+  return JSON.stringify(Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))));
+}
+const calls = (list) => ({ calls: list.map(([name, args]) => ({ name, args: norm(args) })) });
 
 // run records what f returns, or the error it throws with its class, its
 // HTTP status when it has one, the text streamed before it and the time
@@ -59,7 +78,42 @@ const sdks = {
       return { text: partial.text, usage };
     };
     const ok = client(base.ok);
+    const tc = client(base.tools);
+    const tools = TOOL_NAMES.map((name) => ({ type: 'function', function: { name, parameters: ADD_SCHEMA } }));
+    const toolReq = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: TOOL_PROMPT }], tools };
     return {
+      toolCall: await run(async () => {
+        const r = await tc.chat.completions.create(toolReq);
+        return { finish: r.choices[0].finish_reason, ...calls(r.choices[0].message.tool_calls.map((c) => [c.function.name, c.function.arguments])) };
+      }),
+      toolStream: await run(async () => {
+        // The SDK's own accumulation of streamed calls.
+        const s = tc.chat.completions.stream(toolReq);
+        const r = await s.finalChatCompletion();
+        return { finish: r.choices[0].finish_reason, ...calls(r.choices[0].message.tool_calls.map((c) => [c.function.name, c.function.arguments])) };
+      }),
+      toolResult: await run(async () => {
+        const first = await tc.chat.completions.create(toolReq);
+        const m = first.choices[0].message;
+        const r = await tc.chat.completions.create({
+          ...toolReq,
+          messages: [...toolReq.messages, m, ...m.tool_calls.map((c, i) => ({ role: 'tool', tool_call_id: c.id, content: String(5 + i) }))],
+        });
+        return { text: r.choices[0].message.content, finish: r.choices[0].finish_reason };
+      }),
+      responsesTool: await run(async () => {
+        const r = await tc.responses.create({
+          model: 'gpt-5-mini', input: TOOL_PROMPT, tools: TOOL_NAMES.map((name) => ({ type: 'function', name, parameters: ADD_SCHEMA, strict: false })),
+        });
+        return calls(r.output.filter((o) => o.type === 'function_call').map((o) => [o.name, o.arguments]));
+      }),
+      responsesToolStream: await run(async () => {
+        const s = tc.responses.stream({
+          model: 'gpt-5-mini', input: TOOL_PROMPT, tools: TOOL_NAMES.map((name) => ({ type: 'function', name, parameters: ADD_SCHEMA, strict: false })),
+        });
+        const r = await s.finalResponse();
+        return calls(r.output.filter((o) => o.type === 'function_call').map((o) => [o.name, o.arguments]));
+      }),
       chat: await run(async () => {
         const r = await chatOf(ok);
         return { text: r.choices[0].message.content, usage: { input: r.usage.prompt_tokens, output: r.usage.completion_tokens } };
@@ -103,7 +157,24 @@ const sdks = {
       return { text: partial.text, usage };
     };
     const ok = client(base.ok);
+    const tc = client(base.tools);
+    const toolReq = {
+      model: 'claude-sonnet-4-5', max_tokens: 200, messages: [{ role: 'user', content: TOOL_PROMPT }],
+      tools: TOOL_NAMES.map((name) => ({ name, input_schema: ADD_SCHEMA })),
+    };
+    const uses = (m) => ({ finish: m.stop_reason, ...calls(m.content.filter((b) => b.type === 'tool_use').map((b) => [b.name, b.input])) });
     return {
+      toolCall: await run(async () => uses(await tc.messages.create(toolReq))),
+      // The SDK's own accumulation of streamed tool input (partial JSON).
+      toolStream: await run(async () => uses(await tc.messages.stream(toolReq).finalMessage())),
+      toolResult: await run(async () => {
+        const first = await tc.messages.create(toolReq);
+        const results = first.content.filter((b) => b.type === 'tool_use').map((b, i) => ({ type: 'tool_result', tool_use_id: b.id, content: String(5 + i) }));
+        const r = await tc.messages.create({
+          ...toolReq, messages: [...toolReq.messages, { role: 'assistant', content: first.content }, { role: 'user', content: results }],
+        });
+        return { text: r.content[0].text, finish: r.stop_reason };
+      }),
       chat: await run(async () => {
         const r = await chatOf(ok);
         return { text: r.content[0].text, usage: { input: r.usage.input_tokens, output: r.usage.output_tokens } };
@@ -133,7 +204,37 @@ const sdks = {
       return { text: partial.text, usage };
     };
     const ok = client(base.ok);
+    const tc = client(base.tools);
+    const toolReq = {
+      model, contents: TOOL_PROMPT,
+      config: { tools: [{ functionDeclarations: TOOL_NAMES.map((name) => ({ name, parameters: ADD_SCHEMA })) }] },
+    };
     return {
+      toolCall: await run(async () => {
+        const r = await tc.models.generateContent(toolReq);
+        return { finish: r.candidates[0].finishReason, ...calls(r.functionCalls.map((c) => [c.name, c.args])) };
+      }),
+      toolStream: await run(async () => {
+        const got = [];
+        let finish = '';
+        for await (const ch of await tc.models.generateContentStream(toolReq)) {
+          for (const c of ch.functionCalls ?? []) got.push([c.name, c.args]);
+          finish = ch.candidates?.[0]?.finishReason ?? finish;
+        }
+        return { finish, ...calls(got) };
+      }),
+      toolResult: await run(async () => {
+        const first = await tc.models.generateContent(toolReq);
+        const r = await tc.models.generateContent({
+          ...toolReq,
+          contents: [
+            { role: 'user', parts: [{ text: TOOL_PROMPT }] },
+            first.candidates[0].content,
+            { role: 'user', parts: first.functionCalls.map((c, i) => ({ functionResponse: { name: c.name, response: { result: String(5 + i) } } })) },
+          ],
+        });
+        return { text: r.text, finish: r.candidates[0].finishReason };
+      }),
       chat: await run(async () => {
         const r = await chatOf(ok);
         return { text: r.text, usage: { input: r.usageMetadata.promptTokenCount, output: r.usageMetadata.candidatesTokenCount } };
@@ -165,7 +266,31 @@ const sdks = {
       return { text: partial.text, usage };
     };
     const ok = client(base.ok);
+    const tc = client(base.tools);
+    const tools = TOOL_NAMES.map((name) => ({ type: 'function', function: { name, parameters: ADD_SCHEMA } }));
+    const toolReq = { model, messages: [{ role: 'user', content: TOOL_PROMPT }], tools };
     return {
+      toolCall: await run(async () => {
+        const r = await tc.chat(toolReq);
+        return { finish: r.done_reason, ...calls(r.message.tool_calls.map((c) => [c.function.name, c.function.arguments])) };
+      }),
+      toolStream: await run(async () => {
+        const got = [];
+        let finish = '';
+        for await (const part of await tc.chat({ ...toolReq, stream: true })) {
+          for (const c of part.message?.tool_calls ?? []) got.push([c.function.name, c.function.arguments]);
+          if (part.done) finish = part.done_reason;
+        }
+        return { finish, ...calls(got) };
+      }),
+      toolResult: await run(async () => {
+        const first = await tc.chat(toolReq);
+        const r = await tc.chat({
+          ...toolReq,
+          messages: [...toolReq.messages, first.message, ...first.message.tool_calls.map((c, i) => ({ role: 'tool', content: String(5 + i), tool_name: c.function.name }))],
+        });
+        return { text: r.message.content, finish: r.done_reason };
+      }),
       chat: await run(async () => {
         const r = await chatOf(ok);
         return { text: r.message.content, usage: { input: r.prompt_eval_count, output: r.eval_count } };
@@ -208,7 +333,36 @@ const sdks = {
       return { text: partial.text, usage };
     };
     const ok = client(base.ok);
+    const tc = client(base.tools);
+    const tools = TOOL_NAMES.map((name) => ({ type: 'function', function: { name, parameters: ADD_SCHEMA } }));
+    const toolReq = { model: 'command-a-03-2025', messages: [{ role: 'user', content: TOOL_PROMPT }], tools };
     return {
+      toolCall: await run(async () => {
+        const r = await tc.chat(toolReq);
+        return { finish: r.finishReason, ...calls(r.message.toolCalls.map((c) => [c.function.name, c.function.arguments])) };
+      }),
+      toolStream: await run(async () => {
+        const got = [];
+        let finish = '';
+        for await (const ev of await tc.chatStream(toolReq)) {
+          if (ev.type === 'tool-call-start') got.push([ev.delta.message.toolCalls.function.name, '']);
+          if (ev.type === 'tool-call-delta') got[got.length - 1][1] += ev.delta.message.toolCalls.function.arguments;
+          if (ev.type === 'message-end') finish = ev.delta.finishReason;
+        }
+        return { finish, ...calls(got) };
+      }),
+      toolResult: await run(async () => {
+        const first = await tc.chat(toolReq);
+        const r = await tc.chat({
+          ...toolReq,
+          messages: [
+            ...toolReq.messages,
+            { role: 'assistant', toolCalls: first.message.toolCalls, toolPlan: first.message.toolPlan },
+            ...first.message.toolCalls.map((c, i) => ({ role: 'tool', toolCallId: c.id, content: String(5 + i) })),
+          ],
+        });
+        return { text: r.message.content[0].text, finish: r.finishReason };
+      }),
       chat: await run(async () => {
         const r = await chatOf(ok);
         return { text: r.message.content[0].text, usage: { input: r.usage.tokens.inputTokens, output: r.usage.tokens.outputTokens } };
@@ -244,7 +398,49 @@ const sdks = {
       return { text: partial.text, usage };
     };
     const ok = client(base.ok);
+    const tc = client(base.tools);
+    const toolReq = {
+      modelId: req.modelId, messages: [{ role: 'user', content: [{ text: TOOL_PROMPT }] }],
+      toolConfig: { tools: TOOL_NAMES.map((name) => ({ toolSpec: { name, inputSchema: { json: ADD_SCHEMA } } })) },
+    };
+    const uses = (r) => ({
+      finish: r.stopReason, ...calls(r.output.message.content.filter((b) => b.toolUse).map((b) => [b.toolUse.name, b.toolUse.input])),
+    });
     const out = {
+      toolCall: await run(async () => uses(await tc.send(new ConverseCommand(toolReq)))),
+      toolStream: await run(async () => {
+        const r = await tc.send(new ConverseStreamCommand(toolReq));
+        const got = [];
+        let finish = '';
+        for await (const ev of r.stream) {
+          const start = ev.contentBlockStart?.start?.toolUse;
+          if (start) got.push([start.name, '']);
+          const input = ev.contentBlockDelta?.delta?.toolUse?.input;
+          if (input !== undefined) got[got.length - 1][1] += input;
+          if (ev.messageStop) finish = ev.messageStop.stopReason;
+        }
+        return { finish, ...calls(got) };
+      }),
+      toolResult: await run(async () => {
+        const first = await tc.send(new ConverseCommand(toolReq));
+        const results = first.output.message.content.filter((b) => b.toolUse)
+          .map((b, i) => ({ toolResult: { toolUseId: b.toolUse.toolUseId, content: [{ text: String(5 + i) }] } }));
+        const r = await tc.send(new ConverseCommand({
+          ...toolReq, messages: [...toolReq.messages, first.output.message, { role: 'user', content: results }],
+        }));
+        return { text: r.output.message.content[0].text, finish: r.stopReason };
+      }),
+      invokeTool: await run(async () => {
+        const r = await tc.send(new InvokeModelCommand({
+          modelId: req.modelId, contentType: 'application/json',
+          body: JSON.stringify({
+            anthropic_version: 'bedrock-2023-05-31', max_tokens: 200, messages: [{ role: 'user', content: TOOL_PROMPT }],
+            tools: TOOL_NAMES.map((name) => ({ name, input_schema: ADD_SCHEMA })),
+          }),
+        }));
+        const m = JSON.parse(new TextDecoder().decode(r.body));
+        return { finish: m.stop_reason, ...calls(m.content.filter((b) => b.type === 'tool_use').map((b) => [b.name, b.input])) };
+      }),
       chat: await run(async () => {
         const r = await chatOf(ok);
         return { text: r.output.message.content[0].text, usage: { input: r.usage.inputTokens, output: r.usage.outputTokens } };
@@ -271,7 +467,7 @@ if (!sdks[name]) {
   console.error(`usage: node harness.mjs ${Object.keys(sdks).join('|')}`);
   process.exit(2);
 }
-const base = { ok: process.env.SIM_OK, limited: process.env.SIM_LIMITED, cut: process.env.SIM_CUT };
+const base = { ok: process.env.SIM_OK, limited: process.env.SIM_LIMITED, cut: process.env.SIM_CUT, tools: process.env.SIM_TOOLS };
 const result = await sdks[name](base);
 process.stdout.write(JSON.stringify(result) + '\n');
 // The AWS SDK keeps its HTTP/2 sessions open; end at once.

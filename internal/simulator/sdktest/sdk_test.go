@@ -1,8 +1,10 @@
 // Package sdktest drives the vendors' official SDKs (npm packages pinned in
 // package.json and package-lock.json) against the simulator, to prove that
 // `llm-test-bench simulate` stands in for each vendor with the SDK's
-// default settings: chat, streams with usage, embeddings, 429s retried as
-// the SDK retries them, and cut answers surfacing as connection failures.
+// default settings: chat, streams with usage, embeddings, tool calls
+// (streamed and not, parsed by the SDK, and the text answer to their
+// results), 429s retried as the SDK retries them, and cut answers
+// surfacing as connection failures.
 //
 // The test installs the SDKs once per lockfile into
 // $HOME/.cache/llm-test-bench/sdktest/ and runs harness.mjs with Node.js
@@ -22,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -47,11 +50,23 @@ type outcome struct {
 	Status  int    `json:"status"`
 	Message string `json:"message"`
 	Cause   string `json:"cause"`
+	Finish  string `json:"finish"`
+	Calls   []call `json:"calls"`
 	Usage   *struct {
 		Input  int `json:"input"`
 		Output int `json:"output"`
 	} `json:"usage"`
 }
+
+// call is a tool call as the SDK parsed it, its arguments as compact JSON
+// with sorted keys.
+type call struct {
+	Name string `json:"name"`
+	Args string `json:"args"`
+}
+
+// wantCalls are the calls the tools simulator is scripted to make.
+var wantCalls = []call{{"add", `{"a":2,"b":3}`}, {"multiply", `{"a":2,"b":3}`}}
 
 // sdkCase is what one SDK must do, as it does against the real service.
 type sdkCase struct {
@@ -68,40 +83,50 @@ type sdkCase struct {
 	embeds bool
 	// extra checks the SDK's other calls (Responses API, token counts).
 	extra func(t *testing.T, r map[string]outcome)
+	// callsFinish and textFinish are the finish reasons of an answer with
+	// tool calls and of the text answer to their results, as the SDK
+	// reports them.
+	callsFinish, textFinish string
 }
 
 var sdkCases = []sdkCase{
-	{name: "openai", rateLimitClass: "RateLimitError", attempts: 3, hinted: true, embeds: true, extra: func(t *testing.T, r map[string]outcome) {
-		for _, k := range []string{"responses", "responsesStream"} {
-			checkAnswer(t, k, r[k])
-		}
-	}},
-	{name: "anthropic", rateLimitClass: "RateLimitError", attempts: 3, hinted: true, extra: func(t *testing.T, r map[string]outcome) {
+	{name: "openai", rateLimitClass: "RateLimitError", attempts: 3, hinted: true, embeds: true, callsFinish: "tool_calls", textFinish: "stop",
+		extra: func(t *testing.T, r map[string]outcome) {
+			for _, k := range []string{"responses", "responsesStream"} {
+				checkAnswer(t, k, r[k])
+			}
+			for _, k := range []string{"responsesTool", "responsesToolStream"} {
+				checkCalls(t, k, r[k], "")
+			}
+		}},
+	{name: "anthropic", rateLimitClass: "RateLimitError", attempts: 3, hinted: true, callsFinish: "tool_use", textFinish: "end_turn", extra: func(t *testing.T, r map[string]outcome) {
 		if c := r["countTokens"]; !c.OK || c.Count != r["chat"].Usage.Input {
 			t.Errorf("countTokens %+v, want the chat's %d input tokens", c, r["chat"].Usage.Input)
 		}
 	}},
-	{name: "gemini", rateLimitClass: "ApiError", attempts: 1, embeds: true, extra: func(t *testing.T, r map[string]outcome) {
+	{name: "gemini", rateLimitClass: "ApiError", attempts: 1, embeds: true, callsFinish: "STOP", textFinish: "STOP", extra: func(t *testing.T, r map[string]outcome) {
 		if c := r["countTokens"]; !c.OK || c.Count != r["chat"].Usage.Input {
 			t.Errorf("countTokens %+v, want the chat's %d input tokens", c, r["chat"].Usage.Input)
 		}
 	}},
-	{name: "ollama", rateLimitClass: "ResponseError", attempts: 1, embeds: true, extra: func(t *testing.T, r map[string]outcome) {
+	{name: "ollama", rateLimitClass: "ResponseError", attempts: 1, embeds: true, callsFinish: "stop", textFinish: "stop", extra: func(t *testing.T, r map[string]outcome) {
 		checkAnswer(t, "generate", r["generate"])
 		if i := r["info"]; !i.OK || !strings.Contains(i.Text, "simulator") || i.Count != 1 || i.Dim != simulator.EmbedDimensions {
 			t.Errorf("version, ps, show and legacy embeddings %+v", i)
 		}
 	}},
-	{name: "cohere", rateLimitClass: "TooManyRequestsError", attempts: 3, hinted: true, embeds: true, extra: func(t *testing.T, r map[string]outcome) {
+	{name: "cohere", rateLimitClass: "TooManyRequestsError", attempts: 3, hinted: true, embeds: true, callsFinish: "TOOL_CALL", textFinish: "COMPLETE", extra: func(t *testing.T, r map[string]outcome) {
 		if c := r["rerank"]; !c.OK || c.Count != 2 || c.Text != "1" {
 			t.Errorf("rerank %+v, want the second document first", c)
 		}
 	}},
 	// The AWS SDK retries throttling with its own backoff: Bedrock sends
 	// no retry hint.
-	{name: "bedrock", rateLimitClass: "ThrottlingException", attempts: 3, extra: func(t *testing.T, r map[string]outcome) {
-		checkAnswer(t, "invoke", r["invoke"])
-	}},
+	{name: "bedrock", rateLimitClass: "ThrottlingException", attempts: 3, callsFinish: "tool_use", textFinish: "end_turn",
+		extra: func(t *testing.T, r map[string]outcome) {
+			checkAnswer(t, "invoke", r["invoke"])
+			checkCalls(t, "invokeTool", r["invokeTool"], "tool_use")
+		}},
 }
 
 // connectionFailure matches how each SDK words a dropped connection: Node's
@@ -117,7 +142,18 @@ func TestOfficialSDKs(t *testing.T) {
 			ok := startSim(t, simulator.Config{Seed: 1})
 			limited := startSim(t, simulator.Config{Seed: 2, Errors: simulator.ErrorRates{RateLimit: 1}, RetryAfter: retryAfter})
 			cut := startSim(t, simulator.Config{Seed: 3, Errors: simulator.ErrorRates{Truncate: 1}})
-			r := runHarness(t, dir, sc.name, ok.url, limited.url, cut.url)
+			var script []simulator.ToolCall
+			for _, c := range wantCalls {
+				script = append(script, simulator.ToolCall{Name: c.Name, Arguments: c.Args})
+			}
+			tools := startSim(t, simulator.Config{Seed: 4, ToolCalls: script})
+			r := runHarness(t, dir, sc.name, ok.url, limited.url, cut.url, tools.url)
+
+			checkCalls(t, "toolCall", r["toolCall"], sc.callsFinish)
+			checkCalls(t, "toolStream", r["toolStream"], sc.callsFinish)
+			if o := r["toolResult"]; !o.OK || o.Text != "5\n6" || o.Finish != sc.textFinish {
+				t.Errorf("toolResult %+v, want the text %q finished %q", o, "5\n6", sc.textFinish)
+			}
 
 			checkAnswer(t, "chat", r["chat"])
 			checkAnswer(t, "stream", r["stream"])
@@ -165,6 +201,15 @@ func checkAnswer(t *testing.T, name string, o outcome) {
 	}
 }
 
+// checkCalls checks the SDK parsed the scripted calls (and, unless want
+// is empty, the finish reason).
+func checkCalls(t *testing.T, name string, o outcome, finish string) {
+	t.Helper()
+	if !o.OK || !slices.Equal(o.Calls, wantCalls) || (finish != "" && o.Finish != finish) {
+		t.Errorf("%s %+v, want the calls %v finished %q", name, o, wantCalls, finish)
+	}
+}
+
 type sim struct {
 	sim *simulator.Server
 	url string // the root URL every SDK takes
@@ -185,13 +230,13 @@ func startSim(t *testing.T, cfg simulator.Config) sim {
 }
 
 // runHarness runs harness.mjs for one SDK and decodes its report.
-func runHarness(t *testing.T, dir, sdk, ok, limited, cut string) map[string]outcome {
+func runHarness(t *testing.T, dir, sdk, ok, limited, cut, tools string) map[string]outcome {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", filepath.Join(dir, "harness.mjs"), sdk)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "SIM_OK="+ok, "SIM_LIMITED="+limited, "SIM_CUT="+cut, "NODE_NO_WARNINGS=1")
+	cmd.Env = append(os.Environ(), "SIM_OK="+ok, "SIM_LIMITED="+limited, "SIM_CUT="+cut, "SIM_TOOLS="+tools, "NODE_NO_WARNINGS=1")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
