@@ -42,6 +42,10 @@ type Service interface {
 
 	Settings(ctx context.Context) (*Settings, error)
 	UpdateSettings(ctx context.Context, in SettingsInput) (*Settings, error)
+
+	// Distributed tells a worker where this server's distributed runs
+	// are queued (404 when it runs none).
+	Distributed(ctx context.Context) (*Distributed, error)
 }
 
 // CreateBenchmark is POST /benchmarks and createBenchmark. Unknown members
@@ -58,6 +62,8 @@ type CreateBenchmark struct {
 	Repeat      int               `json:"repeat,omitempty"`
 	MaxCost     float64           `json:"max_cost,omitempty"`
 	Tags        map[string]string `json:"tags,omitempty"`
+	// Distributed runs the calls on the server's worker processes.
+	Distributed bool `json:"distributed,omitempty"`
 }
 
 // Benchmark is a run as the API shows it.
@@ -153,6 +159,14 @@ type Settings struct {
 	MaxRunning int `json:"max_running"`
 	// QueueSize is how many benchmarks may wait.
 	QueueSize int `json:"queue_size"`
+}
+
+// Distributed is GET /distributed: what a worker started with only the
+// server's address needs to join it.
+type Distributed struct {
+	// NATSURL is the NATS server (JetStream) the server publishes its
+	// distributed runs' jobs to.
+	NATSURL string `json:"nats_url"`
 }
 
 // SettingsInput changes settings; nil members are left alone.

@@ -29,6 +29,7 @@ func (c *Core) CreateBenchmark(ctx context.Context, req CreateBenchmark) (*Bench
 	run, err := c.manager.Submit(ctx, p.UserID, SubmitRequest{
 		Name: req.Name, Datasets: req.Datasets, Suite: req.Suite, Providers: req.Providers,
 		Concurrency: req.Concurrency, Repeat: req.Repeat, MaxCost: req.MaxCost, Tags: req.Tags,
+		Distributed: req.Distributed,
 	})
 	if err != nil {
 		return nil, c.passThrough(ctx, "submit benchmark", err)

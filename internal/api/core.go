@@ -15,6 +15,7 @@ type Core struct {
 	manager   Manager
 	providers Providers
 	cfg       *config.Config
+	natsURL   string
 	log       *slog.Logger
 }
 
@@ -27,7 +28,10 @@ type Deps struct {
 	// Providers builds providers by name: a *session.Service.
 	Providers Providers
 	Config    *config.Config
-	Logger    *slog.Logger
+	// NATSURL is where the server's distributed runs go; "" when it runs
+	// none.
+	NATSURL string
+	Logger  *slog.Logger
 }
 
 // New returns the service over d.
@@ -40,5 +44,5 @@ func New(d Deps) *Core {
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	return &Core{store: d.Store, manager: d.Manager, providers: d.Providers, cfg: cfg, log: log.With("component", "api")}
+	return &Core{store: d.Store, manager: d.Manager, providers: d.Providers, cfg: cfg, natsURL: d.NATSURL, log: log.With("component", "api")}
 }

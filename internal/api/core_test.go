@@ -40,6 +40,7 @@ func TestDenyByDefault(t *testing.T) {
 		PermEvaluateRun + " compare":   func(ctx context.Context) error { _, err := c.Compare(ctx, CompareRequest{}); return err },
 		PermSettingsUpdate + " read":   func(ctx context.Context) error { _, err := c.Settings(ctx); return err },
 		PermSettingsUpdate + " update": func(ctx context.Context) error { _, err := c.UpdateSettings(ctx, SettingsInput{}); return err },
+		PermWorkerJoin:                 func(ctx context.Context) error { _, err := c.Distributed(ctx); return err },
 	}
 	// Every permission but the one needed, including wildcards of other
 	// resources.
@@ -57,5 +58,20 @@ func TestDenyByDefault(t *testing.T) {
 				t.Errorf("%s: %v, want %d", name, err, tc.status)
 			}
 		}
+	}
+}
+
+// TestDistributed: a worker's key learns the NATS URL of a server that
+// runs distributed benchmarks, and a clear 404 from one that does not.
+func TestDistributed(t *testing.T) {
+	t.Parallel()
+	ctx := auth.WithPrincipal(context.Background(), &auth.Principal{UserID: "w", Perms: auth.Permissions{PermWorkerJoin}})
+	got, err := New(Deps{NATSURL: "nats://10.0.0.5:4222"}).Distributed(ctx)
+	if err != nil || got.NATSURL != "nats://10.0.0.5:4222" {
+		t.Errorf("distributed server: %+v, %v", got, err)
+	}
+	var d *problem.Details
+	if _, err := New(Deps{}).Distributed(ctx); !errors.As(err, &d) || d.Status != http.StatusNotFound {
+		t.Errorf("local server: %v, want 404", err)
 	}
 }

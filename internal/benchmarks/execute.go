@@ -49,6 +49,14 @@ func (m *Manager) execute(j *job) {
 			m.log.Warn("close benchmark plan", "run", j.id, "error", err)
 		}
 	}()
+	if p.Options().Distributed {
+		if m.o.Distributor == nil {
+			// Submitted to a server that had workers; this one has none.
+			m.endQueued(ctx, j.id, bench.RunFailed, "the benchmark asks for workers, and this server runs no distributed benchmarks (start it with `serve --distributed`)")
+			return
+		}
+		p.Distribute(m.o.Distributor)
+	}
 	base, err := m.finishedBefore(ctx, j.id)
 	if err != nil {
 		m.endQueued(ctx, j.id, bench.RunFailed, fmt.Sprintf("the benchmark could not start: %v", err))

@@ -56,7 +56,10 @@ type Options struct {
 	// AllowMediaURLs and AllowMediaFiles accept a suite's inputs by
 	// http(s) URL or file:// path; data: URLs are always accepted.
 	AllowMediaURLs, AllowMediaFiles bool
-	Logger                          *slog.Logger
+	// Distributor runs the calls of benchmarks submitted with
+	// "distributed": true on worker processes; nil refuses them.
+	Distributor session.Distributor
+	Logger      *slog.Logger
 }
 
 // OptionsFromConfig reads the queue's settings from [server].

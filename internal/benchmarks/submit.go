@@ -34,6 +34,9 @@ type Request struct {
 	Concurrency, Repeat int
 	MaxCost             float64
 	Tags                map[string]string
+	// Distributed runs the benchmark's calls on worker processes; the
+	// manager needs Options.Distributor for it.
+	Distributed bool
 }
 
 // Limits on a request's size, so that one request cannot hold the server.
@@ -131,9 +134,13 @@ func (m *Manager) options(id string, req *Request) (session.Options, string, *pr
 	o := session.Options{
 		Name: req.Name, Concurrency: req.Concurrency, Repeat: req.Repeat, MaxCost: req.MaxCost,
 		Tags: req.Tags, Simulate: m.o.Simulate, Origin: Origin, NoCache: m.o.Simulate,
+		Distributed: req.Distributed,
 	}
 	if pd := checkSettings(req); pd != nil {
 		return o, "", pd
+	}
+	if req.Distributed && m.o.Distributor == nil {
+		return o, "", badField("distributed", "this server runs benchmarks in its own process only; start it with `serve --distributed` (or [distributed] enable_distributed = true) to run them on workers")
 	}
 	hasSuite := len(strings.TrimSpace(string(req.Suite))) > 0 && strings.TrimSpace(string(req.Suite)) != "null"
 	switch {

@@ -75,7 +75,7 @@ func (a *app) benchCommand() *cobra.Command {
 	fl.BoolVar(&f.opts.AllowExec, "allow-exec", false, "let a suite's own provider list run local commands (exec providers)")
 	fl.StringVar(&f.baseline, "baseline", "", "after the run, gate each provider against this RUN or results FILE as `analyze --fail-on-regression` does (exit 2 on a regression)")
 	fl.Float64Var(&f.margin, "margin", analysis.DefaultMargin, "with --baseline: the largest tolerated loss of pass rate")
-	f.dist.register(fl)
+	f.dist.register(fl, "run the jobs on worker processes through NATS JetStream")
 	return cmd
 }
 

@@ -31,26 +31,52 @@ type distFlags struct {
 	replicas   int
 }
 
-func (f *distFlags) register(fl *pflag.FlagSet) {
-	fl.BoolVar(&f.on, "distributed", false, "run the jobs on worker processes through NATS JetStream (default: [distributed] enable_distributed)")
+func (f *distFlags) register(fl *pflag.FlagSet, what string) {
+	fl.BoolVar(&f.on, "distributed", false, what+" (default: [distributed] enable_distributed)")
 	fl.IntVar(&f.workers, "workers", 0, "with --distributed: start N local worker processes (default: [distributed] worker_count when the server is embedded, else 0)")
 	fl.StringVar(&f.natsURL, "nats-url", "", "with --distributed: the NATS server (default: [distributed] nats_url, else one embedded in this process)")
 	fl.IntVar(&f.natsPort, "nats-port", 0, "with --distributed and no --nats-url: the embedded server's port on 127.0.0.1 (default: a free one)")
 	fl.IntVar(&f.workerConc, "worker-concurrency", 0, "with --workers: jobs each local worker runs at once (default: [distributed] worker_capabilities.max_concurrent_tasks)")
 	fl.DurationVar(&f.ackWait, "ack-wait", distributed.DefaultAckWait, "with --distributed: how long a silent worker keeps a job before another gets it")
 	fl.IntVar(&f.maxDeliver, "max-deliver", distributed.DefaultMaxDeliver, "with --distributed: deliveries of a job before it is recorded as a worker_lost error")
-	fl.IntVar(&f.replicas, "nats-replicas", 1, "with --distributed: servers of a NATS cluster that keep each stream bench creates (3 on a 3-node cluster)")
+	fl.IntVar(&f.replicas, "nats-replicas", 1, "with --distributed: servers of a NATS cluster that keep each stream this process creates (3 on a 3-node cluster)")
 }
+
+// enabled says whether the flags or [distributed] enable_distributed ask
+// for workers.
+func (a *app) distEnabled(f *distFlags) bool { return f.on || a.cfg.Distributed.EnableDistributed }
 
 // distribute sets the plan up to run on workers when asked; stop tears
 // down what it started (local workers, the embedded server) after the run.
 func (a *app) distribute(ctx context.Context, p *session.Plan, f *distFlags, workersSet bool) (stop func(), err error) {
-	dc := a.cfg.Distributed
-	if !f.on && !dc.EnableDistributed {
+	if !a.distEnabled(f) {
 		return func() {}, nil
 	}
+	d, err := a.startDistributed(ctx, f, workersSet)
+	if err != nil {
+		return nil, err
+	}
+	p.Distribute(d.co)
+	return d.stop, nil
+}
+
+// distStack is what a coordinator process runs for its workers: the NATS
+// connection (and the embedded server when no URL was given), the
+// coordinator, and local worker processes.
+type distStack struct {
+	co *distributed.Coordinator
+	// url is the NATS server's.
+	url  string
+	stop func()
+}
+
+// startDistributed connects to the NATS server of the flags or the
+// configuration, else starts one in this process, opens the coordinator,
+// and starts the local workers asked for.
+func (a *app) startDistributed(ctx context.Context, f *distFlags, workersSet bool) (d *distStack, err error) {
+	dc := a.cfg.Distributed
 	var closers []func()
-	stop = func() {
+	stop := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
 			closers[i]()
 		}
@@ -94,9 +120,8 @@ func (a *app) distribute(ctx context.Context, p *session.Plan, f *distFlags, wor
 		}
 		closers = append(closers, w)
 	}
-	a.log.Info("distributed run", "nats", url, "local_workers", workers)
-	p.Distribute(co)
-	return stop, nil
+	a.log.Info("distributed runs", "nats", url, "local_workers", workers)
+	return &distStack{co: co, url: url, stop: stop}, nil
 }
 
 // startLocalWorker starts this binary's worker command against url; the

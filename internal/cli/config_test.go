@@ -232,7 +232,6 @@ func TestConfigValidateWarnsAboutReservedKeys(t *testing.T) {
 	}
 	for _, w := range []string{
 		config.ProjectFile + ":32: plugins.auto_reload is not used by this version; it is reserved for plugins",
-		"distributed.coordinator_url is not used by this version; it is reserved for distributed execution",
 		"plugins.auto_reload is not used by this version; it is reserved for plugins",
 		"integrations.wandb.project is not used",
 	} {
@@ -240,7 +239,7 @@ func TestConfigValidateWarnsAboutReservedKeys(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", w, stderr)
 		}
 	}
-	for _, used := range []string{"monitoring.alert_rules", "storage.", "multimodal.", "benchmarks.", "server.", "security.roles", "security.default_role", "distributed.worker_", "distributed.enable", "plugins.enable_plugins", "plugins.plugin_directory"} {
+	for _, used := range []string{"monitoring.alert_rules", "storage.", "multimodal.", "benchmarks.", "server.", "security.roles", "security.default_role", "distributed.", "plugins.enable_plugins", "plugins.plugin_directory"} {
 		if strings.Contains(stderr, " "+used) {
 			t.Errorf("a key this version reads (%s*) is called unused:\n%s", used, stderr)
 		}

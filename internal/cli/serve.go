@@ -15,12 +15,20 @@ import (
 func (a *app) serveCommand() *cobra.Command {
 	var addr string
 	var simulate bool
+	var dist distFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the API server: REST under /api/v1, GraphQL at /graphql, WebSocket at /ws",
 		Long: `Run the API server until SIGINT or SIGTERM. Benchmarks submitted to it
 are queued and run in the background; on shutdown, running ones are
 checkpointed and resumed at the next start.
+
+With --distributed, benchmarks submitted with "distributed": true run their
+calls on worker processes: through --nats-url (or [distributed] nats_url),
+else a NATS server embedded in this process on 127.0.0.1, with --workers N
+local worker processes (default [distributed] worker_count) stopped with
+the server. Workers elsewhere find the NATS server with
+  llm-test-bench worker --coordinator-url http://THIS-SERVER:8080
 
 The signing secret comes from JWT_SECRET (at least 32 bytes). No account
 exists after a fresh install: create the first one with
@@ -41,9 +49,18 @@ exists after a fresh install: create the first one with
 			if j := a.journalDir(); j != "" {
 				dataDir = filepath.Join(filepath.Dir(j), "server")
 			}
-			srv, err := serve.Build(ctx, serve.Options{
-				Config: a.cfg, Store: st, DataDir: dataDir, Simulate: simulate, Logger: log, Version: Version,
-			})
+			o := serve.Options{Config: a.cfg, Store: st, DataDir: dataDir, Simulate: simulate, Logger: log, Version: Version}
+			if a.distEnabled(&dist) {
+				// Started before the server and stopped after it: the
+				// manager's shutdown checkpoints the runs on workers first.
+				d, err := a.startDistributed(ctx, &dist, cmd.Flags().Changed("workers"))
+				if err != nil {
+					return err
+				}
+				defer d.stop()
+				o.Distributor, o.NATSURL = d.co, d.url
+			}
+			srv, err := serve.Build(ctx, o)
 			var ce *serve.ConfigError
 			if errors.As(err, &ce) {
 				return withCode(ExitConfig, err)
@@ -60,5 +77,6 @@ exists after a fresh install: create the first one with
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "listen address host:port (default: [server] host and port, 127.0.0.1:8080)")
 	cmd.Flags().BoolVar(&simulate, "simulate", false, "run every benchmark against the built-in simulator (no keys, no network; for demos and tests)")
+	dist.register(cmd.Flags(), `accept benchmarks submitted with "distributed": true and run their calls on worker processes through NATS JetStream`)
 	return cmd
 }

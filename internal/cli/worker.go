@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,6 +20,7 @@ import (
 
 type workerFlags struct {
 	natsURL     string
+	coordinator string
 	concurrency int
 	id          string
 	heartbeat   time.Duration
@@ -31,14 +35,16 @@ func (a *app) workerCommand() *cobra.Command {
 call each provider with this machine's configuration (its API keys, limits,
 cache and prices), and store every result before acknowledging its job. A
 job this worker was running when it died goes to another worker.`,
-		Example: `  llm-test-bench worker --nats-url nats://127.0.0.1:4222 --concurrency 16`,
-		Args:    cobra.NoArgs,
+		Example: `  llm-test-bench worker --nats-url nats://127.0.0.1:4222 --concurrency 16
+  LTB_API_KEY=ltb_... llm-test-bench worker --coordinator-url http://bench-server:8080`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runWorker(cmd, f)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.natsURL, "nats-url", "", "NATS server with JetStream (default: [distributed] nats_url)")
+	fl.StringVar(&f.coordinator, "coordinator-url", "", "instead of --nats-url: the API server (serve --distributed) to ask for its NATS server, with the API key in LTB_API_KEY (default: [distributed] coordinator_url)")
 	fl.IntVar(&f.concurrency, "concurrency", 0, "jobs this worker runs at once (default: [distributed] worker_capabilities.max_concurrent_tasks, 10)")
 	fl.StringVar(&f.id, "id", "", "name of this worker in `workers list` (default: host-pid-random)")
 	fl.DurationVar(&f.heartbeat, "heartbeat", 5*time.Second, "how often the worker renews its entry in the workers list")
@@ -47,12 +53,9 @@ job this worker was running when it died goes to another worker.`,
 
 func (a *app) runWorker(cmd *cobra.Command, f *workerFlags) error {
 	ctx := cmd.Context()
-	url := f.natsURL
-	if url == "" {
-		url = a.cfg.Distributed.NATSURL
-	}
-	if url == "" {
-		return configErr("worker: no NATS server: pass --nats-url nats://HOST:4222 or set [distributed] nats_url")
+	url, err := a.workerNATSURL(ctx, f)
+	if err != nil {
+		return err
 	}
 	caps := a.cfg.Distributed.WorkerCapabilities
 	conc := f.concurrency
@@ -82,6 +85,45 @@ func (a *app) runWorker(cmd *cobra.Command, f *workerFlags) error {
 		return fmt.Errorf("worker: %w", err)
 	}
 	return nil
+}
+
+// APIKeyEnv holds the API key a worker shows the API server it asks for
+// the NATS server (--coordinator-url); a variable keeps it off the command
+// line.
+const APIKeyEnv = "LTB_API_KEY"
+
+// workerNATSURL is the NATS server a worker serves: --nats-url, else the
+// one --coordinator-url's server names, else the configuration's
+// nats_url, else the one its coordinator_url's server names.
+func (a *app) workerNATSURL(ctx context.Context, f *workerFlags) (string, error) {
+	dc := a.cfg.Distributed
+	ask := func(base string) (string, error) {
+		key := ""
+		for _, kv := range a.environ() {
+			if v, ok := strings.CutPrefix(kv, APIKeyEnv+"="); ok {
+				key = v
+			}
+		}
+		actx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		url, err := distributed.AskNATSURL(actx, http.DefaultClient, base, key)
+		if err != nil {
+			return "", withCode(ExitConfig, fmt.Errorf("worker: %w", err))
+		}
+		a.log.Info("worker: NATS server named by the coordinator", "coordinator", base, "nats", url)
+		return url, nil
+	}
+	switch {
+	case f.natsURL != "":
+		return f.natsURL, nil
+	case f.coordinator != "":
+		return ask(f.coordinator)
+	case dc.NATSURL != "":
+		return dc.NATSURL, nil
+	case dc.CoordinatorURL != "":
+		return ask(dc.CoordinatorURL)
+	}
+	return "", configErr("worker: no NATS server: pass --nats-url nats://HOST:4222 or --coordinator-url http://API-SERVER:8080, or set [distributed] nats_url or coordinator_url")
 }
 
 // reachableProviders are the vendors and configured providers this

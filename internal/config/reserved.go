@@ -7,12 +7,11 @@ import (
 
 // The capabilities that will read the reserved keys.
 const (
-	capServer      = "the API server (serve)"
-	capMonitoring  = "monitoring (Prometheus metrics, alerts, tracing)"
-	capPlugins     = "plugins"
-	capDistributed = "distributed execution (worker processes)"
-	capExporters   = "exporters to outside tools (plugins)"
-	capCallPolicy  = "per-provider retries of the call policy"
+	capServer     = "the API server (serve)"
+	capMonitoring = "monitoring (Prometheus metrics, alerts, tracing)"
+	capPlugins    = "plugins"
+	capExporters  = "exporters to outside tools (plugins)"
+	capCallPolicy = "per-provider retries of the call policy"
 	// capRBACOff: the server always checks roles; turning that off is
 	// not offered, so the key stays unread.
 	capRBACOff = "turning role checks off, which serve does not allow (roles always apply)"
@@ -31,8 +30,6 @@ var reservedKeys = []struct{ key, capability string }{
 
 	{"security.enable_rbac", capRBACOff},
 	{"providers.*.models", capServer},
-
-	{"distributed.coordinator_url", capDistributed},
 
 	{"integrations", capExporters},
 }

@@ -21,6 +21,7 @@ var KnownPermissions = []string{
 	"apikey.manage", "apikey.admin",
 	"user.admin",
 	"audit.read",
+	"worker.join",
 }
 
 // MinJWTSecretBytes is the shortest signing secret accepted (HS256 wants

@@ -67,7 +67,7 @@ func (c *Coordinator) Begin(ctx context.Context, m session.Manifest) (session.Di
 	if err != nil {
 		return nil, fmt.Errorf("open stream %s: %w", ResultsStream, err)
 	}
-	d := &dispatch{c: c, runID: m.RunID, scope: scopeOf(m.RunID, cmp.Or(m.Attempt, "0")), kv: kv, stored: rs, resumed: m.Resumed, waiters: map[string]chan bench.Result{}}
+	d := &dispatch{c: c, runID: m.RunID, scope: scopeOf(m.RunID, cmp.Or(m.Attempt, "0")), kv: kv, stored: rs, resumed: m.Resumed, pace: newPacer(m), waiters: map[string]chan bench.Result{}}
 	if err := d.listen(ctx); err != nil {
 		_ = d.End(context.WithoutCancel(ctx))
 		return nil, err
@@ -85,6 +85,8 @@ type dispatch struct {
 	// coordinator of a resumed run had already published.
 	stored  jetstream.Stream
 	resumed bool
+	// pace holds the targets' rate limits for the run as a whole.
+	pace pacer
 
 	mu      sync.Mutex
 	waiters map[string]chan bench.Result
@@ -158,6 +160,9 @@ func (d *dispatch) Execute(ctx context.Context, j runner.Job) bench.Result {
 			return res
 		}
 	}
+	if err := d.pace.wait(ctx, j.Key); err != nil {
+		return cancelled(ctx, &j)
+	}
 	body, err := json.Marshal(j)
 	if err != nil {
 		return runner.ErrorResult(&j, bench.StatusError, &bench.ErrorInfo{Kind: "dispatch", Message: fmt.Sprintf("encode job: %v", err)})
@@ -180,6 +185,7 @@ func (d *dispatch) Execute(ctx context.Context, j runner.Job) bench.Result {
 	}
 	select {
 	case res := <-ch:
+		d.pace.spent(&res)
 		return res
 	case <-ctx.Done():
 		return cancelled(ctx, &j)

@@ -159,6 +159,9 @@ func (f *fakeService) Compare(context.Context, api.CompareRequest) (*api.Benchma
 	return nil, errors.New("not used")
 }
 func (f *fakeService) Settings(context.Context) (*api.Settings, error) { return &f.settings, nil }
+func (f *fakeService) Distributed(context.Context) (*api.Distributed, error) {
+	return nil, errors.New("not used")
+}
 func (f *fakeService) UpdateSettings(_ context.Context, in api.SettingsInput) (*api.Settings, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -61,6 +61,24 @@ func (l *Local) Wait(ctx context.Context, tokens int) (time.Duration, error) {
 	return d, l.sleep(ctx, d)
 }
 
+// Charge takes tokens from the token bucket without waiting, for tokens
+// counted after the fact (a call made elsewhere): the next Wait sleeps
+// until the bucket has paid them back. It does nothing without a token
+// limit.
+func (l *Local) Charge(tokens int) {
+	if l == nil || l.tok == nil || tokens <= 0 {
+		return
+	}
+	// A reservation larger than the bucket is refused; charge it in
+	// bucket-sized parts, each of which pushes the next call back.
+	now := l.now()
+	for tokens > 0 {
+		n := min(tokens, l.tok.Burst())
+		l.tok.ReserveN(now, n)
+		tokens -= n
+	}
+}
+
 func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()

@@ -319,3 +319,30 @@ func TestDoWaitsForTheLimiter(t *testing.T) {
 		}
 	})
 }
+
+// Charge takes tokens counted after the fact (a worker's call): the next
+// call waits until the bucket has paid them back; without a token limit
+// it changes nothing.
+func TestLocalCharge(t *testing.T) {
+	t.Parallel()
+	l, c := fakeLocal(t, 0, 60, false) // 1 token a second, a bucket of 60
+	if d, err := l.Wait(context.Background(), 0); d != 0 || err != nil {
+		t.Fatalf("first call waited %s, %v", d, err)
+	}
+	l.Charge(100) // more than the bucket: charged in parts
+	// 59 left, 100 charged, 1 for this call: 42 tokens owed at 1 a second.
+	d, err := l.Wait(context.Background(), 0)
+	if err != nil || d != 42*time.Second {
+		t.Errorf("after 100 tokens charged: waited %s, %v; want 42s", d, err)
+	}
+	if got := c.sleeps(); len(got) != 1 {
+		t.Errorf("sleeps %v", got)
+	}
+	r, _ := fakeLocal(t, 60, 0, false)
+	r.Charge(1000)
+	if d, _ := r.Wait(context.Background(), 0); d != 0 {
+		t.Errorf("a request limit charged with tokens: waited %s", d)
+	}
+	var none *Local
+	none.Charge(5)
+}

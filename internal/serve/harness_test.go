@@ -20,6 +20,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/serve"
 	"github.com/llm-test-bench/llm-test-bench/internal/server"
 	"github.com/llm-test-bench/llm-test-bench/internal/server/openapitest"
+	runsession "github.com/llm-test-bench/llm-test-bench/internal/session"
 	"github.com/llm-test-bench/llm-test-bench/internal/store"
 	"github.com/llm-test-bench/llm-test-bench/internal/store/backend"
 	"github.com/llm-test-bench/llm-test-bench/internal/store/storetest"
@@ -149,6 +150,10 @@ type serverOptions struct {
 	latency string // simulator latency; default "5ms"
 	// monitoring, when set, changes [monitoring] before the server is built.
 	monitoring func(*config.Monitoring)
+	// distributor and natsURL, when set, run "distributed": true
+	// benchmarks on workers.
+	distributor runsession.Distributor
+	natsURL     string
 }
 
 // startServer builds and serves the assembled server over a fresh store
@@ -165,7 +170,7 @@ func startServer(t *testing.T, k storeKind, o serverOptions) *testServer {
 		o.monitoring(&cfg.Monitoring)
 	}
 	srv, err := serve.Build(context.Background(), serve.Options{
-		Config: cfg, Store: st, Simulate: true,
+		Config: cfg, Store: st, Simulate: true, Distributor: o.distributor, NATSURL: o.natsURL,
 		HeartbeatEvery: 100 * time.Millisecond, RecoverAfter: 5 * time.Second,
 	})
 	if err != nil {

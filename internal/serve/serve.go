@@ -42,6 +42,11 @@ type Options struct {
 	DataDir string
 	// Simulate runs every benchmark against the built-in simulator.
 	Simulate bool
+	// Distributor runs benchmarks submitted with "distributed": true on
+	// worker processes, through the NATS server at NATSURL (which GET
+	// /distributed tells workers); nil refuses them.
+	Distributor session.Distributor
+	NATSURL     string
 	// Version is the binary's, for llm_build_info.
 	Version string
 	Logger  *slog.Logger
@@ -131,13 +136,13 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 	}
 
 	mo := benchmarks.OptionsFromConfig(cfg.Server)
-	mo.DataDir, mo.Simulate, mo.Logger = dataDir, o.Simulate, log
+	mo.DataDir, mo.Simulate, mo.Logger, mo.Distributor = dataDir, o.Simulate, log, o.Distributor
 	if o.RecoverAfter > 0 {
 		mo.RecoverAfter = o.RecoverAfter
 	}
 	svc.HeartbeatEvery = heartbeatEvery(o.HeartbeatEvery, mo.RecoverAfter)
 	mgr := benchmarks.New(svc, st, hub, cfg, mo)
-	apiSvc := api.New(api.Deps{Store: st, Manager: mgr, Providers: svc, Config: cfg, Logger: log})
+	apiSvc := api.New(api.Deps{Store: st, Manager: mgr, Providers: svc, Config: cfg, NATSURL: o.NATSURL, Logger: log})
 
 	limit := httpmw.RateLimit(httpmw.RateLimitOptions{Limiter: limiter, Policies: policies, ClientIP: ips, Logger: log})
 	loginLimit := httpmw.RateLimit(httpmw.RateLimitOptions{Limiter: limiter, Policies: policies, Key: httpmw.IPKey(ips), Logger: log})

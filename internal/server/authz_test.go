@@ -36,6 +36,7 @@ func samples(run, queued, result string) map[string]sample {
 		"POST /api/v1/compare":                 {"/api/v1/compare", map[string]any{"providers": []string{"simulator:a", "simulator:b"}, "prompt": "hi"}},
 		"GET /api/v1/settings":                 {"/api/v1/settings", nil},
 		"PATCH /api/v1/settings":               {"/api/v1/settings", map[string]int{"queue_size": 5}},
+		"GET /api/v1/distributed":              {"/api/v1/distributed", nil},
 		"GET /api/v1/metrics":                  {"/api/v1/metrics", nil},
 		"GET /api/v1/alerts":                   {"/api/v1/alerts?state=firing", nil},
 		"GET /api/v1/health":                   {"/api/v1/health", nil},

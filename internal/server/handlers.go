@@ -171,6 +171,15 @@ func (h *handlers) updateSettings(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s)
 }
 
+func (h *handlers) distributed(w http.ResponseWriter, r *http.Request) {
+	d, err := h.svc.Distributed(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
 func (h *handlers) metrics(w http.ResponseWriter, r *http.Request) { h.prom.ServeHTTP(w, r) }
 
 func (h *handlers) health(w http.ResponseWriter, _ *http.Request) {

@@ -47,6 +47,9 @@ type env struct {
 	auth *tokenAuth
 }
 
+// testNATSURL is what GET /distributed answers in these tests.
+const testNATSURL = "nats://127.0.0.1:14222"
+
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	st := &memStore{}
@@ -57,7 +60,7 @@ func newEnv(t *testing.T) *env {
 		"bob":    principal("u-bob", "user"),
 		"viewer": principal("u-viewer", "viewer"),
 	}}
-	svc := api.New(api.Deps{Store: st, Manager: mgr, Providers: fakeProviders{}, Config: config.Default()})
+	svc := api.New(api.Deps{Store: st, Manager: mgr, Providers: fakeProviders{}, Config: config.Default(), NATSURL: testNATSURL})
 	srv, err := New(Options{Service: svc, Auth: ta, Store: st, Manager: mgr})
 	if err != nil {
 		t.Fatal(err)

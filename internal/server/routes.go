@@ -54,6 +54,7 @@ var table = []Route{
 	{Method: http.MethodPost, Pattern: "/compare", Perm: "evaluate.run", Status: http.StatusAccepted, handle: (*handlers).compare},
 	{Method: http.MethodGet, Pattern: "/settings", Perm: "settings.update", Status: http.StatusOK, handle: (*handlers).getSettings},
 	{Method: http.MethodPatch, Pattern: "/settings", Perm: "settings.update", Status: http.StatusOK, handle: (*handlers).updateSettings},
+	{Method: http.MethodGet, Pattern: "/distributed", Perm: "worker.join", Status: http.StatusOK, handle: (*handlers).distributed},
 	{Method: http.MethodGet, Pattern: "/metrics", Perm: "metrics.read", Status: http.StatusOK, handle: (*handlers).metrics},
 	{Method: http.MethodGet, Pattern: "/alerts", Perm: "metrics.read", Status: http.StatusOK, handle: (*handlers).listAlerts},
 	{Method: http.MethodGet, Pattern: "/health", Perm: Public, Status: http.StatusOK, handle: (*handlers).health},

@@ -39,6 +39,10 @@ type Options struct {
 	Simulate bool `json:"simulate,omitempty"`
 	// AllowExec lets a suite's own provider list run local commands.
 	AllowExec bool `json:"allow_exec,omitempty"`
+	// Distributed asks for the run's calls to go to worker processes; the
+	// front end that executes the run gives its plan a Distributor. It is
+	// saved with the run, so a resumed run goes to workers again.
+	Distributed bool `json:"distributed,omitempty"`
 	// Origin says which front end submitted the run: "" for the CLI,
 	// "server" for the API server's queue, which resumes its own runs.
 	Origin string            `json:"origin,omitempty"`
