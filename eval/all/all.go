@@ -18,4 +18,5 @@ import (
 	_ "github.com/llm-test-bench/llm-test-bench/eval/similar"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/structure"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/text"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/tools"
 )
