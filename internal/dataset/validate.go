@@ -8,6 +8,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/eval"
+	"github.com/llm-test-bench/llm-test-bench/eval/tools"
 	"github.com/llm-test-bench/llm-test-bench/internal/template"
 )
 
@@ -118,6 +119,9 @@ func (v *validation) check(c *bench.Case) {
 		if msg := checkTemplate(m.Content, c.Variables); msg != "" {
 			p("messages[%d]: %s", i, msg)
 		}
+	}
+	if err := tools.CheckToolChoice(c.Tools, c.ToolChoice); err != nil {
+		p("%v", err)
 	}
 	v.checkInputs(c, p)
 }
