@@ -119,6 +119,8 @@ type Suite struct {
 	// media bounds the cases' inputs; inputKinds are those Validate saw.
 	media      media.Limits
 	inputKinds []InputKind
+	// toolUse is the first case with tools the last Validate saw.
+	toolUse *ToolUse
 }
 
 // ValidatedCases is the number of cases a successful Validate read, so a

@@ -186,3 +186,16 @@ func (d *decoder) checkChoice(c *bench.ToolChoice, line int, what string) error 
 	}
 	return d.errorf(line, "%s.mode must be auto, none, required or tool, not %q", what, c.Mode)
 }
+
+// ToolUse is the first case of a suite that offers tools, so a provider
+// without tool support is named before any call.
+type ToolUse struct {
+	CaseID string
+	Source bench.Location
+	Tools  []bench.Tool
+	Choice *bench.ToolChoice
+}
+
+// ToolUse returns the first case with tools (or a tool_choice) the last
+// Validate saw; nil when no case has any.
+func (s *Suite) ToolUse() *ToolUse { return s.toolUse }
