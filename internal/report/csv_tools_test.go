@@ -26,3 +26,11 @@ func TestCSVToolCalls(t *testing.T) {
 		t.Errorf("no calls: %q, %v", row[len(row)-1], err)
 	}
 }
+
+func TestHTMLShowsToolCalls(t *testing.T) {
+	t.Parallel()
+	r := bench.Result{Response: "Checking.", ToolCalls: []bench.ToolCall{{Name: "get_weather", Arguments: `{"city":"Rome"}`}}}
+	if got, want := htmlFailureOf(&r).Response, xmlText("Checking.\nget_weather({\"city\":\"Rome\"})"); got != want {
+		t.Errorf("response cell %q, want %q", got, want)
+	}
+}
