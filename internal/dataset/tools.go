@@ -60,8 +60,8 @@ func (d *decoder) toolsFile(rel string, line int, what string) ([]bench.Tool, er
 }
 
 var (
-	toolKeys       = []string{"type", "function", "name", "description", "parameters"}
-	toolObjectKeys = []string{"name", "description", "parameters"}
+	toolKeys       = []string{"type", "function", "name", "description", "parameters", "strict"}
+	toolObjectKeys = []string{"name", "description", "parameters", "strict"}
 )
 
 // tool reads one tool in OpenAI's form or flat.
@@ -87,7 +87,7 @@ func (d *decoder) tool(e *node, line int, what string) (bench.Tool, error) {
 		return t, err
 	}
 	if fn != nil {
-		if t.Name != "" || t.Description != "" || t.Parameters != nil {
+		if t.Name != "" || t.Description != "" || t.Parameters != nil || t.Strict {
 			return t, d.errorf(line, "%s: give name, description and parameters either under function or beside type, not both", what)
 		}
 		err = d.fields(fn, what+".function", toolObjectKeys, func(k string, v *node, line int) error {
@@ -110,6 +110,12 @@ func (d *decoder) toolField(t *bench.Tool, k string, v *node, line int, what str
 		t.Description, err = d.str(v, line, what+".description")
 	case "parameters":
 		t.Parameters, err = d.freeMap(v, line, what+".parameters")
+	case "strict":
+		b, ok := v.val.(bool)
+		if v.kind != kindScalar || !ok {
+			return d.errorf(line, "%s.strict must be true or false", what)
+		}
+		t.Strict = b
 	}
 	return err
 }

@@ -38,7 +38,7 @@ test_cases:
   - id: flat
     variables: {q: add}
     tools:
-      - {name: add, description: Add two numbers}
+      - {name: add, description: Add two numbers, strict: true}
     tool_choice: {mode: required}
   - id: any
     variables: {q: add}
@@ -70,7 +70,7 @@ test_cases:
 	want := []got{
 		{"defaults", weather, &bench.ToolChoice{Mode: bench.ToolChoiceAuto}},
 		{"openai-form", weather, &bench.ToolChoice{Mode: bench.ToolChoiceTool, Name: "weather"}},
-		{"flat", []bench.Tool{{Name: "add", Description: "Add two numbers"}}, &bench.ToolChoice{Mode: bench.ToolChoiceRequired}},
+		{"flat", []bench.Tool{{Name: "add", Description: "Add two numbers", Strict: true}}, &bench.ToolChoice{Mode: bench.ToolChoiceRequired}},
 		{"any", weather, &bench.ToolChoice{Mode: bench.ToolChoiceRequired}},
 	}
 	if diff := cmp.Diff(want, gots); diff != "" {
@@ -93,8 +93,10 @@ func TestToolErrors(t *testing.T) {
 			[]string{"s.yaml:4", "c1", "invalid schema"}},
 		{"not an object schema", map[string]string{"s.yaml": "test_cases:\n  - id: c1\n    prompt: hi\n    tools: [{name: f, parameters: {type: array}}]\n"},
 			[]string{"c1", "object schema"}},
-		{"unknown key", map[string]string{"s.yaml": "test_cases:\n  - id: c1\n    prompt: hi\n    tools: [{type: function, function: {name: f, strict: true}}]\n"},
-			[]string{"s.yaml:4", `unknown key "strict"`}},
+		{"unknown key", map[string]string{"s.yaml": "test_cases:\n  - id: c1\n    prompt: hi\n    tools: [{type: function, function: {name: f, stict: true}}]\n"},
+			[]string{"s.yaml:4", `unknown key "stict"`, `"strict"`}},
+		{"strict not a bool", map[string]string{"s.yaml": "test_cases:\n  - id: c1\n    prompt: hi\n    tools: [{name: f, strict: yes please}]\n"},
+			[]string{"s.yaml:4", "strict must be true or false"}},
 		{"wrong type", map[string]string{"s.yaml": "test_cases:\n  - id: c1\n    prompt: hi\n    tools: [{type: retrieval, function: {name: f}}]\n"},
 			[]string{`"retrieval"`}},
 		{"choice names a missing tool", map[string]string{"s.yaml": "test_cases:\n  - id: c1\n    prompt: hi\n    tools: [{name: f}]\n    tool_choice: {type: function, function: {name: g}}\n"},

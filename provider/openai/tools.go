@@ -18,6 +18,7 @@ type chatFunction struct {
 	Name        string         `json:"name"`
 	Description string         `json:"description,omitempty"`
 	Parameters  map[string]any `json:"parameters,omitempty"`
+	Strict      bool           `json:"strict,omitempty"`
 }
 
 // encodeTools returns the request's tools in OpenAI's format, nil for none.
@@ -27,7 +28,7 @@ func encodeTools(tools []bench.Tool) []chatTool {
 	}
 	out := make([]chatTool, len(tools))
 	for i, t := range tools {
-		out[i] = chatTool{Type: "function", Function: chatFunction{Name: t.Name, Description: t.Description, Parameters: t.Parameters}}
+		out[i] = chatTool{Type: "function", Function: chatFunction{Name: t.Name, Description: t.Description, Parameters: t.Parameters, Strict: t.Strict}}
 	}
 	return out
 }

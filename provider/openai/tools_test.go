@@ -30,6 +30,7 @@ func TestToolRequest(t *testing.T) {
 		wantErr    string
 	}{
 		{"tools only", []bench.Tool{weatherTool}, nil, nil, ""},
+		{"strict", []bench.Tool{{Name: "weather", Description: "Get the weather", Parameters: weatherTool.Parameters, Strict: true}}, nil, nil, ""},
 		{"auto", []bench.Tool{weatherTool}, &bench.ToolChoice{Mode: bench.ToolChoiceAuto}, "auto", ""},
 		{"none", []bench.Tool{weatherTool}, &bench.ToolChoice{Mode: bench.ToolChoiceNone}, "none", ""},
 		{"required", []bench.Tool{weatherTool}, &bench.ToolChoice{Mode: bench.ToolChoiceRequired}, "required", ""},
@@ -60,7 +61,15 @@ func TestToolRequest(t *testing.T) {
 			if err := json.Unmarshal(data, &body); err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(wantTools, body["tools"]); diff != "" {
+			want := wantTools
+			if tt.tools[0].Strict {
+				fn := map[string]any{"strict": true}
+				for k, v := range wantTools[0].(map[string]any)["function"].(map[string]any) {
+					fn[k] = v
+				}
+				want = []any{map[string]any{"type": "function", "function": fn}}
+			}
+			if diff := cmp.Diff(want, body["tools"]); diff != "" {
 				t.Errorf("tools (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.wantChoice, body["tool_choice"]); diff != "" {
