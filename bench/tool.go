@@ -18,6 +18,10 @@ type Tool struct {
 	// Parameters is the JSON Schema of the arguments (an object schema);
 	// nil means the tool takes no arguments.
 	Parameters map[string]any `json:"parameters,omitempty" yaml:"parameters"`
+	// Strict asks the vendor to hold the arguments to Parameters exactly
+	// (OpenAI's structured outputs for functions); vendors without such a
+	// mode ignore it.
+	Strict bool `json:"strict,omitempty" yaml:"strict"`
 }
 
 // ToolChoice says whether and which tool the model must call; nil on a

@@ -21,5 +21,6 @@ import (
 	_ "github.com/llm-test-bench/llm-test-bench/eval/sqlcheck"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/structure"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/text"
+	_ "github.com/llm-test-bench/llm-test-bench/eval/tools"
 	_ "github.com/llm-test-bench/llm-test-bench/eval/webhook"
 )

@@ -97,6 +97,8 @@ type Entry struct {
 	RawFinishReason string      `json:"raw_finish_reason"`
 	Usage           bench.Usage `json:"usage"`
 	Logprobs        []float64   `json:"logprobs,omitempty"`
+	// ToolCalls are the calls the answer made, when it made any.
+	ToolCalls []bench.ToolCall `json:"tool_calls,omitempty"`
 	// TopLogprobs are the answer's per-token alternatives, when asked for.
 	TopLogprobs []provider.TokenLogprobs `json:"top_logprobs,omitempty"`
 	// Vectors are an embedding entry's vectors, one per input.
@@ -111,7 +113,7 @@ func (e *Entry) Response() provider.Response {
 	return provider.Response{
 		Text: e.Text, Model: e.Model, FinishReason: e.FinishReason,
 		RawFinishReason: e.RawFinishReason, Usage: e.Usage, Logprobs: e.Logprobs,
-		TopLogprobs: e.TopLogprobs,
+		TopLogprobs: e.TopLogprobs, ToolCalls: e.ToolCalls,
 	}
 }
 

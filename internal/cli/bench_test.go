@@ -117,6 +117,8 @@ func TestMalformedInputsGiveOneClearError(t *testing.T) {
 	typo := e.write("typo.yaml", "name: g\ntest_cases:\n  - id: a\n    prompt: hi\n    asserts: []\n")
 	e.write("cat.png", tinyPNG(t))
 	vision := e.write("vision.yaml", "name: v\ntest_cases:\n  - id: look\n    prompt: What is this?\n    inputs: [file://cat.png]\n")
+	tooled := e.write("tooled.yaml", "name: t\ntest_cases:\n  - id: weather\n    prompt: Weather in Rome?\n    tools: [{name: get_weather}]\n")
+	badTool := e.write("badtool.yaml", "name: t\ntest_cases:\n  - id: weather\n    prompt: Weather in Rome?\n    tools: [{name: get weather}]\n")
 	noImage := e.write("noimage.yaml", "name: v\ntest_cases:\n  - id: look\n    prompt: What is this?\n    inputs: [file://dog.png]\n")
 	tests := []struct {
 		name string
@@ -136,6 +138,8 @@ func TestMalformedInputsGiveOneClearError(t *testing.T) {
 		{"unknown flag", []string{"bench", "--nope"}, 3, []string{"--nope"}},
 		{"missing image", []string{"bench", "--dataset", noImage, "--providers", "echo"}, 4, []string{"noimage.yaml:3", "look", "dog.png"}},
 		{"provider cannot take images", []string{"bench", "--dataset", vision, "--providers", "echo"}, 3, []string{`"echo"`, `"look"`, "vision.yaml:3", "text only"}},
+		{"provider without tools", []string{"bench", "--dataset", tooled, "--providers", "echo"}, 3, []string{`"echo"`, `"weather"`, "tooled.yaml:3", "does not support tools"}},
+		{"bad tool name", []string{"bench", "--dataset", badTool, "--providers", "echo"}, 4, []string{"badtool.yaml:5", "weather", `"get weather"`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -41,6 +41,12 @@ func (d *Defaults) apply(c *bench.Case) {
 		c.Assert = as
 	}
 	d.applyProviders(c)
+	if len(c.Tools) == 0 {
+		c.Tools = d.Tools
+	}
+	if c.ToolChoice == nil {
+		c.ToolChoice = d.ToolChoice
+	}
 	if c.Threshold == nil && d.Threshold != nil {
 		t := *d.Threshold
 		c.Threshold = &t

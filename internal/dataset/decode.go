@@ -16,6 +16,10 @@ import (
 type decoder struct {
 	file   string
 	caseID string // set while decoding a case, for error messages
+	// refs reads the files a value refers to ("file://PATH", relative to
+	// from); nil where references are not read (JSONL and CSV records).
+	refs files
+	from string
 }
 
 func (d *decoder) errorf(line int, format string, args ...any) error {
@@ -182,6 +186,7 @@ func (d *decoder) stringMap(v *node, line int, what string) (map[string]string, 
 var caseKeys = []string{
 	"id", "category", "prompt", "messages", "variables", "expected", "references",
 	"context", "inputs", "assert", "threshold", "config", "tags", "metadata",
+	"tools", "tool_choice",
 }
 
 // decodeCase reads one test case from a mapping node.
@@ -241,6 +246,10 @@ func (d *decoder) caseField(c *bench.Case, k string, v *node, line int) error {
 		c.Tags, err = d.strList(v, line, k)
 	case "metadata":
 		c.Metadata, err = d.freeMap(v, line, k)
+	case "tools":
+		c.Tools, err = d.tools(v, line, k)
+	case "tool_choice":
+		c.ToolChoice, err = d.toolChoice(v, line, k)
 	}
 	return err
 }

@@ -68,6 +68,7 @@ func FuzzLoadYAML(f *testing.F) {
 	f.Add([]byte(capitalsYAML))
 	f.Add([]byte("- prompt: hi\n- id: b\n  messages: [{role: user, content: '{{x}}'}]\n"))
 	f.Add([]byte("test_cases: file://cases.jsonl\nprompts: ['{{x}}']\n"))
+	f.Add([]byte("defaults: {tools: [{type: function, function: {name: f, parameters: {type: object}}}], tool_choice: auto}\ntest_cases: [{prompt: p, tools: [{name: g}], tool_choice: {mode: tool, name: g}}]\n"))
 	f.Add([]byte("a: &a {b: *a}\n"))
 	f.Add([]byte("test_cases:\n  - <<: [*x]\n"))
 	f.Add([]byte("defaults: {temperature: 0, assert: [{type: contains, value: [1, {a: b}]}]}\ntest_cases: [{prompt: !!str 1}]\n"))

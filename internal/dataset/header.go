@@ -14,7 +14,7 @@ var suiteKeys = []string{"name", "description", "version", "prompts", "providers
 // decodeHeader reads a suite mapping: everything but the cases of a
 // referenced file.
 func (s *Suite) decodeHeader(fsys files, name string, root *node) error {
-	d := &decoder{file: s.Path}
+	d := &decoder{file: s.Path, refs: fsys, from: name}
 	var cases *node
 	casesLine := 0
 	err := d.fields(root, "suite", suiteKeys, func(k string, v *node, line int) error {
@@ -61,7 +61,7 @@ func (s *Suite) decodeCasesRef(fsys files, name string, d *decoder, v *node, lin
 		if len(v.items) == 0 {
 			return d.errorf(line, "test_cases is empty")
 		}
-		s.src = &inlineSource{file: s.Path, base: baseName(name), items: v.items}
+		s.src = &inlineSource{file: s.Path, base: baseName(name), items: v.items, fsys: fsys, name: name}
 		return nil
 	case v.kind == kindScalar:
 		rel, isFile := strings.CutPrefix(v.text, "file://")
@@ -273,7 +273,7 @@ var samplingKeys = []string{
 	"frequency_penalty", "presence_penalty",
 }
 
-var defaultsKeys = append([]string{"config", "assert", "threshold", "variables", "tags", "metadata", "provider", "embedding_provider"}, samplingKeys...)
+var defaultsKeys = append([]string{"config", "assert", "threshold", "variables", "tags", "metadata", "provider", "embedding_provider", "tools", "tool_choice"}, samplingKeys...)
 
 // defaults reads the suite's defaults.
 func (d *decoder) defaults(v *node, line int) (Defaults, error) {
@@ -301,6 +301,10 @@ func (d *decoder) defaults(v *node, line int) (Defaults, error) {
 			out.Provider, err = d.str(v, line, "defaults.provider")
 		case "embedding_provider":
 			out.EmbeddingProvider, err = d.str(v, line, "defaults.embedding_provider")
+		case "tools":
+			out.Tools, err = d.tools(v, line, "defaults.tools")
+		case "tool_choice":
+			out.ToolChoice, err = d.toolChoice(v, line, "defaults.tool_choice")
 		default:
 			if direct[k], err = v.toAny(); err != nil {
 				err = d.errorf(line, "defaults.%s: %v", k, err)

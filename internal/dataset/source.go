@@ -49,11 +49,14 @@ type inlineSource struct {
 	file  string
 	base  string
 	items []*node
+	// fsys and name read the files the cases refer to; fsys nil reads none.
+	fsys files
+	name string
 }
 
 func (s *inlineSource) each(yield func(bench.Case, error) bool) {
 	for i, item := range s.items {
-		d := &decoder{file: s.file}
+		d := &decoder{file: s.file, refs: s.fsys, from: s.name}
 		c, err := d.decodeCase(item)
 		if err != nil {
 			if !yield(bench.Case{}, err) {
@@ -86,7 +89,7 @@ func (s *listFileSource) each(yield func(bench.Case, error) bool) {
 		yield(bench.Case{}, &LoadError{File: disp, Line: root.line, Err: fmt.Errorf("a referenced test case file must hold a list of cases, not %s", root.kind)})
 		return
 	}
-	in := &inlineSource{file: disp, base: baseName(s.name), items: root.items}
+	in := &inlineSource{file: disp, base: baseName(s.name), items: root.items, fsys: s.fsys, name: s.name}
 	in.each(yield)
 }
 

@@ -75,7 +75,9 @@ type ProviderSpec struct {
 }
 
 // Defaults are merged into every case of a suite. A case's own values win:
-// Config, Variables and Metadata are merged key by key; Assert is appended
+// Config, Variables and Metadata are merged key by key; Tools and
+// ToolChoice apply when the case has none (a case's tools replace the
+// list, they are not merged); Assert is appended
 // after the case's own assertions; Threshold applies when the case has none;
 // Tags are added after the case's own, without duplicates.
 //
@@ -91,6 +93,9 @@ type Defaults struct {
 	Variables         map[string]any
 	Tags              []string
 	Metadata          map[string]any
+	// Tools and ToolChoice apply to a case that gives none of its own.
+	Tools      []bench.Tool
+	ToolChoice *bench.ToolChoice
 }
 
 // Suite is a loaded suite or dataset: its header, and where its cases come
@@ -114,6 +119,8 @@ type Suite struct {
 	// media bounds the cases' inputs; inputKinds are those Validate saw.
 	media      media.Limits
 	inputKinds []InputKind
+	// toolUse is the first case with tools the last Validate saw.
+	toolUse *ToolUse
 }
 
 // ValidatedCases is the number of cases a successful Validate read, so a
@@ -170,7 +177,7 @@ func load(fsys files, name string) (*Suite, error) {
 		}
 		switch root.kind {
 		case kindList:
-			s.src = &inlineSource{file: disp, base: baseName(name), items: root.items}
+			s.src = &inlineSource{file: disp, base: baseName(name), items: root.items, fsys: fsys, name: name}
 			return s, nil
 		case kindMap:
 			if err := s.decodeHeader(fsys, name, root); err != nil {

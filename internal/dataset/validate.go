@@ -8,6 +8,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/eval"
+	"github.com/llm-test-bench/llm-test-bench/eval/tools"
 	"github.com/llm-test-bench/llm-test-bench/internal/template"
 )
 
@@ -21,7 +22,7 @@ import (
 // MaxProblems problems and counting the rest.
 func (s *Suite) Validate(ctx context.Context) error {
 	v := &validation{suite: s, ids: map[string]location{}, kinds: map[string]struct{}{}}
-	s.inputKinds = nil
+	s.inputKinds, s.toolUse = nil, nil
 	if err := eval.Validate(s.Defaults.Assert); err != nil {
 		v.errs.add(Problem{File: s.Path, Line: s.defaultsLine, Msg: "defaults: " + err.Error()})
 	}
@@ -118,6 +119,11 @@ func (v *validation) check(c *bench.Case) {
 		if msg := checkTemplate(m.Content, c.Variables); msg != "" {
 			p("messages[%d]: %s", i, msg)
 		}
+	}
+	if err := tools.CheckToolChoice(c.Tools, c.ToolChoice); err != nil {
+		p("%v", err)
+	} else if (len(c.Tools) > 0 || c.ToolChoice != nil) && s.toolUse == nil {
+		s.toolUse = &ToolUse{CaseID: c.ID, Source: c.Source, Tools: c.Tools, Choice: c.ToolChoice}
 	}
 	v.checkInputs(c, p)
 }

@@ -378,6 +378,6 @@ func entryOf(out *Outcome, kind cache.Kind) *cache.Entry {
 		Kind: kind,
 		Text: r.Text, Model: r.Model, FinishReason: r.FinishReason,
 		RawFinishReason: r.RawFinishReason, Usage: r.Usage, Logprobs: r.Logprobs,
-		TopLogprobs: r.TopLogprobs, LatencyMs: out.LatencyMs, TTFTMs: out.TTFTMs,
+		TopLogprobs: r.TopLogprobs, ToolCalls: r.ToolCalls, LatencyMs: out.LatencyMs, TTFTMs: out.TTFTMs,
 	}
 }

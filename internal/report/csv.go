@@ -17,7 +17,7 @@ var csvHeader = []string{
 	"passed", "score", "latency_ms", "ttft_ms", "tokens_prompt", "tokens_completion",
 	"tokens_cached", "tokens_reasoning", "tokens_total", "cost_input", "cost_output",
 	"cost_total", "finish_reason", "cached", "error_kind", "error_message", "response",
-	"prompt", "scores", "tags", "created_at",
+	"prompt", "scores", "tags", "created_at", "tool_calls",
 }
 
 // csvOutput writes a header and one row per result.
@@ -32,7 +32,8 @@ var csvHeader = []string{
 // score is empty for a result none of whose verdicts was scored, and the
 // cost columns say "unknown" for a model without a price. The scores
 // column keeps each verdict as bench.Score writes it: an unscored one has
-// "score": null and "unscored": true.
+// "score": null and "unscored": true. tool_calls is the JSON list of the
+// calls the model made ({id, name, arguments}), empty when it made none.
 type csvOutput struct {
 	cw  *csv.Writer
 	row []string
@@ -71,6 +72,12 @@ func csvRow(row []string, r *bench.Result) error {
 	if err != nil {
 		return fmt.Errorf("encode tags of result %s: %w", r.ID, err)
 	}
+	var calls []byte
+	if len(r.ToolCalls) > 0 {
+		if calls, err = json.Marshal(r.ToolCalls); err != nil {
+			return fmt.Errorf("encode tool calls of result %s: %w", r.ID, err)
+		}
+	}
 	var errKind, errMsg string
 	if r.Error != nil {
 		errKind, errMsg = r.Error.Kind, r.Error.Message
@@ -98,7 +105,7 @@ func csvRow(row []string, r *bench.Result) error {
 		costIn, costOut, costTotal,
 		text(r.FinishReason), strconv.FormatBool(r.Cached), text(errKind), text(errMsg),
 		text(r.Response), text(r.Prompt), text(string(scores)), text(string(tags)),
-		r.CreatedAt.UTC().Format(time.RFC3339Nano),
+		r.CreatedAt.UTC().Format(time.RFC3339Nano), text(string(calls)),
 	})
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 )
@@ -224,8 +225,26 @@ func htmlFailureOf(r *bench.Result) htmlFailure {
 		Score:    score,
 		Latency:  fmtMs(r.LatencyMs),
 		Reason:   xmlText(truncate(FailureReason(r), maxReason*2)),
-		Response: xmlText(truncate(r.Response, maxHTMLResponse)),
+		Response: xmlText(truncate(answerText(r), maxHTMLResponse)),
 	}
+}
+
+// answerText is the response followed by the tool calls the model made,
+// one "name(arguments)" per line, so a failing tool-calling answer shows
+// what it did.
+func answerText(r *bench.Result) string {
+	if len(r.ToolCalls) == 0 {
+		return r.Response
+	}
+	var b strings.Builder
+	b.WriteString(r.Response)
+	for _, c := range r.ToolCalls {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(c.Name + "(" + c.Arguments + ")")
+	}
+	return b.String()
 }
 
 // cellTitle is a matrix cell's tooltip: state, counts, score and reason.

@@ -231,7 +231,7 @@ func (r *Runner) input(j *Job, res *bench.Result, logprobs []float64) (*eval.Inp
 	in := &eval.Input{
 		Case: j.Case, Provider: res.Provider, Prompt: res.Prompt, Output: res.Response, FinishReason: res.FinishReason,
 		LatencyMs: res.LatencyMs, TTFTMs: res.TTFTMs, Usage: res.Tokens, Cost: res.Cost,
-		Logprobs: logprobs,
+		Logprobs: logprobs, ToolCalls: res.ToolCalls,
 	}
 	m := r.newMeter(j.Key.CaseID)
 	in.Judges = judgesOf(m)

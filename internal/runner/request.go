@@ -17,6 +17,7 @@ func (r *Runner) request(t *Target, j *Job) provider.Request {
 	req := provider.Request{
 		Model: t.Model, Messages: j.Messages, Sampling: t.Sampling,
 		Stream: r.Stream, Extra: t.Extra,
+		Tools: j.Case.Tools, ToolChoice: j.Case.ToolChoice,
 	}
 	if len(j.Case.Config) > 0 {
 		// Case configs are validated when the suite is loaded; a bad one

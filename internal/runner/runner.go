@@ -383,9 +383,10 @@ func (r *Runner) call(ctx context.Context, t *Target, j *Job) (bench.Result, []f
 		res.Metadata = withMeta(res.Metadata, "attempts", out.Attempts)
 	}
 	res.LatencyMs, res.TTFTMs = out.LatencyMs, out.TTFTMs
-	if out.Err == nil || out.Response.Text != "" {
+	if out.Err == nil || out.Response.Text != "" || len(out.Response.ToolCalls) > 0 {
 		res.Response = out.Response.Text
 		res.FinishReason = out.Response.FinishReason
+		res.ToolCalls = out.Response.ToolCalls
 		res.Tokens = out.Response.Usage
 		if out.Response.Model != "" {
 			res.Model = out.Response.Model

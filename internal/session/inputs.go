@@ -45,3 +45,24 @@ func inputProblems(p *Plan, targets []*target) []string {
 	}
 	return out
 }
+
+// toolProblems lists, before any call, each provider that cannot send the
+// tools the suites offer, naming the first case that offers them.
+func toolProblems(p *Plan, targets []*target) []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range p.suites {
+		u := s.ToolUse()
+		if u == nil {
+			continue
+		}
+		for _, t := range targets {
+			if err := provider.CheckTools(t.Provider, u.Tools, u.Choice); err != nil {
+				out = append(out, fmt.Sprintf("provider %q cannot take case %q's tools (%s:%d): %v", t.ID, u.CaseID, u.Source.File, u.Source.Line, err))
+			}
+		}
+	}
+	return out
+}

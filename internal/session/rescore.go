@@ -464,6 +464,7 @@ func inputOf(c *bench.Case, r *bench.Result, m *runner.Meter) *eval.Input {
 	return &eval.Input{
 		Case: c, Provider: r.Provider, Prompt: r.Prompt, Output: r.Response, FinishReason: r.FinishReason,
 		LatencyMs: r.LatencyMs, TTFTMs: r.TTFTMs, Usage: r.Tokens, Judges: m,
+		ToolCalls: r.ToolCalls,
 	}
 }
 

@@ -114,6 +114,7 @@ func (s *Service) buildTargets(ctx context.Context, specs []providerSpec, p *Pla
 		ts.targets = append(ts.targets, t)
 	}
 	problems = append(problems, inputProblems(p, ts.targets)...)
+	problems = append(problems, toolProblems(p, ts.targets)...)
 	if len(problems) > 0 {
 		_ = ts.Close()
 		return nil, configErr("%s", strings.Join(problems, "\n"))

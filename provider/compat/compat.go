@@ -125,6 +125,7 @@ type generateOnly struct{ c *openai.Client }
 var (
 	_ provider.InputChecker      = generateOnly{}
 	_ provider.RateLimitReporter = generateOnly{}
+	_ provider.ToolChecker       = generateOnly{}
 )
 
 func (g generateOnly) Generate(ctx context.Context, req provider.Request, emit func(provider.Chunk) error) (provider.Response, error) {
@@ -132,6 +133,10 @@ func (g generateOnly) Generate(ctx context.Context, req provider.Request, emit f
 }
 
 func (g generateOnly) CheckInput(p bench.Part) error { return g.c.CheckInput(p) }
+
+func (g generateOnly) CheckTools(tools []bench.Tool, choice *bench.ToolChoice) error {
+	return g.c.CheckTools(tools, choice)
+}
 
 func (g generateOnly) RateLimits() (provider.RateLimits, bool) { return g.c.RateLimits() }
 

@@ -79,7 +79,7 @@ func fieldsOf(c *completion, keepTokens bool) chunkFields {
 // reflection, reusing its buffers from chunk to chunk. It gives up (decode
 // returns false) on anything it does not fully understand: malformed JSON,
 // type mismatches, duplicate or non-lowercase-ASCII keys, content as an
-// array of parts, deep nesting. The caller then uses encoding/json, so
+// array of parts, tool calls (whose fragments state joins), deep nesting. The caller then uses encoding/json, so
 // results and error messages are those of encoding/json.
 type chunkDecoder struct {
 	chunkFields
@@ -323,9 +323,12 @@ func (d *chunkDecoder) message() bool {
 		if !more {
 			return true
 		}
-		if string(key) == "content" {
+		switch {
+		case string(key) == "content":
 			ok = once(&set, 1) && (d.null() || d.str(&d.text))
-		} else {
+		case hasToolCallKey(key):
+			return false // tool calls are joined by encoding/json's path
+		default:
 			ok = d.skip(0)
 		}
 		if !ok {

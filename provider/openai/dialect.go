@@ -48,6 +48,9 @@ type Dialect struct {
 	// NoLogprobs leaves out logprobs for servers that do not offer them;
 	// Response.Logprobs then stays nil.
 	NoLogprobs bool
+	// NoTools refuses requests with tools (CheckTools and Generate), for
+	// servers without function calling.
+	NoTools bool
 	// NoEmbeddings makes Embed fail before any call, for servers without
 	// an embeddings route.
 	NoEmbeddings bool

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/provider"
 	"github.com/llm-test-bench/llm-test-bench/provider/internal/providertest"
 )
@@ -16,6 +17,8 @@ func FuzzGenerate(f *testing.F) {
 		"TestAzureCommon/azure-gpt-5-mini/simple_streaming.yaml",
 		"TestOpenRouterCommon/openai/simple_streaming.yaml",
 		"TestOpenAICommon/openai-gpt-5/simple.yaml",
+		"TestOpenAICommon/openai-gpt-4o-mini/multi_tool_streaming.yaml",
+		"TestOpenAICommon/openai-gpt-4o-mini/multi_tool.yaml",
 	} {
 		f.Add([]byte(recordedBody(f, name)), strings.Contains(name, "streaming"), false)
 	}
@@ -35,6 +38,11 @@ func FuzzGenerate(f *testing.F) {
 		resp, ok := providertest.CheckGenerate(t, c, req, "")
 		if !ok {
 			return
+		}
+		for i, tc := range resp.ToolCalls {
+			if tc == (bench.ToolCall{}) {
+				t.Fatalf("tool call %d is empty", i)
+			}
 		}
 		if !top && resp.TopLogprobs != nil {
 			t.Fatalf("tokens kept although not asked for: %v", resp.TopLogprobs)

@@ -109,3 +109,39 @@ func TestMistralNoLogprobs(t *testing.T) {
 		}
 	}
 }
+
+// TestMistralTools: Mistral takes OpenAI's tools and tool_choice and
+// answers with whole calls (its documented function-calling response).
+func TestMistralTools(t *testing.T) {
+	t.Parallel()
+	const body = `{"id":"cmpl-1","object":"chat.completion","model":"mistral-large-latest","choices":[{"index":0,"message":{"role":"assistant","content":"","tool_calls":[{"id":"D681PevKs","function":{"name":"retrieve_payment_status","arguments":"{\"transaction_id\": \"T1001\"}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":167,"completion_tokens":25,"total_tokens":192}}`
+	srv := replay.Serve(t, []replay.Response{{Body: body}})
+	tool := bench.Tool{Name: "retrieve_payment_status", Description: "Get payment status of a transaction",
+		Parameters: map[string]any{"type": "object", "properties": map[string]any{"transaction_id": map[string]any{"type": "string"}}, "required": []any{"transaction_id"}}}
+	p := newMistral(t, srv.URL+"/v1", "mistral-large-latest")
+	if err := provider.CheckTools(p, []bench.Tool{tool}, &bench.ToolChoice{Mode: bench.ToolChoiceRequired}); err != nil {
+		t.Fatalf("CheckTools: %v", err)
+	}
+	resp, err := p.Generate(t.Context(), provider.Request{Messages: []bench.Message{{Role: bench.RoleUser, Content: "What's the status of my transaction T1001?"}},
+		Tools: []bench.Tool{tool}, ToolChoice: &bench.ToolChoice{Mode: bench.ToolChoiceRequired}}, func(provider.Chunk) error { return nil })
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	want := []bench.ToolCall{{ID: "D681PevKs", Name: "retrieve_payment_status", Arguments: `{"transaction_id": "T1001"}`}}
+	if diff := cmp.Diff(want, resp.ToolCalls); diff != "" || resp.FinishReason != provider.FinishToolCalls {
+		t.Errorf("finish %q, tool calls (-want +got):\n%s", resp.FinishReason, diff)
+	}
+	var sent map[string]any
+	if err := json.Unmarshal(srv.Last(t).Body, &sent); err != nil {
+		t.Fatal(err)
+	}
+	wantTools := []any{map[string]any{"type": "function", "function": map[string]any{"name": tool.Name, "description": tool.Description, "parameters": tool.Parameters}}}
+	var gotTools any
+	b, _ := json.Marshal(wantTools)
+	var wantJSON any
+	_ = json.Unmarshal(b, &wantJSON)
+	gotTools = sent["tools"]
+	if diff := cmp.Diff(wantJSON, gotTools); diff != "" || sent["tool_choice"] != "required" {
+		t.Errorf("tool_choice %v, tools (-want +got):\n%s", sent["tool_choice"], diff)
+	}
+}

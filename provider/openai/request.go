@@ -27,6 +27,8 @@ type chatRequest[M any] struct {
 	TopLogprobs         *int           `json:"top_logprobs,omitempty"`
 	Stream              bool           `json:"stream,omitempty"`
 	StreamOptions       *streamOptions `json:"stream_options,omitempty"`
+	Tools               []chatTool     `json:"tools,omitempty"`
+	ToolChoice          any            `json:"tool_choice,omitempty"`
 }
 
 type streamOptions struct {
@@ -78,6 +80,16 @@ func encodeChat[M any](c *Client, req provider.Request, model string, msgs []M) 
 		cr.Temperature, cr.TopP, cr.MaxTokens = s.Temperature, s.TopP, s.MaxTokens
 	}
 	cr.Logprobs, cr.TopLogprobs = c.logprobs(s)
+	if len(req.Tools) > 0 || req.ToolChoice != nil {
+		if c.d.NoTools {
+			return nil, fmt.Errorf("%s does not take tools: remove tools and tool_choice from the case or suite for this provider", c.d.Vendor)
+		}
+		tc, err := encodeToolChoice(req.ToolChoice)
+		if err != nil {
+			return nil, err
+		}
+		cr.Tools, cr.ToolChoice = encodeTools(req.Tools), tc
+	}
 	if req.Stream && !c.d.NoStreamOptions {
 		cr.StreamOptions = &streamOptions{IncludeUsage: true}
 	}

@@ -38,7 +38,9 @@ type choice struct {
 }
 
 type message struct {
-	Content content `json:"content"`
+	Content      content         `json:"content"`
+	ToolCalls    []toolCallDelta `json:"tool_calls"`
+	FunctionCall *legacyCall     `json:"function_call"`
 }
 
 // content is a message's text. OpenAI sends a string or null; some
@@ -156,6 +158,8 @@ type state struct {
 	hasPromptN bool
 	// sawDelta is set once a choice-0 delta (role or content) arrived.
 	sawDelta bool
+	// calls joins the tool calls of choice 0.
+	calls toolCalls
 }
 
 // apply folds one completion or chunk into s and returns the new text it
@@ -182,9 +186,13 @@ func (s *state) apply(c *completion) string {
 		if ch.Delta != nil {
 			text += string(ch.Delta.Content)
 			s.sawDelta = true
+			s.calls.add(ch.Delta.ToolCalls, false)
+			s.calls.addLegacy(ch.Delta.FunctionCall)
 		}
 		if ch.Message != nil {
 			text += string(ch.Message.Content)
+			s.calls.add(ch.Message.ToolCalls, true)
+			s.calls.addLegacy(ch.Message.FunctionCall)
 		}
 		if ch.FinishReason != "" {
 			s.finish = ch.FinishReason
@@ -240,6 +248,7 @@ func (s *state) response(model string) provider.Response {
 		Text: string(s.text), Model: s.model,
 		FinishReason: mapFinish(s.finish), RawFinishReason: s.finish,
 		Logprobs: s.logprobs, TopLogprobs: s.top, VendorCost: s.cost,
+		ToolCalls: s.calls.result(),
 	}
 	if r.Model == "" {
 		r.Model = model

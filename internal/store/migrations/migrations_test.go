@@ -30,8 +30,8 @@ var (
 // 00008 and 00007, results' trace ids 00009 and 00008, alerts 00010 and
 // 00009).
 const (
-	latestSQLite   = 10
-	latestPostgres = 9
+	latestSQLite   = 11
+	latestPostgres = 10
 )
 
 func TestSQLiteSchemaAndFTS(t *testing.T) {

@@ -20,7 +20,7 @@ const resultColumns = `id, session_id, case_id, prompt_id, provider, model, repe
 	prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, total_tokens,
 	cost_input, cost_output, cost_total, currency, scores, score, passed, error, cached,
 	trace_id, span_id, tags, metadata, created_at,
-	cache_write_tokens, cache_write_1h_tokens, cost_unknown`
+	cache_write_tokens, cache_write_1h_tokens, cost_unknown, tool_calls`
 
 // upsertSQL replaces every column of a result whose key already exists.
 var upsertSQL = func() string {
@@ -81,7 +81,7 @@ func resultArgs(r *bench.Result, now time.Time) ([]any, error) {
 		r.Tokens.Prompt, r.Tokens.Completion, r.Tokens.Cached, r.Tokens.Reasoning, r.Tokens.Total,
 		r.Cost.Input, r.Cost.Output, r.Cost.Total, r.Cost.Currency, j.Scores, r.Score, r.Passed,
 		j.Error, r.Cached, r.TraceID, r.SpanID, j.Tags, j.Metadata, created.UTC(),
-		r.Tokens.CacheWrite, r.Tokens.CacheWrite1h, r.Cost.Unknown,
+		r.Tokens.CacheWrite, r.Tokens.CacheWrite1h, r.Cost.Unknown, j.ToolCalls,
 	}, nil
 }
 
@@ -97,7 +97,7 @@ func scanResult(rows pgx.Rows) (bench.Result, error) {
 		&r.Tokens.Prompt, &r.Tokens.Completion, &r.Tokens.Cached, &r.Tokens.Reasoning, &r.Tokens.Total,
 		&r.Cost.Input, &r.Cost.Output, &r.Cost.Total, &r.Cost.Currency, &j.Scores, &r.Score, &r.Passed,
 		&j.Error, &r.Cached, &r.TraceID, &r.SpanID, &j.Tags, &j.Metadata, &created,
-		&r.Tokens.CacheWrite, &r.Tokens.CacheWrite1h, &r.Cost.Unknown)
+		&r.Tokens.CacheWrite, &r.Tokens.CacheWrite1h, &r.Cost.Unknown, &j.ToolCalls)
 	if err != nil {
 		return r, err
 	}

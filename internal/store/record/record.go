@@ -19,6 +19,8 @@ type ResultJSON struct {
 	Error    []byte
 	Tags     []byte
 	Metadata []byte
+	// ToolCalls is nil (NULL) when the model made no tool calls.
+	ToolCalls []byte
 }
 
 var (
@@ -44,6 +46,11 @@ func EncodeResult(r *bench.Result) (ResultJSON, error) {
 	if out.Metadata, err = marshalOr(r.Metadata, len(r.Metadata) == 0, emptyObject); err != nil {
 		return out, fmt.Errorf("encode result %s metadata: %w", r.ID, err)
 	}
+	if len(r.ToolCalls) > 0 {
+		if out.ToolCalls, err = json.Marshal(r.ToolCalls); err != nil {
+			return out, fmt.Errorf("encode result %s tool calls: %w", r.ID, err)
+		}
+	}
 	return out, nil
 }
 
@@ -67,6 +74,13 @@ func DecodeResult(r *bench.Result, j ResultJSON) error {
 	r.Metadata = map[string]any{}
 	if err := unmarshalNonNull(j.Metadata, &r.Metadata); err != nil {
 		return fmt.Errorf("decode result %s metadata: %w", r.ID, err)
+	}
+	r.ToolCalls = nil
+	if err := unmarshalNonNull(j.ToolCalls, &r.ToolCalls); err != nil {
+		return fmt.Errorf("decode result %s tool calls: %w", r.ID, err)
+	}
+	if len(r.ToolCalls) == 0 {
+		r.ToolCalls = nil
 	}
 	return nil
 }

@@ -18,7 +18,7 @@ func scanResult(rows *sql.Rows) (bench.Result, error) {
 		r                      bench.Result
 		status                 string
 		scores, tags, metadata string
-		errJSON                sql.NullString
+		errJSON, toolCalls     sql.NullString
 		created                string
 	)
 	err := rows.Scan(&r.ID, &r.RunID, &r.CaseID, &r.PromptID, &r.Provider, &r.Model, &r.Repetition, &status,
@@ -26,7 +26,7 @@ func scanResult(rows *sql.Rows) (bench.Result, error) {
 		&r.Tokens.Prompt, &r.Tokens.Completion, &r.Tokens.Cached, &r.Tokens.Reasoning, &r.Tokens.Total,
 		&r.Cost.Input, &r.Cost.Output, &r.Cost.Total, &r.Cost.Currency, &scores, &r.Score, &r.Passed,
 		&errJSON, &r.Cached, &r.TraceID, &r.SpanID, &tags, &metadata, &created,
-		&r.Tokens.CacheWrite, &r.Tokens.CacheWrite1h, &r.Cost.Unknown)
+		&r.Tokens.CacheWrite, &r.Tokens.CacheWrite1h, &r.Cost.Unknown, &toolCalls)
 	if err != nil {
 		return r, err
 	}
@@ -34,6 +34,9 @@ func scanResult(rows *sql.Rows) (bench.Result, error) {
 	j := record.ResultJSON{Scores: []byte(scores), Tags: []byte(tags), Metadata: []byte(metadata)}
 	if errJSON.Valid {
 		j.Error = []byte(errJSON.String)
+	}
+	if toolCalls.Valid {
+		j.ToolCalls = []byte(toolCalls.String)
 	}
 	if err := record.DecodeResult(&r, j); err != nil {
 		return r, err

@@ -22,9 +22,9 @@ const resultColumns = `id, session_id, case_id, prompt_id, provider, model, repe
 	prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, total_tokens,
 	cost_input, cost_output, cost_total, currency, scores, score, passed, error, cached,
 	trace_id, span_id, tags, metadata, created_at,
-	cache_write_tokens, cache_write_1h_tokens, cost_unknown`
+	cache_write_tokens, cache_write_1h_tokens, cost_unknown, tool_calls`
 
-const resultColumnCount = 35
+const resultColumnCount = 36
 
 // upsertSQL returns an INSERT of n results that replaces every column of a
 // result whose key already exists; within one statement a later row wins.
@@ -68,7 +68,7 @@ const indexEvery = 1024
 // insertSizes is the number of upsert statements kept prepared: the i-th
 // carries 1<<i rows, so a batch of any size takes full rowsPerInsert chunks
 // and one statement per set bit of the remainder. rowsPerInsert results of
-// 35 columns stay well under SQLite's 32766 bound parameters; larger
+// 36 columns stay well under SQLite's 32766 bound parameters; larger
 // statements were no faster.
 const (
 	insertSizes   = 6
@@ -321,6 +321,7 @@ func bindResult(st *sqlite3.Stmt, first int, r *bench.Result, now string) error 
 	b.int(r.Tokens.CacheWrite)
 	b.int(r.Tokens.CacheWrite1h)
 	b.bool(r.Cost.Unknown)
+	b.json(j.ToolCalls)
 	if b.err == nil && b.i != first+resultColumnCount {
 		b.err = fmt.Errorf("bound %d columns, want %d", b.i-first, resultColumnCount)
 	}

@@ -96,6 +96,8 @@ func fullResult(runID string, i int) bench.Result {
 		CaseID: fmt.Sprintf("case-%d", i), PromptID: "p1", Provider: "openai", Model: "gpt-4o-mini",
 		Repetition: 1, Status: bench.StatusSuccess,
 		Prompt: "What is 2+2? ünïcode ✓\nline 2", Response: "4", FinishReason: "stop",
+		// Arguments are kept verbatim, spacing and invalid JSON included.
+		ToolCalls: []bench.ToolCall{{ID: "call_1", Name: "add", Arguments: `{"a": 2,  "b":3}`}, {Name: "lookup", Arguments: `{"q":"ünï`}},
 		LatencyMs: 123.456789, TTFTMs: 0.1 + 0.2,
 		Tokens: bench.Usage{Prompt: 10, Completion: 3, Cached: 2, Reasoning: 1, Total: 13, CacheWrite: 5, CacheWrite1h: 4},
 		Cost:   bench.Cost{Input: 1e-7, Output: 3.3333333333333335e-6, Total: 3.4333333333333336e-6, Currency: "USD", Unknown: true},
