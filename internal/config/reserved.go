@@ -9,7 +9,6 @@ import (
 const (
 	capServer      = "the API server (serve)"
 	capMonitoring  = "monitoring (Prometheus metrics, alerts, tracing)"
-	capPlugins     = "plugins"
 	capDistributed = "distributed execution (worker processes)"
 	capExporters   = "exporters to outside tools (plugins)"
 	capCallPolicy  = "per-provider retries of the call policy"
@@ -26,8 +25,6 @@ const (
 var reservedKeys = []struct{ key, capability string }{
 	{"monitoring.enable_realtime", capMonitoring},
 	{"monitoring.websocket_port", capMonitoring},
-
-	{"plugins.auto_reload", capPlugins},
 
 	{"security.enable_rbac", capRBACOff},
 	{"providers.*.models", capServer},
