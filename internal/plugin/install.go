@@ -99,7 +99,7 @@ func readRegular(path string) ([]byte, error) {
 func (m *Manager) InstallDir(ctx context.Context, dir string, replace bool) (*Plugin, error) {
 	p, err := m.host.Load(ctx, dir)
 	if err != nil {
-		return nil, err
+		return nil, refused(err)
 	}
 	files, err := p.files()
 	if err != nil {
@@ -115,11 +115,11 @@ func (m *Manager) InstallDir(ctx context.Context, dir string, replace bool) (*Pl
 func (m *Manager) InstallArchive(ctx context.Context, zipData []byte, replace bool) (*Plugin, error) {
 	a, err := ReadArchive(bytes.NewReader(zipData), int64(len(zipData)))
 	if err != nil {
-		return nil, err
+		return nil, refused(err)
 	}
 	p, err := m.host.New(ctx, a.Manifest, a.Module)
 	if err != nil {
-		return nil, err
+		return nil, refused(err)
 	}
 	files := map[string][]byte{ManifestFile: a.ManifestText, a.Manifest.Plugin.EntryPoint: a.Module}
 	return m.install(ctx, p, files, replace)

@@ -126,7 +126,7 @@ func (m *Manager) reloadFrom(ctx context.Context, name, dir string) (*Plugin, er
 	if err != nil {
 		m.log.Error("plugin reload failed; the loaded version, if any, keeps serving", "plugin", name, "err", err)
 		m.host.logs.write(m.log, name, slog.LevelError, "reload failed; the loaded version, if any, keeps serving: "+err.Error())
-		return nil, err
+		return nil, refused(err)
 	}
 	if err := m.swap(ctx, p); err != nil {
 		return nil, err
@@ -168,7 +168,7 @@ func (m *Manager) ReloadAll(ctx context.Context) error {
 // Remove deletes a plugin's directory, unloads it and deletes its record.
 func (m *Manager) Remove(ctx context.Context, name string) error {
 	if !namePattern.MatchString(name) {
-		return fmt.Errorf("plugin name %q: want 1-64 of a-z 0-9 - _", name)
+		return fmt.Errorf("plugin %q: %w", name, ErrNotInstalled)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
