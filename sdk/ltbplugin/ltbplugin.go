@@ -15,6 +15,10 @@
 //		})
 //	}
 //
+// The SDK decodes the envelope and encodes an EvalResult without
+// reflection; read a config the same way with DecodeJSON, which is
+// several times faster than encoding/json inside a guest.
+//
 // The exports and host imports exist only when GOOS=wasip1; the rest of
 // the package (the envelope types and Dispatch) builds anywhere, so a
 // plugin's logic can be tested with plain go test.
