@@ -56,8 +56,14 @@ func TestPluginWalkthrough(t *testing.T) {
 	if code, _, errOut = e.run(ctx, "plugin", "install", src); code != 4 || !strings.Contains(errOut, "--force") {
 		t.Fatalf("second install: exit %d, want 4 asking for --force\n%s", code, errOut)
 	}
-	if code, out, _ = e.run(ctx, "plugin", "list"); code != 0 || !strings.Contains(out, "plugin:keyword-coverage") {
-		t.Fatalf("list: exit %d\n%s", code, out)
+	if code, out, _ = e.run(ctx, "plugin", "list"); code != 0 || !strings.Contains(out, "plugin:keyword-coverage") || strings.Contains(out, "by hand") {
+		t.Fatalf("list (the install recorded in the plugins table): exit %d\n%s", code, out)
+	}
+	if code, out, errOut = e.run(ctx, "plugin", "reload", "keyword-coverage"); code != 0 || !strings.Contains(out, "reloaded keyword-coverage 1.0.0") {
+		t.Fatalf("reload: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut = e.run(ctx, "plugin", "reload", "absent"); code != 4 || !strings.Contains(errOut, "not installed") {
+		t.Fatalf("reload of an absent plugin: exit %d\n%s", code, errOut)
 	}
 
 	suite := e.write("suite.yaml", `name: capitals
@@ -99,6 +105,44 @@ test_cases:
 	bad := e.write("bad.yaml", strings.Replace(string(readFile(t, suite)), "[Madrid]", "[Madrid], extra: 1", 1))
 	if code, _, errOut = e.run(ctx, "datasets", "validate", bad); code != 4 || !strings.Contains(errOut, "config_schema") {
 		t.Errorf("a config outside the schema: exit %d\n%s", code, errOut)
+	}
+
+	if code, out, errOut = e.run(ctx, "plugin", "remove", "keyword-coverage"); code != 0 || !strings.Contains(out, "removed keyword-coverage") {
+		t.Fatalf("remove: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(plugins, "keyword-coverage")); !os.IsNotExist(err) {
+		t.Errorf("the plugin's directory is still there: %v", err)
+	}
+	if code, _, errOut = e.run(ctx, "plugin", "list"); code != 0 || !strings.Contains(errOut, "no plugins") {
+		t.Errorf("list after remove: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut = e.run(ctx, "plugin", "remove", "keyword-coverage"); code != 4 || !strings.Contains(errOut, "not installed") {
+		t.Errorf("second remove: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestPluginLogs: plugin logs prints the tail of the plugin's log file.
+func TestPluginLogs(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	plugins := filepath.Join(e.dir, "plugins")
+	e.environ = append(e.environ, "LTB_PLUGINS__PLUGIN_DIRECTORY="+plugins)
+	if err := os.MkdirAll(filepath.Join(plugins, ".logs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e.write("plugins/.logs/chatty.log", "2026-01-01T00:00:00Z INFO  first\n2026-01-01T00:00:01Z WARN  second\n")
+	if code, out, errOut := e.run(ctx, "plugin", "logs", "chatty", "-n", "1"); code != 0 || out != "2026-01-01T00:00:01Z WARN  second\n" {
+		t.Errorf("logs -n 1: exit %d %q %s", code, out, errOut)
+	}
+	if code, out, _ := e.run(ctx, "plugin", "logs", "chatty"); code != 0 || !strings.Contains(out, "first") {
+		t.Errorf("logs: exit %d %q", code, out)
+	}
+	if code, _, errOut := e.run(ctx, "plugin", "logs", "quiet"); code != 0 || !strings.Contains(errOut, "no log lines") {
+		t.Errorf("logs of a plugin that never logged: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := e.run(ctx, "plugin", "logs", "../../etc/passwd"); code != 4 {
+		t.Errorf("logs of a path: exit %d %s", code, errOut)
 	}
 }
 

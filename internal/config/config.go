@@ -16,6 +16,7 @@
 package config
 
 import (
+	"slices"
 	"time"
 )
 
@@ -201,7 +202,29 @@ type Plugins struct {
 	PluginDirectory      string `koanf:"plugin_directory"`
 	MaxPluginMemoryMB    int    `koanf:"max_plugin_memory_mb"`
 	PluginTimeoutSeconds int    `koanf:"plugin_timeout_seconds"`
-	AutoReload           bool   `koanf:"auto_reload"`
+	// AutoReload watches plugin_directory in long-running processes
+	// (serve, bench) and swaps in a plugin's new version once it compiles.
+	AutoReload bool `koanf:"auto_reload"`
+	// Grants are what the operator allows each plugin, by its name
+	// ([plugins.grants.NAME]): a plugin whose manifest asks for a
+	// capability not granted here does not load or install.
+	Grants map[string]PluginGrant `koanf:"grants"`
+}
+
+// PluginGrant is what one plugin may use of what its manifest asks for.
+type PluginGrant struct {
+	// Allow lists the capabilities granted (PluginCapabilities), e.g.
+	// ["llm.complete"].
+	Allow []string `koanf:"allow"`
+}
+
+// PluginCapabilities are the capabilities a grant may name: the host
+// services a plugin reaches only when its manifest asks and a grant allows.
+var PluginCapabilities = []string{"llm.complete"}
+
+// Granted reports whether the operator allows plugin name the capability cap.
+func (p Plugins) Granted(name, capability string) bool {
+	return slices.Contains(p.Grants[name].Allow, capability)
 }
 
 // Storage chooses the result store.

@@ -9,7 +9,6 @@ import (
 const (
 	capServer     = "the API server (serve)"
 	capMonitoring = "monitoring (Prometheus metrics, alerts, tracing)"
-	capPlugins    = "plugins"
 	capExporters  = "exporters to outside tools (plugins)"
 	capCallPolicy = "per-provider retries of the call policy"
 	// capRBACOff: the server always checks roles; turning that off is
@@ -25,8 +24,6 @@ const (
 var reservedKeys = []struct{ key, capability string }{
 	{"monitoring.enable_realtime", capMonitoring},
 	{"monitoring.websocket_port", capMonitoring},
-
-	{"plugins.auto_reload", capPlugins},
 
 	{"security.enable_rbac", capRBACOff},
 	{"providers.*.models", capServer},

@@ -236,7 +236,21 @@ func (v *validation) plugins() {
 	}
 	v.atLeast("plugins.max_plugin_memory_mb", p.MaxPluginMemoryMB, 4) // a Go guest starts with 2.6 MiB
 	v.atLeast("plugins.plugin_timeout_seconds", p.PluginTimeoutSeconds, 1)
+	for name, g := range p.Grants {
+		key := "plugins.grants." + name
+		if !pluginName.MatchString(name) {
+			v.add(key, "a plugin name is 1-64 of a-z 0-9 - _, starting with a letter or digit")
+		}
+		for _, c := range g.Allow {
+			if !slices.Contains(PluginCapabilities, c) {
+				v.add(key+".allow", "unknown capability %q (known: %s)", c, strings.Join(PluginCapabilities, ", "))
+			}
+		}
+	}
 }
+
+// pluginName is what a plugin's name may be (internal/plugin checks the same).
+var pluginName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 func (v *validation) cache() {
 	c := v.c.Cache

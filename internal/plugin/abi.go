@@ -47,6 +47,7 @@ type callState struct {
 	plugin   string
 	limits   *Limits
 	log      *slog.Logger
+	files    *logFiles          // the plugin's log file, nil when off
 	services map[string]Service // the services this call may use
 
 	output    []byte
@@ -154,9 +155,13 @@ func logLine(ctx context.Context, m api.Module, level, ptr, n uint32) {
 	if int(level) < len(logLevels) {
 		lvl = logLevels[level]
 	}
-	st.log.Log(ctx, lvl, validUTF8(b), "plugin", st.plugin)
+	msg := validUTF8(b)
+	st.log.Log(ctx, lvl, msg, "plugin", st.plugin)
+	st.files.write(st.log, st.plugin, lvl, msg)
 	if st.logs == st.limits.LogLines {
-		st.log.Warn("plugin log cap reached; further lines of this call are dropped", "plugin", st.plugin, "lines", st.limits.LogLines)
+		const capped = "plugin log cap reached; further lines of this call are dropped"
+		st.log.Warn(capped, "plugin", st.plugin, "lines", st.limits.LogLines)
+		st.files.write(st.log, st.plugin, slog.LevelWarn, capped)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // LoadDir loads every plugin in dir: each subdirectory that holds a
@@ -51,8 +52,8 @@ func PluginDirs(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if !e.IsDir() {
-			continue
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue // .logs, and an install or removal under way
 		}
 		d := filepath.Join(dir, e.Name())
 		if _, err := os.Stat(filepath.Join(d, ManifestFile)); err == nil {

@@ -12,4 +12,9 @@
 // by the manifest's capabilities.
 //
 // Evaluator plugins become assertion types "plugin:NAME" (see Activate).
+// A Manager keeps a plugin directory: it installs plugins (from a
+// directory or an uploaded zip, ReadArchive), reloads, removes and, with
+// auto_reload, watches them, swapping a new version in only once it has
+// compiled; grants (Grant) decide which capabilities a manifest may ask
+// for; each plugin's log lines go to a bounded file (ReadLog).
 package plugin

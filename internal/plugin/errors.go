@@ -69,3 +69,22 @@ func levelOf(k Kind) slog.Level {
 func logAttrs(e *Error) []slog.Attr {
 	return []slog.Attr{slog.String("plugin", e.Plugin), slog.String("kind", string(e.Kind)), slog.String("err", e.Err.Error())}
 }
+
+// refusedError marks a plugin refused for what it is (its archive,
+// manifest, grants, module or ABI), as opposed to a failure of the host
+// (the disk, the store).
+type refusedError struct{ err error }
+
+func (e refusedError) Error() string { return e.err.Error() }
+func (e refusedError) Unwrap() error { return e.err }
+
+func refused(err error) error {
+	if err == nil {
+		return nil
+	}
+	return refusedError{err}
+}
+
+// IsRefused reports whether err refuses a plugin for what it is: the
+// caller's to fix, not the host's.
+func IsRefused(err error) bool { return errors.As(err, new(refusedError)) }

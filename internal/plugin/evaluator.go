@@ -59,6 +59,26 @@ func Activate(ps []*Plugin) (replaced []*Plugin, err error) {
 	return replaced, nil
 }
 
+// Deactivate takes plugin p out of the assertion type plugin:NAME when it
+// is the one the type reaches; the type then reports the plugin as not
+// loaded. It reports whether p was active.
+func Deactivate(name string, p *Plugin) bool {
+	activeMu.Lock()
+	defer activeMu.Unlock()
+	cur := *active.Load()
+	if cur[name] != p {
+		return false
+	}
+	next := make(map[string]*Plugin, len(cur))
+	for n, q := range cur {
+		if n != name {
+			next[n] = q
+		}
+	}
+	active.Store(&next)
+	return true
+}
+
 // lookupActive returns the active plugin of a name.
 func lookupActive(name string) (*Plugin, bool) {
 	p, ok := (*active.Load())[name]

@@ -93,7 +93,7 @@ func goCacheDir() string {
 var goHost = sync.OnceValues(func() (*Host, error) {
 	l := DefaultLimits()
 	l.Timeout = 20 * time.Second // a Go guest's first instance under -race on a busy machine
-	return NewHost(context.Background(), Options{Limits: l, CacheDir: goCacheDir()})
+	return NewHost(context.Background(), Options{Limits: l, CacheDir: goCacheDir(), Grant: AllowAll})
 })
 
 // newGoHost returns the shared Go-guest host.

@@ -98,7 +98,7 @@ func testLimits() Limits {
 // newTestHost starts a host with l and closes it with the test.
 func newTestHost(t testing.TB, l Limits) *Host {
 	t.Helper()
-	h, err := NewHost(context.Background(), Options{Limits: l})
+	h, err := NewHost(context.Background(), Options{Limits: l, Grant: AllowAll})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,8 @@ type Host struct {
 	cache  wazero.CompilationCache
 	limits Limits
 	log    *slog.Logger
+	grant  Grant
+	logs   *logFiles
 
 	mu       sync.Mutex
 	compiled map[[sha256.Size]byte]wazero.CompiledModule
@@ -39,6 +41,13 @@ type Options struct {
 	CacheDir string
 	// Logger receives plugin log lines, tagged with the plugin's name.
 	Logger *slog.Logger
+	// Grant is what the operator allows each plugin ([plugins.grants]);
+	// a plugin asking for a capability not granted does not load. Nil
+	// grants nothing.
+	Grant Grant
+	// LogDir, when set, keeps each plugin's log lines and failures in a
+	// bounded file LogDir/NAME.log (see PluginLog).
+	LogDir string
 }
 
 // NewHost starts a runtime with the limits of o. Close it when done.
@@ -59,7 +68,10 @@ func NewHost(ctx context.Context, o Options) (*Host, error) {
 		WithCloseOnContextDone(true).
 		WithCompilationCache(cache)
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
-	h := &Host{rt: rt, cache: cache, limits: o.Limits, log: o.Logger, compiled: map[[sha256.Size]byte]wazero.CompiledModule{}}
+	h := &Host{rt: rt, cache: cache, limits: o.Limits, log: o.Logger, grant: o.Grant, compiled: map[[sha256.Size]byte]wazero.CompiledModule{}}
+	if o.LogDir != "" {
+		h.logs = newLogFiles(o.LogDir)
+	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -74,7 +86,7 @@ func NewHost(ctx context.Context, o Options) (*Host, error) {
 
 // Close closes every instance and the runtime.
 func (h *Host) Close(ctx context.Context) error {
-	return errors.Join(h.rt.Close(ctx), h.cache.Close(ctx))
+	return errors.Join(h.rt.Close(ctx), h.cache.Close(ctx), h.logs.close())
 }
 
 // Limits returns the host's limits.
@@ -103,6 +115,9 @@ func (h *Host) Load(ctx context.Context, dir string) (*Plugin, error) {
 // New makes a plugin from a manifest and its module.
 func (h *Host) New(ctx context.Context, m *Manifest, wasm []byte) (*Plugin, error) {
 	name := m.Package.Name
+	if err := CheckGrants(m, h.grant); err != nil {
+		return nil, err
+	}
 	cm, err := h.compile(ctx, wasm)
 	if err != nil {
 		return nil, fmt.Errorf("plugin %q: compile %s: %w", name, m.Plugin.EntryPoint, err)

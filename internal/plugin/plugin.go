@@ -106,7 +106,7 @@ func (p *Plugin) Call(ctx context.Context, envelope []byte, services map[string]
 	if err != nil {
 		return nil, err
 	}
-	st := &callState{plugin: p.Name(), limits: lim, log: p.host.log, services: p.allowed(services)}
+	st := &callState{plugin: p.Name(), limits: lim, log: p.host.log, files: p.host.logs, services: p.allowed(services)}
 	out, kind, err := p.run(ctx, in, st, envelope)
 	stderr := in.out.take()
 	if err != nil {
@@ -192,8 +192,10 @@ func (p *Plugin) recycle(ctx context.Context, in *instance) {
 // allowed keeps the services the manifest's capabilities grant.
 func (p *Plugin) allowed(services map[string]Service) map[string]Service {
 	out := map[string]Service{}
-	if svc, ok := services[ServiceLLMComplete]; ok && p.Manifest.Capabilities.RequiresLLM {
-		out[ServiceLLMComplete] = svc
+	for _, c := range p.Manifest.Requested() {
+		if svc, ok := services[c]; ok && p.host.grant != nil && p.host.grant(p.Name(), c) {
+			out[c] = svc
+		}
 	}
 	return out
 }
@@ -202,5 +204,6 @@ func (p *Plugin) allowed(services map[string]Service) map[string]Service {
 func (p *Plugin) fail(ctx context.Context, kind Kind, err error, stderr string) error {
 	e := &Error{Plugin: p.Name(), Kind: kind, Err: err, Stderr: stderr}
 	p.host.log.LogAttrs(ctx, levelOf(kind), "plugin call failed", logAttrs(e)...)
+	p.host.logs.write(p.host.log, p.Name(), levelOf(kind), "call failed: "+e.Error())
 	return e
 }

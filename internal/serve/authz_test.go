@@ -73,14 +73,19 @@ var restSamples = map[string]restSample{
 	"POST /compare": func(owned) (string, any) {
 		return "/compare", map[string]any{"providers": []string{"simulator:echo", "simulator:sim-large"}, "prompt": "hi"}
 	},
-	"GET /settings":     func(owned) (string, any) { return "/settings", nil },
-	"PATCH /settings":   func(owned) (string, any) { return "/settings", map[string]int{"max_running": 4} },
-	"GET /metrics":      func(owned) (string, any) { return "/metrics", nil },
-	"GET /alerts":       func(owned) (string, any) { return "/alerts?state=firing", nil },
-	"GET /health":       func(owned) (string, any) { return "/health", nil },
-	"GET /health/live":  func(owned) (string, any) { return "/health/live", nil },
-	"GET /health/ready": func(owned) (string, any) { return "/health/ready", nil },
-	"GET /openapi.json": func(owned) (string, any) { return "/openapi.json", nil },
+	"GET /settings":               func(owned) (string, any) { return "/settings", nil },
+	"PATCH /settings":             func(owned) (string, any) { return "/settings", map[string]int{"max_running": 4} },
+	"GET /metrics":                func(owned) (string, any) { return "/metrics", nil },
+	"GET /alerts":                 func(owned) (string, any) { return "/alerts?state=firing", nil },
+	"POST /plugins":               func(owned) (string, any) { return "/plugins", pluginUpload("sample") },
+	"GET /plugins":                func(owned) (string, any) { return "/plugins", nil },
+	"GET /plugins/{name}":         func(owned) (string, any) { return "/plugins/sample", nil },
+	"POST /plugins/{name}/reload": func(owned) (string, any) { return "/plugins/sample/reload", nil },
+	"DELETE /plugins/{name}":      func(owned) (string, any) { return "/plugins/sample", nil },
+	"GET /health":                 func(owned) (string, any) { return "/health", nil },
+	"GET /health/live":            func(owned) (string, any) { return "/health/live", nil },
+	"GET /health/ready":           func(owned) (string, any) { return "/health/ready", nil },
+	"GET /openapi.json":           func(owned) (string, any) { return "/openapi.json", nil },
 }
 
 // gqlSamples hold one operation per root field of graphqlapi.Permissions

@@ -93,6 +93,7 @@ func loadConfig(t testing.TB, dir, latency string) *config.Config {
 	if err != nil {
 		t.Fatalf("load the test configuration: %v", err)
 	}
+	cfg.Plugins.PluginDirectory = filepath.Join(dir, "plugins")
 	return cfg
 }
 
@@ -282,7 +283,10 @@ func (a answer) decode(t testing.TB, v any) {
 func (s *testServer) do(bearer, method, path string, body any) answer {
 	s.t.Helper()
 	var rd io.Reader
-	if body != nil {
+	contentType := "application/json"
+	if rb, ok := body.(rawBody); ok {
+		rd, contentType = bytes.NewReader(rb.data), rb.contentType
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			s.t.Fatal(err)
@@ -296,7 +300,7 @@ func (s *testServer) do(bearer, method, path string, body any) answer {
 		s.t.Fatal(err)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)

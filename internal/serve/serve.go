@@ -112,6 +112,16 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 	svc := session.New(cfg, st, log)
 	svc.JournalDir = filepath.Join(dataDir, "journal")
 	closers = append(closers, svc.Close)
+	// The plugin manager serves /plugins; with enable_plugins the
+	// plugins load now (a broken one stops the start, as it would stop
+	// every benchmark) and auto_reload starts watching.
+	plugins, err := svc.PluginManager(ctx)
+	if err != nil {
+		return fail(&ConfigError{fmt.Errorf("serve: %w", err)})
+	}
+	if err := svc.LoadPlugins(ctx); err != nil {
+		return fail(&ConfigError{fmt.Errorf("serve: %w", err)})
+	}
 	var collectors []prometheus.Collector
 	if cfg.Monitoring.EnablePrometheus {
 		engine := promexp.New(o.Version)
@@ -172,7 +182,7 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 		httpmw.RequestID, httpmw.Recover(log), httpmw.AccessLog(log), httpmw.SecurityHeaders, cors,
 		authSvc.RefuseCredentialsInURL, httpmw.Compress(),
 		httpmw.Timeout(httpmw.TimeoutOptions{Timeout: cfg.Server.RequestTimeout, Exempt: isExport}),
-		httpmw.MaxBody(int64(cfg.Server.MaxBodyBytes)),
+		bodyLimit(int64(cfg.Server.MaxBodyBytes)),
 	}
 	// Close runs in reverse order of opening: sockets, handlers, the
 	// session's caches, the hub, the limiter.
@@ -188,7 +198,7 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 		return fail(&ConfigError{fmt.Errorf("serve: %w", err)})
 	}
 	srv, err := server.New(server.Options{
-		Config: cfg, Service: apiSvc, Store: st, Manager: mgr, Publisher: hub, Alerts: st,
+		Config: cfg, Service: apiSvc, Store: st, Manager: mgr, Publisher: hub, Alerts: st, Plugins: plugins,
 		Auth:      limitedAuth{svc: authSvc, limit: limit, login: loginLimit},
 		WebSocket: ws, GraphQL: gql, Middleware: outer, Close: closeAll, Logger: log, Collectors: collectors,
 		TracerProvider: tp,
@@ -197,6 +207,22 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 		return fail(err)
 	}
 	return srv, nil
+}
+
+// bodyLimit is [server] max_body_bytes for every request but a plugin
+// upload, which may carry a module up to server.MaxPluginUpload (its
+// route needs plugin.install, checked before the body is read).
+func bodyLimit(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		small, upload := httpmw.MaxBody(n)(next), httpmw.MaxBody(max(n, server.MaxPluginUpload))(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == server.PluginUploadPath {
+				upload.ServeHTTP(w, r)
+				return
+			}
+			small.ServeHTTP(w, r)
+		})
+	}
 }
 
 // heartbeatEvery is how often running benchmarks show they are alive:

@@ -22,6 +22,8 @@ type handlers struct {
 	// alerts lists the alert rules' alerts, which belong to no user and
 	// need no check beyond the route's permission.
 	alerts AlertLister
+	// plugins manages the installed plugins; nil answers 404.
+	plugins PluginAdmin
 }
 
 // status is the body of the health routes.

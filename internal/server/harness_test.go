@@ -45,6 +45,8 @@ type env struct {
 	mgr  *fakeManager
 	srv  *Server
 	auth *tokenAuth
+	// pluginDir is the plugin directory of the server's plugin manager.
+	pluginDir string
 }
 
 // testNATSURL is what GET /distributed answers in these tests.
@@ -61,13 +63,14 @@ func newEnv(t *testing.T) *env {
 		"viewer": principal("u-viewer", "viewer"),
 	}}
 	svc := api.New(api.Deps{Store: st, Manager: mgr, Providers: fakeProviders{}, Config: config.Default(), NATSURL: testNATSURL})
-	srv, err := New(Options{Service: svc, Auth: ta, Store: st, Manager: mgr})
+	pluginDir := t.TempDir()
+	srv, err := New(Options{Service: svc, Auth: ta, Store: st, Manager: mgr, Plugins: newPluginManager(t, pluginDir)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(contract(t, srv.Handler()))
 	t.Cleanup(hs.Close)
-	return &env{t: t, url: hs.URL, st: st, mgr: mgr, srv: srv, auth: ta}
+	return &env{t: t, url: hs.URL, st: st, mgr: mgr, srv: srv, auth: ta, pluginDir: pluginDir}
 }
 
 // answer is one response, read whole.
@@ -89,8 +92,11 @@ func (a answer) decode(t *testing.T, v any) {
 func (e *env) do(token, method, path string, body any) answer {
 	e.t.Helper()
 	var rd io.Reader
+	contentType := "application/json"
 	if body != nil {
-		if b, ok := body.([]byte); ok {
+		if rb, ok := body.(rawBody); ok {
+			rd, contentType = bytes.NewReader(rb.data), rb.contentType
+		} else if b, ok := body.([]byte); ok {
 			rd = bytes.NewReader(b)
 		} else {
 			rd = bytes.NewReader(mustJSON(body))
@@ -103,7 +109,7 @@ func (e *env) do(token, method, path string, body any) answer {
 		e.t.Fatal(err)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -118,6 +124,12 @@ func (e *env) do(token, method, path string, body any) answer {
 		e.t.Fatalf("%s %s: read: %v", method, path, err)
 	}
 	return answer{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// rawBody is a request body sent as it is, with its content type.
+type rawBody struct {
+	contentType string
+	data        []byte
 }
 
 // seedRun stores a run owned by user with n results.

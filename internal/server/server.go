@@ -68,6 +68,8 @@ type Options struct {
 	Manager Lifecycle
 	// Alerts answers GET /alerts; nil lists none.
 	Alerts AlertLister
+	// Plugins serves the /plugins routes; nil answers them 404.
+	Plugins PluginAdmin
 	// Publisher receives the metrics snapshot (topic metrics.server);
 	// nil publishes nothing.
 	Publisher live.Publisher
@@ -111,7 +113,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	h := &handlers{svc: o.Service, log: log, prom: m.Handler(), ping: o.Store.Ping, alerts: o.Alerts}
+	h := &handlers{svc: o.Service, log: log, prom: m.Handler(), ping: o.Store.Ping, alerts: o.Alerts, plugins: o.Plugins}
 	if c := o.Config; c != nil && !c.Monitoring.EnablePrometheus {
 		h.prom = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			problem.Error(w, http.StatusNotFound, "metrics are off: [monitoring] enable_prometheus = false")

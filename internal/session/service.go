@@ -268,6 +268,7 @@ func (s *Service) judgeCache(ctx context.Context) (policy.Cache, error) {
 // Close releases what the service opened (the cache's connections). Runs
 // must have finished.
 func (s *Service) Close() error {
+	s.stopPlugins()
 	var err error
 	if s.cacheClose != nil {
 		err = s.cacheClose()

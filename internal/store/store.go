@@ -14,6 +14,7 @@
 //   - ProfileStore (profiles.go): the model profiles `optimize` reads,
 //     folded from finished runs.
 //   - AlertStore (alerts.go): the alerts of the alert rules.
+//   - PluginStore (plugins.go): the plugins installed and their versions.
 //
 // Store composes them with Ping and Close; it is what a backend returns.
 //
@@ -60,6 +61,7 @@ type Store interface {
 	ResultQuerier
 	ProfileStore
 	AlertStore
+	PluginStore
 
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error

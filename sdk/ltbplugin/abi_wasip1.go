@@ -12,19 +12,42 @@ import (
 // so the garbage collector cannot reuse it while the host writes there.
 var pinned = map[uint32][]byte{}
 
+// spare is the last freed input block, reused by the next ltb_alloc that
+// fits in it: the host allocates one envelope per call, so a call
+// usually allocates nothing for its input (less garbage, fewer GCs).
+// Blocks over spareMax are left to the collector.
+var spare []byte
+
+const spareMax = 64 << 10
+
+// outBuf is the output buffer the next call encodes into.
+var outBuf []byte
+
 //go:wasmexport ltb_abi_version
 func abiVersion() int32 { return ABIVersion }
 
 //go:wasmexport ltb_alloc
 func alloc(size uint32) uint32 {
-	b := make([]byte, max(size, 1))
+	var b []byte
+	if n := int(max(size, 1)); cap(spare) >= n {
+		b, spare = spare[:n], nil
+	} else {
+		b = make([]byte, n)
+	}
 	ptr := uint32(uintptr(unsafe.Pointer(&b[0])))
 	pinned[ptr] = b
 	return ptr
 }
 
 //go:wasmexport ltb_free
-func free(ptr, _ uint32) { delete(pinned, ptr) }
+func free(ptr, _ uint32) {
+	if b, ok := pinned[ptr]; ok {
+		delete(pinned, ptr)
+		if cap(b) <= spareMax && cap(b) > cap(spare) {
+			spare = b
+		}
+	}
+}
 
 //go:wasmexport ltb_handle
 func handle(ptr, n uint32) int32 {
@@ -34,7 +57,7 @@ func handle(ptr, n uint32) int32 {
 		hostSetError(unsafe.Pointer(unsafe.StringData(msg)), uint32(len(msg)))
 		return StatusBadInput
 	}
-	out, status, errMsg := Dispatch(b[:n])
+	out, status, errMsg := dispatch(b[:n], outBuf)
 	if status != StatusOK {
 		if errMsg != "" {
 			hostSetError(unsafe.Pointer(unsafe.StringData(errMsg)), uint32(len(errMsg)))
@@ -42,6 +65,9 @@ func handle(ptr, n uint32) int32 {
 		return status
 	}
 	hostSetOutput(bytesPtr(out), uint32(len(out)))
+	if cap(out) <= spareMax {
+		outBuf = out[:0] // the host has copied it
+	}
 	return StatusOK
 }
 

@@ -28,3 +28,12 @@ func TestEvaluate(t *testing.T) {
 		})
 	}
 }
+
+func TestEvaluateBadConfig(t *testing.T) {
+	t.Parallel()
+	for _, cfg := range []string{`{"keywords":[1]}`, `{"keywords":[]}`, `{}`, `{"keywords":`} {
+		if _, err := evaluate(json.RawMessage(cfg), ltbplugin.EvalInput{Response: "x"}); err == nil {
+			t.Errorf("config %s: no error", cfg)
+		}
+	}
+}

@@ -28,10 +28,10 @@ var (
 // each dialect is versioned on its own (the auth tables are SQLite 00006
 // and PostgreSQL 00005, results search 00007 and 00006, model profiles
 // 00008 and 00007, results' trace ids 00009 and 00008, alerts 00010 and
-// 00009).
+// 00009, plugins 00012 and 00011).
 const (
-	latestSQLite   = 11
-	latestPostgres = 10
+	latestSQLite   = 12
+	latestPostgres = 11
 )
 
 func TestSQLiteSchemaAndFTS(t *testing.T) {

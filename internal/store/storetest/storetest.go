@@ -4,7 +4,7 @@
 // The suite has one section per interface of the store (runs.go for
 // RunStore, results.go for ResultWriter and ResultReader, auth.go for
 // AuthStore and UserDeleter, query.go for ResultQuerier, alerts.go for
-// AlertStore); a concern added later brings its own file and section,
+// AlertStore, plugins.go for PluginStore); a concern added later brings its own file and section,
 // listed in Run.
 //
 // Normalisation the suite pins (both backends): timestamps come back in UTC
@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ResultQuerier", resultQuerierTests},
 		{"ProfileStore", profileTests},
 		{"AlertStore", alertTests},
+		{"PluginStore", pluginTests},
 	}
 	for _, sec := range sections {
 		t.Run(sec.name, func(t *testing.T) {
