@@ -70,8 +70,9 @@ type Spec struct {
 type Capabilities struct {
 	// RequiresLLM lets the plugin call the host service llm.complete.
 	RequiresLLM bool `toml:"requires_llm"`
-	// SupportsBatch and MaxBatchSize are the seed's batch fields; they are
-	// accepted and checked, and the host calls evaluators one answer at a time.
+	// SupportsBatch lets the host send an evaluator's assertions on one
+	// answer in one evaluate_batch call, of at most MaxBatchSize items (0:
+	// no limit but the input cap).
 	SupportsBatch bool `toml:"supports_batch"`
 	MaxBatchSize  int  `toml:"max_batch_size"`
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 )
@@ -20,7 +21,12 @@ type Plugin struct {
 	host     *Host
 	compiled wazero.CompiledModule
 	pool     *pool
+	calls    atomic.Int64
 }
+
+// Calls is how many calls the plugin was sent (ltb_abi_version's check
+// not counted), successful or not.
+func (p *Plugin) Calls() int64 { return p.calls.Load() }
 
 // Name is the plugin's package name.
 func (p *Plugin) Name() string { return p.Manifest.Package.Name }
@@ -98,6 +104,7 @@ func (p *Plugin) get(ctx context.Context) (*instance, error) {
 // manifest's capabilities allow reach the guest. Any failure discards the
 // instance that served the call.
 func (p *Plugin) Call(ctx context.Context, envelope []byte, services map[string]Service) ([]byte, error) {
+	p.calls.Add(1)
 	lim := &p.host.limits
 	if len(envelope) > lim.InputBytes {
 		return nil, p.fail(ctx, KindLimit, fmt.Errorf("input of %d bytes is over the cap of %d", len(envelope), lim.InputBytes), "")
