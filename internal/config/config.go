@@ -202,6 +202,10 @@ type Plugins struct {
 	MaxPluginMemoryMB    int    `koanf:"max_plugin_memory_mb"`
 	PluginTimeoutSeconds int    `koanf:"plugin_timeout_seconds"`
 	AutoReload           bool   `koanf:"auto_reload"`
+	// AllowNetwork names the plugins the operator lets use the host
+	// service http.request, to the hosts their manifest's allowed_hosts
+	// lists ("*": every plugin). Empty: no plugin reaches the network.
+	AllowNetwork []string `koanf:"allow_network"`
 }
 
 // Storage chooses the result store.

@@ -236,7 +236,15 @@ func (v *validation) plugins() {
 	}
 	v.atLeast("plugins.max_plugin_memory_mb", p.MaxPluginMemoryMB, 4) // a Go guest starts with 2.6 MiB
 	v.atLeast("plugins.plugin_timeout_seconds", p.PluginTimeoutSeconds, 1)
+	for _, name := range p.AllowNetwork {
+		if name != "*" && !pluginName.MatchString(name) {
+			v.add("plugins.allow_network", "%q is not a plugin name (1-64 of a-z 0-9 - _) or \"*\"", name)
+		}
+	}
 }
+
+// pluginName is what a plugin's package name may be (internal/plugin's rule).
+var pluginName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 func (v *validation) cache() {
 	c := v.c.Cache

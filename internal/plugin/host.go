@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -26,6 +27,10 @@ type Host struct {
 	cache  wazero.CompilationCache
 	limits Limits
 	log    *slog.Logger
+	// allowNetwork are the plugins granted http.request ("*": all);
+	// transport carries their requests.
+	allowNetwork []string
+	transport    http.RoundTripper
 
 	mu       sync.Mutex
 	compiled map[[sha256.Size]byte]wazero.CompiledModule
@@ -39,6 +44,13 @@ type Options struct {
 	CacheDir string
 	// Logger receives plugin log lines, tagged with the plugin's name.
 	Logger *slog.Logger
+	// AllowNetwork names the plugins the operator lets use http.request
+	// ([plugins] allow_network; "*" for all), to their manifest's
+	// allowed_hosts only.
+	AllowNetwork []string
+	// Transport carries http.request's requests; nil means a clone of
+	// http.DefaultTransport.
+	Transport http.RoundTripper
 }
 
 // NewHost starts a runtime with the limits of o. Close it when done.
@@ -59,7 +71,11 @@ func NewHost(ctx context.Context, o Options) (*Host, error) {
 		WithCloseOnContextDone(true).
 		WithCompilationCache(cache)
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
-	h := &Host{rt: rt, cache: cache, limits: o.Limits, log: o.Logger, compiled: map[[sha256.Size]byte]wazero.CompiledModule{}}
+	h := &Host{rt: rt, cache: cache, limits: o.Limits, log: o.Logger, compiled: map[[sha256.Size]byte]wazero.CompiledModule{},
+		allowNetwork: o.AllowNetwork, transport: o.Transport}
+	if h.transport == nil {
+		h.transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}

@@ -196,13 +196,24 @@ func (p *Plugin) recycle(ctx context.Context, in *instance) {
 	p.pool.release(ctx, in)
 }
 
-// allowed keeps the services the manifest's capabilities grant.
+// allowed keeps the services the manifest's capabilities grant, and adds
+// http.request when the manifest lists allowed_hosts and the operator
+// granted the plugin the network.
 func (p *Plugin) allowed(services map[string]Service) map[string]Service {
 	out := map[string]Service{}
 	if svc, ok := services[ServiceLLMComplete]; ok && p.Manifest.Capabilities.RequiresLLM {
 		out[ServiceLLMComplete] = svc
 	}
+	if len(p.Manifest.Capabilities.AllowedHosts) > 0 && p.host.networkGranted(p.Name()) {
+		out[ServiceHTTPRequest] = p.httpService
+	}
 	return out
+}
+
+// NetworkGranted reports whether the plugin may use http.request: its
+// manifest lists allowed_hosts and the operator allows it the network.
+func (p *Plugin) NetworkGranted() bool {
+	return len(p.Manifest.Capabilities.AllowedHosts) > 0 && p.host.networkGranted(p.Name())
 }
 
 // fail makes a plugin error and logs it.

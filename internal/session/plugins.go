@@ -70,7 +70,7 @@ func PluginOptions(cfg *config.Config, log *slog.Logger) plugin.Options {
 	limits := plugin.DefaultLimits()
 	limits.MemoryMB = cfg.Plugins.MaxPluginMemoryMB
 	limits.Timeout = time.Duration(cfg.Plugins.PluginTimeoutSeconds) * time.Second
-	o := plugin.Options{Limits: limits, Logger: log.With("component", "plugin")}
+	o := plugin.Options{Limits: limits, Logger: log.With("component", "plugin"), AllowNetwork: cfg.Plugins.AllowNetwork}
 	if d, ok := cfg.Env("XDG_CACHE_HOME"); ok && filepath.IsAbs(d) {
 		o.CacheDir = filepath.Join(d, "llm-test-bench", "wasm")
 	} else if h, ok := cfg.Env("HOME"); ok && h != "" {
