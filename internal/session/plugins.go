@@ -20,7 +20,8 @@ type pluginState struct {
 }
 
 // LoadPlugins loads every plugin of [plugins] plugin_directory, once per
-// service, and makes its evaluators the assertion types plugin:NAME. The
+// service, makes its evaluators the assertion types plugin:NAME and the
+// others reachable by name (transforms, outputs, providers, notifiers). The
 // assertion types are process-wide, like the eval registry: a later
 // service with another directory replaces the plugins they reach. The host
 // lives as long as the process, so verdicts of plugins activated by
@@ -42,15 +43,7 @@ func (s *Service) LoadPlugins(ctx context.Context) error {
 			s.plugins.err = configErr("[plugins] plugin_directory %s: %v", pc.PluginDirectory, err)
 			return
 		}
-		var evaluators []*plugin.Plugin
-		for _, p := range ps {
-			if p.Manifest.Plugin.Type == plugin.TypeEvaluator {
-				evaluators = append(evaluators, p)
-			} else {
-				s.log.Warn("plugin not used: this version runs evaluator plugins only", "plugin", p.Name(), "type", p.Manifest.Plugin.Type)
-			}
-		}
-		replaced, err := plugin.Activate(evaluators)
+		replaced, err := plugin.Activate(ps)
 		if err != nil {
 			s.plugins.err = configErr("[plugins]: %v", err)
 			return
