@@ -134,7 +134,7 @@ func (p *Plugin) httpService(ctx context.Context, raw []byte) ([]byte, error) {
 		return nil, fmt.Errorf("http.request: %w", err)
 	}
 	for k, v := range req.Headers {
-		hr.Header.Set(k, v)
+		hr.Header.Set(k, fillSecret(ctx, v))
 	}
 	client := &http.Client{Transport: p.host.transport, CheckRedirect: func(next *http.Request, via []*http.Request) error {
 		if len(via) >= maxRedirects {
