@@ -49,6 +49,8 @@ func TestValidateRanges(t *testing.T) {
 		{"plugin dir", "[plugins]\nenable_plugins = true\nplugin_directory = \"\"", "plugins.plugin_directory", "directory"},
 		{"plugin memory", "[plugins]\nmax_plugin_memory_mb = 0", "plugins.max_plugin_memory_mb", "at least 4"},
 		{"plugin timeout", "[plugins]\nplugin_timeout_seconds = 0", "plugins.plugin_timeout_seconds", "at least 1"},
+		{"plugin notifier name", "[[monitoring.notifiers]]\ntype = \"plugin:../x\"", "monitoring.notifiers[0].type", "not a plugin name"},
+		{"plugin notifier headers", "[[monitoring.notifiers]]\ntype = \"plugin:chat\"\nheaders = { \"X-A\" = \"v\" }", "monitoring.notifiers[0].headers", "no headers"},
 		{"plugin network grant", "[plugins]\nallow_network = [\"../x\"]", "plugins.allow_network", "not a plugin name"},
 		{"max connections", "[storage]\nmax_connections = 0", "storage.max_connections", "at least 1"},
 		{"connection timeout", "[storage]\nconnection_timeout_seconds = 0", "storage.connection_timeout_seconds", "at least 1"},
