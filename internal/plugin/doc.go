@@ -11,5 +11,11 @@
 // The only way out is the host module "ltb", whose service call is gated
 // by the manifest's capabilities.
 //
-// Evaluator plugins become assertion types "plugin:NAME" (see Activate).
+// Evaluator plugins become assertion types "plugin:NAME" (see Activate);
+// transformers run around each call of a suite that names them
+// (TransformRequest, TransformResponse); exporters are report outputs
+// "plugin:NAME=PATH"; providers are the vendor "plugin" (ids
+// plugin:NAME[:MODEL]); notifiers deliver alerts (NotifyAlert). The host
+// service http.request reaches a manifest's allowed_hosts for plugins the
+// operator grants the network.
 package plugin

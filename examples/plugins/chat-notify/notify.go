@@ -50,7 +50,7 @@ func notify(raw json.RawMessage, in ltbplugin.NotifyInput) (ltbplugin.NotifyOutp
 	}
 	raw, err = httpCall(req)
 	if err != nil {
-		return ltbplugin.NotifyOutput{Retry: true, Detail: "http.request: " + err.Error()}, nil
+		return ltbplugin.NotifyOutput{Retry: true, Detail: "http.request: " + err.Error()}, nil //nolint:nilerr // a failed request is an undelivered alert, which the host retries
 	}
 	var resp struct {
 		Status int `json:"status"`

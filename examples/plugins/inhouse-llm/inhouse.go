@@ -64,7 +64,7 @@ func complete(_ json.RawMessage, in ltbplugin.CompleteInput) (ltbplugin.Complete
 	}
 	raw, err := httpCall(req)
 	if err != nil {
-		return ltbplugin.CompleteOutput{Error: &ltbplugin.ProviderError{Kind: "transient", Message: "http.request: " + err.Error()}}, nil
+		return ltbplugin.CompleteOutput{Error: &ltbplugin.ProviderError{Kind: "transient", Message: "http.request: " + err.Error()}}, nil //nolint:nilerr // an unreachable endpoint is a transient upstream failure, which the policy retries
 	}
 	var resp struct {
 		Status int    `json:"status"`
