@@ -192,7 +192,11 @@ func Check(ctx context.Context, as []bench.Assertion, threshold *float64, in *In
 		CompareGroup(ctx, as, []*Input{in}, []Partial{p})
 		return Combine(as, threshold, p)
 	}
-	return combine(as, threshold, func(_ int, a bench.Assertion) bench.Score {
+	batched := scoreBatches(ctx, as, in)
+	return combine(as, threshold, func(i int, a bench.Assertion) bench.Score {
+		if s, ok := batched[i]; ok {
+			return s
+		}
 		base, negate := splitNot(a.Type)
 		en, ok := lookup(base)
 		return evaluateOne(ctx, a, base, negate, en.e, ok, in)
@@ -207,7 +211,12 @@ type Partial []bench.Score
 // ones (Comparer), which CompareGroup scores once every answer is in.
 func ScoreEach(ctx context.Context, as []bench.Assertion, in *Input) Partial {
 	p := make(Partial, len(as))
+	batched := scoreBatches(ctx, as, in)
 	for i, a := range as {
+		if s, ok := batched[i]; ok {
+			p[i] = s
+			continue
+		}
 		base, negate := splitNot(a.Type)
 		en, ok := lookup(base)
 		if !en.comparer {
@@ -318,10 +327,7 @@ func evaluateOne(ctx context.Context, a bench.Assertion, base string, negate boo
 		return bench.Unscored(err.Error(), "")
 	}
 	if negate {
-		if n, ok := e.(Negater); ok && !s.Unscored {
-			return n.Negate(s)
-		}
-		s = negated(s)
+		return negateIf(a.Type, e, s)
 	}
 	return s
 }

@@ -32,6 +32,8 @@ type MonitorOptions struct {
 	RunID  string
 	Clock  Clock
 	Logger *slog.Logger
+	// Plugins delivers to notifiers of type plugin:NAME.
+	Plugins PluginSender
 }
 
 // Start compiles [monitoring] alert_rules and starts evaluating them; it
@@ -44,7 +46,7 @@ func Start(m config.Monitoring, o MonitorOptions) (*Monitor, error) {
 	if err != nil {
 		return nil, err
 	}
-	disp := NewDispatcher(m.Notifiers, DispatchOptions{Logger: o.Logger})
+	disp := NewDispatcher(m.Notifiers, DispatchOptions{Logger: o.Logger, Plugins: o.Plugins})
 	var n Notifier = disp
 	if o.Also != nil {
 		n = fanout{disp, o.Also}

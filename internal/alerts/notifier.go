@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,9 +48,21 @@ type Dispatcher struct {
 
 var _ Notifier = (*Dispatcher)(nil)
 
+// PluginSender delivers a notification through the notifier plugin of a
+// name (internal/plugin's NotifyAlert) with its config ({"url": URL}
+// when the notifier sets one); retry says whether another attempt may
+// succeed.
+type PluginSender func(ctx context.Context, name string, cfg map[string]any, status string, alert any) (retry bool, err error)
+
+// PluginPrefix starts a notifier type that names a plugin: plugin:NAME.
+const PluginPrefix = "plugin:"
+
 // DispatchOptions tune delivery; zero values take the defaults.
 type DispatchOptions struct {
 	Client *http.Client
+	// Plugins delivers to notifiers of type plugin:NAME; nil leaves them
+	// undelivered, with a warning.
+	Plugins PluginSender
 	// Backoff is the wait before the first retry.
 	Backoff time.Duration
 	Logger  *slog.Logger
@@ -62,6 +75,7 @@ type target struct {
 	queue   chan Notification
 	dropped atomic.Uint64
 	client  *http.Client
+	plugins PluginSender
 	backoff time.Duration
 	log     *slog.Logger
 }
@@ -91,7 +105,7 @@ func NewDispatcher(ns []config.Notifier, o DispatchOptions) *Dispatcher {
 		if n.MaxRetries <= 0 {
 			n.MaxRetries = DefaultMaxRetries
 		}
-		t := &target{cfg: n, name: name, queue: make(chan Notification, queueSize), client: o.Client,
+		t := &target{cfg: n, name: name, queue: make(chan Notification, queueSize), client: o.Client, plugins: o.Plugins,
 			backoff: o.Backoff, log: log.With("component", "alerts", "notifier", name)}
 		d.targets = append(d.targets, t)
 		d.wg.Add(1)
@@ -160,7 +174,7 @@ func (t *target) run(ctx context.Context) {
 // deliver tries 1+MaxRetries times, waiting Backoff, 2×Backoff, ...
 // between attempts (or what a 429's Retry-After asks, within maxBackoff).
 func (t *target) deliver(ctx context.Context, n Notification) error {
-	body, err := t.body(n)
+	send, err := t.sender(n)
 	if err != nil {
 		return err
 	}
@@ -173,7 +187,7 @@ func (t *target) deliver(ctx context.Context, n Notification) error {
 			}
 			wait = min(wait*2, maxBackoff)
 		}
-		retry, after, err := t.post(ctx, body)
+		retry, after, err := send(ctx)
 		if err == nil {
 			return nil
 		}
@@ -186,6 +200,30 @@ func (t *target) deliver(ctx context.Context, n Notification) error {
 		}
 	}
 	return fmt.Errorf("gave up after %d attempts: %w", t.cfg.MaxRetries+1, last)
+}
+
+// sender is one delivery attempt of n: a POST, or a notifier plugin's call.
+func (t *target) sender(n Notification) (func(context.Context) (bool, time.Duration, error), error) {
+	if name, ok := strings.CutPrefix(t.cfg.Type, PluginPrefix); ok {
+		if t.plugins == nil {
+			return nil, fmt.Errorf("notifier plugin %q: plugins are not loaded here", name)
+		}
+		return func(ctx context.Context) (bool, time.Duration, error) {
+			ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+			defer cancel()
+			cfg := map[string]any{}
+			if t.cfg.URL != "" {
+				cfg["url"] = t.cfg.URL
+			}
+			retry, err := t.plugins(ctx, name, cfg, n.Status, n.Alert)
+			return retry, 0, err
+		}, nil
+	}
+	body, err := t.body(n)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (bool, time.Duration, error) { return t.post(ctx, body) }, nil
 }
 
 // body is what the notifier's type sends.

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/llm-test-bench/llm-test-bench/internal/alerts"
+	"github.com/llm-test-bench/llm-test-bench/internal/plugin"
 )
 
 // startAlerts starts evaluating [monitoring] alert_rules for the run
@@ -15,6 +16,7 @@ import (
 func (a *app) startAlerts(runID string, sink alerts.Sink) (*alerts.Monitor, error) {
 	mon, err := alerts.Start(a.cfg.Monitoring, alerts.MonitorOptions{
 		Sink: sink, RunID: runID, Also: &printNotifier{w: a.io.Stderr}, Logger: a.log,
+		Plugins: plugin.NotifyAlert, // the run's plan loaded the plugins
 	})
 	if err != nil {
 		return nil, configErr("[monitoring] alert_rules: %v", err)

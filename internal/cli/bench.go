@@ -10,6 +10,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/alerts"
 	"github.com/llm-test-bench/llm-test-bench/internal/analysis"
 	"github.com/llm-test-bench/llm-test-bench/internal/event"
+	"github.com/llm-test-bench/llm-test-bench/internal/report"
 	"github.com/llm-test-bench/llm-test-bench/internal/session"
 )
 
@@ -56,7 +57,7 @@ func (a *app) benchCommand() *cobra.Command {
 	fl.StringSliceVar(&f.providers, "providers", nil, "providers to run, vendor:model,... (default: the suite's)")
 	fl.IntVar(&f.opts.Concurrency, "concurrency", 0, "calls in flight per provider; wins over [providers.NAME] concurrency (default from config: 8)")
 	fl.IntVar(&f.opts.Repeat, "repeat", 0, "repetitions of every case (default 1)")
-	fl.StringArrayVar(&f.outputs, "output", nil, "write results to FILE; format from the extension: .json .jsonl .csv .xml (JUnit) .html .md (repeatable)")
+	fl.StringArrayVar(&f.outputs, "output", nil, "write results to FILE; format from the extension: .json .jsonl .csv .xml (JUnit) .html .md, or plugin:NAME=FILE for an exporter plugin (repeatable)")
 	fl.StringVar(&f.events, "events", "", "write the run's event stream to FILE as JSON lines (- for standard error)")
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "serve the run's Prometheus metrics at http://ADDR/metrics while it lasts, e.g. 127.0.0.1:9464")
 	fl.BoolVar(&f.opts.NoCache, "no-cache", false, "do not read or write the response cache")
@@ -85,7 +86,7 @@ func (a *app) runBench(cmd *cobra.Command, f *benchFlags) error {
 		return configErr("--resume and --retry-errors cannot be combined")
 	}
 	f.outputs = a.outputPaths(f.outputs)
-	if err := checkOutputs(f.outputs); err != nil {
+	if err := a.checkOutputs(ctx, f.outputs); err != nil {
 		return err
 	}
 	var watchers []func(*session.Run)
@@ -234,7 +235,11 @@ func (a *app) outputPaths(outputs []string) []string {
 	out := make([]string, len(outputs))
 	for i, o := range outputs {
 		out[i] = o
-		if !filepath.IsAbs(o) {
+		scheme, name, path, named := report.SplitOutput(o)
+		switch {
+		case named && path != "" && !filepath.IsAbs(path):
+			out[i] = scheme + ":" + name + "=" + filepath.Join(dir, path)
+		case !named && !filepath.IsAbs(o):
 			out[i] = filepath.Join(dir, o)
 		}
 	}

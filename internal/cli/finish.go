@@ -110,7 +110,16 @@ func firstErrors(s *report.Summary) string {
 }
 
 // checkOutputs tells before the run whether each output can be written.
-func checkOutputs(outputs []string) error {
+// An exporter plugin's output (plugin:NAME=PATH) loads the plugins first.
+func (a *app) checkOutputs(ctx context.Context, outputs []string) error {
+	for _, o := range outputs {
+		if _, _, _, named := report.SplitOutput(o); named {
+			if err := a.session(nil).LoadPlugins(ctx); err != nil {
+				return a.sessionErr(err)
+			}
+			break
+		}
+	}
 	for _, o := range outputs {
 		if err := report.Check(o); err != nil {
 			return configErr("--output %s: %v", o, err)

@@ -123,7 +123,7 @@ func (a *app) runsExportCommand() *cobra.Command {
 		Long: "Write a run's results to files (format from the extension) or JSONL on stdout.\n\n" + refHelp,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if err := checkOutputs(outputs); err != nil {
+			if err := a.checkOutputs(ctx, outputs); err != nil {
 				return err
 			}
 			st, err := a.openStore(ctx)
@@ -154,7 +154,7 @@ func (a *app) runsExportCommand() *cobra.Command {
 			return err
 		},
 	}
-	export.Flags().StringArrayVar(&outputs, "output", nil, "file to write: .json .jsonl .csv .xml .html .md (repeatable)")
+	export.Flags().StringArrayVar(&outputs, "output", nil, "file to write: .json .jsonl .csv .xml .html .md, or plugin:NAME=FILE for an exporter plugin (repeatable)")
 	return export
 }
 

@@ -220,7 +220,7 @@ type PluginGrant struct {
 
 // PluginCapabilities are the capabilities a grant may name: the host
 // services a plugin reaches only when its manifest asks and a grant allows.
-var PluginCapabilities = []string{"llm.complete"}
+var PluginCapabilities = []string{"llm.complete", "http.request"}
 
 // Granted reports whether the operator allows plugin name the capability cap.
 func (p Plugins) Granted(name, capability string) bool {

@@ -63,10 +63,20 @@ func (v *validation) alerts() {
 
 // notifier checks one [[monitoring.notifiers]]; its URL is never quoted.
 func (v *validation) notifier(key string, n Notifier) {
-	if !slices.Contains(notifierTypes, n.Type) {
-		v.add(key+".type", "want one of %s, got %q", strings.Join(notifierTypes, ", "), n.Type)
-	}
-	if u, err := url.Parse(n.URL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+	if name, ok := strings.CutPrefix(n.Type, "plugin:"); ok {
+		// A notifier plugin delivers by itself; it takes no url or headers.
+		if !pluginName.MatchString(name) {
+			v.add(key+".type", "plugin:NAME: %q is not a plugin name", name)
+		}
+		if u, err := url.Parse(n.URL); n.URL != "" && (err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https")) {
+			v.add(key+".url", "want an http or https URL (not shown: it may hold a secret), or none")
+		}
+		if len(n.Headers) > 0 {
+			v.add(key+".headers", "a plugin notifier takes no headers (the plugin builds its request)")
+		}
+	} else if !slices.Contains(notifierTypes, n.Type) {
+		v.add(key+".type", "want one of %s or plugin:NAME, got %q", strings.Join(notifierTypes, ", "), n.Type)
+	} else if u, err := url.Parse(n.URL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		v.add(key+".url", "want an http or https URL (not shown: it may hold a secret)")
 	}
 	for name, val := range n.Headers {

@@ -9,7 +9,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/template"
 )
 
-var suiteKeys = []string{"name", "description", "version", "prompts", "providers", "defaults", "test_cases", "metadata"}
+var suiteKeys = []string{"name", "description", "version", "prompts", "providers", "defaults", "test_cases", "metadata", "transform"}
 
 // decodeHeader reads a suite mapping: everything but the cases of a
 // referenced file.
@@ -39,6 +39,8 @@ func (s *Suite) decodeHeader(fsys files, name string, root *node) error {
 			cases, casesLine = v, line
 		case "metadata":
 			s.Metadata, err = d.freeMap(v, line, k)
+		case "transform":
+			s.Transform, err = d.transform(v, line)
 		}
 		return err
 	})

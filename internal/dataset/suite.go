@@ -110,6 +110,9 @@ type Suite struct {
 	Defaults  Defaults
 	// Metadata is the suite's free-form top-level metadata.
 	Metadata map[string]any
+	// Transform, when set, is the transformer plugin every call and
+	// answer of the suite goes through.
+	Transform *Transform
 
 	src          caseSource
 	compiled     map[string]*compiledPrompt // by prompt ID

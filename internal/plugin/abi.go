@@ -180,7 +180,7 @@ func callService(ctx context.Context, m api.Module, namePtr, nameLen, reqPtr, re
 	}
 	svc, ok := st.services[string(name)]
 	if !ok {
-		if string(name) == ServiceLLMComplete {
+		if knownServices[string(name)] {
 			st.log.Warn("plugin called a service it has no capability for", "plugin", st.plugin, "service", string(name))
 			return callNotPermitted
 		}

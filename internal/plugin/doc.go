@@ -11,7 +11,13 @@
 // The only way out is the host module "ltb", whose service call is gated
 // by the manifest's capabilities.
 //
-// Evaluator plugins become assertion types "plugin:NAME" (see Activate).
+// Evaluator plugins become assertion types "plugin:NAME" (see Activate);
+// transformers run around each call of a suite that names them
+// (TransformRequest, TransformResponse); exporters are report outputs
+// "plugin:NAME=PATH"; providers are the vendor "plugin" (ids
+// plugin:NAME[:MODEL]); notifiers deliver alerts (NotifyAlert). The host
+// service http.request reaches a manifest's allowed_hosts for plugins the
+// operator grants it.
 // A Manager keeps a plugin directory: it installs plugins (from a
 // directory or an uploaded zip, ReadArchive), reloads, removes and, with
 // auto_reload, watches them, swapping a new version in only once it has

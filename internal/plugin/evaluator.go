@@ -15,10 +15,11 @@ import (
 // TypePrefix starts the assertion type of an evaluator plugin: plugin:NAME.
 const TypePrefix = "plugin:"
 
-// active holds the evaluator plugins assertion types resolve to, by name.
-// Like the eval registry it is process-wide: the assertion types
-// registered for them stay, and a later Activate replaces the plugin a
-// type reaches.
+// active holds the loaded plugins of every type by name; evaluators are
+// reached through their assertion types, the others through Active. Like
+// the eval registry it is process-wide: the assertion types registered
+// for evaluators stay, and a later Activate replaces the plugin a name
+// reaches.
 var (
 	activeMu sync.Mutex // serialises Activate
 	active   atomic.Pointer[map[string]*Plugin]
@@ -26,10 +27,10 @@ var (
 
 func init() { active.Store(&map[string]*Plugin{}) }
 
-// Activate makes each evaluator plugin of ps the assertion type
-// plugin:NAME, registering the type with eval the first time a name is
-// seen. It returns the plugins it replaced, for the caller to close once
-// their calls in flight are done.
+// Activate makes the plugins of ps reachable by name, and each evaluator
+// the assertion type plugin:NAME, registering the type with eval the
+// first time a name is seen. It returns the plugins it replaced, for the
+// caller to close once their calls in flight are done.
 func Activate(ps []*Plugin) (replaced []*Plugin, err error) {
 	activeMu.Lock()
 	defer activeMu.Unlock()
@@ -38,20 +39,22 @@ func Activate(ps []*Plugin) (replaced []*Plugin, err error) {
 		next[name] = p
 	}
 	for _, p := range ps {
-		if p.Manifest.Plugin.Type != TypeEvaluator {
-			return nil, fmt.Errorf("plugin %q: type %s cannot be an assertion type (only evaluator plugins are)", p.Name(), p.Manifest.Plugin.Type)
-		}
-		typ := TypePrefix + p.Name()
 		if old, ok := next[p.Name()]; ok && old != p {
 			replaced = append(replaced, old)
-		} else if _, taken := eval.Lookup(typ); !taken {
-			var e eval.Evaluator = evaluator{name: p.Name()}
-			if p.Manifest.Capabilities.RequiresLLM {
-				// The engine then gives it the run's judges and fills
-				// its provider from the suite's default judge.
-				e = llmEvaluator{evaluator{name: p.Name()}}
+		}
+		if p.Manifest.Plugin.Type == TypeEvaluator {
+			if typ := TypePrefix + p.Name(); !isEvaluatorType(typ) {
+				var e eval.Evaluator = evaluator{name: p.Name()}
+				if p.Manifest.Capabilities.RequiresLLM {
+					// The engine then gives it the run's judges and fills
+					// its provider from the suite's default judge.
+					e = llmEvaluator{evaluator{name: p.Name()}}
+				}
+				if _, taken := eval.Lookup(typ); taken {
+					return nil, fmt.Errorf("plugin %q: assertion type %s is taken", p.Name(), typ)
+				}
+				eval.Register(typ, e)
 			}
-			eval.Register(typ, e)
 		}
 		next[p.Name()] = p
 	}
@@ -79,10 +82,45 @@ func Deactivate(name string, p *Plugin) bool {
 	return true
 }
 
-// lookupActive returns the active plugin of a name.
-func lookupActive(name string) (*Plugin, bool) {
+// isEvaluatorType reports whether typ is registered as a plugin evaluator.
+func isEvaluatorType(typ string) bool {
+	e, ok := eval.Lookup(typ)
+	if !ok {
+		return false
+	}
+	switch e.(type) {
+	case evaluator, llmEvaluator:
+		return true
+	}
+	return false
+}
+
+// Active returns the loaded plugin of a name.
+func Active(name string) (*Plugin, bool) {
 	p, ok := (*active.Load())[name]
 	return p, ok
+}
+
+// ActiveOfType returns the loaded plugin of a name when it has type typ,
+// else an error saying what is wrong.
+func ActiveOfType(name, typ string) (*Plugin, error) {
+	p, ok := Active(name)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("plugin %q is not loaded (install it and set [plugins] enable_plugins = true)", name)
+	case p.Manifest.Plugin.Type != typ:
+		return nil, fmt.Errorf("plugin %q has type %s, not %s", name, p.Manifest.Plugin.Type, typ)
+	}
+	return p, nil
+}
+
+// lookupActive returns the active evaluator plugin of a name.
+func lookupActive(name string) (*Plugin, bool) {
+	p, ok := Active(name)
+	if !ok || p.Manifest.Plugin.Type != TypeEvaluator {
+		return nil, false
+	}
+	return p, true
 }
 
 // evaluator is the eval.Evaluator of one plugin:NAME type. It resolves

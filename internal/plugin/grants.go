@@ -15,6 +15,7 @@ func AllowAll(string, string) bool { return true }
 // capabilityFields maps each capability to the manifest field that asks for it.
 var capabilityFields = map[string]string{
 	ServiceLLMComplete: "capabilities.requires_llm",
+	ServiceHTTPRequest: "capabilities.allowed_hosts",
 }
 
 // Requested lists the capabilities the manifest asks for, sorted.
@@ -22,6 +23,9 @@ func (m *Manifest) Requested() []string {
 	var out []string
 	if m.Capabilities.RequiresLLM {
 		out = append(out, ServiceLLMComplete)
+	}
+	if len(m.Capabilities.AllowedHosts) > 0 {
+		out = append(out, ServiceHTTPRequest)
 	}
 	return out
 }

@@ -89,7 +89,9 @@ const okBody = `(call $set_output (i32.const 16) (i32.const $N)) (i32.const 0)`
 func testLimits() Limits {
 	l := DefaultLimits()
 	l.MemoryMB = 8
-	l.Timeout = time.Second
+	// Long enough for a memory bomb to reach the limit under -race on a
+	// loaded 2-core machine (1 s was not, beside the Go-guest tests).
+	l.Timeout = 3 * time.Second
 	l.OutputBytes = 64 << 10
 	l.MaxInstances = 2
 	return l

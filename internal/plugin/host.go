@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -28,6 +29,8 @@ type Host struct {
 	log    *slog.Logger
 	grant  Grant
 	logs   *logFiles
+	// transport carries http.request's requests.
+	transport http.RoundTripper
 
 	mu       sync.Mutex
 	compiled map[[sha256.Size]byte]wazero.CompiledModule
@@ -48,6 +51,9 @@ type Options struct {
 	// LogDir, when set, keeps each plugin's log lines and failures in a
 	// bounded file LogDir/NAME.log (see PluginLog).
 	LogDir string
+	// Transport carries http.request's requests; nil means a clone of
+	// http.DefaultTransport.
+	Transport http.RoundTripper
 }
 
 // NewHost starts a runtime with the limits of o. Close it when done.
@@ -68,7 +74,11 @@ func NewHost(ctx context.Context, o Options) (*Host, error) {
 		WithCloseOnContextDone(true).
 		WithCompilationCache(cache)
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
-	h := &Host{rt: rt, cache: cache, limits: o.Limits, log: o.Logger, grant: o.Grant, compiled: map[[sha256.Size]byte]wazero.CompiledModule{}}
+	h := &Host{rt: rt, cache: cache, limits: o.Limits, log: o.Logger, grant: o.Grant, compiled: map[[sha256.Size]byte]wazero.CompiledModule{},
+		transport: o.Transport}
+	if h.transport == nil {
+		h.transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
 	if o.LogDir != "" {
 		h.logs = newLogFiles(o.LogDir)
 	}

@@ -27,6 +27,10 @@ type Limits struct {
 	// ServiceCalls caps host service calls per plugin call, and
 	// ServiceBytes each service response.
 	ServiceCalls, ServiceBytes int
+	// HTTPTimeout bounds one http.request (the call's own timeout
+	// applies too), HTTPBodyBytes its request and its response body.
+	HTTPTimeout   time.Duration
+	HTTPBodyBytes int
 	// RecycleCalls and RecycleMemoryMB retire an instance after that many
 	// calls or once its memory (which never shrinks) passes that size.
 	RecycleCalls, RecycleMemoryMB int
@@ -49,6 +53,8 @@ func DefaultLimits() Limits {
 		StderrBytes:     64 << 10,
 		ServiceCalls:    16,
 		ServiceBytes:    4 << 20,
+		HTTPTimeout:     10 * time.Second,
+		HTTPBodyBytes:   1 << 20,
 		RecycleCalls:    10000,
 		RecycleMemoryMB: 64,
 	}
@@ -59,11 +65,11 @@ func (l Limits) check() error {
 	switch {
 	case l.MemoryMB < MinMemoryMB || l.MemoryMB > 4096:
 		return fmt.Errorf("memory limit %d MB: want %d to 4096 (a Go guest alone needs %d)", l.MemoryMB, MinMemoryMB, MinMemoryMB)
-	case l.Timeout <= 0:
-		return fmt.Errorf("timeout %s: must be positive", l.Timeout)
+	case l.Timeout <= 0 || l.HTTPTimeout <= 0:
+		return fmt.Errorf("timeouts %s and %s: must be positive", l.Timeout, l.HTTPTimeout)
 	case l.MaxInstances < 1:
 		return fmt.Errorf("max instances %d: want at least 1", l.MaxInstances)
-	case l.InputBytes < 1 || l.OutputBytes < 1 || l.ErrorBytes < 1 || l.LogLineBytes < 1 || l.StderrBytes < 1 || l.ServiceBytes < 1:
+	case l.InputBytes < 1 || l.OutputBytes < 1 || l.ErrorBytes < 1 || l.LogLineBytes < 1 || l.StderrBytes < 1 || l.ServiceBytes < 1 || l.HTTPBodyBytes < 1:
 		return fmt.Errorf("byte caps must be positive")
 	case l.LogLines < 0 || l.ServiceCalls < 0 || l.RecycleCalls < 1 || l.RecycleMemoryMB < 1:
 		return fmt.Errorf("log lines and service calls must not be negative, recycle limits must be positive")

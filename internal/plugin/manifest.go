@@ -65,15 +65,21 @@ type Spec struct {
 }
 
 // Capabilities is what the plugin asks of the host. Nothing here grants
-// a filesystem, the environment, a clock or the network: this version
-// offers none of them to any plugin.
+// a filesystem, the environment or a clock: this version offers none of
+// them to any plugin. The network is reached only through http.request,
+// to AllowedHosts, when the operator allows it.
 type Capabilities struct {
 	// RequiresLLM lets the plugin call the host service llm.complete.
 	RequiresLLM bool `toml:"requires_llm"`
-	// SupportsBatch and MaxBatchSize are the seed's batch fields; they are
-	// accepted and checked, and the host calls evaluators one answer at a time.
+	// SupportsBatch lets the host send an evaluator's assertions on one
+	// answer in one evaluate_batch call, of at most MaxBatchSize items (0:
+	// no limit but the input cap).
 	SupportsBatch bool `toml:"supports_batch"`
 	MaxBatchSize  int  `toml:"max_batch_size"`
+	// AllowedHosts are the hosts the plugin may reach through the host
+	// service http.request, once the operator grants it the network
+	// ([plugins.grants.NAME] allow = ["http.request"]). Empty: no network.
+	AllowedHosts []string `toml:"allowed_hosts"`
 }
 
 // ConfigSchema holds the JSON Schema that an assertion's config must meet.
@@ -89,7 +95,7 @@ func ParseManifest(data []byte) (*Manifest, error) {
 	if err := dec.Decode(&m); err != nil {
 		var strict *toml.StrictMissingError
 		if errors.As(err, &strict) {
-			return nil, fmt.Errorf("unknown keys (this version grants no filesystem, network, environment or clock access): %s", strings.TrimSpace(strict.String()))
+			return nil, fmt.Errorf("unknown keys (this version grants no filesystem, environment or clock access, and the network only through allowed_hosts): %s", strings.TrimSpace(strict.String()))
 		}
 		return nil, fmt.Errorf("not valid TOML: %w", err)
 	}
@@ -139,6 +145,9 @@ func (m *Manifest) check() error {
 	}
 	if m.Capabilities.MaxBatchSize < 0 || (!m.Capabilities.SupportsBatch && m.Capabilities.MaxBatchSize > 0) {
 		add("capabilities.max_batch_size must be positive and only set with supports_batch")
+	}
+	if err := checkAllowedHosts(m.Capabilities.AllowedHosts); err != nil {
+		add("capabilities.allowed_hosts: %v", err)
 	}
 	if strings.TrimSpace(m.ConfigSchema.Schema) != "" {
 		s, err := compileSchema(m.ConfigSchema.Schema)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 )
@@ -20,7 +21,12 @@ type Plugin struct {
 	host     *Host
 	compiled wazero.CompiledModule
 	pool     *pool
+	calls    atomic.Int64
 }
+
+// Calls is how many calls the plugin was sent (ltb_abi_version's check
+// not counted), successful or not.
+func (p *Plugin) Calls() int64 { return p.calls.Load() }
 
 // Name is the plugin's package name.
 func (p *Plugin) Name() string { return p.Manifest.Package.Name }
@@ -98,6 +104,7 @@ func (p *Plugin) get(ctx context.Context) (*instance, error) {
 // manifest's capabilities allow reach the guest. Any failure discards the
 // instance that served the call.
 func (p *Plugin) Call(ctx context.Context, envelope []byte, services map[string]Service) ([]byte, error) {
+	p.calls.Add(1)
 	lim := &p.host.limits
 	if len(envelope) > lim.InputBytes {
 		return nil, p.fail(ctx, KindLimit, fmt.Errorf("input of %d bytes is over the cap of %d", len(envelope), lim.InputBytes), "")
@@ -189,7 +196,9 @@ func (p *Plugin) recycle(ctx context.Context, in *instance) {
 	p.pool.release(ctx, in)
 }
 
-// allowed keeps the services the manifest's capabilities grant.
+// allowed keeps the services the manifest's capabilities grant, and adds
+// http.request when the manifest lists allowed_hosts and the operator
+// granted the plugin the network.
 func (p *Plugin) allowed(services map[string]Service) map[string]Service {
 	out := map[string]Service{}
 	for _, c := range p.Manifest.Requested() {
@@ -197,7 +206,16 @@ func (p *Plugin) allowed(services map[string]Service) map[string]Service {
 			out[c] = svc
 		}
 	}
+	if len(p.Manifest.Capabilities.AllowedHosts) > 0 && p.host.networkGranted(p.Name()) {
+		out[ServiceHTTPRequest] = p.httpService
+	}
 	return out
+}
+
+// NetworkGranted reports whether the plugin may use http.request: its
+// manifest lists allowed_hosts and the operator allows it the network.
+func (p *Plugin) NetworkGranted() bool {
+	return len(p.Manifest.Capabilities.AllowedHosts) > 0 && p.host.networkGranted(p.Name())
 }
 
 // fail makes a plugin error and logs it.

@@ -9,12 +9,15 @@ import (
 )
 
 // Check tells, before a run makes any call, whether a report can be
-// written to path: its extension names a registered format, its directory
+// written to spec, a path or a named output "SCHEME:NAME=PATH" (an
+// exporter plugin; see RegisterScheme): its extension names a registered
+// format or its scheme resolves NAME, the file's directory
 // exists and is a directory, path is not itself a directory, and a file
 // can be created next to it (a temporary one, removed at once). The error
 // says what is wrong, where, and what to do.
-func Check(path string) error {
-	if _, err := formatFor(path); err != nil {
+func Check(spec string) error {
+	_, path, err := resolve(spec)
+	if err != nil {
 		return err
 	}
 	dir := filepath.Dir(path)

@@ -64,9 +64,9 @@ type sink struct {
 
 // openFileSink creates the temporary file behind path; a failure is kept in
 // the sink, so the other paths are still written.
-func openFileSink(path string) *sink {
-	sk := &sink{name: path}
-	f, err := formatFor(path)
+func openFileSink(spec string) *sink {
+	sk := &sink{name: spec}
+	open, path, err := resolve(spec)
 	if err != nil {
 		sk.err = err
 		return sk
@@ -82,7 +82,7 @@ func openFileSink(path string) *sink {
 	}
 	sk.sw = &stickyWriter{w: tmp}
 	sk.bw = bufio.NewWriterSize(sk.sw, writeBuffer)
-	sk.out = f.open(sk.bw)
+	sk.out = open(sk.bw)
 	sk.discard = func() {
 		_ = tmp.Close()
 		_ = os.Remove(tmp.Name())

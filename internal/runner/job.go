@@ -18,6 +18,8 @@ type Job struct {
 	Messages []bench.Message `json:"messages"`
 	// Prompt is the rendered prompt as shown in results.
 	Prompt string `json:"prompt"`
+	// Transform is the suite's transform, shared by its jobs; nil for none.
+	Transform *Transform `json:"transform,omitempty"`
 }
 
 // RenderFunc turns a prompt id and a case into chat messages and the text
@@ -34,6 +36,8 @@ type Matrix struct {
 	Targets []string
 	// Repeat is how many times each call is made (at least 1).
 	Repeat int
+	// Transform is the suite's transform; nil for none.
+	Transform *Transform
 }
 
 // Jobs expands the matrix lazily: each case is read, rendered once per
@@ -60,7 +64,7 @@ func (m Matrix) Jobs(runID string) iter.Seq2[Job, error] {
 				}
 				for _, t := range m.Targets {
 					for rep := range reps {
-						j := Job{RunID: runID, Key: bench.Key{CaseID: c.ID, PromptID: p, Provider: t, Repetition: rep}, Case: &c, Messages: msgs, Prompt: display}
+						j := Job{RunID: runID, Key: bench.Key{CaseID: c.ID, PromptID: p, Provider: t, Repetition: rep}, Case: &c, Messages: msgs, Prompt: display, Transform: m.Transform}
 						if !yield(j, nil) {
 							return
 						}

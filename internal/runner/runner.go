@@ -72,6 +72,10 @@ type Runner struct {
 	// evaluation (internal/tracing). nil traces nothing.
 	Tracer trace.Tracer
 
+	// Transformer runs the transforms jobs name (Job.Transform); nil
+	// makes every such job an error result.
+	Transformer Transformer
+
 	// Remote, when set, executes every job elsewhere (distributed workers)
 	// instead of calling the target here; the rest of the pipeline (skip,
 	// counters, writer, events, budget) is unchanged.
@@ -369,6 +373,11 @@ func (r *Runner) Execute(ctx context.Context, j Job) (bench.Result, error) {
 // returns the answer's log probabilities for the evaluators. The result
 // carries the ids of ctx's span, the case's.
 func (r *Runner) call(ctx context.Context, t *Target, j *Job) (bench.Result, []float64) {
+	if j.Transform != nil {
+		if res, failed := r.transformRequest(ctx, t, j); failed {
+			return res, nil
+		}
+	}
 	req := r.request(t, j)
 	out := t.Policy.Do(ctx, &req, policy.Call{CaseID: j.Key.CaseID, Repetition: j.Key.Repetition})
 	res := bench.Result{
@@ -395,6 +404,9 @@ func (r *Runner) call(ctx context.Context, t *Target, j *Job) (bench.Result, []f
 			res.Metadata = withMeta(res.Metadata, "warnings", w)
 			r.logger().Warn("provider warning", "provider", t.ID, "case", j.Key.CaseID, "warnings", w)
 		}
+	}
+	if j.Transform != nil && res.Status == bench.StatusSuccess {
+		r.transformResponse(ctx, j, &res)
 	}
 	tracing.Stamp(ctx, &res)
 	res.CreatedAt = time.Now().UTC().Truncate(time.Microsecond)

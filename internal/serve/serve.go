@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,6 +26,7 @@ import (
 	"github.com/llm-test-bench/llm-test-bench/internal/graphqlapi"
 	"github.com/llm-test-bench/llm-test-bench/internal/httpmw"
 	"github.com/llm-test-bench/llm-test-bench/internal/live"
+	"github.com/llm-test-bench/llm-test-bench/internal/plugin"
 	"github.com/llm-test-bench/llm-test-bench/internal/promexp"
 	"github.com/llm-test-bench/llm-test-bench/internal/ratelimit"
 	"github.com/llm-test-bench/llm-test-bench/internal/server"
@@ -131,7 +133,15 @@ func Build(ctx context.Context, o Options) (*server.Server, error) {
 
 	// The alert rules watch every benchmark; they stop after the manager
 	// (closers run after it), resolving what still fires.
-	mon, err := alerts.Start(cfg.Monitoring, alerts.MonitorOptions{Sink: st, Publisher: hub, Logger: log})
+	for _, n := range cfg.Monitoring.Notifiers {
+		if strings.HasPrefix(n.Type, alerts.PluginPrefix) {
+			if err := svc.LoadPlugins(ctx); err != nil { // a notifier plugin must be there before the first alert
+				return fail(&ConfigError{fmt.Errorf("serve: %w", err)})
+			}
+			break
+		}
+	}
+	mon, err := alerts.Start(cfg.Monitoring, alerts.MonitorOptions{Sink: st, Publisher: hub, Logger: log, Plugins: plugin.NotifyAlert})
 	if err != nil {
 		return fail(&ConfigError{fmt.Errorf("serve: [monitoring] alert_rules: %w", err)})
 	}

@@ -108,6 +108,10 @@ func (s *Service) loadSuites(ctx context.Context, o *Options) (*Plan, error) {
 			problems = append(problems, err.Error())
 			continue
 		}
+		if err := checkTransform(su); err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
 		p.suites = append(p.suites, su)
 	}
 	if len(problems) > 0 {

@@ -47,7 +47,8 @@ func (s *Service) PluginManager(ctx context.Context) (*plugin.Manager, error) {
 }
 
 // LoadPlugins loads every plugin of [plugins] plugin_directory, once per
-// service, and makes its evaluators the assertion types plugin:NAME. The
+// service, makes its evaluators the assertion types plugin:NAME and the
+// others reachable by name (transforms, outputs, providers, notifiers). The
 // assertion types are process-wide, like the eval registry: a later
 // service with another directory replaces the plugins they reach. A
 // plugin that fails to load is a config error: the operator installed
@@ -67,11 +68,6 @@ func (s *Service) LoadPlugins(ctx context.Context) error {
 		if err := m.LoadAll(ctx); err != nil {
 			s.plugins.loadErr = configErr("[plugins] plugin_directory %s: %v", pc.PluginDirectory, err)
 			return
-		}
-		for _, p := range m.Plugins() {
-			if p.Manifest.Plugin.Type != plugin.TypeEvaluator {
-				s.log.Warn("plugin not used: this version runs evaluator plugins only", "plugin", p.Name(), "type", p.Manifest.Plugin.Type)
-			}
 		}
 		if pc.AutoReload {
 			s.watchPlugins(m)

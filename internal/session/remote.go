@@ -135,6 +135,10 @@ func (r *Run) distribute(ctx context.Context, rn *runner.Runner) (Dispatch, erro
 // judges started). The budget is the coordinator's: it counts each
 // result's cost.
 func (s *Service) WorkerRunner(ctx context.Context, m Manifest, concurrency int) (rn *runner.Runner, stop func() error, err error) {
+	// Jobs of a suite with a transform run it here, with this worker's plugins.
+	if err := s.LoadPlugins(ctx); err != nil {
+		return nil, nil, err
+	}
 	var c policy.Cache
 	if !m.NoCache {
 		var err error
@@ -166,7 +170,7 @@ func (s *Service) WorkerRunner(ctx context.Context, m Manifest, concurrency int)
 	judges := &workerJudges{s: s, m: m, sc: sc, targets: targets}
 	rn = &runner.Runner{
 		Targets: rts, Concurrency: max(concurrency, 1), Stream: m.Stream, Logger: s.log,
-		Judges: judges, ParallelEvaluations: s.cfg.Evaluation.ParallelEvaluations,
+		Judges: judges, ParallelEvaluations: s.cfg.Evaluation.ParallelEvaluations, Transformer: pluginTransformer{},
 	}
 	if err := rn.Prepare(m.RunID); err != nil {
 		return nil, nil, err

@@ -284,7 +284,7 @@ func (r *Run) runner(ctx context.Context, skip func(bench.Key) bool) (*runner.Ru
 		Targets: p.targets.runnerTargets(), Concurrency: conc, Stream: p.opts.Stream,
 		Budget: r.budget, Skip: skip, Judges: judgeSource{r}, Events: r.bus, Logger: r.svc.log,
 		ParallelEvaluations: cfg.Evaluation.ParallelEvaluations,
-		Counters:            r.counters, Tracer: tracer,
+		Counters:            r.counters, Tracer: tracer, Transformer: pluginTransformer{},
 	}, nil
 }
 
@@ -339,7 +339,7 @@ func (r *Run) jobs() iter.Seq2[runner.Job, error] {
 	ids := targetIDs(p.targets.targets)
 	streams := make([]iter.Seq2[runner.Job, error], len(p.suites))
 	for i, s := range p.suites {
-		m := runner.Matrix{Cases: p.cases(s), Prompts: promptIDs(s), Render: renderer(s), Targets: ids, Repeat: p.opts.Repeat}
+		m := runner.Matrix{Cases: p.cases(s), Prompts: promptIDs(s), Render: renderer(s), Targets: ids, Repeat: p.opts.Repeat, Transform: runnerTransform(s)}
 		streams[i] = m.Jobs(r.run.ID)
 	}
 	return r.watched(runner.Concat(streams...))
