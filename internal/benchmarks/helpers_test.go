@@ -31,6 +31,7 @@ func TestMain(m *testing.M) {
 		// Idle keep-alive connections of provider clients to simulators
 		// that have stopped; they end with their transport's timeout.
 		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreTopFunction("github.com/golang/glog.(*fileSink).flushDaemon"), // glog, imported by Vitess's SQL parser (is-sql)
 		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
 		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
 	)

@@ -42,7 +42,8 @@ type ManagerOptions struct {
 	Dir string
 	// Recorder, when set, receives each install and removal.
 	Recorder Recorder
-	// Activate makes loaded evaluators the assertion types plugin:NAME
+	// Activate makes loaded plugins reachable by name: evaluators as the
+	// assertion types plugin:NAME, the other types where runs name them
 	// ([plugins] enable_plugins); without it plugins are only checked,
 	// installed and removed.
 	Activate bool
@@ -210,7 +211,7 @@ func (m *Manager) Close(ctx context.Context) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for name, p := range m.loaded {
-		if m.activate && p.Manifest.Plugin.Type == TypeEvaluator {
+		if m.activate {
 			Deactivate(name, p)
 		}
 		p.Close(ctx)
@@ -218,10 +219,10 @@ func (m *Manager) Close(ctx context.Context) {
 	m.loaded = map[string]*Plugin{}
 }
 
-// swap makes p the loaded version of its name, activating an evaluator,
-// and closes the version it replaces once its calls are done.
+// swap makes p the loaded version of its name, activating it, and closes
+// the version it replaces once its calls are done.
 func (m *Manager) swap(ctx context.Context, p *Plugin) error {
-	if m.activate && p.Manifest.Plugin.Type == TypeEvaluator {
+	if m.activate {
 		replaced, err := Activate([]*Plugin{p})
 		if err != nil {
 			return err
@@ -245,7 +246,7 @@ func (m *Manager) unload(ctx context.Context, name string) {
 	if !ok {
 		return
 	}
-	if m.activate && p.Manifest.Plugin.Type == TypeEvaluator {
+	if m.activate {
 		Deactivate(name, p)
 	}
 	p.Close(ctx)
