@@ -144,8 +144,10 @@ func TestOllamaMeasuredDurations(t *testing.T) {
 	if !a.ended || last.EvalCount != 21 {
 		t.Fatalf("stream %+v", a)
 	}
-	// 20 gaps of 5 ms after the first token.
-	if d := time.Duration(last.EvalDuration); d < 90*time.Millisecond || d > 400*time.Millisecond {
+	// 20 gaps of 5 ms after the first token. Tokens keep to deadlines set
+	// from the stream's start, so a first token late on a loaded machine
+	// is followed by a catch-up: the measured time can fall short of 100 ms.
+	if d := time.Duration(last.EvalDuration); d < 50*time.Millisecond || d > 400*time.Millisecond {
 		t.Errorf("eval_duration %v, want about 100ms", d)
 	}
 	if d := time.Duration(last.LoadDuration + last.PromptEvalDuration); d < 30*time.Millisecond || d > 300*time.Millisecond {
