@@ -174,6 +174,16 @@ func (l *Shared) Charge(ctx context.Context, tokens int) error {
 	return err
 }
 
+// Settle charges the tokens a call used beyond what its Wait reserved
+// (reserved capped at the bucket's size, as Wait does), so that answers
+// longer than their estimate still count against every process's limit.
+func (l *Shared) Settle(ctx context.Context, reserved, used int) error {
+	if l == nil || l.tok == nil {
+		return nil
+	}
+	return l.Charge(ctx, used-max(min(reserved, l.tok.burst), 1))
+}
+
 // reserve charges costs[i] units to bs[i], all in one script, and returns
 // the longest delay.
 func (s *SharedLimits) reserve(ctx context.Context, bs []*bucket, costs []int) (time.Duration, error) {

@@ -10,7 +10,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/internal/cache/cachetest"
+	"github.com/llm-test-bench/llm-test-bench/provider"
 )
 
 // openShared opens the test Redis server as a worker process would: a
@@ -209,5 +211,34 @@ func TestSharedWaitHonoursContext(t *testing.T) {
 	_ = s.Close()
 	if _, err := l.Wait(context.Background(), 0); err == nil {
 		t.Error("Wait with Redis closed: no error; want the call to fail")
+	}
+}
+
+// TestDoSettlesSharedTokens: a call that used more tokens than its
+// estimate charges the difference to the shared bucket, so another
+// process's next call waits for them.
+func TestDoSettlesSharedTokens(t *testing.T) {
+	t.Parallel()
+	url, prefix := cachetest.Redis(t)
+	c := newClock(false)
+	l := openShared(t, url, prefix, c.now).For(sharedID, 0, 600)
+	l.sleep = c.sleep
+	inner := &fakeProvider{GenerateFn: func(context.Context, int, provider.Request, func(provider.Chunk) error) (provider.Response, error) {
+		return provider.Response{Text: "a", Usage: bench.Usage{Prompt: 100, Completion: 1100, Total: 1200}}, nil
+	}}
+	p, _ := wrap(t, inner, Options{Limiter: l})
+	if out := p.Do(context.Background(), request("q"), Call{CaseID: "c"}); out.Err != nil {
+		t.Fatal(out.Err)
+	}
+	other := openShared(t, url, prefix, c.now).For(sharedID, 0, 600)
+	other.sleep = c.sleep
+	// 1200 tokens used at 10 a second, a bucket of 600: the next token is
+	// due after 60 s and a tenth.
+	got, err := other.Wait(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 60*time.Second + 100*time.Millisecond; got != want {
+		t.Errorf("next call waited %v, want %v", got, want)
 	}
 }
