@@ -246,6 +246,9 @@ func (p *Provider) attempt(ctx context.Context, c Call, tokens int, wait *event.
 	return out, time.Time{}
 }
 
+// settleTimeout bounds charging a finished call's tokens.
+const settleTimeout = 5 * time.Second
+
 // settler is a limiter that takes the tokens a call used beyond its
 // estimate after the fact (Shared).
 type settler interface {
@@ -264,7 +267,10 @@ func (p *Provider) settle(ctx context.Context, c Call, reserved int, out *Outcom
 	if used <= 0 {
 		return
 	}
-	if err := s.Settle(ctx, reserved, used); err != nil {
+	// The tokens were spent even when the run is being cancelled.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	if err := s.Settle(sctx, reserved, used); err != nil {
 		p.o.Logger.Warn("shared rate limit: charging the tokens used failed", "provider", p.o.ID, "case", c.CaseID, "error", err)
 	}
 }
