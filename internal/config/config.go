@@ -417,8 +417,12 @@ type Role struct {
 
 // Distributed configures distributed execution.
 type Distributed struct {
-	EnableDistributed  bool               `koanf:"enable_distributed"`
-	NATSURL            string             `koanf:"nats_url"`
+	EnableDistributed bool   `koanf:"enable_distributed"`
+	NATSURL           string `koanf:"nats_url"`
+	// RedisURL, when set, keeps the provider limits (requests_per_minute,
+	// tokens_per_minute) in Redis, shared by every process that uses it:
+	// local runs, workers and coordinators alike.
+	RedisURL           string             `koanf:"redis_url"`
 	CoordinatorURL     string             `koanf:"coordinator_url"`
 	WorkerCount        int                `koanf:"worker_count"`
 	WorkerCapabilities WorkerCapabilities `koanf:"worker_capabilities"`

@@ -44,6 +44,8 @@ password = "` + secret + `-integration"
 database_url = "postgres://ltb:` + secret + `-db@db.example/ltb"
 [cache]
 redis_url = "redis://:` + secret + `-redis@cache.example:6379/0"
+[distributed]
+redis_url = "redis://limits:` + secret + `-limits@limits.example:6379/1"
 [monitoring.otlp_headers]
 X-Honeycomb-Team = "` + secret + `-otlp"
 
@@ -67,7 +69,7 @@ headers = { X-Hook-Auth = "` + secret + `-hook" }
 	}
 	for _, want := range []string{
 		"application/json", "2023-06-01", "Linux", "org-visible", "X-My-Key", "RUNNER_KEY", "llm-eval",
-		"region=eu", "postgres://ltb:" + Redacted + "@db.example/ltb", "jwt_secret = '" + Redacted + "'",
+		"region=eu", "postgres://ltb:" + Redacted + "@db.example/ltb", "redis://limits:" + Redacted + "@limits.example:6379/1", "jwt_secret = '" + Redacted + "'",
 	} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("show lacks %q:\n%s", want, shown)

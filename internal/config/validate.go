@@ -270,6 +270,7 @@ func (v *validation) distributed() {
 	d := v.c.Distributed
 	v.url("distributed.nats_url", d.NATSURL, "nats", "tls", "ws", "wss")
 	v.url("distributed.coordinator_url", d.CoordinatorURL, "http", "https")
+	v.url("distributed.redis_url", d.RedisURL, "redis", "rediss")
 	v.atLeast("distributed.worker_count", d.WorkerCount, 1)
 	v.atLeast("distributed.worker_capabilities.max_concurrent_tasks", d.WorkerCapabilities.MaxConcurrentTasks, 1)
 }

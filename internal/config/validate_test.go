@@ -95,6 +95,7 @@ func TestValidateRanges(t *testing.T) {
 		{"duplicate role", "[security]\ndefault_role = \"r\"\n[[security.roles]]\nname = \"r\"\n[[security.roles]]\nname = \"r\"", "security.roles[1].name", "twice"},
 		{"nats", "[distributed]\nnats_url = \"localhost:4222\"", "distributed.nats_url", "nats"},
 		{"coordinator", "[distributed]\ncoordinator_url = \"localhost\"", "distributed.coordinator_url", "http"},
+		{"shared limits", "[distributed]\nredis_url = \"http://r:6379\"", "distributed.redis_url", "redis"},
 		{"workers", "[distributed]\nworker_count = 0", "distributed.worker_count", "at least 1"},
 		{"worker tasks", "[distributed.worker_capabilities]\nmax_concurrent_tasks = 0", "distributed.worker_capabilities.max_concurrent_tasks", "at least 1"},
 		{"integration switch", "[integrations.wandb]\nenable = \"yes\"", "integrations.wandb.enable", "true or false"},

@@ -7,8 +7,8 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Limiter paces calls to one target. It is an interface so that workers on
-// several machines can later share one (a Redis-backed limiter).
+// Limiter paces calls to one target: Local within one process, Shared
+// across every process using one Redis.
 type Limiter interface {
 	// Wait blocks until a call of about tokens tokens may start and returns
 	// how long it waited.

@@ -239,10 +239,40 @@ func (p *Provider) attempt(ctx context.Context, c Call, tokens int, wait *event.
 	out := call(sctx)
 	tracing.EndCall(s, &span, &out.Response, out.Err)
 	p.o.Breaker.record(perm, out.Err, p.now())
+	p.settle(ctx, c, tokens, &out)
 	if out.Err != nil {
 		p.info(ctx, "call failed", "provider", p.o.ID, "case", c.CaseID, "error", out.Err)
 	}
 	return out, time.Time{}
+}
+
+// settleTimeout bounds charging a finished call's tokens.
+const settleTimeout = 5 * time.Second
+
+// settler is a limiter that takes the tokens a call used beyond its
+// estimate after the fact (Shared).
+type settler interface {
+	Settle(ctx context.Context, reserved, used int) error
+}
+
+// settle charges a finished call's tokens to a limiter that settles. A
+// failure to charge is logged: the call is made and its answer stands.
+func (p *Provider) settle(ctx context.Context, c Call, reserved int, out *Outcome) {
+	s, ok := p.o.Limiter.(settler)
+	if !ok {
+		return
+	}
+	u := out.Response.Usage
+	used := max(u.Total, u.Prompt+u.Completion)
+	if used <= 0 {
+		return
+	}
+	// The tokens were spent even when the run is being cancelled.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	if err := s.Settle(sctx, reserved, used); err != nil {
+		p.o.Logger.Warn("shared rate limit: charging the tokens used failed", "provider", p.o.ID, "case", c.CaseID, "error", err)
+	}
 }
 
 // measure calls the provider once under the per-call timeout and times it.

@@ -200,6 +200,7 @@ func (s *Service) workerTarget(spec TargetSpec) (*target, error) {
 	}
 	return &target{
 		cfg: pc, headers: pcfg.Headers, noCache: spec.NoCache,
+		credential: policy.Credential(pcfg.APIKey, pcfg.Headers),
 		Target: &runner.Target{
 			ID: spec.ID, Vendor: spec.Vendor, Model: spec.Model, BaseURL: spec.BaseURL, Provider: prov,
 			RequestsPerMinute: spec.RequestsPerMinute, TokensPerMinute: spec.TokensPerMinute,

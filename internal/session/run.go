@@ -318,9 +318,11 @@ func (s *Service) wrapPolicy(t *target, c policy.Cache, sc policyScope) (*policy
 		Budget: sc.budget, Events: sc.events,
 		System: tracing.ProviderName(t.Vendor), Model: t.Model,
 	}
-	if l := policy.NewLocal(t.RequestsPerMinute, t.TokensPerMinute); l != nil {
-		o.Limiter = l
+	l, err := s.limiter(t)
+	if err != nil {
+		return nil, err
 	}
+	o.Limiter = l
 	if !t.noCache {
 		o.Cache = c
 	}

@@ -63,6 +63,10 @@ type Service struct {
 	price     *pricing.Pricer
 	priceErr  error
 
+	sharedOnce sync.Once
+	shared     *policy.SharedLimits
+	sharedErr  error
+
 	traceOnce  sync.Once
 	traceErr   error
 	ownTracing bool
@@ -272,6 +276,9 @@ func (s *Service) Close() error {
 	var err error
 	if s.cacheClose != nil {
 		err = s.cacheClose()
+	}
+	if s.shared != nil {
+		err = errors.Join(err, s.shared.Close())
 	}
 	return errors.Join(err, s.closeTracing())
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/internal/config"
 	"github.com/llm-test-bench/llm-test-bench/internal/dataset"
+	"github.com/llm-test-bench/llm-test-bench/internal/policy"
 	"github.com/llm-test-bench/llm-test-bench/internal/pricing"
 	"github.com/llm-test-bench/llm-test-bench/internal/runner"
 	"github.com/llm-test-bench/llm-test-bench/internal/simulator"
@@ -32,6 +33,9 @@ type target struct {
 	noCache bool
 	// remote is what a worker process needs to build this target itself.
 	remote TargetSpec
+	// credential is a SHA-256 of the key and headers the calls carry, for
+	// the identity of a limit shared in Redis (never the key itself).
+	credential [32]byte
 }
 
 // targetSet is the providers of a run and what they need torn down.
@@ -182,6 +186,7 @@ func (s *Service) buildTarget(ctx context.Context, ts *targetSet, sp providerSpe
 		}
 	}
 	t.BaseURL, t.headers = pcfg.BaseURL, pcfg.Headers
+	t.credential = policy.Credential(pcfg.APIKey, pcfg.Headers)
 	t.remote = remoteSpec(t, name, sp, pcfg)
 	prov, err := provider.New(pcfg)
 	if err != nil {
