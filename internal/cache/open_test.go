@@ -100,7 +100,7 @@ func TestOpenErrors(t *testing.T) {
 	}{
 		{"unknown backend", config.Cache{Backend: "memcached"}, `cache.backend: "memcached" unknown`},
 		{"redis without url", config.Cache{Backend: "redis"}, "cache.redis_url: required"},
-		{"bad redis url", config.Cache{Backend: "redis", RedisURL: "redis://:hunter2@host:notaport/x"}, "invalid redis_url"},
+		{"bad redis url", config.Cache{Backend: "redis", RedisURL: "redis://:hunter2@host:notaport/x"}, "invalid cache.redis_url"},
 		{"unreachable redis", config.Cache{Backend: "redis", RedisURL: "redis://ltb:hunter2@127.0.0.1:1/0"}, "cannot reach Redis at 127.0.0.1:1"},
 		{"unknown kind", config.Cache{Backend: "disk", KindTTL: map[string]time.Duration{"verdict": time.Hour}}, "cache.kind_ttl.verdict: unknown kind; want one of response, embedding, judge"},
 		{"negative kind ttl", config.Cache{Backend: "disk", KindTTL: map[string]time.Duration{"judge": -time.Hour}}, "cache.kind_ttl.judge: must not be negative"},

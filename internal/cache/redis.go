@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llm-test-bench/llm-test-bench/internal/redisconn"
+
 	"github.com/redis/go-redis/v9"
 )
 
@@ -48,15 +50,9 @@ type RedisOptions struct {
 // rediss:// for TLS, unix://path) and checks that it answers. Errors never
 // include the password.
 func OpenRedis(ctx context.Context, url string, o RedisOptions) (*Redis, error) {
-	opts, err := redis.ParseURL(url)
+	client, err := redisconn.Open(ctx, url, "redis cache", "cache.redis_url")
 	if err != nil {
-		// The parser's errors may quote the URL; keep only our own words.
-		return nil, errors.New("open redis cache: invalid redis_url; want redis://[user:password@]host:port/db, rediss://... or unix://path")
-	}
-	client := redis.NewClient(opts)
-	if err := client.Ping(ctx).Err(); err != nil {
-		_ = client.Close() // the ping error is the one worth reporting
-		return nil, fmt.Errorf("open redis cache: cannot reach Redis at %s: %w", opts.Addr, redactError(err, opts.Password))
+		return nil, err
 	}
 	prefix := o.Prefix
 	if prefix == "" {
@@ -67,14 +63,6 @@ func OpenRedis(ctx context.Context, url string, o RedisOptions) (*Redis, error) 
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Redis{client: client, prefix: prefix, ttl: o.TTL, log: log.With("component", "cache"), now: time.Now}, nil
-}
-
-// redactError replaces any occurrence of password in err's text.
-func redactError(err error, password string) error {
-	if password == "" || !strings.Contains(err.Error(), password) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), password, "xxxxx"))
 }
 
 // Get returns the fresh entry for key, or false. An unreadable value is a

@@ -5,13 +5,14 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/redisconn"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -72,15 +73,9 @@ type SharedLimits struct {
 // never a silent fallback to a limit of this process alone. Errors never
 // include the password.
 func OpenSharedLimits(ctx context.Context, url string) (*SharedLimits, error) {
-	opts, err := redis.ParseURL(url)
+	client, err := redisconn.Open(ctx, url, "shared limits", "distributed.redis_url")
 	if err != nil {
-		// The parser's errors may quote the URL; keep only our own words.
-		return nil, errors.New("open shared limits: invalid distributed.redis_url; want redis://[user:password@]host:port/db, or rediss:// for TLS")
-	}
-	client := redis.NewClient(opts)
-	if err := client.Ping(ctx).Err(); err != nil {
-		_ = client.Close()
-		return nil, fmt.Errorf("open shared limits: cannot reach Redis at %s: %w", opts.Addr, hidePassword(err, opts.Password))
+		return nil, err
 	}
 	return &SharedLimits{client: client, closer: client.Close, prefix: DefaultSharedPrefix}, nil
 }
@@ -206,12 +201,4 @@ func (s *SharedLimits) reserve(ctx context.Context, bs []*bucket, costs []int) (
 		return 0, fmt.Errorf("shared rate limit in redis: script answered %d numbers for %d buckets", len(res), len(bs))
 	}
 	return time.Duration(slices.Max(res)) * time.Microsecond, nil
-}
-
-// hidePassword replaces any occurrence of password in err's text.
-func hidePassword(err error, password string) error {
-	if password == "" || !strings.Contains(err.Error(), password) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), password, "xxxxx"))
 }

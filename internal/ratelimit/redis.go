@@ -5,11 +5,12 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/llm-test-bench/llm-test-bench/internal/redisconn"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -59,27 +60,13 @@ func NewRedis(client redis.Scripter, o RedisOptions) *Redis {
 // rediss:// for TLS) and checks that it answers. Errors never include the
 // password.
 func OpenRedis(ctx context.Context, url string, o RedisOptions) (*Redis, error) {
-	opts, err := redis.ParseURL(url)
+	client, err := redisconn.Open(ctx, url, "rate limiter", "server.rate_limit.redis_url")
 	if err != nil {
-		// The parser's errors may quote the URL; keep only our own words.
-		return nil, errors.New("open rate limiter: invalid redis_url; want redis://[user:password@]host:port/db, or rediss:// for TLS")
-	}
-	client := redis.NewClient(opts)
-	if err := client.Ping(ctx).Err(); err != nil {
-		_ = client.Close()
-		return nil, fmt.Errorf("open rate limiter: cannot reach Redis at %s: %w", opts.Addr, redact(err, opts.Password))
+		return nil, err
 	}
 	r := NewRedis(client, o)
 	r.closer = client.Close
 	return r, nil
-}
-
-// redact replaces any occurrence of password in err's text.
-func redact(err error, password string) error {
-	if password == "" || !strings.Contains(err.Error(), password) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), password, "xxxxx"))
 }
 
 // Close closes the connection OpenRedis made.
