@@ -95,7 +95,7 @@ func (r *xmlReader) element(top *xmlElement) error {
 	for {
 		tok, err := r.d.RawToken()
 		if err != nil {
-			if err == io.EOF && len(r.stack) > 0 {
+			if errors.Is(err, io.EOF) && len(r.stack) > 0 {
 				return fmt.Errorf("unclosed tag <%s>", r.stack[len(r.stack)-1].name)
 			}
 			return err
@@ -178,7 +178,7 @@ func parseXMLDocument(s string) (map[string]any, error) {
 	roots := 0
 	for {
 		tok, err := r.d.RawToken()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

@@ -29,7 +29,7 @@ func (m *Manager) Watch(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("plugin watch: %w", err)
 	}
-	defer w.Close()
+	defer func() { _ = w.Close() }()
 	if err := os.MkdirAll(m.dir, 0o755); err != nil {
 		return fmt.Errorf("plugin watch: %w", err)
 	}
