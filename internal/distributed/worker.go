@@ -257,24 +257,32 @@ func (w *Worker) consumerSettings(info *jetstream.ConsumerInfo) {
 // of the ack wait, until the returned function is called.
 func (w *Worker) keepAlive(ctx context.Context, msg jetstream.Msg) func() {
 	every := max(time.Duration(w.ackWait.Load())/3, 50*time.Millisecond)
-	ctx, stop := context.WithCancel(ctx)
+	return tick(ctx, every, func(context.Context) {
+		if err := msg.InProgress(); err != nil {
+			w.Logger.Warn("keep job alive", "error", err)
+		}
+	})
+}
+
+// tick calls f every d until the returned function is called (which waits
+// for a call in progress) or ctx ends.
+func tick(ctx context.Context, d time.Duration, f func(ctx context.Context)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(every)
+		t := time.NewTicker(d)
 		defer t.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if err := msg.InProgress(); err != nil {
-					w.Logger.Warn("keep job alive", "error", err)
-				}
+				f(ctx)
 			}
 		}
 	}()
-	return func() { stop(); <-done }
+	return func() { cancel(); <-done }
 }
 
 // run returns the worker's state for runID, building its runner from the
@@ -389,26 +397,13 @@ func (w *Worker) heartbeat(ctx context.Context) (func(), error) {
 	if every <= 0 {
 		every = 5 * time.Second
 	}
-	bctx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-bctx.Done():
-				return
-			case <-t.C:
-				if err := put(bctx); err != nil {
-					w.Logger.Warn("worker heartbeat", "error", err)
-				}
-			}
+	stop := tick(context.WithoutCancel(ctx), every, func(ctx context.Context) {
+		if err := put(ctx); err != nil {
+			w.Logger.Warn("worker heartbeat", "error", err)
 		}
-	}()
+	})
 	return func() {
 		stop()
-		<-done
 		dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = kv.Delete(dctx, w.Info.ID)
