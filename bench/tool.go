@@ -1,5 +1,10 @@
 package bench
 
+import (
+	"errors"
+	"fmt"
+)
+
 // Tool choice modes: how a case lets the model use its tools.
 const (
 	ToolChoiceAuto     = "auto"     // the model decides (the vendors' default)
@@ -41,4 +46,34 @@ type ToolCall struct {
 	ID        string `json:"id,omitempty"`
 	Name      string `json:"name"`
 	Arguments string `json:"arguments"`
+}
+
+// CheckToolChoice reports a tool choice that cannot be honoured with
+// tools: a mode that is not one of the ToolChoice* constants, "required"
+// without tools, or a named tool missing from the list. A nil choice, and
+// "auto" or "none" with or without tools, are fine.
+func CheckToolChoice(tools []Tool, c *ToolChoice) error {
+	if c == nil {
+		return nil
+	}
+	switch c.Mode {
+	case ToolChoiceAuto, ToolChoiceNone:
+		return nil
+	case ToolChoiceRequired:
+		if len(tools) == 0 {
+			return errors.New(`tool_choice "required" without tools: the case offers no tools; give it tools or drop tool_choice`)
+		}
+		return nil
+	case ToolChoiceTool:
+		if c.Name == "" {
+			return errors.New(`tool_choice "tool" names no tool: set its name`)
+		}
+		for _, t := range tools {
+			if t.Name == c.Name {
+				return nil
+			}
+		}
+		return fmt.Errorf("tool_choice names %q, which is not among the case's tools", c.Name)
+	}
+	return fmt.Errorf("tool_choice mode %q is not one of auto, none, required, tool", c.Mode)
 }

@@ -77,31 +77,6 @@ func CheckTools(tools []bench.Tool) error {
 	return nil
 }
 
-// CheckToolChoice reports a tool_choice that names a tool the case does
-// not offer, or that asks for tools when there are none.
-func CheckToolChoice(tools []bench.Tool, c *bench.ToolChoice) error {
-	if c == nil {
-		return nil
-	}
-	switch c.Mode {
-	case bench.ToolChoiceAuto, bench.ToolChoiceNone:
-		return nil
-	case bench.ToolChoiceRequired:
-		if len(tools) == 0 {
-			return errors.New("tool_choice is required, but the case offers no tools")
-		}
-		return nil
-	case bench.ToolChoiceTool:
-		for _, t := range tools {
-			if t.Name == c.Name {
-				return nil
-			}
-		}
-		return fmt.Errorf("tool_choice names tool %q, which the case does not offer", c.Name)
-	}
-	return fmt.Errorf("tool_choice %q is not auto, none, required or a tool", c.Mode)
-}
-
 // pass builds a binary score.
 func pass(ok bool, reason string) bench.Score {
 	if ok {

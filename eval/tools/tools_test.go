@@ -106,7 +106,7 @@ func TestCheckTools(t *testing.T) {
 			t.Parallel()
 			err := CheckTools(tt.tools)
 			if err == nil {
-				err = CheckToolChoice(tt.tools, tt.choice)
+				err = bench.CheckToolChoice(tt.tools, tt.choice)
 			}
 			if (tt.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Errorf("error %v, want %q", err, tt.wantErr)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/llm-test-bench/llm-test-bench/bench"
 	"github.com/llm-test-bench/llm-test-bench/eval"
-	"github.com/llm-test-bench/llm-test-bench/eval/tools"
 	"github.com/llm-test-bench/llm-test-bench/internal/template"
 )
 
@@ -120,7 +119,7 @@ func (v *validation) check(c *bench.Case) {
 			p("messages[%d]: %s", i, msg)
 		}
 	}
-	if err := tools.CheckToolChoice(c.Tools, c.ToolChoice); err != nil {
+	if err := bench.CheckToolChoice(c.Tools, c.ToolChoice); err != nil {
 		p("%v", err)
 	} else if (len(c.Tools) > 0 || c.ToolChoice != nil) && s.toolUse == nil {
 		s.toolUse = &ToolUse{CaseID: c.ID, Source: c.Source, Tools: c.Tools, Choice: c.ToolChoice}

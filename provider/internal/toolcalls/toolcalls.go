@@ -19,9 +19,8 @@ import (
 var ErrUnsupported = errors.New("tool choice not supported")
 
 // Check reports whether tools and choice can be sent: every tool has a
-// name, no two share one, choice's mode is one of bench's, and a choice of
-// one tool names a tool of the list. A choice without tools is an error,
-// except "none" and "auto", which then mean nothing.
+// name, no two share one, and choice can be honoured with them
+// (bench.CheckToolChoice).
 func Check(tools []bench.Tool, choice *bench.ToolChoice) error {
 	seen := make(map[string]bool, len(tools))
 	for i, t := range tools {
@@ -33,27 +32,7 @@ func Check(tools []bench.Tool, choice *bench.ToolChoice) error {
 		}
 		seen[t.Name] = true
 	}
-	if choice == nil {
-		return nil
-	}
-	switch choice.Mode {
-	case bench.ToolChoiceAuto, bench.ToolChoiceNone:
-		return nil
-	case bench.ToolChoiceRequired:
-		if len(tools) == 0 {
-			return errors.New(`tool_choice "required" without tools: give the case tools or drop tool_choice`)
-		}
-		return nil
-	case bench.ToolChoiceTool:
-		if choice.Name == "" {
-			return errors.New(`tool_choice "tool" names no tool: set its name`)
-		}
-		if !seen[choice.Name] {
-			return fmt.Errorf("tool_choice names %q, which is not among the case's tools", choice.Name)
-		}
-		return nil
-	}
-	return fmt.Errorf("tool_choice mode %q is not one of auto, none, required, tool", choice.Mode)
+	return bench.CheckToolChoice(tools, choice)
 }
 
 // Mode returns choice's mode, "auto" for a nil choice (every vendor's
