@@ -52,6 +52,7 @@ func (s subscriptionResolver) BenchmarkProgress(ctx context.Context, id string) 
 		if !send(ctx, out, &now) || finished(now.Status) {
 			return
 		}
+		last := now
 		for {
 			select {
 			case <-ctx.Done():
@@ -65,9 +66,15 @@ func (s subscriptionResolver) BenchmarkProgress(ctx context.Context, id string) 
 					continue
 				}
 				pr.BenchmarkID = runID
+				// Messages published before the state was read can wait in
+				// the buffer: progress never goes back, so skip them.
+				if pr.Done < last.Done && m.Topic != topicFinished && !finished(pr.Status) {
+					continue
+				}
 				if !send(ctx, out, &pr) || m.Topic == topicFinished || finished(pr.Status) {
 					return
 				}
+				last = pr
 			}
 		}
 	}()
